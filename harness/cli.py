@@ -1,0 +1,63 @@
+"""The ``docharness`` command line: argument parsing and dispatch, nothing else.
+
+Each sub-command lives in its own module under ``harness.commands`` with two
+functions, ``add_arguments(parser)`` and ``run(args) -> int``, so the command
+line stays a thin adapter over the core.
+
+Exit codes: 0 all good, 1 examples failed or documents have errors, 2 usage or
+configuration error (argparse already exits 2 on bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from harness import __version__
+
+# name -> (module under harness.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": ("extract", "parse documents and print the model (JSON) or a summary"),
+    "replay": ("replay", "replay the examples against a target"),
+    "publish": ("publish", "build the unified, verified API reference with Sphinx"),
+    "serve": ("serve", "run the reference server on its own"),
+    "run": ("run", "extract + replay on the default target + publish"),
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="docharness",
+        description="Keep HTTP API documentation honest: every documented example becomes a test.",
+    )
+    parser.add_argument("--version", action="version", version=f"docharness {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(f"harness.commands.{module_name}")
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args._module.run(args))
+    except KeyboardInterrupt:
+        print("docharness: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""What a replay found, as plain frozen data: the ``RunResult`` reports and publish read.
+
+Replay builds these; reports (terminal, JSON, JUnit) and the publisher only read
+them, and can do so from a saved ``results.json`` (``from_json(RunResult, text)``
+from ``harness.model``). Assertion failures (the server answered differently from
+the page) are kept apart from errors (the snippet is broken or the target
+misbehaved): JUnit writes the first as ``<failure>``, the second as ``<error>``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from harness.model import Span
+
+__all__ = [
+    "Outcome",
+    "FailureKind",
+    "Mismatch",
+    "Failure",
+    "Exchange",
+    "ExampleResult",
+    "RunResult",
+    "RESULTS_SCHEMA_VERSION",
+]
+
+RESULTS_SCHEMA_VERSION = 1
+
+
+class Outcome(str, enum.Enum):
+    """How one example ended."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # the target answered, and not as the page says
+    ERROR = "error"  # the snippet is broken, or the target misbehaved
+    SKIPPED = "skipped"  # the page (or live-cluster safety) says not to run it
+    NOT_RUN = "not_run"  # the run ended (interrupt, -x) before it
+
+
+class FailureKind(str, enum.Enum):
+    """Why an example did not pass. Titles and hints live in one table (``harness.report.kinds``)."""
+
+    # assertions: the target answered, differently from the page
+    STATUS = "status"
+    BODY = "body"
+    CATCH = "catch"
+    WARNINGS = "warnings"
+    SHARD_FAILURES = "shard_failures"
+    # errors: the example or the target is broken
+    INVALID_EXAMPLE = "invalid_example"
+    UNKNOWN_SETUP = "unknown_setup"
+    MISSING_VARIABLE = "missing_variable"
+    CONNECTION = "connection"
+    TIMEOUT = "timeout"
+    PROTOCOL = "protocol"
+    NOT_JSON = "not_json"
+    TOO_LARGE = "too_large"
+    REDIRECT = "redirect"
+    SERVER_ERROR = "server_error"
+    SETUP_FAILED = "setup_failed"
+
+    @property
+    def is_assertion(self) -> bool:
+        return self in _ASSERTIONS
+
+
+_ASSERTIONS = frozenset(
+    {FailureKind.STATUS, FailureKind.BODY, FailureKind.CATCH, FailureKind.WARNINGS, FailureKind.SHARD_FAILURES}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """One difference between expected and actual JSON.
+
+    :param path: where, as a JSON path (``$.error.root_cause[0].reason``).
+    :param expected: the expected value, as compact JSON text (or a description).
+    :param actual: the actual value, as compact JSON text, or ``<missing>``.
+    :param message: what differs, in words.
+    """
+
+    path: str
+    expected: str
+    actual: str
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why an example did not pass: data, rendered by the report layer.
+
+    :param kind: the failure kind; its ``is_assertion`` decides JUnit failure vs error.
+    :param message: one line saying what happened.
+    :param span: the source place to point at (the request line or the response block).
+    :param expected: what the page expects, as text (may be empty).
+    :param actual: what came back, as text (may be empty; secrets redacted).
+    :param diff: JSON differences, when the body was compared.
+    """
+
+    kind: FailureKind
+    message: str
+    span: Span | None = None
+    expected: str = ""
+    actual: str = ""
+    diff: tuple[Mismatch, ...] = ()
+
+    @property
+    def is_assertion(self) -> bool:
+        return self.kind.is_assertion
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request sent and what came back, secrets already redacted.
+
+    :param phase: ``setup``, ``test``, ``teardown`` or ``reset``.
+    :param method: HTTP method sent.
+    :param url: the full URL sent.
+    :param request_headers: headers sent (redacted).
+    :param request_body: body sent, possibly truncated.
+    :param status: response status, or ``None`` when no response came.
+    :param response_headers: selected response headers.
+    :param response_body: response body, possibly truncated.
+    :param elapsed_ms: wall time of the exchange.
+    :param span: the source line of the request, if it came from a page.
+    """
+
+    phase: str
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...] = ()
+    request_body: str | None = None
+    status: int | None = None
+    response_headers: tuple[tuple[str, str], ...] = ()
+    response_body: str | None = None
+    elapsed_ms: float = 0.0
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleResult:
+    """The outcome of one test item.
+
+    :param document: the source path of the example's document.
+    :param name: the example's name (``line_41``); ``document::name`` is its node id.
+    :param span: the example's code block.
+    :param outcome: passed, failed, error, skipped or not run.
+    :param reason: the skip reason, or a one-line summary of the failure.
+    :param failures: the failures, first one first.
+    :param exchanges: every request sent for this item, setups and teardowns included.
+    :param target: the target's name and URL it ran against.
+    :param started: ISO-8601 UTC time the item started.
+    :param duration_ms: wall time of the item.
+    """
+
+    document: str
+    name: str
+    span: Span
+    outcome: Outcome
+    reason: str = ""
+    failures: tuple[Failure, ...] = ()
+    exchanges: tuple[Exchange, ...] = ()
+    target: str = ""
+    started: str = ""
+    duration_ms: float = 0.0
+
+    @property
+    def node_id(self) -> str:
+        return f"{self.document}::{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A whole replay: every example's result, and whether the run finished.
+
+    :param results: one entry per test item, in run order.
+    :param targets: the targets used, ``name=url`` each, secrets never included.
+    :param started: ISO-8601 UTC start time.
+    :param finished: ISO-8601 UTC end time ("" while running).
+    :param complete: ``False`` when the run was interrupted; the report is then partial.
+    :param schema: the results schema version.
+    :param tool_version: the docharness version that ran.
+    """
+
+    results: tuple[ExampleResult, ...] = ()
+    targets: tuple[str, ...] = ()
+    started: str = ""
+    finished: str = ""
+    complete: bool = True
+    schema: int = RESULTS_SCHEMA_VERSION
+    tool_version: str = ""
+
+    def counts(self) -> dict[str, int]:
+        """Number of results per outcome value, every outcome present."""
+        tally = {o.value: 0 for o in Outcome}
+        for r in self.results:
+            tally[r.outcome.value] += 1
+        return tally
+
+    @property
+    def ok(self) -> bool:
+        return self.complete and not any(r.outcome in (Outcome.FAILED, Outcome.ERROR) for r in self.results)
