@@ -20,13 +20,8 @@ Conventions:
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import json
-import types
-import typing
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 __all__ = [
     "Span",
@@ -375,60 +370,6 @@ class Document:
         return tuple(e for e in self.examples if e.role is Role.TEST and not e.continued)
 
 
-# --- JSON round trip ---------------------------------------------------------------
-# Generic over the dataclasses above (and those of ``harness.results``): enums become
-# their values, tuples lists, and ``from_data`` rebuilds from the type hints.
-
-T = TypeVar("T")
-
-
-def to_data(value: Any) -> Any:
-    """Turn a model value into JSON-compatible data (dicts, lists, str, numbers)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (tuple, list)):
-        return [to_data(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_data(v) for k, v in value.items()}
-    return value
-
-
-def from_data(cls: type[T], data: Any) -> T:
-    """Rebuild a model dataclass of type ``cls`` from ``to_data`` output."""
-    return typing.cast(T, _build(cls, data))
-
-
-def _build(tp: Any, data: Any) -> Any:
-    if data is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(options[0], data) if len(options) == 1 else data
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in data)
-        return tuple(_build(a, v) for a, v in zip(args, data))
-    if origin is dict:
-        _, value_type = typing.get_args(tp)
-        return {k: _build(value_type, v) for k, v in data.items()}
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(data)
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        kwargs = {f.name: _build(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
-        return tp(**kwargs)
-    return data
-
-
-def to_json(value: Any, *, indent: int | None = 2) -> str:
-    """Serialise a model value (or a list of them) to JSON text."""
-    return json.dumps(to_data(value), indent=indent, ensure_ascii=False)
-
-
-def from_json(cls: type[T], text: str) -> T:
-    """Parse JSON text made by ``to_json`` back into a ``cls`` instance."""
-    return from_data(cls, json.loads(text))
+# The JSON round trip lives in harness.codec (generic over these dataclasses); re-exported here
+# so callers can write ``from harness.model import to_json``.
+from harness.codec import from_data, from_json, to_data, to_json  # noqa: E402

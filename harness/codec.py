@@ -1,0 +1,71 @@
+"""JSON round trip for the model and the run results.
+
+Generic over frozen dataclasses: enums become their values, tuples lists, and
+``from_data`` rebuilds an instance from the class's type hints. Standard library
+only, so ``harness.model`` can re-export it and stay free of third-party imports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import types
+import typing
+from typing import Any, TypeVar
+
+__all__ = ["to_data", "from_data", "to_json", "from_json"]
+
+T = TypeVar("T")
+
+
+def to_data(value: Any) -> Any:
+    """Turn a model value into JSON-compatible data (dicts, lists, str, numbers)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    return value
+
+
+def from_data(cls: type[T], data: Any) -> T:
+    """Rebuild a model dataclass of type ``cls`` from ``to_data`` output."""
+    return typing.cast(T, _build(cls, data))
+
+
+def _build(tp: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(options[0], data) if len(options) == 1 else data
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_build(args[0], v) for v in data)
+        return tuple(_build(a, v) for a, v in zip(args, data))
+    if origin is dict:
+        _, value_type = typing.get_args(tp)
+        return {k: _build(value_type, v) for k, v in data.items()}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(data)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _build(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
+        return tp(**kwargs)
+    return data
+
+
+def to_json(value: Any, *, indent: int | None = 2) -> str:
+    """Serialise a model value (or a list of them) to JSON text."""
+    return json.dumps(to_data(value), indent=indent, ensure_ascii=False)
+
+
+def from_json(cls: type[T], text: str) -> T:
+    """Parse JSON text made by ``to_json`` back into a ``cls`` instance."""
+    return from_data(cls, json.loads(text))

@@ -1,0 +1,138 @@
+"""The model is plain, immutable data: pickle, ==, hashing and JSON round trips."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from harness.model import (
+    BodyKind,
+    Diagnostic,
+    Directive,
+    Document,
+    Example,
+    ExpectedResponse,
+    Format,
+    Level,
+    MatchPolicy,
+    ObjectTable,
+    Operation,
+    Parameter,
+    Request,
+    Role,
+    Span,
+    StatusCode,
+    Substitution,
+    from_json,
+    to_data,
+    to_json,
+)
+from harness.results import (
+    Exchange,
+    ExampleResult,
+    Failure,
+    FailureKind,
+    Mismatch,
+    Outcome,
+    RunResult,
+)
+
+
+def sample_document() -> Document:
+    path = "elasticsearch/rollup/stop-job.asciidoc"
+    sub = Substitution(r'"stack_trace": ...', r'"stack_trace": $body.$_path', Span(path, 86, 16, 86, 70))
+    example = Example(
+        name="line_61",
+        span=Span(path, 61, 1, 63, 50),
+        language="js",
+        source="POST _xpack/rollup/job/does_not_exist/_stop\n",
+        requests=(Request("POST", "_xpack/rollup/job/does_not_exist/_stop", span=Span(path, 62)),),
+        expected=(
+            ExpectedResponse(
+                source='{"status": 404, "x": ...}',
+                body='{"status": 404, "x": $body.$_path}',
+                body_kind=BodyKind.JSON,
+                match=MatchPolicy.EXACT,
+                substitutions=(sub,),
+                span=Span(path, 70, 1, 86),
+            ),
+        ),
+        setups=("sensor_started_rollup_job",),
+        catch="missing",
+        directives=(Directive("TEST", "catch:missing", Span(path, 65)),),
+        testenv="basic",
+    )
+    operation = Operation(
+        method="POST",
+        path="_xpack/rollup/job/<job_id>/_stop",
+        title="Stop Job API",
+        parameters=(Parameter("job_id", "path", True, "string", "Identifier for the job"),),
+        objects=(ObjectTable("Thing", (Parameter("a", "response", None, "String"),), Span(path, 3)),),
+        status_codes=(StatusCode(404, "missing"),),
+        span=Span(path, 16),
+    )
+    return Document(
+        path=path,
+        format=Format.ASCIIDOC,
+        title="Stop Job API",
+        operations=(operation,),
+        examples=(example, dataclasses.replace(example, name="line_80", continued=True)),
+        diagnostics=(Diagnostic(Level.WARNING, "blank-line", "a blank line ends the snippet", Span(path, 9, 1)),),
+    )
+
+
+def test_document_survives_pickle_and_equality() -> None:
+    doc = sample_document()
+    copy = pickle.loads(pickle.dumps(doc))
+    assert copy == doc
+    assert hash(copy.examples[0]) == hash(doc.examples[0])
+
+
+def test_document_json_round_trip_is_exact() -> None:
+    doc = sample_document()
+    text = to_json(doc)
+    again = from_json(Document, text)
+    assert again == doc
+    assert to_json(again) == text
+    assert to_data(doc)["examples"][0]["expected"][0]["match"] == "exact"
+
+
+def test_model_is_frozen() -> None:
+    doc = sample_document()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.title = "changed"  # type: ignore[misc]
+
+
+def test_tests_are_non_continued_test_examples() -> None:
+    doc = sample_document()
+    assert [e.name for e in doc.tests] == ["line_61"]
+    assert not doc.has_errors
+    assert dataclasses.replace(doc, diagnostics=(Diagnostic(Level.ERROR, "x", "y", Span("p", 1)),)).has_errors
+
+
+def test_span_renders_as_path_line_column() -> None:
+    assert str(Span("a/b.asciidoc", 41, 3)) == "a/b.asciidoc:41:3"
+    assert Span("a", 4).last_line == 4 and Span("a", 4, 1, 9).last_line == 9
+
+
+def test_run_result_round_trip_and_counts() -> None:
+    span = Span("x.rst", 10)
+    failure = Failure(FailureKind.BODY, "body differs", span, "{}", "{}", (Mismatch("$.a", "1", "2", "value"),))
+    result = ExampleResult(
+        "x.rst", "line_10", span, Outcome.FAILED, "body differs", (failure,),
+        (Exchange("test", "GET", "http://127.0.0.1/x", (("Accept", "application/json"),), None, 200),),
+    )
+    run = RunResult((result, ExampleResult("x.rst", "line_20", span, Outcome.SKIPPED, "todo")), ("reference=embedded",))
+    again = from_json(RunResult, to_json(run))
+    assert again == run
+    assert run.counts()["failed"] == 1 and run.counts()["skipped"] == 1 and run.counts()["passed"] == 0
+    assert not run.ok
+    assert result.node_id == "x.rst::line_10"
+    assert failure.is_assertion and not Failure(FailureKind.TIMEOUT, "slow").is_assertion
+
+
+@pytest.mark.parametrize("kind", list(FailureKind))
+def test_every_failure_kind_is_classified(kind: FailureKind) -> None:
+    assert isinstance(kind.is_assertion, bool)
