@@ -1,1 +1,158 @@
-"""pytest plugin: placeholder until the replay issue lands (collects nothing yet)."""
+"""pytest plugin: every documented example is a test item (``pytest docs_src/``).
+
+Only files under a folder holding a ``docharness.toml`` are collected, so a project's own
+sample pages are never replayed by accident. Node ids read
+``docs_src/elasticsearch/rollup/stop-job.asciidoc::line_42``; ``-k``, ``-x`` and ``--junitxml``
+work. A document's items run in order on one connection: with pytest-xdist use
+``--dist loadfile``. Failures print the Hurl-style rendering, not a traceback. A page's
+warning diagnostics become pytest warnings at the page's line; the targets' notices (reset
+steps not sent) get a terminal summary section.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.config import ConfigError, find_config
+from harness.model import Document, Level
+from harness.parsers import parse, parser_for
+from harness.replay import PlannedTest, Replay, Replays
+from harness.report.render import render_diagnostic
+from harness.report.terminal import render_notes, render_result
+from harness.results import ExampleResult, Outcome
+
+SESSION = pytest.StashKey[Replays]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The plugin's options, command line and ini, in one place."""
+    group = parser.getgroup("docharness", "replay documented HTTP examples")
+    group.addoption("--docharness-target", metavar="URL", default=None,
+                    help="send every example here instead of the configured targets ('embedded' allowed)")
+    group.addoption("--docharness-allow-writes", action="store_true", default=False,
+                    help="send state-changing requests to targets that are not on loopback")
+    parser.addini("docharness_target", "default for --docharness-target", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Create the session object (nothing starts until an example runs)."""
+    target = config.getoption("docharness_target") or config.getini("docharness_target") or None
+    config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
+                                    document_root=config.rootpath)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop what the session started."""
+    if SESSION in config.stash:
+        config.stash[SESSION].close()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocFile | None:
+    """A page with a known format below a ``docharness.toml`` is a ``DocFile``."""
+    if parser_for(file_path.name) is None or find_config(file_path) is None:
+        return None
+    return DocFile.from_parent(parent, path=file_path)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The targets' notices (reset steps not sent, ...), once each, after the results."""
+    notices = tuple(n for s in config.stash[SESSION].sessions.values() for n in s.targets.notices)
+    if notices:
+        terminalreporter.write_sep("=", "docharness notices")
+        terminalreporter.write_line(render_notes((), notices))
+
+
+class DocumentWarning(UserWarning):
+    """A parser warning about a documentation page (rendered Hurl-style, at the page's line)."""
+
+
+@pytest.fixture(scope="session")
+def docharness_target(pytestconfig: pytest.Config) -> Replays:
+    """The run's replay sessions (targets, embedded servers), for tests that need them."""
+    return pytestconfig.stash[SESSION]
+
+
+class ExampleFailed(Exception):
+    """An example whose target answered differently; ``repr_failure`` renders its result."""
+
+    def __init__(self, result: ExampleResult) -> None:
+        super().__init__(result.reason)
+        self.result = result
+
+
+class DocFile(pytest.File):
+    """One documentation page: its test items, run in page order on one connection."""
+
+    document: Document
+    replay: Replay
+
+    def collect(self) -> Iterator[ExampleItem]:
+        """Parse the page and plan its tests (no request is sent while collecting)."""
+        config_path = find_config(self.path)
+        assert config_path is not None  # checked in pytest_collect_file
+        try:
+            self.replay = self.config.stash[SESSION].for_config(config_path)
+        except ConfigError as exc:
+            raise self.CollectError(str(exc)) from exc
+        root = self.config.rootpath
+        relative = self.path.relative_to(root) if self.path.is_relative_to(root) else self.path
+        self.document = parse(self.path.read_text(encoding="utf-8", errors="replace"), relative.as_posix())
+        for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
+            if diagnostic.level is Level.WARNING:
+                warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
+                                       str(self.path), diagnostic.span.line)
+        for test in self.replay.plan(self.document):
+            yield ExampleItem.from_parent(self, name=test.example.name, test=test)
+
+    def teardown(self) -> None:
+        """Close the page's connection after its last item."""
+        if hasattr(self, "replay"):
+            self.replay.finish(self.document)
+
+
+class ExampleItem(pytest.Item):
+    """One test item: a non-continued example with its setups, followers and teardowns."""
+
+    def __init__(self, *, test: PlannedTest, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.test = test
+
+    def setup(self) -> None:
+        """Run the example: an error outcome is a pytest error, a failed assertion a failure."""
+        parent = self.parent
+        assert isinstance(parent, DocFile)
+        try:
+            self.result = parent.replay.runner(parent.document).run(self.test)
+        except ConfigError as exc:  # a secret missing from the environment, found when targets start
+            pytest.fail(str(exc), pytrace=False)
+        self.user_properties.append(("outcome", self.result.outcome.value))
+        if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
+            pytest.skip(self.result.reason)
+        if self.result.outcome is Outcome.ERROR:
+            pytest.fail(self.rendered(self.result), pytrace=False)  # setup errors bypass repr_failure
+
+    def runtest(self) -> None:
+        """Report the assertion failure found in ``setup``."""
+        if self.result.outcome is Outcome.FAILED:
+            raise ExampleFailed(self.result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The Hurl-style rendering instead of a traceback."""
+        if isinstance(excinfo.value, ExampleFailed):
+            return self.rendered(excinfo.value.result)
+        return str(super().repr_failure(excinfo))
+
+    def rendered(self, result: ExampleResult) -> str:
+        """A result's failures as text, secrets masked."""
+        parent = self.parent
+        text = render_result(result)
+        return parent.replay.targets.redactor.text(text) if isinstance(parent, DocFile) else text
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Path, 0-based line (the one conversion of this kind, style.md §5) and name."""
+        return self.path, self.test.example.span.line - 1, self.name

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from harness.model import Span
+from harness.model import Diagnostic, Span
 
 __all__ = [
     "Outcome",
@@ -181,6 +181,8 @@ class RunResult:
     :param complete: ``False`` when the run was interrupted; the report is then partial.
     :param schema: the results schema version.
     :param tool_version: the docharness version that ran.
+    :param diagnostics: what the parsers found wrong (warnings and errors) in the replayed
+        documents, then the run's own notices (reset steps not sent, ...), in that order.
     """
 
     results: tuple[ExampleResult, ...] = ()
@@ -190,6 +192,7 @@ class RunResult:
     complete: bool = True
     schema: int = RESULTS_SCHEMA_VERSION
     tool_version: str = ""
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Number of results per outcome value, every outcome present."""

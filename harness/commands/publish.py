@@ -1,15 +1,155 @@
-"""`docharness publish`: placeholder until its issue lands (replaced by the owner of that issue)."""
+"""`docharness publish`: extract the documents and build the unified, verified reference.
+
+``docharness publish [--results FILE] [--out DIR] [PATH...]`` parses the
+configured sources (or the given paths), reads a replay's results when there
+are some, and builds Sphinx sources under ``OUT/site-src`` and HTML under
+``OUT/site``. ``build()`` is also the last step of ``docharness run``.
+Exit codes: 0 built, 1 the Sphinx build failed, 2 usage or configuration error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.config import CONFIG_NAME, Config, ConfigError, find_config, load_config
+from harness.model import Document, from_json
+from harness.parsers.loader import load
+from harness.publish import BuildReport, Placement, PublishError, publish
+from harness.results import RunResult
+
+__all__ = ["add_arguments", "run", "build"]
+
+DEFAULT_CONFIG = Path("docs_src") / CONFIG_NAME
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="documents or folders (default: the sources of docs_src/docharness.toml)")
+    parser.add_argument("--results", type=Path, metavar="FILE",
+                        help="a replay's results.json (default: OUT/results.json when it exists)")
+    parser.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR",
+                        help="base folder: Sphinx sources in DIR/site-src, HTML in DIR/site (default: generated)")
+    parser.add_argument("--config", type=Path, metavar="FILE", help=f"the configuration (default: {DEFAULT_CONFIG})")
+    parser.add_argument("--source-url", default="", metavar="TEMPLATE",
+                        help="link template for source lines, with {path} and {line} "
+                             "(default: a file:// link to the source folder)")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel Sphinx processes")
+
+
+def _config(args: argparse.Namespace) -> Config | None:
+    if args.config is not None:
+        return load_config(args.config)
+    found = find_config(Path(args.paths[0])) if args.paths else (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    return load_config(found) if found else None
+
+
+def _shown_path(path: str, root: Path, resolved_root: Path | None = None) -> str:
+    """The document path relative to the source root, for readers and for family rules.
+
+    ``resolved_root`` is ``root.resolve()`` when the caller already has it (resolving costs
+    a file-system lookup per path component, for each of thousands of documents).
+    """
+    candidate = Path(path)
+    if not candidate.is_absolute() and (root / candidate).exists():
+        return candidate.as_posix()
+    try:
+        return candidate.resolve().relative_to(resolved_root or root.resolve()).as_posix()
+    except ValueError:
+        return candidate.as_posix()
+
+
+def _placement(path: str, root: Path, config: Config | None, resolved_root: Path | None = None) -> Placement:
+    """Family from the config's [[sources]] rules (else the first folder); auth from the target.
+
+    The Elasticsearch family replays as a superuser without credentials, so only the other
+    families' snippets carry the target's secret headers (as variable references).
+    """
+    shown = _shown_path(path, root, resolved_root)
+    first = shown.strip("/").split("/", 1)
+    family = first[0] if len(first) > 1 else "other"
+    auth: tuple[tuple[str, str], ...] = ()
+    if config is not None:
+        rule = config.rule_for(shown)
+        family = rule.family if any(r.covers(shown) for r in config.rules) else family
+        target = config.targets.get(rule.target or config.default_target)
+        if target is not None and family != "elasticsearch":
+            auth = tuple((h.name, h.env) for h in target.headers if h.is_secret)
+    return Placement(family=family, source_path=shown, auth_headers=auth)
+
+
+def build(documents: Sequence[Document], results: RunResult | None, out_dir: Path, *,
+          source_root: Path | None = None, source_url: str = "", jobs: int = 1) -> Path:
+    """Build the site for ``documents`` under ``out_dir`` (sources in ``site-src``, HTML in ``site``).
+
+    Families come from the ``[[sources]]`` rules of ``source_root/docharness.toml`` when there is
+    one, else from each document path's first folder. Returns the built ``index.html``.
+
+    :raises PublishError: when the Sphinx build fails.
+    """
+    return _publish(documents, results, out_dir, source_root, source_url, jobs).index
+
+
+def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: Path, source_root: Path | None,
+             source_url: str, jobs: int) -> BuildReport:
+    root = source_root or Path.cwd()
+    config_file = root / CONFIG_NAME
+    try:
+        config = load_config(config_file) if config_file.is_file() else None
+    except ConfigError:
+        config = None  # families then come from folders; `run` has already reported the config
+    resolved_root = root.resolve()
+    placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
+    url = source_url or root.resolve().as_uri() + "/{path}"
+    return publish(documents, results, out_dir, placements=placements, source_url=url, jobs=jobs)
+
+
+def _common_folder(paths: Sequence[Path]) -> Path:
+    """Without a configuration, document paths are relative to the folder the given paths share."""
+    common = Path(os.path.commonpath([p.resolve() for p in paths]))
+    return common if common.is_dir() else common.parent
+
+
+def _results(args: argparse.Namespace) -> RunResult | None:
+    path = args.results if args.results is not None else args.out / "results.json"
+    if args.results is None and not path.is_file():
+        return None
+    return from_json(RunResult, path.read_text(encoding="utf-8"))
 
 
 def run(args: argparse.Namespace) -> int:
-    print("docharness publish: not available yet", file=sys.stderr)
-    return 2
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        print(f"docharness publish: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    paths = [Path(p) for p in args.paths] or (config.source_paths() if config else [])
+    if not paths:
+        print(f"docharness publish: no documents: give PATH... or create {DEFAULT_CONFIG}", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"docharness publish: no such file or folder: {missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    root = config.root if config else _common_folder(paths)
+    try:
+        results = _results(args)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        print(f"docharness publish: cannot read the results {args.results}: {exc}\n"
+              "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
+        return EXIT_USAGE
+    documents = load(paths, root=root)
+    try:
+        report = _publish(documents, results, args.out, root, args.source_url, args.jobs)
+    except PublishError as exc:
+        print(f"docharness publish: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if report.warnings:
+        shown = "\n  ".join(report.warnings[:10])
+        print(f"docharness publish: {len(report.warnings)} Sphinx warning(s):\n  {shown}", file=sys.stderr)
+    print(report.index)
+    return EXIT_OK

@@ -1,15 +1,165 @@
-"""`docharness replay`: placeholder until its issue lands (replaced by the owner of that issue)."""
+"""`docharness replay`: replay the examples of documentation pages against a target.
+
+``docharness replay [PATH...] [--target URL] [--dry-run] [-k EXPR] [--report FILE]
+[--junit FILE] [--allow-writes] [-x]``. Exit 0 when everything passed or was
+skipped, 1 on failures or errors, 2 on usage or configuration errors, 130 when
+interrupted (the reports are still written, marked partial).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from harness.config import (
+    CONFIG_NAME,
+    Config,
+    ConfigError,
+    embedded_config,
+    find_config,
+    load_config,
+)
+from harness.model import Document
+from harness.parsers.loader import load
+from harness.replay import Replay
+from harness.replay import run as replay_run
+from harness.replay.run import document_diagnostics
+from harness.replay.prepare import MissingVariables
+from harness.replay.select import keyword_filter
+from harness.report.json_report import write_json_report
+from harness.report.junit import write_junit
+from harness.report.redact import MASK
+from harness.report.terminal import TerminalReporter
+from harness.results import RunResult
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """A command-line or configuration problem: exit status 2 with this message."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*")
+    """Declare ``replay``'s arguments."""
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the config's sources)")
+    add_target_arguments(parser)
+    parser.add_argument("--dry-run", action="store_true", help="print every request as it would be sent; send nothing")
+    parser.add_argument("-k", dest="keyword", metavar="EXPR", default="", help="only tests whose id matches EXPR")
+    parser.add_argument("--report", metavar="FILE", type=Path, help="write the JSON results file here")
+    parser.add_argument("--junit", metavar="FILE", type=Path, help="write JUnit XML here")
+    parser.add_argument("-x", "--exitfirst", action="store_true", help="stop after the first failure or error")
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options `replay` and `run` share."""
+    parser.add_argument("--config", metavar="FILE", type=Path, help=f"the project config (default: the nearest {CONFIG_NAME})")
+    parser.add_argument("--target", metavar="URL", help="send every example here ('embedded' = the reference server)")
+    parser.add_argument("--allow-writes", action="store_true",
+                        help="send state-changing requests to a target that is not on loopback")
+
+
+def find_project(paths: Sequence[Path], explicit: Path | None) -> Config:
+    """The configuration for these paths: ``--config``, else the nearest one, else all-embedded."""
+    if explicit is not None:
+        return load_config(explicit)
+    starts = [*paths, Path.cwd() / "docs_src", Path.cwd()]
+    for start in starts:
+        found = find_config(start.resolve()) if start.exists() else None
+        if found is not None:
+            return load_config(found)
+    return embedded_config(Path.cwd() / CONFIG_NAME)
+
+
+def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
+    """The documents under ``paths`` (default: the config's sources), paths relative to the cwd."""
+    chosen = list(paths) or config.source_paths()
+    missing = [p for p in chosen if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    return load(chosen, root=Path.cwd())
+
+
+def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:
+    """The dry run: every request of every selected test, as it would be sent."""
+    count = 0
+    for document in documents:
+        runner = replay.runner(document)
+        for test in replay.plan(document):
+            if not select(test.node_id):
+                continue
+            out.write(f"{test.node_id}\n")
+            if test.skip is not None or test.problem is not None:
+                label = "skipped" if test.skip is not None else "error"
+                out.write(f"  {label}: {test.skip if test.skip is not None else test.problem.message}\n")  # type: ignore[union-attr]
+                continue
+            for step in test.steps + runner.reset_steps:
+                try:
+                    prepared = runner.prepare(step)
+                except MissingVariables as exc:
+                    out.write(f"  {step.phase:<9} error: {exc}\n")
+                    continue
+                count += 1
+                note = f"   ({step.origin})" if step.phase != "test" else ""
+                out.write(f"  {step.phase:<9} {prepared.method} {prepared.url}{note}\n")
+                for name, value in prepared.headers:
+                    shown = MASK if name.lower() in runner.target.secret_headers else value
+                    out.write(f"  {'':<9}   {name}: {shown}\n")
+                if prepared.body_text:
+                    out.write("".join(f"  {'':<9}   {line}\n" for line in prepared.body_text.splitlines()))
+        replay.finish(document)
+    out.write(f"\n{count} requests planned, none sent\n")
+    return count
+
+
+def execute(args: argparse.Namespace, documents: Sequence[Document], config: Config, *,
+            report: Path | None, junit: Path | None, keyword: str = "", exitfirst: bool = False,
+            dry_run: bool = False, out: TextIO | None = None) -> RunResult | None:
+    """Replay the documents, writing progress to ``out`` (stdout) and the reports; ``None`` for a dry run."""
+    out = out or sys.stdout
+    try:
+        select = keyword_filter(keyword)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    with Replay(config, target_url=args.target, allow_writes=args.allow_writes, dry_run=dry_run) as replay:
+        redactor = replay.targets.redactor
+        if dry_run:
+            render_plan(documents, replay, select, out)
+            return None
+        reporter = TerminalReporter(out, redactor, color=out.isatty())
+        count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
+        reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
+        reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
+        partial = RunResult(targets=replay.targets.labels, complete=False)
+        if report is not None:
+            write_json_report(partial, report, redactor)
+        result = replay_run(documents, replay, select=select, exitfirst=exitfirst, on_document=reporter.document_done)
+        if report is not None:
+            write_json_report(result, report, redactor)
+        if junit is not None:
+            write_junit(result, junit, redactor)
+        reporter.finish(result)
+        return result
+
+
+def exit_status(result: RunResult) -> int:
+    """0 all passed or skipped, 1 failures or errors, 130 interrupted."""
+    if not result.complete:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def run(args: argparse.Namespace) -> int:
-    print("docharness replay: not available yet", file=sys.stderr)
-    return 2
+    """Replay and report; the exit status."""
+    paths = [Path(p) for p in args.paths]
+    try:
+        config = find_project(paths, args.config)
+        documents = load_documents(paths, config)
+        result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
+                         exitfirst=args.exitfirst, dry_run=args.dry_run)
+    except (ConfigError, UsageError) as exc:
+        print(f"docharness replay: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK if result is None else exit_status(result)

@@ -1,1 +1,65 @@
-"""parsers."""
+"""The parsers: one pure function per format, picked by file suffix.
+
+``PARSERS`` maps a lower-case suffix to ``parse_<format>(text, path) ->
+Document``. A format module is imported only when a file of its kind is parsed,
+so heavy libraries (docutils, lxml) load only when needed. Adding a format is
+one entry in the table. Reading files is ``harness.parsers.loader``'s job, never
+a parser's.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from harness.model import Document
+
+__all__ = ["PARSERS", "parse", "parser_for"]
+
+
+def _lazy(module: str, function: str) -> Callable[[str, str], Document]:
+    """Return a parse function that imports ``harness.parsers.<module>`` on first use."""
+
+    def parse_lazily(text: str, path: str) -> Document:
+        try:
+            target = importlib.import_module(f"harness.parsers.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"harness.parsers.{module}":
+                raise
+            raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
+        parse_format: Callable[[str, str], Document] = getattr(target, function)
+        return parse_format(text, path)
+
+    parse_lazily.__name__ = function
+    return parse_lazily
+
+
+PARSERS: dict[str, Callable[[str, str], Document]] = {
+    ".asciidoc": _lazy("asciidoc", "parse_asciidoc"),
+    ".adoc": _lazy("asciidoc", "parse_asciidoc"),
+    ".rst": _lazy("rst", "parse_rst"),
+    ".html": _lazy("html", "parse_html"),
+    ".htm": _lazy("html", "parse_html"),
+}
+
+
+def parser_for(path: str) -> Callable[[str, str], Document] | None:
+    """Return the parse function registered for ``path``'s suffix, or ``None``."""
+    dot = path.rfind(".")
+    slash = max(path.rfind("/"), path.rfind("\\"))
+    if dot <= slash + 1:
+        return None
+    return PARSERS.get(path[dot:].lower())
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse ``text`` with the parser registered for ``path``'s suffix.
+
+    :param text: the page's text.
+    :param path: the source path (posix separators), used for the suffix and in every span.
+    :raises ValueError: when no parser is registered for the suffix.
+    """
+    parse_format = parser_for(path)
+    if parse_format is None:
+        raise ValueError(f"{path}: no parser for this file type (known: {', '.join(sorted(PARSERS))})")
+    return parse_format(text, path)

@@ -1,0 +1,232 @@
+"""AsciiDoc pages with Elasticsearch's ``// CONSOLE`` / ``// TEST[...]`` directives.
+
+The line scanner is Elasticsearch's (reference §2): each line is tested in the
+build's order (testenv, fence, source line, directives, content, ``+``,
+anything else emits the pending snippet). It only finds code blocks and the
+directive text attached to them; the directive grammar lives in
+``directives``, the build's emit and generator rules in ``snippets``, the page
+metadata in ``asciidoc_meta``. Where the build silently drops something (a
+malformed directive line, adjacent blocks, a blank line before a directive) a
+warning or a hint says so.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.model import Diagnostic, Directive, Document, Format, Level, Span
+from harness.parsers.asciidoc_meta import OUTLINE_MARKS, page_metadata
+from harness.parsers.directives import (
+    match_directive,
+    near_miss,
+    near_miss_name,
+    parse_response_args_at,
+    parse_test_args_at,
+)
+from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
+
+__all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc"]
+
+TESTENV = re.compile(r'\[testenv="([^"]+)"\]\s*')
+FENCE = re.compile(r"-{4,}\s*")
+SOURCE_LINE = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?(,((?!id=).)*(id="?([-\w]+)"?)?(.*))?].*', re.ASCII)
+CALLOUT = re.compile(r"<\d+>")
+TESTENVS = ("basic", "gold", "platinum")
+_SPECIAL = frozenset("-[/")  # the first characters of every line that can change the scanner's state
+_MARKS = _SPECIAL | OUTLINE_MARKS  # ... and of every line the page outline looks at
+_SOURCE_START = ("[source", '["source')  # what every SOURCE_LINE starts with: a cheap test before the regex
+
+
+class _Scanner:
+    """The per-file state of Elasticsearch's line scanner."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.snippet: Snippet | None = None
+        self.done: list[Snippet] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.last_language: str | None = None
+        self.last_language_line = 0
+        self.pending_name: str | None = None
+        self.testenv: str | None = None
+        self.emitted_by_blank: tuple[Snippet, int] | None = None  # (snippet, blank line) for the pairing hint
+
+    def problem(self, level: Level, code: str, message: str, line: int, hint: str = "", column: int = 1) -> None:
+        self.diagnostics.append(Diagnostic(level, code, message, Span(self.path, line, column), hint))
+
+    def emit(self, line: int, blank: bool) -> None:
+        if self.snippet is None:
+            return
+        if not self.snippet.end:
+            self.problem(Level.WARNING, "unclosed-block", f"the code block opened at line {self.snippet.start} "
+                         "is never closed", self.snippet.start, "close it with a line of four or more '-'")
+            self.snippet.end = line
+        self.done.append(self.snippet)
+        self.emitted_by_blank = (self.snippet, line) if blank else None
+        self.snippet = None
+
+    def scan_all(self, lines: list[str], special: list[int]) -> None:
+        """Scan every line, testing each in the build's order (testenv, fence, source line, directives,
+        content, ``+``, anything else emits the pending snippet). Only the ``special`` lines (starting
+        with ``-``, ``[`` or ``/``) can be a fence, a source line or a directive; the runs of other
+        lines between them are handled in bulk (speed)."""
+        start = 0
+        for index in special:
+            # outside a block, with no pairing hint pending, plain lines change nothing
+            if index > start and (self.snippet is not None or self.emitted_by_blank is not None):
+                self.plain_run(lines, start, index)
+            start = number = index + 1
+            line = lines[index]
+            first = line[0]  # the tests below can only match lines starting with their own character
+            if first == "-":
+                if line.startswith("----") and FENCE.fullmatch(line):
+                    self.fence(number)
+                    continue
+            elif first == "[":
+                if self.bracket(number, line):
+                    continue
+            elif line.startswith("//") and self.directive(number, line):
+                continue
+            self.text(number, line)
+        if len(lines) > start:
+            self.plain_run(lines, start, len(lines))
+
+    def plain_run(self, lines: list[str], start: int, stop: int) -> None:
+        """Lines ``start..stop-1`` (0-based), none of which can change state except by emitting."""
+        while start < stop:
+            snippet = self.snippet
+            if snippet is None:
+                if self.emitted_by_blank is not None and any(not line.isspace() for line in lines[start:stop] if line):
+                    self.emitted_by_blank = None
+                return
+            if not snippet.end:
+                chunk = lines[start:stop]
+                if "<" in "".join(chunk):  # only then can a line hold a callout
+                    snippet.lines.extend(CALLOUT.sub("", line).rstrip() for line in chunk)
+                else:
+                    snippet.lines.extend(map(str.rstrip, chunk))
+                return
+            line = lines[start]
+            if line.strip() != "+":
+                self.emit(start + 1, blank=not line.strip())
+            start += 1
+
+    def bracket(self, number: int, line: str) -> bool:
+        """A ``[`` line: testenv and source line tests; ``False`` when it is text for the block."""
+        if line.startswith('[testenv="') and (env := TESTENV.fullmatch(line)):
+            self.set_testenv(env.group(1), number)
+        if line.startswith(_SOURCE_START) and (source := SOURCE_LINE.fullmatch(line)):
+            self.last_language, self.last_language_line = source.group(1), number
+            self.pending_name = source.group(5)
+            return True
+        return False
+
+    def text(self, number: int, line: str) -> None:
+        """A line that is none of the build's markers: block content, a ``+``, or the end of a snippet."""
+        snippet = self.snippet
+        if snippet is None:
+            if line.strip():
+                self.emitted_by_blank = None
+            return
+        if not snippet.end:
+            snippet.lines.append(CALLOUT.sub("", line).rstrip())
+        elif line.strip() != "+":
+            self.emit(number, blank=not line.strip())
+
+    def set_testenv(self, value: str, number: int) -> None:
+        self.testenv = value
+        if value not in TESTENVS:
+            self.problem(Level.ERROR, "unsupported-testenv", f"Unsupported testEnv: {value}", number,
+                         f"use one of {', '.join(TESTENVS)}", column=11)
+
+    def fence(self, number: int) -> None:
+        if self.snippet is None:
+            language = self.last_language if self.last_language_line == number - 1 else None
+            self.snippet = Snippet(self.path, number, 0, language, self.pending_name, testenv=self.testenv)
+            self.pending_name = None
+            return
+        if self.snippet.end:
+            self.problem(Level.WARNING, "adjacent-blocks", f"this fence re-closes the code block of line "
+                         f"{self.snippet.start}: a block right after another one's directives is not a new block",
+                         number, "put a blank line before the next block's [source,...] line")
+        self.snippet.end = number
+
+    def directive(self, number: int, line: str) -> bool:
+        """Handle a ``//`` line; ``False`` when it is not a directive (then it is text)."""
+        text = line[2:]
+        found = match_directive(text)
+        if found is None:
+            if near_miss_name(text) is not None:  # only then is a warning (and its span) made
+                miss = near_miss(text, Span(self.path, number, 3))
+                if miss is not None:
+                    self.diagnostics.append(miss)
+            return False
+        name, args = found
+        if name == "AUTOSENSE":
+            self.problem(Level.ERROR, "autosense", "AUTOSENSE has been replaced by CONSOLE", number,
+                         "write // CONSOLE instead")
+            return True
+        snippet = self.snippet
+        if snippet is None:
+            self.unpaired(name, number)
+            return True
+        snippet.directives.append(Directive(name, args, Span(self.path, number, 1)))
+        self.attach(snippet, name, args, number, line.index("[") + 2 if args else 1)
+        return True
+
+    def attach(self, snippet: Snippet, name: str, args: str, number: int, column: int) -> None:
+        """Apply a directive (on line ``number``, its arguments from ``column``) to its snippet."""
+        if name == "TEST":
+            snippet.test = True
+            if args:
+                test_args, problems = parse_test_args_at(args, self.path, number, column)
+                self.diagnostics.extend(problems)
+                snippet.test_args.append(test_args)
+                snippet.substitutions.extend(test_args.substitutions)
+        elif name == "TESTRESPONSE":
+            snippet.response = True
+            if args:
+                response_args, problems = parse_response_args_at(args, self.path, number, column)
+                self.diagnostics.extend(problems)
+                snippet.response_args.append(response_args)
+                snippet.substitutions.extend(response_args.substitutions)
+        elif name in ("CONSOLE", "NOTCONSOLE"):
+            if snippet.console is not None:
+                self.problem(Level.ERROR, "console-twice", "Can't be both CONSOLE and NOTCONSOLE", number,
+                             "keep one CONSOLE or NOTCONSOLE line per snippet")
+            snippet.console = name == "CONSOLE"
+        elif name == "TESTSETUP":
+            snippet.testsetup = True
+        else:
+            snippet.teardown = True
+
+    def unpaired(self, name: str, number: int) -> None:
+        hint = "put the directive on the line right after the closing fence of its code block"
+        if self.emitted_by_blank is not None:
+            previous, blank = self.emitted_by_blank
+            hint = (f"did you mean the code block of line {previous.start}? remove the blank line {blank} "
+                    "between its closing fence and this directive")
+        self.problem(Level.ERROR, "unpaired-directive", f"{name} not paired with a snippet", number, hint)
+
+
+def parse_asciidoc(text: str, path: str) -> Document:
+    """Parse an AsciiDoc page into a Document: metadata, examples and diagnostics.
+
+    :param text: the page's text.
+    :param path: the source path (posix separators), used in every span.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if "\r" in text:
+        lines = [line.removesuffix("\r") for line in lines]
+    marked = [i for i, line in enumerate(lines) if line[:1] in _MARKS]  # one pass for the scanner and the outline
+    scanner = _Scanner(path)
+    scanner.scan_all(lines, [i for i in marked if lines[i][0] in _SPECIAL])
+    scanner.emit(len(lines), blank=False)
+    examples, problems = build_examples(scanner.done, path)
+    meta = page_metadata(lines, path, [i for i in marked if lines[i][0] in OUTLINE_MARKS])
+    diagnostics = sorted(scanner.diagnostics + problems + meta.diagnostics, key=lambda d: (d.span.line, d.span.column))
+    return Document(path=path, format=Format.ASCIIDOC, title=meta.title, description=meta.description,
+                    operations=meta.operations, examples=examples,
+                    diagnostics=attach_source_lines(diagnostics, lines))

@@ -1,0 +1,89 @@
+"""Cloud-style API reference pages: a page outline -> Operation and Examples.
+
+RST and HTML pages in the cloud-provider style share one shape: a "Function"
+paragraph, a "URI" section with the request line, parameter tables, "Example
+Request(s)", "Example Response(s)" and a "Status Codes" table. ``cloud_sections``
+splits the outline (``harness.parsers.page``) into those sections, ``cloud_tables``
+reads the tables, ``cloud_examples`` the examples and ``cloud_checks`` compares
+the two; this module puts the Document together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from harness.model import Diagnostic, Document, Format, Level, Operation, Span
+from harness.parsers.cloud_checks import check_examples
+from harness.parsers.cloud_examples import read_examples
+from harness.parsers.cloud_sections import Kind, RequestLine, Section, find_request_line, split_sections
+from harness.parsers.cloud_tables import read_tables
+from harness.parsers.page import Block, Code, Heading, Outline, Text
+
+__all__ = ["build_document"]
+
+
+def _page_title(blocks: list[Block]) -> str:
+    headings = [b for b in blocks if isinstance(b, Heading)]
+    if not headings:
+        return ""
+    top = min(h.level for h in headings)
+    return next(h.title for h in headings if h.level == top)
+
+
+def _request_lines(sections: list[Section]) -> list[RequestLine]:
+    """The documented request lines: those of the URI section, else the first in other text.
+
+    A URI section may list alternatives (``/v2.1/...`` and ``/v2/...``); the first is
+    the operation's, all of them are templates an example may fit.
+    """
+    found = [line for s in sections if s.kind is Kind.URI for b in s.blocks if isinstance(b, (Text, Code))
+             if (line := find_request_line(b.text, b.span)) is not None]
+    if found:
+        return found
+    ordered = [s for s in sections if s.kind not in (Kind.URI, Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE)]
+    ordered += [s for s in sections if s.kind is Kind.EXAMPLE_REQUEST]
+    for section in ordered:
+        for block in section.blocks:
+            if isinstance(block, (Text, Code)) and (line := find_request_line(block.text, block.span)):
+                return [line]
+    return []
+
+
+def _with_source_line(diagnostic: Diagnostic, lines: list[str]) -> Diagnostic:
+    """Fill in the offending line's text, which the renderer shows in its gutter."""
+    if diagnostic.source_line or not 0 < diagnostic.span.line <= len(lines):
+        return diagnostic
+    return dataclasses.replace(diagnostic, source_line=lines[diagnostic.span.line - 1])
+
+
+def build_document(outline: Outline, fmt: Format) -> Document:
+    """Turn a front-end's outline into the shared Document model."""
+    sections = split_sections(outline.blocks)
+    title = _page_title(outline.blocks)
+    function = [b.text for s in sections if s.kind is Kind.FUNCTION for b in s.blocks if isinstance(b, Text)]
+    description = "\n\n".join(" ".join(t.split()) for t in function)
+    lines = _request_lines(sections)
+    line = lines[0] if lines else None
+    diagnostics = list(outline.diagnostics)
+    tables = read_tables(sections, line.path if line else "", outline.path)
+    diagnostics += tables.diagnostics
+    operations: tuple[Operation, ...] = ()
+    if line is not None:
+        operations = (Operation(
+            method=line.method, path=line.path, title=title, description=description,
+            parameters=tables.parameters, response_fields=tables.response_fields, objects=tables.objects,
+            status_codes=tables.status_codes, span=line.span),)
+    elif any(s.kind in (Kind.URI, Kind.EXAMPLE_REQUEST) for s in sections):
+        diagnostics.append(Diagnostic(
+            Level.WARNING, "missing-request-line", "the page has no 'METHOD /path' request line",
+            Span(outline.path, 1),
+            hint="write the request line (e.g. 'POST /v1/{project_id}/jobs') in the URI section"))
+    examples, found = read_examples(sections, operations[0] if operations else None, outline.path)
+    diagnostics += found
+    if operations:
+        diagnostics += check_examples(examples, operations[0], tuple(f"{x.method} {x.path}" for x in lines),
+                                      outline.lines)
+    diagnostics = sorted((_with_source_line(d, outline.lines) for d in diagnostics),
+                         key=lambda d: (d.span.line, d.span.column))
+    return Document(path=outline.path, format=fmt, title=title, description=description,
+                    operations=operations, examples=tuple(examples), diagnostics=tuple(diagnostics))

@@ -1,0 +1,168 @@
+"""Checks of a cloud page's examples against its own tables.
+
+A page contradicts itself more often than one would think: an example path that
+does not fit the URI template, a body without a required key or with a key the
+request table never mentions, a response value whose JSON type is not the
+documented one (``"true"`` for a Boolean). Each finding is a warning at the line,
+so the writer can fix the page before replay finds it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from harness.model import BodyKind, Diagnostic, Example, Level, ObjectTable, Operation, Parameter, Role, Span
+
+__all__ = ["check_examples", "template_pattern"]
+
+_PLACEHOLDER = re.compile(r"\{[^{}/]+\}|<[^<>/]+>")
+_MAX_DEPTH = 8
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A regex matching the concrete paths a template allows (query and trailing ``/`` ignored)."""
+    path = template.split("?", 1)[0].rstrip("/")
+    parts = _PLACEHOLDER.split(path)
+    return re.compile("[^/]+".join(re.escape(p) for p in parts) + "/?")
+
+
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "array": list, "list": list, "bool": bool, "boolean": bool, "string": str, "str": str, "enum": str,
+    "integer": (int, float), "int": (int, float), "long": (int, float), "number": (int, float),
+    "float": (int, float), "double": (int, float), "short": (int, float), "object": dict, "map": dict, "dict": dict}
+
+
+def _json_type(type_text: str) -> type | tuple[type, ...] | None:
+    """The JSON type a documented type names by its first word (``Array of X``, ``Boolean``), if any."""
+    words = re.findall(r"[a-z]+", type_text.lower())
+    if not words:
+        return None
+    if words[0] not in _JSON_TYPES and words[-1] == "object":
+        return dict  # "CreateListenerOption object"
+    return _JSON_TYPES.get(words[0])
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "a boolean", str: "a string", int: "a number", float: "a number", list: "an array",
+            dict: "an object"}.get(type(value), "null")
+
+
+def _line_of(key: str, source: str, span: Span, lines: list[str]) -> Span:
+    """Where ``"key"`` is in the example source (line, and columns when the page line shows it)."""
+    at = source.find(f'"{key}"')
+    first = span.last_line - source.count("\n")  # the block's first content line
+    line = max(first, span.line) + (source.count("\n", 0, at) if at >= 0 else 0)
+    column = lines[line - 1].find(f'"{key}"') + 1 if 0 < line <= len(lines) else 0
+    if at < 0 or column <= 0:
+        return Span(span.path, line)
+    return Span(span.path, line, column, line, column + len(key) + 1)
+
+
+class _Checker:
+    """Compares example bodies with the parameter and object tables of one operation."""
+
+    def __init__(self, operation: Operation, lines: list[str]) -> None:
+        self.operation, self.lines = operation, lines
+        self.objects = {o.name: o for o in operation.objects}
+        self.diagnostics: list[Diagnostic] = []
+
+    def fields_of(self, parameter: Parameter) -> tuple[Parameter, ...] | None:
+        table: ObjectTable | None = self.objects.get(parameter.object_ref)
+        return table.fields if table else None
+
+    def body_keys(self, value: Any, fields: tuple[Parameter, ...], where: str, source: str, span: Span,
+                  depth: int = 0) -> None:
+        if not isinstance(value, dict) or depth > _MAX_DEPTH or not fields:
+            return
+        names = {f.name for f in fields}
+        for field in fields:
+            if field.required and field.name not in value:
+                self.warn("missing-required-key", f"the example body has no {where + field.name!r}, which the "
+                          f"request table marks mandatory", span, "add the key to the example or fix the table")
+        for key, item in value.items():
+            if key not in names:
+                self.warn("undocumented-key", f"the example body's key {where + key!r} is not in the request "
+                          f"parameter table", _line_of(key, source, span, self.lines), "document the key or remove it")
+                continue
+            field = next(f for f in fields if f.name == key)
+            for element in (item if isinstance(item, list) else [item]):
+                self.body_keys(element, self.fields_of(field) or (), f"{where}{key}.", source, span, depth + 1)
+
+    def response_types(self, value: Any, fields: tuple[Parameter, ...], where: str, source: str, span: Span,
+                       depth: int = 0) -> None:
+        if not isinstance(value, dict) or depth > _MAX_DEPTH:
+            return
+        for field in fields:
+            if field.name not in value or value[field.name] is None:
+                continue
+            item = value[field.name]
+            expected = _json_type(field.type)
+            mismatch = expected is not None and (not isinstance(item, expected) or (
+                expected is not bool and isinstance(item, bool)))
+            if mismatch:
+                self.warn("response-type-mismatch", f"{where + field.name!r} is documented as {field.type} but the "
+                          f"example response shows {json.dumps(item)[:40]} ({_type_name(item)})",
+                          _line_of(field.name, source, span, self.lines),
+                          "make the example value match the documented type")
+                continue
+            for element in (item if isinstance(item, list) else [item]):
+                self.response_types(element, self.fields_of(field) or (), f"{where}{field.name}.", source, span,
+                                    depth + 1)
+
+    def warn(self, code: str, message: str, span: Span, hint: str) -> None:
+        self.diagnostics.append(Diagnostic(Level.WARNING, code, message, span, hint))
+
+
+def _json(text: str | None) -> Iterator[Any]:
+    if text is None:
+        return
+    try:
+        yield json.loads(text)
+    except ValueError:
+        return
+
+
+def _fits(method: str, path: str, templates: tuple[str, ...]) -> bool:
+    concrete = path.split("?", 1)[0]
+    for template in templates:
+        verb, _, pattern = template.partition(" ")
+        if verb == method and template_pattern(pattern).fullmatch(concrete):
+            return True
+    return False
+
+
+def check_examples(examples: list[Example], operation: Operation, templates: tuple[str, ...] = (),
+                   lines: list[str] | None = None) -> list[Diagnostic]:
+    """Warnings where the page's examples contradict its URI template(s) or its tables.
+
+    :param templates: every documented ``METHOD path`` (default: the operation's).
+    :param lines: the page's source lines, to point at the offending key.
+    """
+    checker = _Checker(operation, lines or [])
+    templates = templates or (f"{operation.method} {operation.path}",)
+    body_fields = tuple(p for p in operation.parameters if p.location == "body")
+    seen: set[int] = set()
+    for example in (e for e in examples if e.role is Role.TEST):
+        for request in example.requests:
+            span = request.span or example.span
+            if not _fits(request.method, request.path, templates):
+                checker.warn("path-mismatch", f"the example request {request.method} {request.path} does not fit "
+                             f"the documented {operation.method} {operation.path}", span,
+                             "fix the example's method or path, or the URI section")
+                continue
+            if request.body_kind is BodyKind.JSON and body_fields:
+                for value in _json(request.body):
+                    checker.body_keys(value, body_fields, "", example.source, span)
+        for expected in example.expected:
+            if id(expected) in seen:  # several examples share one documented response
+                continue
+            seen.add(id(expected))
+            for value in _json(expected.body if expected.body_kind is BodyKind.JSON else None):
+                fields = operation.response_fields
+                if isinstance(value, list) and len(fields) == 1 and _json_type(fields[0].type) is list:
+                    value = {fields[0].name: value}  # a bare array documented as one "array" row
+                checker.response_types(value, fields, "", expected.source, expected.span or example.span)
+    return checker.diagnostics

@@ -1,0 +1,161 @@
+"""The sections of a cloud-style page, and the request line they document.
+
+Splits a page outline into sections by heading (an unknown sub-heading inherits
+its parent's kind) and reads ``METHOD target`` lines, turning full URLs such as
+``https://{Endpoint}/v1.0/{project_id}/jobs`` into the path the template uses.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+
+from harness.model import Span
+from harness.parsers.page import Block, Heading, Text
+
+__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "split_target", "placeholders",
+           "section_kind", "split_sections", "status_label"]
+
+_REQUEST_LINE = re.compile(
+    r"^[ \t]*(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]+(\S+)(?:[ \t]+HTTP/[\d.]+)?[ \t]*$", re.M)
+_SCHEME_HOST = re.compile(r"^(?:[A-Za-z][\w+.-]*://)?(?P<host>[^/?#]*)(?P<rest>[/?#].*)?$")
+_STATUS_LABEL = re.compile(r"^\s*(?:http\s+)?status\s+code\s*[:：]?\s*(\d{3})\b", re.I)
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.\-]*)\}")
+
+
+class Kind(enum.Enum):
+    """What a page section is about, judged from its heading."""
+
+    FUNCTION = "function"
+    URI = "uri"
+    REQUEST = "request"
+    RESPONSE = "response"
+    EXAMPLE_REQUEST = "example-request"
+    EXAMPLE_RESPONSE = "example-response"
+    STATUS = "status"
+    OTHER = "other"
+
+
+# (pattern on the lower-cased heading, kind), first match wins: "example request"
+# must be tried before "request"
+_KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for p, k in (
+    (r"^(example|sample)s? (of )?requests?\b|^requests? examples?\b", Kind.EXAMPLE_REQUEST),
+    (r"^(example|sample)s? (of )?responses?\b|^responses? examples?\b", Kind.EXAMPLE_RESPONSE),
+    (r"^(examples?|samples?)$", Kind.EXAMPLE_REQUEST),
+    (r"^status codes?\b|^returned values?\b|^http status", Kind.STATUS),
+    (r"^(function|description|api description|functions)\b", Kind.FUNCTION),
+    (r"^(uri|url|request uri|request url|uri format|path)\b", Kind.URI),
+    (r"^requests?\b", Kind.REQUEST),
+    (r"^responses?\b", Kind.RESPONSE),
+))
+
+
+_LABEL_KINDS = (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.URI)
+_LABEL_LEVEL = 99
+_BARE_LABELS = {"request": Kind.EXAMPLE_REQUEST, "request body": Kind.EXAMPLE_REQUEST,
+                "response": Kind.EXAMPLE_RESPONSE, "response body": Kind.EXAMPLE_RESPONSE}
+
+
+def status_label(text: str) -> int | None:
+    """The NNN of a ``Status code: NNN`` label, or ``None``."""
+    found = _STATUS_LABEL.match(text)
+    return int(found[1]) if found else None
+
+
+def section_kind(title: str) -> Kind:
+    """Classify a section heading (``Example Requests`` -> EXAMPLE_REQUEST)."""
+    if status_label(title) is not None:  # "Status code: 200" sub-headings belong to their parent
+        return Kind.OTHER
+    lowered = " ".join(title.lower().replace(":", " ").split())
+    return next((kind for pattern, kind in _KINDS if pattern.search(lowered)), Kind.OTHER)
+
+
+@dataclass(slots=True)
+class Section:
+    """A run of blocks under one heading, with the kind the cloud rules give it."""
+
+    kind: Kind
+    heading: Heading | None
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestLine:
+    """A ``METHOD target`` line: the target as written and the path the template uses."""
+
+    method: str
+    target: str
+    path: str
+    span: Span
+
+
+def split_target(target: str) -> str:
+    """The path and query of a request target, without scheme and host.
+
+    ``https://{Endpoint}/v1.0/{project_id}/jobs`` and ``{endpoint}/v1/x`` lose their
+    host; ``/v1/x`` and ``_xpack/x`` stay as written.
+    """
+    if target.startswith("/"):
+        return target
+    found = _SCHEME_HOST.match(target)
+    host = found["host"] if found else ""
+    if found and ("://" in target or host.startswith("{") or "." in host or ":" in host):
+        return found["rest"] or "/"
+    return target
+
+
+def placeholders(text: str) -> tuple[str, ...]:
+    """The ``{name}`` placeholders in ``text``, as written, first occurrence first."""
+    return tuple(dict.fromkeys(_PLACEHOLDER.findall(text)))
+
+
+def find_request_line(text: str, span: Span) -> RequestLine | None:
+    """The first ``METHOD target`` line in ``text`` (a paragraph or code block starting at ``span``)."""
+    found = _REQUEST_LINE.search(text)
+    if found is None:
+        return None
+    line = span.line + text.count("\n", 0, found.start(1))
+    target = found[2]
+    return RequestLine(found[1], target, split_target(target), Span(span.path, line))
+
+
+def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
+    """The kind of a paragraph used as a heading (``**Example request**``, ``Response:``), or ``None``.
+
+    Inside an example section a bare ``Request:`` / ``Response:`` switches between the
+    example's request and its response.
+    """
+    words = text.text.split()
+    if not (text.strong or text.text.rstrip().endswith(":") or len(words) <= 3) or len(words) > 8:
+        return None
+    kind = section_kind(text.text)
+    bare = text.text.strip().rstrip(":").strip().lower()
+    if enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) and bare in _BARE_LABELS:
+        return _BARE_LABELS[bare]
+    return kind if kind in _LABEL_KINDS else None
+
+
+def split_sections(blocks: list[Block]) -> list[Section]:
+    """Group blocks under their headings; an unknown sub-heading inherits its parent's kind."""
+    sections = [Section(Kind.OTHER, None)]
+    stack: list[tuple[int, Kind]] = []
+    for block in blocks:
+        label = _label_kind(block, sections[-1].kind) if isinstance(block, Text) else None
+        if label is not None and isinstance(block, Text):
+            while stack and stack[-1][0] >= _LABEL_LEVEL:
+                stack.pop()
+            stack.append((_LABEL_LEVEL, label))
+            sections.append(Section(label, Heading(block.text, _LABEL_LEVEL, block.span)))
+            continue
+        if not isinstance(block, Heading):
+            sections[-1].blocks.append(block)
+            continue
+        while stack and stack[-1][0] >= block.level:
+            stack.pop()
+        kind = section_kind(block.title)
+        if kind is Kind.OTHER and stack:
+            kind = stack[-1][1]
+        stack.append((block.level, kind))
+        sections.append(Section(kind, block))
+    return sections

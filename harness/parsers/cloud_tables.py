@@ -1,0 +1,194 @@
+"""Parameter, response-field, object and status-code tables of a cloud-style page.
+
+A table's columns are found by their header text (Parameter / Mandatory / Type /
+Description, Status Code / Description); its location (path, query, header, body,
+response) by its caption and its section. A table that another row refers to -
+by a link to its anchor or by naming it in the type (``Array of
+JobValidationResult objects``) - is a nested object table, not a top-level one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from harness.model import Diagnostic, Level, ObjectTable, Parameter, StatusCode
+from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
+from harness.parsers.page import Cell, Table, Text
+
+__all__ = ["TableFindings", "read_tables"]
+
+_NAME_COLUMNS = ("parameter", "name", "field", "parameter name", "attribute", "header", "key", "element")
+_REQUIRED_COLUMNS = ("mandatory", "required", "mandatory/optional", "optional", "is mandatory", "m/o")
+_TYPE_COLUMNS = ("type", "data type", "value type", "parameter type")
+_DESCRIPTION_COLUMNS = ("description", "remarks", "meaning", "details")
+_STATUS_COLUMNS = ("status code", "http status code", "status", "code", "returned value", "return code")
+_TABLE_PREFIX = re.compile(r"^table\s*[\d.-]*\s*[:.]?\s*", re.I)
+_GENERIC_TYPES = {"string", "object", "objects", "array", "integer", "int", "long", "boolean", "number", "float",
+                  "double", "list", "map", "of", "and", "or", "table", "parameter", "parameters", "description",
+                  "request", "response", "path", "query", "header", "body", "uri"}
+
+
+@dataclass(slots=True)
+class TableFindings:
+    """What the tables of a page document, ready for the Operation."""
+
+    parameters: tuple[Parameter, ...] = ()
+    response_fields: tuple[Parameter, ...] = ()
+    objects: tuple[ObjectTable, ...] = ()
+    status_codes: tuple[StatusCode, ...] = ()
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Found:
+    table: Table
+    kind: Kind
+    status: int | None
+    columns: dict[str, int]
+    name: str
+
+
+def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        text = " ".join(cell.text.lower().replace("*", "").split())
+        for role, names in (("name", _NAME_COLUMNS), ("required", _REQUIRED_COLUMNS), ("type", _TYPE_COLUMNS),
+                            ("description", _DESCRIPTION_COLUMNS), ("status", _STATUS_COLUMNS)):
+            if text in names and role not in roles:
+                roles[role] = index
+                break
+    return roles
+
+
+def _object_name(caption: str) -> str:
+    """``Table 3 reboot field description`` -> ``reboot``; ``Table 4 JobValidationResult`` -> itself."""
+    rest = _TABLE_PREFIX.sub("", caption).strip()
+    for pattern in (r"^(\S+) (?:field|object|structure|parameter)s?(?: description| parameters)?$",
+                    r"^description of (?:the )?(\S+)(?: field| object)?$", r"^(\S+) parameters?$"):
+        found = re.match(pattern, rest, re.I)
+        if found:
+            return found[1]
+    return rest
+
+
+def _location(found: _Found, template_names: set[str], name: str) -> str:
+    caption = found.table.caption.lower()
+    if found.kind is Kind.RESPONSE or "response" in caption:
+        return "response"
+    if "header" in caption:
+        return "header"
+    if "query" in caption:
+        return "query"
+    if found.kind is Kind.URI or "path" in caption or "uri" in caption:
+        return "path" if not template_names or name.lower() in template_names else "query"
+    return "body"
+
+
+def _required(text: str) -> bool | None:
+    word = text.strip().lower().rstrip(".")
+    if word in ("yes", "y", "true", "mandatory", "required", "m"):
+        return True
+    if word in ("no", "n", "false", "optional", "o"):
+        return False
+    return None
+
+
+def _cell(row: tuple[Cell, ...], index: int | None) -> Cell:
+    return row[index] if index is not None and index < len(row) else Cell("")
+
+
+def _collect(sections: list[Section]) -> tuple[list[_Found], list[Table]]:
+    """The parameter tables with their section and status context, and the status tables."""
+    params: list[_Found] = []
+    statuses: list[Table] = []
+    for section in sections:
+        status: int | None = None
+        for block in section.blocks:
+            if isinstance(block, Text) and status_label(block.text) is not None:
+                status = status_label(block.text)
+            if not isinstance(block, Table):
+                continue
+            header = block.header or (block.rows[0] if block.rows else ())
+            columns = _columns(header)
+            if "status" in columns and "name" not in columns:
+                statuses.append(block)
+            elif "name" in columns:
+                params.append(_Found(block, section.kind, status, columns, _object_name(block.caption)))
+    return params, statuses
+
+
+def _references(params: list[_Found]) -> dict[tuple[int, int], _Found]:
+    """Which row ((table index, row index)) refers to which object table."""
+    by_anchor = {a: f for f in params for a in f.table.anchors}
+    by_name = {f.name.lower(): f for f in params if f.name and " " not in f.name}
+    refs: dict[tuple[int, int], _Found] = {}
+    for t, found in enumerate(params):
+        for r, row in enumerate(_body_rows(found)):
+            target = next((by_anchor[link.lstrip("#").lower()] for cell in row for link in cell.links
+                           if link.lstrip("#").lower() in by_anchor), None)
+            if target is None:
+                words = re.findall(r"[\w-]+", _cell(row, found.columns.get("type")).text.lower())
+                target = next((by_name[w] for w in words if w in by_name and w not in _GENERIC_TYPES), None)
+            if target is not None and target is not found:
+                refs[(t, r)] = target
+    return refs
+
+
+def _body_rows(found: _Found) -> tuple[tuple[Cell, ...], ...]:
+    return found.table.rows if found.table.header else found.table.rows[1:]
+
+
+def read_tables(sections: list[Section], template: str, path: str) -> TableFindings:
+    """Read every parameter and status-code table of the page's sections."""
+    params, statuses = _collect(sections)
+    refs = _references(params)
+    referenced = {id(f) for f in refs.values()}
+    template_names = {n.lower() for n in placeholders(template)}
+    findings = TableFindings()
+    top: list[Parameter] = []
+    objects: dict[int, ObjectTable] = {}
+    for t, found in enumerate(params):
+        rows: list[Parameter] = []
+        for r, row in enumerate(_body_rows(found)):
+            name = _cell(row, found.columns["name"]).text.strip()
+            if not name:
+                continue
+            if found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE):
+                location = "response"
+            else:  # a nested object's fields are body fields, whatever its caption says
+                location = "body" if id(found) in referenced else _location(found, template_names, name)
+            target = refs.get((t, r))
+            rows.append(Parameter(
+                name=name, location=location, required=_required(_cell(row, found.columns.get("required")).text),
+                type=_cell(row, found.columns.get("type")).text, object_ref=target.name if target else "",
+                description=_cell(row, found.columns.get("description")).text))
+        if id(found) in referenced:
+            objects.setdefault(id(found), ObjectTable(found.name, tuple(rows), found.table.span))
+        elif rows and rows[0].location == "response":
+            if found.status is None or 200 <= found.status < 300:
+                findings.response_fields += tuple(rows)
+        else:
+            top.extend(rows)
+    findings.parameters = tuple(top)
+    findings.objects = tuple(objects.values())
+    findings.status_codes = _status_codes(statuses, path, findings.diagnostics)
+    return findings
+
+
+def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic]) -> tuple[StatusCode, ...]:
+    codes: list[StatusCode] = []
+    for table in tables:
+        columns = _columns(table.header or table.rows[0])
+        rows = table.rows if table.header else table.rows[1:]
+        for row in rows:
+            text = _cell(row, columns["status"]).text.strip()
+            found = re.match(r"^(\d{3})\b", text)
+            if found is None:
+                if text:
+                    diagnostics.append(Diagnostic(
+                        Level.WARNING, "bad-status-code", f"status code table row {text!r} is not a 3-digit code",
+                        table.span, hint="write the status code as a number such as 200"))
+                continue
+            codes.append(StatusCode(int(found[1]), _cell(row, columns.get("description")).text))
+    return tuple(codes)

@@ -1,0 +1,267 @@
+"""The console body grammar: ``METHOD path`` lines, bodies, comments, ``startyaml`` blocks.
+
+Elasticsearch tokenises a snippet's contents by repeated matches of one regex
+that must each start where the previous one ended (reference §6). The same
+grammar serves the pages and the named setups of the configuration, so there is
+never a second one. ``startyaml ... endyaml`` blocks are recorded as a request
+with the pseudo-method ``STARTYAML`` (its YAML as the body); replay reports them
+as unsupported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from harness.model import BodyKind, Diagnostic, Level, Request, Span
+
+__all__ = [
+    "METHODS", "STARTYAML", "ConsoleParse", "body_kind", "json_stream_error", "parse_console", "parse_console_detail",
+]
+
+METHODS = ("GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE")
+STARTYAML = "STARTYAML"
+
+_BAD_BODY = "|".join(METHODS) + "|startyaml|#"
+_SYNTAX = re.compile(
+    rf"(?:(?P<comment>#.+)|(?:(?P<method>{'|'.join(METHODS)})\s+(?P<path>[^\n]+)"
+    rf"(?P<body>(?:\n(?!{_BAD_BODY})[^\n]+)+)?|startyaml(?P<yaml>(?s:.+?))endyaml))\n+")
+
+
+class ConsoleParse:
+    """The requests of one snippet, plus what its last element was (for the lost-catch check).
+
+    :param requests: the parsed requests, in order.
+    :param diagnostics: what was wrong.
+    :param ends_with_request: ``False`` when the snippet ends in a ``# comment`` or a yaml block,
+        so Elasticsearch gives ``catch:`` to no request.
+    """
+
+    __slots__ = ("diagnostics", "ends_with_request", "requests")
+
+    def __init__(self, requests: tuple[Request, ...], diagnostics: list[Diagnostic], ends_with_request: bool) -> None:
+        self.requests = requests
+        self.diagnostics = diagnostics
+        self.ends_with_request = ends_with_request
+
+
+def parse_console(contents: str, span: Span) -> tuple[tuple[Request, ...], list[Diagnostic]]:
+    """Parse console ``contents`` into requests.
+
+    :param contents: the snippet's lines, each ending in a newline, after substitutions.
+    :param span: where the contents sit; ``span.line`` is the line of the first content line.
+        Request spans point at their method lines.
+    """
+    parsed = parse_console_detail(contents, span)
+    return parsed.requests, parsed.diagnostics
+
+
+def parse_console_detail(contents: str, span: Span, *, check_bodies: bool = True,
+                         substituted: bool = False) -> ConsoleParse:
+    """``parse_console`` plus whether the snippet ends in a request (see ``ConsoleParse``).
+
+    :param check_bodies: warn (``invalid-request-json``) about bodies the runner cannot read as a
+        stream of JSON objects; off for skipped tests, which the runner never sends.
+    :param substituted: the contents are the page's text after substitutions (said in the warning).
+    """
+    if not contents.strip():
+        return ConsoleParse((), [Diagnostic(Level.ERROR, "empty-console-snippet", "the console snippet is empty", span,
+                                            "write at least one request: METHOD path")], False)
+    if not contents.endswith("\n"):
+        contents += "\n"
+    requests: list[Request] = []
+    warnings: list[Diagnostic] = []  # problems that do not stop the parse
+    body_end = -1  # where the last body with a warning ends: a gap right there cut that body short
+    offset = 0
+    last_is_request = False
+    for found in _SYNTAX.finditer(contents):
+        if found.start() != offset:
+            return ConsoleParse(tuple(requests), [*_uncut(warnings, body_end, offset),
+                                                  _gap(contents, offset, found.start(), span)], False)
+        offset = found.end()
+        comment, method, _, _, yaml = found.groups()
+        last_is_request = method is not None
+        if comment is not None:
+            continue
+        where = _span_at(contents, found.start(), span)
+        if yaml is not None:
+            requests.append(Request(STARTYAML, "", yaml, BodyKind.TEXT, span=where))
+            continue
+        request, problem = _request(found, where)
+        requests.append(request)
+        if problem:
+            return ConsoleParse(tuple(requests), [*warnings, problem], last_is_request)
+        if check_bodies and request.body is not None and not _readable(request):
+            warnings.extend(_invalid_body(contents, found, request.body, span, substituted))
+            body_end = found.end()
+    if offset != len(contents):
+        return ConsoleParse(tuple(requests), [*_uncut(warnings, body_end, offset),
+                                              _gap(contents, offset, len(contents), span)], False)
+    return ConsoleParse(tuple(requests), warnings, last_is_request)
+
+
+def _uncut(warnings: list[Diagnostic], body_end: int, gap: int) -> list[Diagnostic]:
+    """The warnings, less the last body's when the gap error right after it explains it better."""
+    return warnings[:-1] if warnings and body_end == gap else warnings
+
+
+def _request(found: re.Match[str], where: Span) -> tuple[Request, Diagnostic | None]:
+    _, method, path, raw_body, _ = found.groups()
+    if raw_body is None:
+        return Request(method, path.strip(), None, BodyKind.NONE, (), where), None
+    body, problem = _block_quotes(raw_body[1:], where)
+    return Request(method, path.strip(), body, body_kind(body), (), where), problem
+
+
+def _block_quotes(body: str, where: Span) -> tuple[str, Diagnostic | None]:
+    """Turn every ``\"\"\"...\"\"\"`` into a JSON string, as the build does (backslashes untouched)."""
+    start = body.find('"""')
+    if start < 0:
+        return body, None
+    out: list[str] = []
+    done = 0
+    while start >= 0:
+        end = body.find('"""', start + 3)
+        if end < 0:
+            line = where.line + 1 + body.count("\n", 0, start)
+            return body, Diagnostic(
+                Level.ERROR, "unterminated-block-quote",
+                f'invalid block quote: the """ at offset {start} is never closed',
+                Span(where.path, line, 1), 'close the string with """ or write it as a JSON string')
+        inner = body[start + 3:end].replace('"', '\\"').replace("\n", "\\n")
+        out.append(body[done:start] + '"' + inner + '"')
+        done = end + 3
+        start = body.find('"""', done)
+    out.append(body[done:])
+    return "".join(out), None
+
+
+def _readable(request: Request) -> bool:
+    """The common case, decided without a second parse: one JSON object, or NDJSON lines of objects."""
+    if request.body_kind is BodyKind.JSON:
+        return request.body is not None and request.body.lstrip().startswith("{")
+    if request.body_kind is BodyKind.NDJSON and request.body is not None:
+        return all(line.lstrip().startswith("{") for line in request.body.split("\n") if line.strip())
+    return False
+
+
+# A JSON string (kept), or a comment: Elasticsearch's JSON reader allows // and /* */ comments.
+_STRING_OR_COMMENT = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*(?s:.*?)\*/')
+_BLOCK_QUOTE_OR_STRING_OR_COMMENT = re.compile(r'"""(?s:.*?)"""|' + _STRING_OR_COMMENT.pattern)
+_DECODER = json.JSONDecoder()
+_NOT_WHITESPACE = re.compile(r"\S")
+
+
+def _blank(found: re.Match[str]) -> str:
+    """A comment becomes blanks and a \"\"\" string becomes "" and blanks: offsets and lines stay put."""
+    text = found.group(0)
+    if text.startswith('"""'):
+        return '""' + re.sub(r"[^\n]", " ", text[2:])
+    return text if text.startswith('"') else re.sub(r"[^\n]", " ", text)
+
+
+def json_stream_error(body: str, *, block_quotes: bool = False) -> tuple[str, int] | None:
+    """Why ``body`` is not a stream of JSON objects as Elasticsearch's runner reads it, with the
+    offset of the problem; ``None`` when it is one.
+
+    :param block_quotes: also read ``\"\"\"...\"\"\"`` as strings (the body as written on the page).
+    """
+    text = (_BLOCK_QUOTE_OR_STRING_OR_COMMENT if block_quotes else _STRING_OR_COMMENT).sub(_blank, body)
+    found = _NOT_WHITESPACE.search(text)
+    while found is not None:
+        start = found.start()
+        if text[start] != "{":
+            what = "an array" if text[start] == "[" else "a stash reference" if text[start] == "$" else "a value"
+            return f"expected a JSON object, found {what}", start
+        try:
+            _, end = _DECODER.raw_decode(text, start)
+        except json.JSONDecodeError as exc:
+            return _explained(text, exc)
+        found = _NOT_WHITESPACE.search(text, end)
+    return None
+
+
+def _explained(text: str, exc: json.JSONDecodeError) -> tuple[str, int]:
+    """Python's JSON message and offset, or plainer ones for the mistakes pages make most."""
+    at = text[exc.pos:exc.pos + 1]
+    if at == "$":
+        return "an unquoted stash reference (only quoted \"$...\" strings are resolved)", exc.pos
+    before = text[:exc.pos].rstrip()
+    if at in ("}", "]") and before.endswith(","):
+        return f"a trailing comma before '{at}'", len(before) - 1
+    if text.startswith("...", exc.pos):
+        return "'...' (an elided part) is not JSON", exc.pos
+    return exc.msg, exc.pos
+
+
+def _invalid_body(contents: str, found: re.Match[str], body: str, span: Span, substituted: bool) -> list[Diagnostic]:
+    """The ``invalid-request-json`` warning for one request, at the offending body line and column."""
+    error = json_stream_error(body)
+    if error is None:
+        return []
+    raw = found.group("body")[1:]
+    located = json_stream_error(raw, block_quotes=True)
+    message, offset = located or (error[0], 0)  # a problem inside a \"\"\" string: point at the body
+    first_line = span.line + contents.count("\n", 0, found.start("body") + 1)
+    line = min(first_line + raw.count("\n", 0, offset), span.end_line or first_line + raw.count("\n"))
+    column = offset - raw.rfind("\n", 0, offset)
+    # the page's line may not show what a substitution made: quote the text the runner would read
+    after = f" after the page's substitutions, at {raw[offset:offset + 24].split(chr(10))[0]!r}" if substituted else ""
+    return [Diagnostic(
+        Level.WARNING, "invalid-request-json",
+        f"the request body is not valid JSON{after}: {message} (column {column}); "
+        "Elasticsearch's runner fails this test", Span(span.path, line, column, line, column),
+        "fix the JSON, or mark the snippet // NOTCONSOLE (not a test) or TEST[skip:reason]")]
+
+
+def body_kind(body: str) -> BodyKind:
+    """JSON when the body is one JSON value, NDJSON when it is more than one JSON line, else TEXT."""
+    try:
+        json.loads(body)
+        return BodyKind.JSON
+    except ValueError:
+        pass
+    lines = [line for line in body.split("\n") if line.strip()]
+    if len(lines) > 1:
+        try:
+            for line in lines:
+                json.loads(line)
+            return BodyKind.NDJSON
+        except ValueError:
+            pass
+    return BodyKind.TEXT
+
+
+def _span_at(contents: str, offset: int, span: Span) -> Span:
+    skipped = 0
+    while offset + skipped < len(contents) and contents[offset + skipped] == "\n":
+        skipped += 1
+    line = span.line + contents.count("\n", 0, offset + skipped)
+    if span.end_line:
+        line = min(line, span.end_line)
+    return Span(span.path, line, 1)
+
+
+def _gap(contents: str, start: int, end: int, span: Span) -> Diagnostic:
+    where = _span_at(contents, start, span)
+    text = contents[start:end]
+    first = text.strip("\n").split("\n", 1)[0]
+    if start == 0:
+        message = f"the console snippet does not start with a request: {first!r}"
+    else:
+        message = f"this console line is not part of any request: {first!r}"
+    return Diagnostic(Level.ERROR, "bad-console-body", message, where, _console_hint(text, start))
+
+
+def _console_hint(text: str, start: int) -> str:
+    stripped = text.lstrip("\n")
+    word = stripped.split(None, 1)[0] if stripped.strip() else ""
+    if word.upper() == "PATCH":
+        return "PATCH is not supported by the console grammar (GET, PUT, POST, HEAD, OPTIONS, DELETE)"
+    if word.upper() in METHODS and word not in METHODS:
+        return f"write the method in upper case: {word.upper()}"
+    if stripped.startswith("#"):
+        return "a comment needs text after '#'"
+    if start > 0 and stripped[:1] in '{}[]" ':
+        return "a blank line inside a request body ends it; remove the blank line"
+    return "start each request with METHOD path on its own line (GET, PUT, POST, HEAD, OPTIONS, DELETE)"

@@ -1,0 +1,180 @@
+"""HTML front-end: lxml element tree -> page outline -> Document.
+
+Cloud documentation exports (``<h4 class="sectiontitle">Example Request</h4>``,
+``<li>URI format<p>POST /v1.0/...</p></li>``, captioned tables, ``<pre
+class="screen">``) are walked in document order. Every block carries the
+element's source line (lxml ``sourceline``); comments carry the directive
+language (``<!-- TEST[catch:missing] -->``). The outline then goes through the
+shared cloud-page rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from harness.model import Diagnostic, Document, Format, Level, Span
+from harness.parsers.cloud import build_document
+from harness.parsers.cloud_sections import Kind, section_kind
+from harness.parsers.page import Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
+
+__all__ = ["parse_html"]
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_INLINE = {"a", "abbr", "b", "br", "cite", "code", "em", "font", "i", "img", "kbd", "label", "samp", "small", "span",
+           "strong", "sub", "sup", "tt", "u", "var", "wbr", "q", "s", "mark"}
+_SKIP = {"script", "style", "head", "title", "meta", "link", "noscript", "template"}
+_STRONG = {"b", "strong"}
+_LANGUAGE = re.compile(r"\b(?:language|lang)-([\w+-]+)")
+_TITLE_CLASS = re.compile(r"\b(?:sectiontitle|topictitle(\d?))\b")
+_LABEL_LEVEL = 7  # below every h1-h6, so the next real heading closes it
+# lxml.html elements (HtmlElement, HtmlComment): the stubs type them as plain etree
+# elements without text_content() and with an untyped sourceline, so they are Any here
+_Node = Any
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=True)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _span_count(value: str | None) -> int:
+    """A ``colspan`` / ``rowspan`` value; anything odd counts as 1 (browsers cap them too)."""
+    return min(int(value), 100) if value and value.strip().isdigit() and int(value) > 0 else 1
+
+
+def _links(cell: _Node) -> tuple[str, ...]:
+    """The in-page anchors a cell links to (``<a href="#table4">``), lower-cased."""
+    return tuple(a.get("href", "")[1:].lower() for a in cell.iter("a") if a.get("href", "").startswith("#"))
+
+
+def _is_comment(node: _Node) -> bool:
+    return bool(node.tag is lxml.etree.Comment)
+
+
+class _Walker:
+    """Walks an HTML tree in document order and appends the blocks the cloud rules read."""
+
+    def __init__(self, outline: Outline, lines: list[str]) -> None:
+        self.outline, self.lines = outline, lines
+
+    def span(self, node: _Node, end: int = 0) -> Span:
+        return Span(self.outline.path, max(node.sourceline or 1, 1), 1, end)
+
+    def walk(self, node: _Node) -> None:
+        for index, (text, line, strong) in enumerate(self.loose_text(node)):
+            where = Span(self.outline.path, line)
+            if index == 0 and node.tag == "li" and len(text) <= 60 and section_kind(text) is not Kind.OTHER:
+                # "<li>URI format<p>...", "<li>Example request<pre>...": a list label used as a heading
+                self.outline.blocks.append(Heading(_plain(text), _LABEL_LEVEL, where))
+            else:
+                self.outline.blocks.append(Text(text, where, strong))
+        for child in node:
+            if _is_comment(child):
+                self.comment(child)
+            elif not isinstance(child.tag, str) or child.tag in _SKIP or child.tag in _INLINE:
+                continue
+            elif level := self.heading_level(child):
+                self.outline.blocks.append(Heading(_plain(child.text_content()), level, self.span(child)))
+            elif child.tag == "table":
+                self.outline.blocks.append(self.table(child))
+            elif child.tag in ("pre", "xmp", "listing"):
+                self.outline.blocks.append(self.code(child))
+            else:
+                self.walk(child)
+
+    def loose_text(self, node: _Node) -> Iterator[tuple[str, int, bool]]:
+        """Runs of inline content directly inside ``node`` (``<li>URI format<p>...``, ``<p>`` text)."""
+        parts: list[str] = [node.text or ""]
+        line, strong_only = node.sourceline or 1, not (node.text or "").strip()
+        for child in node:
+            if isinstance(child.tag, str) and child.tag in _INLINE:
+                parts += [child.text_content(), child.tail or ""]
+                strong_only = strong_only and child.tag in _STRONG and not (child.tail or "").strip()
+                continue
+            if "".join(parts).strip():
+                yield "".join(parts).strip(), line, strong_only
+            parts, line, strong_only = [child.tail or ""], child.sourceline or line, not (child.tail or "").strip()
+        if "".join(parts).strip():
+            yield "".join(parts).strip(), line, strong_only
+
+    def heading_level(self, node: _Node) -> int:
+        if node.tag in _HEADINGS:
+            return _HEADINGS[node.tag]
+        found = _TITLE_CLASS.search(node.get("class", ""))
+        if found is None:
+            return 0
+        return int(found[1]) if found[1] else 4
+
+    def comment(self, node: _Node) -> None:
+        line = node.sourceline or 1
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        text = node.text or ""
+        start = source.find("<!--")
+        column = start + 5 + (len(text) - len(text.lstrip())) if start >= 0 else 1
+        self.outline.blocks.append(Comment(text.strip(), Span(self.outline.path, line, column,
+                                                               line + text.count("\n"))))
+
+    def code(self, node: _Node) -> Code:
+        text = node.text_content()
+        line = node.sourceline or 1
+        content_line = line
+        if text.startswith("\n"):  # the newline right after <pre> is not content
+            text, content_line = text[1:], line + 1
+        text = text.rstrip()
+        classes = " ".join([node.get("class", "")] + [c.get("class", "") for c in node.iter("code")])
+        found = _LANGUAGE.search(classes)
+        return Code(text, found[1] if found else "", self.span(node, content_line + text.count("\n")), content_line)
+
+    def table(self, node: _Node) -> Table:
+        captions = node.findall("caption")
+        caption = _plain(captions[0].text_content()) if captions else ""
+        rows = [r for r in node.iter("tr") if self.owner(r) is node]
+        header: tuple[Cell, ...] = ()
+        if rows and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in self.cells(rows[0]))):
+            header, rows = fill_spans([self.row(rows[0])])[0], rows[1:]
+        anchors = [node.get("id", "")]
+        for before in node.itersiblings(preceding=True):  # the <a name> run right before the table
+            if before.tag != "a" or (before.tail or "").strip():
+                break
+            anchors.append(before.get("name", "") or before.get("id", ""))
+        return Table(caption, header, fill_spans([self.row(r) for r in rows]),
+                     tuple(a.lower() for a in anchors if a), self.span(node))
+
+    @staticmethod
+    def owner(row: _Node) -> _Node:
+        parent = row.getparent()
+        while parent is not None and parent.tag != "table":
+            parent = parent.getparent()
+        return parent
+
+    @staticmethod
+    def cells(row: _Node) -> list[_Node]:
+        return [c for c in row if c.tag in ("td", "th")]
+
+    def row(self, row: _Node) -> list[tuple[Cell, int, int]]:
+        """The row's cells with their ``colspan`` and ``rowspan``."""
+        return [(Cell(_plain(cell.text_content()), _links(cell)),
+                 _span_count(cell.get("colspan")), _span_count(cell.get("rowspan")))
+                for cell in self.cells(row)]
+
+
+def parse_html(text: str, path: str) -> Document:
+    """Parse one cloud-style HTML page into a Document (pure: text in, model out)."""
+    outline = Outline(path, lines=text.splitlines())
+    if text.strip():
+        try:
+            root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+        except (lxml.etree.ParserError, ValueError) as exc:
+            outline.diagnostics.append(Diagnostic(
+                Level.ERROR, "html-unparsable", f"the page could not be parsed as HTML: {exc}", Span(path, 1),
+                hint="check that the file is an HTML page"))
+        else:
+            for br in root.iter("br"):  # a line break is a newline in text_content() too
+                br.tail = "\n" + (br.tail or "")
+            _Walker(outline, outline.lines).walk(root)
+    return build_document(outline, Format.HTML)

@@ -1,0 +1,196 @@
+"""The one place under ``parsers/`` that reads files: discover, read, decode, parse.
+
+Bad files are normal input: a file that cannot be read or decoded, or that
+trips a parser bug, becomes a ``Document`` with an error ``Diagnostic``, never
+an exception, so one broken page never stops a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gc
+import os
+from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
+from pathlib import Path
+from typing import Literal
+
+from harness.model import (
+    Diagnostic,
+    Directive,
+    Document,
+    Example,
+    ExpectedResponse,
+    Format,
+    Level,
+    ObjectTable,
+    Operation,
+    Parameter,
+    Request,
+    Span,
+    StatusCode,
+    Substitution,
+)
+from harness.parsers import PARSERS, parser_for
+
+__all__ = ["discover", "document_path", "load", "load_file"]
+
+_FORMATS = {".asciidoc": Format.ASCIIDOC, ".adoc": Format.ASCIIDOC, ".rst": Format.RST, ".html": Format.HTML,
+            ".htm": Format.HTML}
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """List the files with a known suffix under ``paths``, sorted and without duplicates.
+
+    Folders are walked recursively (hidden folders skipped, symlinked folders not
+    followed); a file named directly is kept only when its suffix is known.
+
+    :raises FileNotFoundError: when a path does not exist (a usage error).
+    """
+    found: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.update(_walk(path))
+        elif path.is_file():
+            if path.suffix.lower() in PARSERS:
+                found.add(path)
+        else:
+            raise FileNotFoundError(f"{given}: no such file or folder")
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            dot = name.rfind(".")  # Path(name).suffix, without making a Path for every file
+            if 0 < dot < len(name) - 1 and name[dot:].lower() in PARSERS:
+                yield Path(os.path.join(current, name))
+
+
+def document_path(path: Path, root: Path | None = None) -> str:
+    """The path a Document carries: relative to ``root`` (default: cwd), posix separators."""
+    base = (root or Path.cwd()).absolute()
+    try:
+        relative = os.path.relpath(path.absolute(), base)
+    except ValueError:  # another drive on Windows: no relative form exists
+        relative = str(path.absolute())
+    return Path(relative).as_posix()
+
+
+def load_file(path: Path, root: Path | None = None) -> Document:
+    """Read, decode and parse one file; failures become an error Diagnostic."""
+    return _load(path, document_path(path, root))
+
+
+def _load(path: Path, name: str) -> Document:
+    """``load_file`` for a file whose ``Document.path`` is ``name``."""
+    fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _broken(name, fmt, "unreadable-file", f"cannot read the file: {exc.strerror or exc}", 1,
+                       "check the file's permissions, or leave it out of the paths given")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        shown = data.split(b"\n")[line - 1].decode("utf-8", errors="replace").rstrip("\r")
+        return _broken(name, fmt, "not-utf8", f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line,
+                       "save the page as UTF-8", column, shown)
+    parse_format = parser_for(name) or parser_for(path.name)
+    if parse_format is None:
+        return _broken(name, fmt, "unknown-format", "no parser for this file type", 1, "")
+    try:
+        return parse_format(text, name)
+    except NotImplementedError as exc:
+        return _broken(name, fmt, "parser-unavailable", str(exc), 1, "this format is not supported yet")
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run; report it where it happened
+        return _broken(name, fmt, "parser-crash", f"internal parser error: {type(exc).__name__}: {exc}", 1,
+                       "please report this page to the docharness maintainers")
+
+
+def _broken(path: str, fmt: Format, code: str, message: str, line: int, hint: str, column: int = 1,
+            source_line: str = "") -> Document:
+    span = Span(path, line, column, line, column)
+    diagnostic = Diagnostic(Level.ERROR, code, message, span, hint, source_line)
+    return Document(path=path, format=fmt, diagnostics=(diagnostic,))
+
+
+Jobs = int | Literal["auto"] | None
+
+# Below this many files, starting worker processes costs more than the parallel parse saves.
+POOL_MIN_FILES = 64
+
+
+def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = None) -> list[Document]:
+    """Discover and parse every known file under ``paths``, in sorted path order.
+
+    :param paths: files and folders.
+    :param root: what ``Document.path`` is relative to (default: the current folder).
+    :param jobs: ``None`` or ``1`` parses in this process; ``N > 1`` uses up to N worker processes and
+        ``"auto"`` one per available CPU, when there are at least ``POOL_MIN_FILES`` files (the result
+        is the same, in the same order).
+    :raises FileNotFoundError: when a given path does not exist.
+    :raises ValueError: when ``jobs`` is neither ``None``, ``"auto"`` nor a positive number.
+    """
+    if jobs is not None and jobs != "auto" and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"jobs must be a positive number or 'auto', not {jobs!r}")
+    files = discover(paths)
+    # Parsing allocates many small objects that form no reference cycles; the cyclic
+    # collector would rescan all of them again and again (~15% of the time) and free nothing.
+    # Forked workers inherit the paused collector too.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        if jobs not in (None, 1) and len(files) >= POOL_MIN_FILES:
+            # imported here: the pool is built on this module
+            from harness.parsers.pool import load_parallel
+
+            _register_model_reducers()
+            return load_parallel(files, root, None if jobs == "auto" else jobs)
+        return _load_files(files, root)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_files(files: list[Path], root: Path | None) -> list[Document]:
+    """``load_file`` over ``files``, with each ``Document.path`` worked out by one prefix test when it can."""
+    base = os.path.abspath(root or Path.cwd())
+    prefix = base.rstrip("/") + "/"
+    documents: list[Document] = []
+    for path in files:
+        absolute = os.path.abspath(path)
+        if os.sep == "/" and absolute.startswith(prefix):  # what document_path gives, without relpath's work
+            documents.append(_load(path, absolute[len(prefix):]))
+        else:
+            documents.append(load_file(path, root))
+    return documents
+
+
+def _register_model_reducers() -> None:
+    """Pickle the model's dataclasses for worker results as ``(class, field values)``.
+
+    A frozen slotted dataclass pickles through dataclasses' Python ``__getstate__`` /
+    ``__setstate__`` (measured: about 70% of the parse time again); a reducer calling the class with
+    its field values builds the very same objects at half the cost. Only multiprocessing's own
+    pickler uses these reducers; workers started by fork inherit them (others pickle the default way).
+    """
+    # imported here: only a parallel load needs it (import time)
+    from multiprocessing.reduction import ForkingPickler
+
+    for cls in (Span, Diagnostic, Parameter, ObjectTable, StatusCode, Operation, Request, Substitution, Directive,
+                ExpectedResponse, Example, Document):
+        ForkingPickler.register(cls, functools.partial(_reduce, cls, attrgetter(*_field_names(cls))))
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _reduce(cls: type, values: Callable[[object], tuple[object, ...]], obj: object) -> tuple[type, tuple[object, ...]]:
+    return cls, values(obj)

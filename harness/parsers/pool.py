@@ -1,0 +1,67 @@
+"""Parallel loading: the loader's per-file function run over a process pool.
+
+docutils and lxml parsing is CPU-bound and holds the GIL, so a large tree only
+extracts faster with processes. Each worker runs ``loader.load_file`` (the one
+place that reads files); Documents come back pickled, in the same sorted order
+``loader.load`` gives, so the result is identical to a serial load.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from pathlib import Path
+
+from harness.model import Document
+from harness.parsers import parser_for
+from harness.parsers.loader import discover, load_file
+
+__all__ = ["load_parallel", "default_jobs"]
+
+# below this many files a pool's start-up costs more than it saves
+_MIN_FILES_PER_JOB = 4
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _warm_parsers(files: list[Path]) -> None:
+    """Import each needed parser (docutils, lxml) once here, so forked workers inherit it."""
+    for suffix in sorted({path.suffix.lower() for path in files}):
+        parse = parser_for(f"warm{suffix}")
+        if parse is not None:
+            try:
+                parse("", f"warm{suffix}")
+            except NotImplementedError:  # a format without a parser yet: load_file reports it
+                pass
+
+
+def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: int | None = None) -> list[Document]:
+    """Discover and parse every known file under ``paths`` with ``jobs`` worker processes.
+
+    :param paths: files and folders, as for ``loader.load``.
+    :param root: what ``Document.path`` is relative to (default: the current folder).
+    :param jobs: worker processes; ``None`` means one per available CPU, ``1`` loads in-process.
+    :raises FileNotFoundError: when a given path does not exist.
+    """
+    files = discover(paths)
+    workers = min(jobs or default_jobs(), max(len(files) // _MIN_FILES_PER_JOB, 1))
+    read = partial(load_file, root=root.absolute() if root else Path.cwd())
+    if workers <= 1:
+        return [read(path) for path in files]
+    _warm_parsers(files)
+    # a few chunks per worker: big enough to amortise pickling, small enough to balance uneven pages
+    chunk = max(len(files) // (workers * 8), 1)
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(read, files, chunksize=chunk))
+    except BrokenProcessPool:  # a worker died (out of memory, killed): finish in-process
+        return [read(path) for path in files]

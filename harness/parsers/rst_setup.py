@@ -1,0 +1,153 @@
+"""A private docutils setup for reading Sphinx-flavoured RST without Sphinx.
+
+Sphinx-only roles and directives (``:ref:``, ``.. code-block::``, ``.. toctree::``)
+get harmless handlers for the length of one parse (``sphinx_names``), and the
+settings (``settings``) print nothing, never read files and never halt, so
+docutils' system messages can be collected as Diagnostics instead.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from docutils import frontend, nodes
+from docutils.parsers.rst import Directive, Parser, directives, roles
+
+__all__ = ["sphinx_names", "settings"]
+
+_XREF = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
+_LINK_ROLES = ("ref", "doc", "numref", "download", "any", "term", "keyword", "token")
+_TEXT_ROLES = (
+    "abbr", "kbd", "menuselection", "guilabel", "file", "samp", "command", "program",
+    "option", "envvar", "dfn", "mimetype", "newsgroup", "manpage", "regexp", "eq",
+    "func", "class", "meth", "attr", "mod", "obj", "data", "const", "exc",
+)
+_SILENT_DIRECTIVES = (
+    "toctree", "index", "highlight", "tabularcolumns", "literalinclude", "currentmodule",
+    "module", "autosummary", "productionlist", "sectionauthor", "codeauthor", "raw",
+)
+_NESTED_DIRECTIVES = ("only", "seealso", "versionadded", "versionchanged", "deprecated", "hlist", "centered",
+                      "glossary", "tabs", "tab", "group-tab")
+
+
+class _AnyOption(dict[str, Any]):
+    """An option spec that accepts every option, so Sphinx options never raise."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> Any:
+        return directives.unchanged
+
+
+class _CodeBlock(Directive):
+    """``code-block`` / ``sourcecode`` / ``code``: a literal block that keeps its language and lines."""
+
+    optional_arguments = 1
+    has_content = True
+    option_spec = _AnyOption()
+
+    def run(self) -> list[nodes.Node]:
+        text = "\n".join(self.content)
+        node = nodes.literal_block(text, text)
+        node["language"] = self.arguments[0] if self.arguments else ""
+        node["first_line"] = self.lineno
+        node["content_line"] = self.content_offset + 1
+        node["last_line"] = self.content_offset + max(len(self.content), 1)
+        return [node]
+
+
+class _Silent(Directive):
+    """A Sphinx directive with no content worth reading here (``toctree``, ``index``)."""
+
+    optional_arguments = 99
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = _AnyOption()
+
+    def run(self) -> list[nodes.Node]:
+        return []
+
+
+class _Nested(Directive):
+    """A Sphinx directive whose content is ordinary body text (``only``, ``seealso``)."""
+
+    optional_arguments = 99
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = _AnyOption()
+
+    def run(self) -> list[nodes.Node]:
+        box = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, box)
+        return [box]
+
+
+def _link_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+               options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[Any]]:
+    """``:ref:`Title <label>``` and friends: keep the title, remember the label as a link."""
+    found = _XREF.match(text)
+    title, target = (found["title"], found["target"]) if found else (text, text)
+    node = nodes.inline(rawtext, title or target)
+    node["link"] = target.strip().lower()
+    return [node], []
+
+
+def _text_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+               options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[Any]]:
+    """A Sphinx text role (``:kbd:``, ``:guilabel:``): keep the text."""
+    return [nodes.literal(rawtext, text)], []
+
+
+# docutils' own lookup tables; Sphinx swaps them the same way (sphinx.util.docutils)
+_DIRECTIVE_TABLE: dict[str, Any] = getattr(directives, "_directives")
+_ROLE_TABLE: dict[str, Any] = getattr(roles, "_roles")
+
+
+@contextmanager
+def sphinx_names() -> Iterator[None]:
+    """Register the Sphinx names for one parse and restore docutils' registries after.
+
+    Registering for good would leak into a Sphinx build in the same process.
+    """
+    saved_directives, saved_roles = dict(_DIRECTIVE_TABLE), dict(_ROLE_TABLE)
+    for name in ("code-block", "sourcecode", "code"):
+        _DIRECTIVE_TABLE[name] = _CodeBlock
+    for name in _SILENT_DIRECTIVES:
+        _DIRECTIVE_TABLE[name] = _Silent
+    for name in _NESTED_DIRECTIVES:
+        _DIRECTIVE_TABLE[name] = _Nested
+    for name in _LINK_ROLES:
+        _ROLE_TABLE[name] = _link_role
+    for name in _TEXT_ROLES:
+        _ROLE_TABLE[name] = _text_role
+    try:
+        yield
+    finally:
+        _DIRECTIVE_TABLE.clear()
+        _DIRECTIVE_TABLE.update(saved_directives)
+        _ROLE_TABLE.clear()
+        _ROLE_TABLE.update(saved_roles)
+
+
+_SETTINGS: Any = None
+
+
+def settings() -> Any:
+    """The docutils settings of every parse: quiet, never halting, no file insertion, no raw output."""
+    global _SETTINGS
+    if _SETTINGS is None:
+        _SETTINGS = frontend.get_default_settings(Parser)
+        _SETTINGS.report_level = 5  # nothing printed; messages are collected by an observer
+        _SETTINGS.halt_level = 5
+        _SETTINGS.warning_stream = io.StringIO()
+        _SETTINGS.file_insertion_enabled = False  # a parser never reads files
+        _SETTINGS.raw_enabled = False
+        _SETTINGS.character_level_inline_markup = False
+    return _SETTINGS
+
+

@@ -1,0 +1,360 @@
+"""From code blocks with directives to Examples: Elasticsearch's emit checks and generator rules.
+
+A format scanner collects ``Snippet`` records (a code block, its language and
+the directives attached to it). ``build_examples`` then does, per file and in
+page order, what the build's emit step and generator do (reference §2.2, §4,
+§5.3, §3.5-3.7): substitutions, the language and JSON checks, classification
+into test / setup / teardown / response / nothing, and the placement rules
+(continued, TESTSETUP first, TEARDOWN after it, responses after a test). Every
+build error becomes an error Diagnostic; what the build lets through but the
+runner would reject becomes a warning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.model import (
+    BodyKind,
+    Diagnostic,
+    Directive,
+    Example,
+    ExpectedResponse,
+    Level,
+    MatchPolicy,
+    Role,
+    Span,
+    Substitution,
+)
+from harness.parsers.console import parse_console_detail
+from harness.parsers.directives import ResponseArgs, TestArgs
+from harness.parsers.substitutions import (
+    apply_substitutions,
+    default_substitutions,
+    uses_defaults,
+)
+
+__all__ = ["Snippet", "attach_source_lines", "build_examples", "munge_response"]
+
+BAD_LANGUAGES = ("json", "javascript")
+_NO_TEST_ARGS = TestArgs()
+_QUOTE_VALUES = re.compile(r"([:,])\s*(\$[^ ,\n}]+)")
+_QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]+)\s*:")
+_ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
+# Examples and responses are built from positional arguments (speed): fail at import, not with
+# shuffled fields, if the model's field order ever changes.
+if [f.name for f in dataclasses.fields(Example)][:17] != [
+        "name", "span", "role", "language", "source", "requests", "expected", "setups", "teardowns", "continued",
+        "skip", "catch", "warnings", "skip_shard_failures", "substitutions", "directives", "testenv"] or [
+        f.name for f in dataclasses.fields(ExpectedResponse)][:8] != [
+        "source", "body", "body_kind", "status", "match", "skip", "substitutions", "span"]:
+    raise ImportError("harness.model's Example or ExpectedResponse fields changed order: update snippets.py")
+
+
+@dataclass(slots=True)
+class Snippet:
+    """A code block a format scanner found, and the directives attached to it.
+
+    :param path: the source path.
+    :param start: the opening fence line.
+    :param end: the closing fence line (``0`` while still open).
+    :param language: the block's language, or ``None`` when none was given.
+    :param name: the ``id=`` name, or ``None``.
+    :param lines: content lines, callouts stripped.
+    :param console: ``True`` for CONSOLE, ``False`` for NOTCONSOLE, ``None`` for neither.
+    :param test_args: one entry per ``TEST`` line.
+    :param response_args: one entry per ``TESTRESPONSE`` line.
+    :param substitutions: every ``s/.../.../`` of the block, in declaration order.
+    :param directives: the directive lines as found.
+    :param testenv: the file's ``testenv`` in force.
+    """
+
+    path: str
+    start: int
+    end: int = 0
+    language: str | None = None
+    name: str | None = None
+    lines: list[str] = field(default_factory=list)
+    console: bool | None = None
+    test: bool = False
+    response: bool = False
+    testsetup: bool = False
+    teardown: bool = False
+    test_args: list[TestArgs] = field(default_factory=list)
+    response_args: list[ResponseArgs] = field(default_factory=list)
+    substitutions: list[Substitution] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    testenv: str | None = None
+    response_kind: BodyKind | None = None  # set by the JSON check, so responses are parsed once
+    block_span: Span | None = None
+
+    @property
+    def span(self) -> Span:
+        """The block, opening to closing fence (made once: spans are compared and hashed, never mutated)."""
+        if self.block_span is None or self.block_span.last_line != max(self.end, self.start):
+            self.block_span = Span(self.path, self.start, 1, max(self.end, self.start), 0)
+        return self.block_span
+
+    @property
+    def source_line_span(self) -> Span:
+        """The ``[source,...]`` line (a snippet with a language always has it right above its fence)."""
+        return Span(self.path, max(self.start - 1, 1), 1) if self.language is not None else self.span
+
+    def directive_span(self, *names: str, containing: str = "") -> Span:
+        """The first attached directive line with one of ``names`` (and ``containing`` in its args)."""
+        for directive in self.directives:
+            if directive.name in names and containing in directive.args:
+                return directive.span
+        return self.span
+
+    @property
+    def contents_span(self) -> Span:
+        """Where the content lines sit (the fence line itself when the block has none)."""
+        first = self.start + 1 if self.end > self.start + 1 else self.start
+        return Span(self.path, first, 1, max(self.end - 1, first), 0)
+
+
+@dataclass(slots=True)
+class _FileState:
+    """What the generator remembers within one file."""
+
+    drafts: list[list[Any]] = field(default_factory=list)  # Example arguments in field order, built at the end
+    previous: int | None = None  # index of the last test, setup or teardown draft
+    names: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    modern: bool = False  # the file uses [source,console] / console-result
+
+    def error(self, code: str, message: str, span: Span, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(Level.ERROR, code, message, span, hint))
+
+    def warn(self, code: str, message: str, span: Span, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(Level.WARNING, code, message, span, hint))
+
+
+def build_examples(snippets: Sequence[Snippet], path: str) -> tuple[tuple[Example, ...], list[Diagnostic]]:
+    """Turn one file's snippets (page order) into Examples, with the build's checks as Diagnostics."""
+    state = _FileState(modern=any(s.language in ("console", "console-result") for s in snippets))
+    defaults: tuple[Substitution, ...] = ()
+    for snippet in snippets:
+        source = "\n".join(snippet.lines) + "\n" if snippet.lines else ""
+        # the defaults change nothing unless one matches: one search instead of five regex passes
+        if uses_defaults(source):
+            defaults = defaults or default_substitutions(path)
+            subs = defaults + tuple(snippet.substitutions)
+        else:
+            subs = tuple(snippet.substitutions)
+        if subs:
+            contents, problems = apply_substitutions(source, subs)
+            state.diagnostics.extend(problems)
+        else:
+            contents = source
+        if _emit_checks(snippet, contents, state):
+            _classify(snippet, source, contents, state)
+    for draft in state.drafts:
+        draft[_EXPECTED] = tuple(draft[_EXPECTED])
+    return tuple(Example(*draft) for draft in state.drafts), state.diagnostics
+
+
+def _emit_checks(snippet: Snippet, contents: str, state: _FileState) -> bool:
+    """The build's emit-time checks; ``False`` when the snippet cannot be used at all."""
+    if snippet.language is None:
+        if snippet.directives:
+            state.error("missing-language", "Snippet missing a language: Elasticsearch's build requires one "
+                        "on every code block it tests", snippet.span,
+                        "write [source,js] (or [source,console]) on the line directly above the opening fence")
+            return False
+        state.warn("missing-language", "code block without a language: Elasticsearch's build fails with "
+                   "\"Snippet missing a language\"", snippet.span,
+                   "write [source,js] (or [source,txt] for a plain listing) directly above the opening fence")
+        return False
+    if snippet.language in ("sh", "shell") and snippet.console is False and "curl" not in contents:
+        state.error("needless-notconsole", "No need for NOTCONSOLE if snippet doesn't contain `curl`",
+                    snippet.directive_span("NOTCONSOLE"), "remove the // NOTCONSOLE line")
+    if snippet.response and snippet.language in ("js", "console-result") and _response_skip(snippet) is None:
+        _json_check(snippet, contents, state)
+    return True
+
+
+def _quoted(contents: str) -> str:
+    """The build's munging: quote ``$body...`` values and keys (reference §2.2 step 4)."""
+    return _QUOTE_KEYS.sub(r'"\1":', _QUOTE_VALUES.sub(r'\1 "\2"', contents)) if "$" in contents else contents
+
+
+def munge_response(contents: str) -> str:
+    """Expected-response text as strict JSON text, the way the build reads it.
+
+    The build quotes ``$body...`` values and keys before parsing, and its JSON
+    reader tolerates trailing commas, so documented responses may rely on both;
+    replay can parse what this returns with ``json.loads``.
+    """
+    munged = _quoted(contents)
+    try:
+        json.loads(munged)
+    except ValueError:
+        return _drop_trailing_commas(munged)
+    return munged
+
+
+def _json_error(contents: str) -> ValueError | None:
+    """Why the munged response is not JSON (trailing commas allowed), or ``None``; one parse when valid."""
+    munged = _quoted(contents)
+    try:
+        json.loads(munged)
+    except ValueError:
+        try:
+            json.loads(_drop_trailing_commas(munged))
+        except ValueError as exc:
+            return exc
+    return None
+
+
+_STRING_OR_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(\s*[}\]])')
+
+
+def _drop_trailing_commas(text: str) -> str:
+    return _STRING_OR_TRAILING_COMMA.sub(lambda m: m.group(0) if m.group(1) is None else m.group(1), text)
+
+
+def _json_check(snippet: Snippet, contents: str, state: _FileState) -> None:
+    exc = _json_error(contents) if contents.strip() else None
+    snippet.response_kind = BodyKind.TEXT if exc else BodyKind.JSON
+    if exc is not None:
+        lineno = getattr(exc, "lineno", 1)
+        line = min(snippet.start + lineno, max(snippet.end - 1, snippet.start + 1))
+        state.error("invalid-json-response", f"Invalid json in the response: {exc.args[0] if exc.args else exc}",
+                    Span(snippet.path, line, 1), "substitute placeholders such as ... away with "
+                    "TESTRESPONSE[s/.../.../], or add TESTRESPONSE[skip:reason]")
+
+
+def _response_skip(snippet: Snippet) -> str | None:
+    skips = [a.skip for a in snippet.response_args if a.skip is not None]
+    return skips[-1] if skips else None
+
+
+def _classify(snippet: Snippet, source: str, contents: str, state: _FileState) -> None:
+    """The generator's ``handleSnippet``: decide what the snippet is, check where it may be."""
+    if snippet.language in BAD_LANGUAGES:
+        state.error("bad-language", f"Use `js` instead of `{snippet.language}`", snippet.source_line_span,
+                    f"write [source,js] instead of [source,{snippet.language}]")
+        return
+    if snippet.testsetup:
+        if state.previous is not None:
+            state.error("testsetup-not-first", "TESTSETUP wasn't first: it can only be used in the first "
+                        "test snippet of a document", snippet.directive_span("TESTSETUP"),
+                        "move this snippet above every other test")
+        _add_test(snippet, source, contents, state, Role.SETUP)
+    elif snippet.teardown:
+        prev = state.drafts[state.previous][_ROLE] if state.previous is not None else None
+        if prev not in (None, Role.SETUP):
+            state.error("teardown-misplaced", "TEARDOWN must follow test setup or be first",
+                        snippet.directive_span("TEARDOWN"),
+                        "move the TEARDOWN snippet right after the TESTSETUP snippet (or first)")
+        _add_test(snippet, source, contents, state, Role.TEARDOWN)
+    elif snippet.response or snippet.language == "console-result":
+        _add_response(snippet, source, contents, state)
+    elif snippet.language == "js" and snippet.console is True and state.modern:
+        state.error("console-directive", "Use `[source,console]` instead of `// CONSOLE`",
+                    snippet.directive_span("CONSOLE"),
+                    "this page uses the 7.x forms: write [source,console] and drop // CONSOLE")
+    elif snippet.test or snippet.console is True or snippet.language == "console":
+        _add_test(snippet, source, contents, state, Role.TEST)
+
+
+def _merged_test_args(snippet: Snippet) -> TestArgs:
+    """Several TEST lines on one snippet: lists accumulate, single values: the last one wins."""
+    if len(snippet.test_args) < 2:
+        return snippet.test_args[0] if snippet.test_args else _NO_TEST_ARGS
+    merged = _NO_TEST_ARGS
+    for args in snippet.test_args:
+        merged = TestArgs(
+            setups=args.setups or merged.setups, teardowns=args.teardowns or merged.teardowns,
+            continued=merged.continued or args.continued,
+            skip=args.skip if args.skip is not None else merged.skip,
+            catch=args.catch if args.catch is not None else merged.catch,
+            warnings=merged.warnings + args.warnings,
+            skip_shard_failures=merged.skip_shard_failures or args.skip_shard_failures)
+    return merged
+
+
+def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, role: Role) -> None:
+    args = _merged_test_args(snippet)
+    name = snippet.name or f"line_{snippet.start}"
+    if snippet.name is not None and name in state.names:
+        state.error("duplicate-name", f"Duplicated snippet name '{name}'", snippet.source_line_span,
+                    "give every id= a unique name")
+    state.names.add(name)
+    if args.continued:
+        _check_continued(snippet, args, state)
+    if args.warnings and role is not Role.TEST:
+        state.warn("warning-in-setup", f"warning: on a {role.value} snippet breaks Elasticsearch's runner",
+                   snippet.directive_span("TEST", containing="warning:"), "expect warnings only on test snippets")
+    # a skipped test is never sent, so the runner never reads its bodies
+    parsed = parse_console_detail(contents, snippet.contents_span, check_bodies=args.skip is None,
+                                  substituted=contents != source)
+    state.diagnostics.extend(parsed.diagnostics)
+    if (args.catch is not None and not parsed.ends_with_request
+            and not any(d.level is Level.ERROR for d in parsed.diagnostics)):
+        state.warn("lost-catch", f"catch:{args.catch} is lost: the snippet ends with a comment or a yaml block, "
+                   "so no request gets it", snippet.directive_span("TEST", containing="catch:"),
+                   "move the trailing # comment above the last request")
+    state.drafts.append([  # Example's fields, in order (positional arguments are the cheapest to pass)
+        name, snippet.span, role, snippet.language or "", source, parsed.requests, [], args.setups, args.teardowns,
+        args.continued, args.skip, args.catch, args.warnings, args.skip_shard_failures,
+        tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv])
+    state.previous = len(state.drafts) - 1
+
+
+def _check_continued(snippet: Snippet, args: TestArgs, state: _FileState) -> None:
+    previous = state.drafts[state.previous][_ROLE] if state.previous is not None else None
+    if previous is None:
+        state.error("continued-first", "// TEST[continued] cannot be on first snippet in a file",
+                    snippet.directive_span("TEST", containing="continued"),
+                    "remove continued, or move this snippet after the test it continues")
+    elif previous is not Role.TEST:
+        which = "TESTSETUP" if previous is Role.SETUP else "TEARDOWN"
+        state.error("continued-after-setup", f"// TEST[continued] cannot immediately follow // {which}",
+                    snippet.directive_span("TEST", containing="continued"),
+                    "put a test snippet between them, or drop continued")
+    if args.skip is not None:
+        state.error("continued-skipped", "Continued snippets can't be skipped",
+                    snippet.directive_span("TEST", containing="skip:"),
+                    "drop skip: here; skipping the test it continues skips this snippet too")
+
+
+def _add_response(snippet: Snippet, source: str, contents: str, state: _FileState) -> None:
+    if state.previous is None:
+        state.error("response-without-test", "TESTRESPONSE has no preceding test in this file",
+                    snippet.directive_span("TESTRESPONSE"),
+                    "put the response right after the request snippet it answers")
+        return
+    target = state.drafts[state.previous]
+    if target[_ROLE] is not Role.TEST:
+        state.error("response-in-setup", f"a TESTRESPONSE right after a {target[_ROLE].value} snippet cannot be "
+                    "matched (the runner rejects it)", snippet.directive_span("TESTRESPONSE"),
+                    "attach responses to test snippets only")
+        return
+    non_json = any(a.non_json for a in snippet.response_args)
+    kind = BodyKind.TEXT if non_json else snippet.response_kind or _response_kind(contents)
+    expected = ExpectedResponse(
+        source, contents if contents.strip() else None, kind, None, MatchPolicy.NON_JSON if non_json else None,
+        _response_skip(snippet), tuple(snippet.substitutions), snippet.span)
+    target[_EXPECTED].append(expected)
+
+
+def _response_kind(contents: str) -> BodyKind:
+    return BodyKind.JSON if contents.strip() and _json_error(contents) is None else BodyKind.TEXT
+
+
+def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
+    """Fill each diagnostic's ``source_line`` from the page's lines (for the renderer's gutter)."""
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        if not d.source_line and 1 <= d.span.line <= len(lines):
+            d = dataclasses.replace(d, source_line=lines[d.span.line - 1])
+        out.append(d)
+    return tuple(out)

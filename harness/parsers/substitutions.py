@@ -1,0 +1,238 @@
+"""``s/pattern/replacement/`` with the semantics of Java's ``String.replaceAll``.
+
+Elasticsearch applies each substitution with ``contents.replaceAll(pattern,
+replacement)`` after rewriting the replacement: ``$body`` and ``$_path`` are
+escaped so they stay literal, then the two characters ``\\n`` become a newline.
+What is left follows ``Matcher.appendReplacement``: ``\\x`` is a literal ``x``,
+``$<digits>`` and ``${name}`` are group references, any other ``$`` is an
+"Illegal group reference". Java patterns are translated to Python ``re`` where
+the two differ (``\\Q..\\E``, ``(?<name>``, ``\\z``/``\\Z``, ``\\h``, ``\\R``,
+``\\v``, ASCII-only ``\\d\\w\\s`` as Java's defaults).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+
+from harness.model import Diagnostic, Level, Span, Substitution
+
+__all__ = [
+    "DEFAULT_VALUES",
+    "SubstitutionError",
+    "apply_substitutions",
+    "compile_replacement",
+    "default_substitutions",
+    "translate_pattern",
+    "uses_defaults",
+]
+
+# The build's default substitutions (DocsTestPlugin), in map order; values for the
+# 6.8 line the seed pages were written against.
+DEFAULT_VALUES: tuple[tuple[str, str], ...] = (
+    (r"\{version\}", "6.8.13"),
+    (r"\{version_qualified\}", "6.8.13"),
+    (r"\{lucene_version\}", "7.7.3"),
+    (r"\{build_flavor\}", "default"),
+    (r"\{build_type\}", "tar"),
+)
+
+_JAVA_ESCAPES = {
+    "z": r"\Z",
+    "Z": r"(?=\n?\Z)",
+    "h": "[ \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]",
+    "H": "[^ \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000]",
+    "v": "[\\n\\x0b\\f\\r\\x85\\u2028\\u2029]",
+    "V": "[^\\n\\x0b\\f\\r\\x85\\u2028\\u2029]",
+    "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])",
+    "e": r"\x1b",
+}
+_UNSUPPORTED = set("GXpPk")
+
+
+class SubstitutionError(ValueError):
+    """A pattern or replacement Java would reject (or that Python cannot express)."""
+
+
+def uses_defaults(text: str) -> bool:
+    """Whether a default substitution matches ``text``; when none does, applying them changes nothing."""
+    return _DEFAULTS_ANY.search(text) is not None
+
+
+def default_substitutions(path: str) -> tuple[Substitution, ...]:
+    """The build's default substitutions, as ``Substitution`` items spanning line 1 of ``path``."""
+    span = Span(path, 1)
+    return tuple(Substitution(pattern, value, span) for pattern, value in DEFAULT_VALUES)
+
+
+@functools.lru_cache(maxsize=1024)
+def translate_pattern(java: str) -> re.Pattern[str]:
+    """Compile a Java regex as Python ``re`` with the same meaning.
+
+    :raises SubstitutionError: for constructs Java rejects or Python cannot express.
+    """
+    out: list[str] = []
+    i, n, in_class = 0, len(java), False
+    while i < n:
+        char = java[i]
+        if char == "\\" and i + 1 < n:
+            nxt = java[i + 1]
+            if nxt == "Q":
+                end = java.find("\\E", i + 2)
+                end = n if end < 0 else end
+                out.append(re.escape(java[i + 2:end]))
+                i = end + 2
+                continue
+            if nxt in _UNSUPPORTED:
+                raise SubstitutionError(f"\\{nxt} is not supported in substitution patterns")
+            out.append("\\" + nxt if in_class else _JAVA_ESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+            continue
+        if in_class:
+            if char == "]":
+                in_class = False
+            elif char == "[" or java.startswith("&&", i):
+                raise SubstitutionError("nested or intersected character classes are not supported")
+        elif char == "[":
+            in_class = True
+            out.append(char)
+            i += 1
+            for prefix in ("^]", "]", "^"):  # a leading ] is literal in both dialects
+                if java.startswith(prefix, i):
+                    out.append(prefix.replace("]", "\\]"))
+                    i += len(prefix)
+                    break
+            continue
+        elif java.startswith("(?<", i) and i + 3 < n and java[i + 3] not in "=!":
+            out.append("(?P<")
+            i += 3
+            continue
+        out.append(char)
+        i += 1
+    if in_class:
+        raise SubstitutionError("unclosed character class [")
+    try:
+        return re.compile("".join(out), re.ASCII)
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise SubstitutionError(f"invalid regex: {exc}") from exc
+
+
+Piece = str | int  # a literal, or a group number
+
+
+@functools.lru_cache(maxsize=1024)
+def compile_replacement(replacement: str, pattern: re.Pattern[str]) -> tuple[Piece, ...]:
+    """Turn a replacement as written in a doc into literal pieces and group numbers.
+
+    :raises SubstitutionError: "Illegal group reference" and Java's other replacement errors.
+    """
+    java = replacement.replace("$body", "\\$body").replace("$_path", "\\$_path").replace("\\n", "\n")
+    pieces: list[Piece] = []
+    literal: list[str] = []
+    i, n, groups = 0, len(java), pattern.groups
+    while i < n:
+        char = java[i]
+        if char == "\\":
+            if i + 1 >= n:
+                raise SubstitutionError("character to be escaped is missing (a trailing \\)")
+            literal.append(java[i + 1])
+            i += 2
+            continue
+        if char != "$":
+            literal.append(char)
+            i += 1
+            continue
+        ref, i = _group_reference(java, i + 1, pattern, groups)
+        if literal:
+            pieces.append("".join(literal))
+            literal = []
+        pieces.append(ref)
+    if literal:
+        pieces.append("".join(literal))
+    return tuple(pieces)
+
+
+def _group_reference(java: str, i: int, pattern: re.Pattern[str], groups: int) -> tuple[int, int]:
+    """Read a group reference after ``$`` at ``i``; return the group number and the next index."""
+    if i < len(java) and java[i] == "{":
+        end = java.find("}", i)
+        name = java[i + 1:end] if end > 0 else ""
+        if end < 0 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+            raise SubstitutionError("Illegal group reference: named capturing group is missing trailing '}'")
+        if name not in pattern.groupindex:
+            raise SubstitutionError(f"Illegal group reference: no group with name {{{name}}}")
+        return pattern.groupindex[name], end + 1
+    if i >= len(java) or not java[i].isdigit() or not java[i].isascii():
+        word = re.match(r"[\w.]*", java[i:], re.ASCII)
+        shown = "$" + (word.group(0) if word else "")
+        raise SubstitutionError(f"Illegal group reference: {shown}")
+    number = int(java[i])
+    i += 1
+    while i < len(java) and java[i].isascii() and java[i].isdigit() and number * 10 + int(java[i]) <= groups:
+        number = number * 10 + int(java[i])
+        i += 1
+    if number > groups:
+        raise SubstitutionError(f"No group {number}: the pattern has {groups} group(s)")
+    return number, i
+
+
+# every default pattern at once (they are plain patterns: no groups, flags or back references)
+_DEFAULTS_ANY = re.compile("|".join(f"(?:{translate_pattern(pattern).pattern})" for pattern, _ in DEFAULT_VALUES),
+                           re.ASCII)
+
+
+def _expand(pieces: tuple[Piece, ...], match: re.Match[str]) -> str:
+    if len(pieces) == 1 and isinstance(pieces[0], str):
+        return pieces[0]
+    return "".join(p if isinstance(p, str) else (match.group(p) or "") for p in pieces)
+
+
+def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, list[Diagnostic]]:
+    """Apply ``subs`` to ``text`` in order, as Java's ``replaceAll`` would.
+
+    A substitution Java would reject (bad regex, illegal group reference) is left
+    out and reported as an error Diagnostic at its span.
+    """
+    diagnostics: list[Diagnostic] = []
+    for sub in subs:
+        compiled = _compiled(sub.pattern, sub.replacement)
+        if isinstance(compiled, SubstitutionError):
+            diagnostics.append(Diagnostic(
+                Level.ERROR, "bad-substitution", f"substitution s/{sub.pattern}/{sub.replacement}/: {compiled}",
+                sub.span, _hint_for(str(compiled))))
+            continue
+        pattern, replacement = compiled
+        text = pattern.sub(replacement, text)
+    return text, diagnostics
+
+
+Replacement = str | Callable[[re.Match[str]], str]
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(java_pattern: str, java_replacement: str) -> tuple[re.Pattern[str], Replacement] | SubstitutionError:
+    """The Python pattern and ``re.sub`` replacement for one substitution, or why Java would reject it.
+
+    A replacement that is one literal without backslashes is passed to ``re.sub``
+    as a plain string (which ``re`` then copies as is); anything else goes
+    through ``_expand``, which follows Java's rules.
+    """
+    try:
+        pattern = translate_pattern(java_pattern)
+        pieces = compile_replacement(java_replacement, pattern)
+    except SubstitutionError as exc:
+        return exc
+    if not pieces:
+        return pattern, ""
+    if len(pieces) == 1 and isinstance(pieces[0], str) and "\\" not in pieces[0]:
+        return pattern, pieces[0]
+    return pattern, functools.partial(_expand, pieces)
+
+
+def _hint_for(message: str) -> str:
+    if "Illegal group reference" in message:
+        return "only $body, $_path and $1..$9 may follow a $ in a replacement; write \\$ for a literal $"
+    if "No group" in message:
+        return "refer only to groups the pattern captures with ( )"
+    return "fix the pattern, or escape its special characters with \\"

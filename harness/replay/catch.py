@@ -1,0 +1,70 @@
+"""The ``catch`` table of the Elasticsearch YAML runner (reference spec §9.3).
+
+``check_catch`` returns ``None`` when the response is what the catch expects,
+else a one-line reason. Unknown values are rejected before anything is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["CATCH_NAMES", "CATCH_STATUS", "NOT_SENT", "check_catch", "is_known_catch", "java_string"]
+
+CATCH_STATUS: dict[str, int] = {
+    "bad_request": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "missing": 404,
+    "request_timeout": 408,
+    "conflict": 409,
+    "unavailable": 503,
+}
+# catch: request means "some other error": these statuses have names of their own
+_NAMED = frozenset(CATCH_STATUS.values()) - {503}
+NOT_SENT = "param"
+# every named catch value, in the runner's table order (``/regex/`` aside)
+CATCH_NAMES = (*CATCH_STATUS, "request", NOT_SENT)
+
+
+def is_known_catch(value: str) -> bool:
+    """Whether the runner supports this catch value."""
+    return value in CATCH_STATUS or value in ("request", NOT_SENT) or _is_regex(value)
+
+
+def _is_regex(value: str) -> bool:
+    return len(value) > 2 and value.startswith("/") and value.endswith("/")
+
+
+def java_string(value: Any) -> str:
+    """``toString()`` of the Java value a JSON value parses to (``{k=v, ...}``, ``[a, b]``)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={java_string(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(java_string(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def check_catch(value: str, status: int, body: Any) -> str | None:
+    """``None`` when ``status``/``body`` satisfy ``catch: value``, else why not."""
+    if value in CATCH_STATUS:
+        wanted = CATCH_STATUS[value]
+        return None if status == wanted else f"expected [{wanted}] status code ({value}) but got [{status}]"
+    if value == "request":
+        if status >= 400 and status not in _NAMED:
+            return None
+        return f"expected an error status other than 400/401/403/404/408/409 (request) but got [{status}]"
+    if _is_regex(value):
+        if status < 400:
+            return f"expected an error response matching {value} but got [{status}]"
+        if not isinstance(body, dict) or "error" not in body:
+            return f"expected an error response with an [error] field matching {value}"
+        text = java_string(body["error"])
+        if re.search(value[1:-1], text) is None:
+            return f"the [error] field does not match {value}: {text[:200]}"
+        return None
+    return f"catch value [{value}] not supported"

@@ -1,0 +1,175 @@
+"""Running one document's test items, in order, on one connection.
+
+``DocumentRunner.run`` takes a ``PlannedTest`` and returns its
+``ExampleResult``: it prepares every request first (so a missing variable or
+an unsupported ``catch`` sends nothing), refuses state-changing requests to a
+non-loopback target without opt-in, sends the steps, checks each answer, and
+always finishes with teardowns and the target's reset steps unless the target
+itself stopped answering. Secrets are masked before the result leaves.
+Only the test's own requests (setups and teardowns included) are judged by
+the write-safety check: the target has already dropped reset steps it may
+not send, and said so once.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from harness.model import MatchPolicy, Request
+from harness.replay import expect
+from harness.replay.catch import NOT_SENT
+from harness.replay.plan import PlannedTest, Step
+from harness.replay.prepare import MissingVariables, Prepared, prepare
+from harness.replay.safety import changes_state, write_refusal
+from harness.replay.send import Reply, Sender, TargetError, new_session
+from harness.replay.target import Target
+from harness.replay.variables import Variables
+from harness.report.redact import MASK, Redactor
+from harness.results import ExampleResult, Exchange, Failure, FailureKind, Outcome
+
+__all__ = ["DocumentRunner"]
+
+_KEPT_HEADERS = ("content-type", "content-length", "warning", "location")
+_BODY_LIMIT = 64 * 1024
+
+
+class _Stop(Exception):
+    """Ends a test's steps early: the first failure decides the outcome."""
+
+    def __init__(self, failure: Failure, reachable: bool = True) -> None:
+        self.failure, self.reachable = failure, reachable
+
+
+class DocumentRunner:
+    """Runs the test items of one document against one target, holding its session.
+
+    :param target: where to send.
+    :param family: ``elasticsearch`` or ``cloud`` (error_trace, shard checks, warnings).
+    :param policy: the match policy for examples whose page names none.
+    :param variables: placeholder values.
+    :param redactor: the run's secret values.
+    """
+
+    def __init__(self, target: Target, *, family: str, policy: MatchPolicy, variables: Variables,
+                 redactor: Redactor) -> None:
+        self.target, self.family, self.policy, self.variables, self.redactor = target, family, policy, variables, redactor
+        self.session = new_session(target.verify_tls, target.secret_headers)
+        self.sender = Sender(self.session, target.timeout)
+        self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
+
+    def close(self) -> None:
+        """Close the document's connection."""
+        self.session.close()
+
+    def prepare(self, step: Step) -> Prepared:
+        """The wire form of a step (``MissingVariables`` when a placeholder has no value)."""
+        # reset steps are the target's own admin calls, not Elasticsearch requests
+        family = "" if step.phase == "reset" else self.family
+        return prepare(step.request, self.target, family=family, variables=self.variables,
+                       body_variables=step.variables, source_headers=step.phase != "reset")
+
+    def run(self, test: PlannedTest) -> ExampleResult:
+        """Run one test item and say how it ended."""
+        started = datetime.now(UTC).isoformat(timespec="milliseconds")
+        clock = time.perf_counter()
+        exchanges: list[Exchange] = []
+        outcome, reason, failures = self._outcome(test, exchanges)
+        result = ExampleResult(document=test.document, name=test.example.name, span=test.example.span,
+                               outcome=outcome, reason=reason, failures=failures, exchanges=tuple(exchanges),
+                               target=self.target.label, started=started,
+                               duration_ms=(time.perf_counter() - clock) * 1000)
+        return self.redactor.data(result)
+
+    def _outcome(self, test: PlannedTest, exchanges: list[Exchange]) -> tuple[Outcome, str, tuple[Failure, ...]]:
+        if test.skip is not None:
+            return Outcome.SKIPPED, test.skip, ()
+        if test.problem is not None:
+            return Outcome.ERROR, test.problem.message, (test.problem,)
+        steps = test.steps + self.reset_steps
+        try:
+            prepared = [self._checked(step) for step in steps]
+        except _Stop as stop:
+            return Outcome.ERROR, stop.failure.message, (stop.failure,)
+        # the test's own requests are judged; the target dropped reset steps it may not send
+        refused = next((p for p in prepared[:len(test.steps)] if changes_state(p.method)), None)
+        if refused is not None and not self.target.writes_allowed:
+            return Outcome.SKIPPED, write_refusal(refused.method, self.target.url), ()
+        failure = self._send_all(list(zip(steps, prepared)), exchanges)
+        if failure is None:
+            return Outcome.PASSED, "", ()
+        return (Outcome.FAILED if failure.is_assertion else Outcome.ERROR), failure.message, (failure,)
+
+    def _checked(self, step: Step) -> Prepared:
+        # an unknown catch value never gets here: the plan makes it the item's problem
+        try:
+            return self.prepare(step)
+        except MissingVariables as exc:
+            raise _Stop(Failure(FailureKind.MISSING_VARIABLE, str(exc), step.request.span)) from exc
+
+    def _send_all(self, work: list[tuple[Step, Prepared]], exchanges: list[Exchange]) -> Failure | None:
+        first: Failure | None = None
+        skipping = False  # after a failure, only teardown and reset steps still run
+        for step, prepared in work:
+            if skipping and step.phase in ("setup", "test"):
+                continue
+            try:
+                self._step(step, prepared, exchanges)
+            except _Stop as stop:
+                first = first or stop.failure
+                skipping = True
+                if not stop.reachable:
+                    break  # the target stopped answering: teardowns would only wait too
+        return first
+
+    def _step(self, step: Step, prepared: Prepared, exchanges: list[Exchange]) -> None:
+        if step.catch == NOT_SENT:
+            return  # catch: param means the client refuses to send it
+        try:
+            reply = self.sender.send(prepared.method, prepared.url, dict(prepared.headers), prepared.body)
+        except TargetError as exc:
+            exchanges.append(self._exchange(step, prepared, None))
+            raise _Stop(Failure(exc.kind, f"{exc.message} ({_request_line(prepared)})", step.request.span),
+                        reachable=False) from exc
+        exchanges.append(self._exchange(step, prepared, reply))
+        if step.phase != "test":
+            if not 200 <= reply.status < 300:
+                raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
+                                    f"{_request_line(prepared)} answered {reply.status}", step.request.span,
+                                    expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
+            return
+        checks = [expect.check_status(step, reply)]
+        if step.check_shards:
+            checks.append(expect.check_shards(step, reply))
+        if self.family == "elasticsearch":
+            checks.append(expect.check_warnings(step, reply))
+        checks += [expect.check_body(e, reply, e.match or self.policy) for e in step.expected]
+        failure = next((c for c in checks if c is not None), None)
+        if failure is not None:
+            raise _Stop(failure)
+
+    def _exchange(self, step: Step, prepared: Prepared, reply: Reply | None) -> Exchange:
+        headers = tuple((k, MASK if k.lower() in self.target.secret_headers else v) for k, v in prepared.headers)
+        body = prepared.body_text
+        if reply is None:
+            return Exchange(phase=step.phase, method=prepared.method, url=prepared.url, request_headers=headers,
+                            request_body=_cut(body), span=step.request.span)
+        kept = tuple((k, v) for k, v in reply.headers if k.lower() in _KEPT_HEADERS)
+        return Exchange(phase=step.phase, method=prepared.method, url=prepared.url, request_headers=headers,
+                        request_body=_cut(body), status=reply.status, response_headers=kept,
+                        response_body=_cut(reply.text), elapsed_ms=round(reply.elapsed_ms, 3), span=step.request.span)
+
+
+def _cut(text: str | None) -> str | None:
+    if text is None or len(text) <= _BODY_LIMIT:
+        return text
+    return text[:_BODY_LIMIT] + f"... ({len(text) - _BODY_LIMIT} more characters)"
+
+
+def _request_line(prepared: Prepared) -> str:
+    return f"{prepared.method} {prepared.url}"
+
+
+def request_line(request: Request) -> str:
+    """The request as the page writes it, for messages and rendering."""
+    return f"{request.method} {request.path}"

@@ -1,0 +1,155 @@
+"""What an answer must satisfy: status or ``catch``, shard failures, warnings, body.
+
+Each check returns ``None`` or a ``Failure``; the runner decides what happens
+next. Statuses follow the Elasticsearch runner (2xx unless caught) or the
+page's documented status for cloud-style examples; a 5xx nobody asked for is
+the target misbehaving (an error), any other surprise an assertion failure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from harness.model import BodyKind, ExpectedResponse, MatchPolicy, Span
+from harness.replay import match
+from harness.replay.catch import check_catch, java_string
+from harness.replay.plan import Step
+from harness.replay.send import Reply
+from harness.replay.stash import MISSING, StashMiss, lookup, resolve
+from harness.results import Failure, FailureKind, Mismatch
+
+__all__ = ["check_body", "check_shards", "check_status", "check_warnings", "excerpt"]
+
+_WARNING = re.compile(r'^\d{3} \S+ "((?:\\.|[^"\\])*)"(?: "[^"]*")?\s*$')
+_EXCERPT = 4000
+
+
+def excerpt(text: str, limit: int = _EXCERPT) -> str:
+    """A body cut to a readable size for failure messages."""
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
+
+
+def _span(step: Step) -> Span | None:
+    return step.request.span
+
+
+def check_status(step: Step, reply: Reply) -> Failure | None:
+    """The status against ``catch``, the documented status, or "2xx"."""
+    status = reply.status
+    if step.catch:
+        reason = check_catch(step.catch, status, reply.json())
+        if reason is None:
+            return None
+        return Failure(FailureKind.CATCH, reason, _span(step), expected=f"catch: {step.catch}",
+                       actual=f"{status} {excerpt(reply.text, 500)}")
+    documented = [e.status for e in step.expected if e.status is not None]
+    wanted = documented[-1] if documented else None
+    if wanted == status or (wanted is None and 200 <= status < 300):
+        return None
+    expected_text = str(wanted) if wanted is not None else "2xx"
+    if status >= 500:
+        return Failure(FailureKind.SERVER_ERROR, f"the target failed with {status} (expected {expected_text})",
+                       _span(step), expected=expected_text, actual=f"{status} {excerpt(reply.text, 500)}")
+    return Failure(FailureKind.STATUS, f"expected status {expected_text} but got {status}", _span(step),
+                   expected=expected_text, actual=f"{status} {excerpt(reply.text, 500)}")
+
+
+def check_shards(step: Step, reply: Reply) -> Failure | None:
+    """``is_false: _shards.failures``: missing, null, false, "" or "0" passes."""
+    body = reply.json()
+    if body is MISSING:
+        return None  # a text body has no fields: the runner's is_false passes
+    if isinstance(body, dict) and "_shards" not in body:
+        return None  # the common case, without walking a path
+    if isinstance(body, list):
+        return Failure(FailureKind.SHARD_FAILURES, "the response is a JSON array, so _shards.failures cannot be "
+                       "checked; add skip_shard_failures to the TEST directive", _span(step))
+    value = lookup(body, "_shards.failures")
+    if value is MISSING or value is None or java_string(value).lower() in ("", "false", "0"):
+        return None
+    return Failure(FailureKind.SHARD_FAILURES, "the response reports shard failures", _span(step),
+                   expected="_shards.failures: absent or false", actual=excerpt(match.show(value), 1000))
+
+
+def check_warnings(step: Step, reply: Reply) -> Failure | None:
+    """Every expected ``Warning`` header present and no other (reference spec §9.6)."""
+    if reply.status >= 400:
+        return None  # the runner checks warnings on successful answers only
+    got: list[str] = []
+    for header in reply.header_values("Warning"):
+        found = _WARNING.match(header)
+        if found is None:
+            return Failure(FailureKind.WARNINGS, f"got unmatched warning header: {header}", _span(step))
+        got.append(re.sub(r"\\(.)", r"\1", found.group(1)))
+    unexpected = [w for w in got if w not in step.warnings]
+    missing = [w for w in step.warnings if w not in got]
+    if not unexpected and not missing:
+        return None
+    message = ("got unexpected warning header" if unexpected else "did not get expected warning header") + \
+        f"{'s' if len(unexpected or missing) > 1 else ''}: " + "; ".join(unexpected or missing)
+    return Failure(FailureKind.WARNINGS, message, _span(step), expected="\n".join(step.warnings),
+                   actual="\n".join(got))
+
+
+def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy) -> Failure | None:
+    """The expected body against the answer, by policy."""
+    if expected.skip is not None or expected.body is None:
+        return None
+    if policy is MatchPolicy.NON_JSON:
+        return _as_failure(match.match_non_json(expected.body, reply.text), expected, reply)
+    if expected.body_kind in (BodyKind.TEXT, BodyKind.NDJSON, BodyKind.NONE):
+        if policy is MatchPolicy.SHAPE or expected.body.strip() == reply.text.strip():
+            return None
+        return _as_failure([Mismatch("$", match.show(expected.body.strip()), match.show(reply.text.strip()),
+                                     "text differs")], expected, reply)
+    try:
+        wanted: Any = match.parse_expected(expected.body)
+    except ValueError as exc:
+        return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response is not JSON: {exc}", expected.span,
+                       expected=expected.body)
+    actual = reply.json()
+    if actual is MISSING:
+        return Failure(FailureKind.NOT_JSON, f"the page promises JSON but the answer is not JSON "
+                       f"(Content-Type {reply.content_type or 'none'})", expected.span, expected=expected.body,
+                       actual=excerpt(reply.text, 1000))
+    try:
+        if "$" in expected.body:  # only bodies with stash references need resolving
+            wanted = resolve(wanted, actual)
+    except StashMiss as miss:
+        return _as_failure([Mismatch(miss.position, miss.reference, "<missing or null>",
+                                     "the response holds no value here")], expected, reply)
+    matcher = {MatchPolicy.SHAPE: match.match_shape, MatchPolicy.SUBSET: match.match_subset}.get(policy,
+                                                                                                 match.match_exact)
+    return _as_failure(matcher(wanted, actual), expected, reply)
+
+
+def _as_failure(mismatches: list[Mismatch] | None, expected: ExpectedResponse, reply: Reply) -> Failure | None:
+    if not mismatches:
+        return None
+    count = len(mismatches)
+    return Failure(FailureKind.BODY, f"the response differs from the page ({count} difference{'s' * (count > 1)})",
+                   _locate(expected, mismatches[0]), expected=expected.body or "", actual=excerpt(reply.text),
+                   diff=tuple(mismatches))
+
+
+def _locate(expected: ExpectedResponse, mismatch: Mismatch) -> Span | None:
+    """The line of the response block that holds the first differing key, when it can be found.
+
+    The block's span covers either the content alone or the content between two fences.
+    """
+    span = expected.span
+    keys = re.findall(r"\.([^.\[\]]+)", mismatch.path)
+    if span is None or not keys:
+        return span
+    lines = expected.source.splitlines()
+    height = span.last_line - span.line + 1
+    first = span.line + 1 if height == len(lines) + 2 else span.line if height == len(lines) else 0
+    if not first:
+        return span
+    needle = f'"{keys[-1]}"'
+    for index, line in enumerate(lines):
+        column = line.find(needle)
+        if column >= 0:
+            return Span(span.path, first + index, column + 1, end_column=column + len(needle))
+    return span

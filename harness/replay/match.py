@@ -1,0 +1,191 @@
+"""Matchers: an expected body against an actual one, returning ``None`` or mismatches.
+
+Matchers never raise on a difference and never decide what happens next; the
+runner owns control flow. Policies (design guide, "Matching"):
+
+* ``exact`` — Elasticsearch's ``match: $body`` (reference spec §9.4): deep
+  equality, key order ignored, extra fields fail, lists ordered, ``1`` and
+  ``1.0`` differ inside structures (numbers compare as doubles only when the
+  whole expected value is a number), an expected string ``/regex/`` matches by
+  regex only when it is the whole expected value, as the runner does.
+* ``subset`` — documented keys present and equal, extra keys allowed, ``/regex/``
+  strings honoured at any depth.
+* ``shape`` — same keys and JSON types, recursively; values not compared.
+* ``non_json`` — the regex text the parser built, matched against the text body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from harness.results import Mismatch
+
+__all__ = [
+    "MAX_MISMATCHES",
+    "compile_regex",
+    "is_regex",
+    "match_exact",
+    "match_non_json",
+    "match_shape",
+    "match_subset",
+    "munge_stash_tokens",
+    "parse_expected",
+]
+
+MAX_MISMATCHES = 20
+_VALUE_TOKEN = re.compile(r"([:,])\s*(\$[^ ,\n}]+)")
+_KEY_TOKEN = re.compile(r"(\$[^ ,\n}]+)\s*:")
+
+
+def munge_stash_tokens(text: str) -> str:
+    """Quote unquoted ``$body.x`` values and ``$x`` keys (reference spec §2.2 step 4)."""
+    return _KEY_TOKEN.sub(r'"\1":', _VALUE_TOKEN.sub(r'\1 "\2"', text))
+
+
+def parse_expected(text: str) -> Any:
+    """The expected JSON value after munging; ``ValueError`` says why it is not JSON."""
+    return json.loads(munge_stash_tokens(text) if "$" in text else text)
+
+
+def show(value: Any) -> str:
+    """Compact JSON text of a value for a diff line."""
+    if value is _ABSENT:
+        return "<missing>"
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+class _Absent:
+    pass
+
+
+_ABSENT: Any = _Absent()
+
+
+def is_regex(value: Any) -> bool:
+    """A ``/.../`` string longer than two characters (after trimming)."""
+    return isinstance(value, str) and len(value.strip()) > 2 and value.strip().startswith("/") \
+        and value.strip().endswith("/")
+
+
+def compile_regex(value: str) -> re.Pattern[str]:
+    """Java ``Pattern.COMMENTS`` semantics: whitespace ignored, ``#`` comments to end of line."""
+    return re.compile(value.strip()[1:-1], re.VERBOSE)
+
+
+def _regex_finds(pattern: str, actual: Any, path: str, out: list[Mismatch]) -> None:
+    try:
+        ok = isinstance(actual, str) and compile_regex(pattern).search(actual) is not None
+    except re.error as exc:
+        out.append(Mismatch(path, pattern, show(actual), f"invalid regex: {exc}"))
+        return
+    if not ok:
+        out.append(Mismatch(path, pattern, show(actual), "does not match the regex"))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _same_scalar(expected: Any, actual: Any) -> bool:
+    """Java ``equals`` on boxed values: ``1`` is not ``1.0``, ``true`` is not ``1``."""
+    return type(expected) is type(actual) and expected == actual
+
+
+def match_exact(expected: Any, actual: Any) -> list[Mismatch] | None:
+    """Elasticsearch ``match``: ``None`` when equal, else what differs."""
+    if is_regex(expected):
+        out: list[Mismatch] = []
+        _regex_finds(expected, actual, "$", out)
+        return out or None
+    if _kind(expected) == _kind(actual) == "number":
+        equal = float(expected) == float(actual)
+        return None if equal else [Mismatch("$", show(expected), show(actual), "numbers differ")]
+    out = []
+    _compare(expected, actual, "$", out, extra_fail=True, regex=False)
+    return out or None
+
+
+def match_subset(expected: Any, actual: Any) -> list[Mismatch] | None:
+    """Documented keys present and equal; extra keys allowed; ``/regex/`` strings anywhere."""
+    out: list[Mismatch] = []
+    _compare(expected, actual, "$", out, extra_fail=False, regex=True)
+    return out or None
+
+
+def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extra_fail: bool, regex: bool) -> None:
+    if len(out) >= MAX_MISMATCHES:
+        return
+    if regex and is_regex(expected):
+        _regex_finds(expected, actual, path, out)
+    elif isinstance(expected, dict) and isinstance(actual, dict):
+        for key, value in expected.items():
+            child = f"{path}.{key}"
+            if key not in actual:
+                out.append(Mismatch(child, show(value), "<missing>", "field missing from the response"))
+            else:
+                _compare(value, actual[key], child, out, extra_fail=extra_fail, regex=regex)
+        if extra_fail:
+            for key in actual.keys() - expected.keys():
+                out.append(Mismatch(f"{path}.{key}", "<absent>", show(actual[key]),
+                                    "unexpected field in the response"))
+    elif isinstance(expected, list) and isinstance(actual, list):
+        for index, (e, a) in enumerate(zip(expected, actual)):
+            _compare(e, a, f"{path}[{index}]", out, extra_fail=extra_fail, regex=regex)
+        if len(expected) != len(actual):
+            out.append(Mismatch(path, f"{len(expected)} items", f"{len(actual)} items", "list lengths differ"))
+    elif not _same_scalar(expected, actual):
+        message = "values differ" if _kind(expected) == _kind(actual) else f"expected {_kind(expected)}, got {_kind(actual)}"
+        out.append(Mismatch(path, show(expected), show(actual), message))
+
+
+def match_shape(expected: Any, actual: Any) -> list[Mismatch] | None:
+    """Same keys and JSON types, recursively; list items checked against the documented items."""
+    out: list[Mismatch] = []
+    _shape(expected, actual, "$", out)
+    return out or None
+
+
+def _shape(expected: Any, actual: Any, path: str, out: list[Mismatch]) -> None:
+    if len(out) >= MAX_MISMATCHES:
+        return
+    if _kind(expected) != _kind(actual):
+        out.append(Mismatch(path, _kind(expected), _kind(actual), f"expected {_kind(expected)}, got {_kind(actual)}"))
+    elif isinstance(expected, dict):
+        for key in expected.keys() - actual.keys():
+            out.append(Mismatch(f"{path}.{key}", show(expected[key]), "<missing>", "field missing from the response"))
+        for key in actual.keys() - expected.keys():
+            out.append(Mismatch(f"{path}.{key}", "<absent>", show(actual[key]), "unexpected field in the response"))
+        for key in expected.keys() & actual.keys():
+            _shape(expected[key], actual[key], f"{path}.{key}", out)
+    elif isinstance(expected, list) and expected:
+        # a live list may be longer or shorter than the documented one; each item must
+        # look like the documented item at its place (the last one beyond the end)
+        for index, item in enumerate(actual):
+            _shape(expected[min(index, len(expected) - 1)], item, f"{path}[{index}]", out)
+
+
+def match_non_json(regex_text: str, actual: str) -> list[Mismatch] | None:
+    """A ``TESTRESPONSE[non_json]`` regex against a text body, as the YAML runner sees it.
+
+    The YAML plain scalar the framework emits is folded (newlines become spaces), then
+    the runner strips the slashes and searches with ``COMMENTS``.
+    """
+    folded = " ".join(line.strip() for line in regex_text.strip().splitlines())
+    if not is_regex(folded):
+        return None if folded == actual else [Mismatch("$", show(folded), show(actual), "text differs")]
+    out: list[Mismatch] = []
+    _regex_finds(folded, actual, "$", out)
+    return out or None

@@ -1,0 +1,235 @@
+"""The plan: which requests run, in which order and phase, for each test item.
+
+Elasticsearch semantics (reference spec §5): one test per non-``continued``
+TEST example. Before it: the file's TESTSETUP snippets (their named setups
+first), then the test's named setups; then its requests and those of its
+``continued`` followers (a follower's named setups pasted where it stands);
+after it: the file's TEARDOWN snippets and the named teardowns; the target's
+reset steps come last and are added by the runner. Problems found while
+planning (unknown setup names, unsupported blocks, error diagnostics inside an
+example) become the item's error instead of a crash.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from harness.model import (
+    Document,
+    Example,
+    ExpectedResponse,
+    Level,
+    MatchPolicy,
+    Request,
+    Role,
+    Span,
+)
+from harness.replay.catch import CATCH_NAMES, is_known_catch
+from harness.results import Failure, FailureKind
+
+__all__ = ["METHODS", "PlannedTest", "Step", "plan_document"]
+
+METHODS = frozenset({"GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE", "PATCH"})
+# the paths the Elasticsearch generator exempts from "is_false: _shards.failures"
+_NO_SHARD_CHECK = ("_cat", "_xpack/ml/datafeeds/")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One request of a test item and what its answer must satisfy.
+
+    :param phase: ``setup``, ``test``, ``teardown`` or ``reset``.
+    :param request: the request as parsed (placeholders still unfilled).
+    :param origin: where it comes from (``setup:sensor_rollup_job``, ``TESTSETUP line_3``, ``line_42``).
+    :param catch: the expected error (last request of a snippet only).
+    :param warnings: expected ``Warning`` headers (every request of the snippet).
+    :param check_shards: assert ``_shards.failures`` is false afterwards.
+    :param expected: responses to match against this request's answer, in page order.
+    :param variables: placeholder names the page declared for the request body.
+    """
+
+    phase: str
+    request: Request
+    origin: str
+    catch: str | None = None
+    warnings: tuple[str, ...] = ()
+    check_shards: bool = False
+    expected: tuple[ExpectedResponse, ...] = ()
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTest:
+    """One test item: its head example and every step it runs.
+
+    :param document: the document's path.
+    :param example: the head example (name and span of the item).
+    :param steps: setup, test and teardown steps, in order (reset steps come from the target).
+    :param skip: the skip reason, when the page says not to run it.
+    :param problem: why it cannot run at all (an error outcome), or ``None``.
+    """
+
+    document: str
+    example: Example
+    steps: tuple[Step, ...] = ()
+    skip: str | None = None
+    problem: Failure | None = None
+
+    @property
+    def node_id(self) -> str:
+        """``document::name``, as pytest and ``-k`` see it."""
+        return f"{self.document}::{self.example.name}"
+
+
+def plan_document(document: Document, *, family: str, setups: Mapping[str, tuple[Request, ...]],
+                  teardowns: Mapping[str, tuple[Request, ...]]) -> list[PlannedTest]:
+    """Every test item of a document, in page order, with its steps."""
+    planner = _Planner(document, family, setups, teardowns)
+    tests = [planner.test(i, e) for i, e in enumerate(document.examples) if e.role is Role.TEST and not e.continued]
+    return tests + planner.stray_errors()
+
+
+class _Planner:
+    def __init__(self, document: Document, family: str, setups: Mapping[str, tuple[Request, ...]],
+                 teardowns: Mapping[str, tuple[Request, ...]]) -> None:
+        self.document, self.family, self.setups, self.teardowns = document, family, setups, teardowns
+        self.errors = [d for d in document.diagnostics if d.level is Level.ERROR]
+        self.claimed: set[int] = set()
+        # found once: every test of the file runs them
+        self.roles = {role: [e for e in document.examples if e.role is role] for role in (Role.SETUP, Role.TEARDOWN)}
+
+    def test(self, index: int, head: Example) -> PlannedTest:
+        followers = self.followers(index)
+        problems: list[Failure] = []
+        steps = self.shared(Role.SETUP, "setup", problems)
+        for example in (head, *followers):
+            steps += self.named(example.setups, self.setups, "setup", "setup", problems, example)
+            steps += self.own_steps(example, problems)
+        steps += self.shared(Role.TEARDOWN, "teardown", problems)
+        for example in (head, *followers):
+            steps += self.named(example.teardowns, self.teardowns, "teardown", "teardown", problems, example)
+        problems = self.diagnostic_problems(head, followers) + problems
+        return PlannedTest(document=self.document.path, example=head, steps=tuple(steps),
+                           skip=head.skip, problem=problems[0] if problems else None)
+
+    def followers(self, index: int) -> list[Example]:
+        out = []
+        for example in self.document.examples[index + 1:]:
+            if example.role is Role.TEST and example.continued:
+                out.append(example)
+            elif example.role is Role.TEST:
+                break
+        return out
+
+    def shared(self, role: Role, phase: str, problems: list[Failure]) -> list[Step]:
+        """The file's TESTSETUP (or TEARDOWN) snippets: run around every test."""
+        steps: list[Step] = []
+        for example in self.roles[role]:
+            origin = f"{'TESTSETUP' if role is Role.SETUP else 'TEARDOWN'} {example.name}"
+            if example.expected:
+                problems.append(Failure(FailureKind.INVALID_EXAMPLE, f"a response is matched inside the {origin} "
+                                        "section, which the Elasticsearch runner rejects", example.expected[0].span))
+            if role is Role.SETUP:
+                steps += self.named(example.setups, self.setups, "setup", "setup", problems, example)
+            steps += [Step(phase, r, origin) for r in example.requests]
+        return steps
+
+    def named(self, names: Sequence[str], table: Mapping[str, tuple[Request, ...]], kind: str, phase: str,
+              problems: list[Failure], example: Example) -> list[Step]:
+        steps: list[Step] = []
+        for name in names:
+            if name not in table:
+                known = ", ".join(sorted(table)) or "none configured"
+                problems.append(Failure(FailureKind.UNKNOWN_SETUP, f"unknown named {kind} {name!r}"
+                                        f"{_did_you_mean(name, table)} (known: {known}); "
+                                        f"add it under [{kind}s] in docharness.toml",
+                                        _directive_span(example, kind, name)))
+                continue
+            steps += [Step(phase, r, f"{kind}:{name}") for r in table[name]]
+        return steps
+
+    def own_steps(self, example: Example, problems: list[Failure]) -> list[Step]:
+        if not example.requests:
+            problems.append(Failure(FailureKind.INVALID_EXAMPLE, f"{example.name} holds no request to send",
+                                    example.span))
+            return []
+        if example.catch is not None and not is_known_catch(example.catch):
+            problems.append(Failure(FailureKind.INVALID_EXAMPLE, f"catch value [{example.catch}] not supported"
+                                    f"{_did_you_mean(example.catch, CATCH_NAMES)}; use one of "
+                                    f"{', '.join(CATCH_NAMES)} or /regex/",
+                                    self.catch_span(example)))
+        steps = []
+        last = len(example.requests) - 1
+        for position, request in enumerate(example.requests):
+            if request.method.upper() not in METHODS:
+                problems.append(Failure(FailureKind.INVALID_EXAMPLE, f"{request.method!r} blocks are not supported "
+                                        "by docharness replay; write the request as METHOD path + body",
+                                        request.span or example.span))
+            steps.append(Step("test", request, example.name, catch=example.catch if position == last else None,
+                              warnings=example.warnings, check_shards=self.shard_check(example, request),
+                              expected=example.expected if position == last else (), variables=example.variables))
+        return steps
+
+    def catch_span(self, example: Example) -> Span:
+        """The ``catch:`` value's place: the parser's own ``unknown-catch`` span (columns and all), else its line."""
+        line = _directive_span(example, "catch", example.catch or "")
+        found = [d.span for d in self.document.diagnostics if d.code == "unknown-catch" and d.span.line == line.line]
+        return found[0] if found else line
+
+    def shard_check(self, example: Example, request: Request) -> bool:
+        if self.family != "elasticsearch" or example.skip_shard_failures:
+            return False
+        path = request.path.lstrip("/").split("?")[0]
+        return not path.startswith(_NO_SHARD_CHECK)
+
+    def diagnostic_problems(self, head: Example, followers: Sequence[Example]) -> list[Failure]:
+        """Error diagnostics that sit inside this test's snippets make it an error item."""
+        out = []
+        for index, diagnostic in enumerate(self.errors):
+            if any(_inside(diagnostic.span, e) for e in (head, *followers)):
+                self.claimed.add(index)
+                out.append(Failure(FailureKind.INVALID_EXAMPLE, diagnostic.message, diagnostic.span,
+                                   expected=diagnostic.hint))
+        return out
+
+    def stray_errors(self) -> list[PlannedTest]:
+        """Error diagnostics outside every test: one error item each, named after its line."""
+        out = []
+        for index, diagnostic in enumerate(self.errors):
+            if index in self.claimed:
+                continue
+            example = Example(name=f"line_{diagnostic.span.line}", span=diagnostic.span)
+            problem = Failure(FailureKind.INVALID_EXAMPLE, diagnostic.message, diagnostic.span, expected=diagnostic.hint)
+            out.append(PlannedTest(document=self.document.path, example=example, problem=problem))
+        return out
+
+
+def _directive_span(example: Example, key: str, value: str) -> Span:
+    """The directive line that says ``key:value`` (``setup:a,b``, ``catch:x``), else the block."""
+    for directive in example.directives:
+        for item in re.findall(rf"(?:^|\s){key}:(\S+)", directive.args):
+            if value == item or value in item.split(","):
+                return directive.span
+    # a /regex/ catch may hold spaces: any directive naming the key and the value
+    loose = [d for d in example.directives if f"{key}:" in d.args and value in d.args]
+    return loose[0].span if loose else example.span
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest known name, or ``""``."""
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _inside(span: Span, example: Example) -> bool:
+    last = max([example.span.last_line, *(d.span.last_line for d in example.directives),
+                *(e.span.last_line for e in example.expected if e.span)])
+    return span.path == example.span.path and example.span.line <= span.line <= last
+
+
+def policy_for(expected: ExpectedResponse, default: MatchPolicy) -> MatchPolicy:
+    """The page's own policy if it names one, else the configured one for its source."""
+    return expected.match or default

@@ -1,0 +1,109 @@
+"""A planned request turned into exactly what goes on the wire.
+
+Placeholders are filled from the configured variables; the Elasticsearch
+family gets absolute paths (``_xpack/...`` -> ``/_xpack/...``) and
+``error_trace=true`` unless the request sets ``error_trace`` itself, as that
+framework's runner does; bodies get their content type (JSON, NDJSON with a
+final newline, or text). ``--dry-run`` prints these, so the plan shown is the
+plan sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from harness.model import BodyKind, Request
+from harness.replay.target import Target
+from harness.replay.variables import Variables
+
+__all__ = ["MissingVariables", "Prepared", "prepare"]
+
+_CONTENT_TYPES = {
+    BodyKind.JSON: "application/json",
+    BodyKind.NDJSON: "application/x-ndjson",
+    BodyKind.TEXT: "text/plain; charset=utf-8",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A request ready to send.
+
+    :param method: upper-case method.
+    :param url: the full URL.
+    :param headers: every header sent, target defaults first.
+    :param body: the encoded body, or ``None``.
+    """
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None
+
+    @property
+    def body_text(self) -> str | None:
+        """The body as text, for the dry run and the exchange record."""
+        return None if self.body is None else self.body.decode("utf-8", errors="replace")
+
+
+class MissingVariables(Exception):
+    """Placeholders with no configured value.
+
+    :param names: the placeholder names as written.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        keys = ", ".join(f'{n} = "..."' for n in names)
+        super().__init__(f"no value for placeholder{'s' if len(names) > 1 else ''} "
+                         f"{', '.join('{' + n + '}' for n in names)}; add {keys} under [variables] in docharness.toml")
+
+
+def prepare(request: Request, target: Target, *, family: str, variables: Variables,
+            body_variables: tuple[str, ...] = (), source_headers: bool = True) -> Prepared:
+    """The wire form of ``request`` for ``target``; ``MissingVariables`` when a placeholder has no value.
+
+    :param source_headers: send the source's own headers too (not for the target's reset steps).
+    """
+    path = request.path
+    parts = urlsplit(path)
+    if parts.scheme in ("http", "https"):  # a page's full URL: its path goes to the configured target
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+    path, missing = variables.fill(path)
+    headers = list(target.headers)
+    for name, value in target.source_headers if source_headers else ():
+        headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, value)]
+    for name, value in request.headers:
+        filled, more = variables.fill(value)
+        missing += more
+        headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, filled)]
+    body_text = request.body
+    if body_text is not None and body_variables:
+        body_text, more = variables.fill(body_text, only=body_variables)
+        missing += more
+    if missing:
+        raise MissingVariables(list(dict.fromkeys(missing)))
+    if family == "elasticsearch":
+        path = _with_error_trace(path)
+    url = target.url + "/" + path.lstrip("/")
+    body = _encode(body_text, request.body_kind)
+    if body is not None and not any(k.lower() == "content-type" for k, _ in headers):
+        headers.append(("Content-Type", _CONTENT_TYPES.get(request.body_kind, _CONTENT_TYPES[BodyKind.JSON])))
+    return Prepared(method=request.method.upper(), url=url, headers=tuple(headers), body=body)
+
+
+def _with_error_trace(path: str) -> str:
+    """``error_trace=true`` is added unless the request sets ``error_trace`` (reference spec §9.1)."""
+    base, _, query = path.partition("?")
+    if any(name == "error_trace" for name, _ in parse_qsl(query, keep_blank_values=True)):
+        return path
+    return f"{base}?{query + '&' if query else ''}error_trace=true"
+
+
+def _encode(body: str | None, kind: BodyKind) -> bytes | None:
+    if body is None:
+        return None
+    if kind is BodyKind.NDJSON and not body.endswith("\n"):
+        body += "\n"  # the bulk API needs the final newline
+    return body.encode("utf-8")

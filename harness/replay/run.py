@@ -1,0 +1,201 @@
+"""A whole replay: documents planned, their tests run in order, one ``RunResult`` back.
+
+``Replay`` is the session object shared by the command line and the pytest
+plugin: it starts the targets (the embedded reference server when configured),
+parses the named setups once, plans each document and keeps one runner (one
+connection) per document. ``run`` drives it over many documents with ``-k``
+selection, ``-x`` and Ctrl-C handling, reporting progress through a callback —
+replay never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from harness.config import Config, SourceRule, load_config
+from harness.model import Diagnostic, Document, Level
+from harness.replay.execute import DocumentRunner
+from harness.replay.plan import PlannedTest, plan_document
+from harness.replay.target import Target, Targets, parse_snippet
+from harness.replay.variables import Variables
+from harness.results import ExampleResult, Outcome, RunResult
+
+__all__ = ["Replay", "Replays", "document_diagnostics", "not_run", "run", "run_diagnostics"]
+
+
+class Replay:
+    """Targets, setups and per-document runners for one replay session.
+
+    :param config: the project configuration.
+    :param target_url: ``--target URL`` (or ``embedded``), overriding the configured targets.
+    :param allow_writes: send state-changing requests to non-loopback targets.
+    :param environ: where secrets are read (default ``os.environ``).
+    :param document_root: the folder ``Document.path`` is relative to (default: the cwd).
+    :param dry_run: plan only: no embedded server is started.
+    """
+
+    def __init__(self, config: Config, *, target_url: str | None = None, allow_writes: bool = False,
+                 environ: Mapping[str, str] | None = None, document_root: Path | None = None,
+                 dry_run: bool = False) -> None:
+        self.config = config
+        self.document_root = (document_root or Path.cwd()).resolve()
+        self.targets = Targets(config, override_url=target_url, allow_writes=allow_writes,
+                               environ=os.environ if environ is None else environ, start_servers=not dry_run)
+        self.variables = Variables(config.variables)
+        self._runners: dict[str, DocumentRunner] = {}
+        self._started = False
+        self.setups = {n: parse_snippet(t, config, f"setups.{n}") for n, t in config.setups.items()}
+        self.teardowns = {n: parse_snippet(t, config, f"teardowns.{n}") for n, t in config.teardowns.items()}
+
+    def __enter__(self) -> Replay:
+        self.start()
+        return self
+
+    def start(self) -> None:
+        """Read secrets and start the embedded server (once); ``ConfigError`` when a secret is missing."""
+        if not self._started:
+            self.targets.__enter__()
+            self._started = True
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every connection and stop the embedded server."""
+        for runner in self._runners.values():
+            runner.close()
+        self._runners.clear()
+        self.targets.close()
+        self._started = False
+
+    def _relative(self, document: Document) -> str:
+        path = (self.document_root / document.path).resolve()
+        try:
+            return path.relative_to(self.config.root.resolve()).as_posix()
+        except ValueError:
+            return document.path
+
+    def rule(self, document: Document) -> SourceRule:
+        """The source rule (family, match policy, target) covering a document."""
+        return self.config.rule_for(self._relative(document))
+
+    def target(self, document: Document) -> Target:
+        """The ready target a document goes to, with its source's own headers."""
+        self.start()
+        return self.targets.for_source(self.rule(document))
+
+    def plan(self, document: Document) -> list[PlannedTest]:
+        """The document's test items with their steps."""
+        return plan_document(document, family=self.rule(document).family, setups=self.setups,
+                             teardowns=self.teardowns)
+
+    def runner(self, document: Document) -> DocumentRunner:
+        """The document's runner: one session, tests in order."""
+        self.start()
+        if document.path not in self._runners:
+            rule = self.rule(document)
+            self._runners[document.path] = DocumentRunner(self.target(document), family=rule.family,
+                                                          policy=rule.match, variables=self.variables,
+                                                          redactor=self.targets.redactor)
+        return self._runners[document.path]
+
+    def finish(self, document: Document) -> None:
+        """Close the document's connection."""
+        runner = self._runners.pop(document.path, None)
+        if runner is not None:
+            runner.close()
+
+
+class Replays:
+    """Replay sessions keyed by configuration file, for runs spanning several projects (pytest).
+
+    :param target_url: ``--target URL`` for every session, or ``None``.
+    :param allow_writes: send state-changing requests to non-loopback targets.
+    :param document_root: the folder ``Document.path`` is relative to.
+    """
+
+    def __init__(self, *, target_url: str | None, allow_writes: bool, document_root: Path) -> None:
+        self.target_url, self.allow_writes, self.document_root = target_url, allow_writes, document_root
+        self.sessions: dict[Path, Replay] = {}
+
+    def for_config(self, config_path: Path) -> Replay:
+        """The session of one configuration file (``ConfigError`` when it cannot be used)."""
+        if config_path not in self.sessions:
+            self.sessions[config_path] = Replay(load_config(config_path), target_url=self.target_url,
+                                                allow_writes=self.allow_writes, document_root=self.document_root)
+        return self.sessions[config_path]
+
+    def close(self) -> None:
+        """Close every session."""
+        for session in self.sessions.values():
+            session.close()
+
+
+def not_run(test: PlannedTest, reason: str) -> ExampleResult:
+    """The result of a test the run ended before."""
+    return ExampleResult(document=test.document, name=test.example.name, span=test.example.span,
+                         outcome=Outcome.NOT_RUN, reason=reason)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("docharness")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def document_diagnostics(documents: Sequence[Document]) -> tuple[Diagnostic, ...]:
+    """The documents' warnings and errors, in document and page order (info is left to extract)."""
+    return tuple(d for document in documents for d in document.diagnostics if d.level is not Level.INFO)
+
+
+def run_diagnostics(documents: Sequence[Document], replay: Replay) -> tuple[Diagnostic, ...]:
+    """What ``RunResult.diagnostics`` holds: the documents' warnings and errors, then the targets' notices."""
+    return document_diagnostics(documents) + tuple(replay.targets.notices)
+
+
+def run(documents: Sequence[Document], replay: Replay, *, select: Callable[[str], bool] | None = None,
+        exitfirst: bool = False, on_result: Callable[[ExampleResult], None] | None = None,
+        on_document: Callable[[Document, list[ExampleResult]], None] | None = None) -> RunResult:
+    """Replay every selected test of ``documents``; a Ctrl-C returns the partial result.
+
+    ``ConfigError`` before anything is sent when a document's source needs a secret that is not set.
+    """
+    started = _now()
+    for document in documents:  # a secret these documents need but the environment lacks: say so first
+        replay.target(document)
+    results: list[ExampleResult] = []
+    plans = [(d, [t for t in replay.plan(d) if select is None or select(t.node_id)]) for d in documents]
+    stop_reason = ""
+    complete = True
+    for document, tests in plans:
+        done: list[ExampleResult] = []
+        try:
+            for test in tests:
+                if stop_reason:
+                    done.append(not_run(test, stop_reason))
+                    continue
+                result = replay.runner(document).run(test)
+                done.append(result)
+                if on_result is not None:
+                    on_result(result)
+                if exitfirst and result.outcome in (Outcome.FAILED, Outcome.ERROR):
+                    stop_reason = f"not run: -x stopped the run after {result.node_id}"
+        except KeyboardInterrupt:
+            stop_reason, complete = "not run: the run was interrupted", False
+            done += [not_run(t, stop_reason) for t in tests[len(done):]]
+        finally:
+            replay.finish(document)
+        results += done
+        if on_document is not None and tests:
+            on_document(document, done)
+    return RunResult(results=tuple(results), targets=replay.targets.labels, started=started, finished=_now(),
+                     complete=complete, tool_version=_version(), diagnostics=run_diagnostics(documents, replay))

@@ -1,0 +1,106 @@
+"""``$body`` references in an expected response, resolved from the actual one.
+
+Elasticsearch runner semantics (reference spec §9.5): ``$body.a.b`` reads path
+``a.b`` of the last response; ``$body.$_path`` first replaces ``$_path`` with the
+position of the value inside the expected structure, so it means "whatever the
+actual response holds at this same place". Dots inside keys are escaped ``\\.``,
+list positions are numbers. A missing or null value cannot be resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["MISSING", "StashMiss", "is_reference", "lookup", "resolve", "split_path"]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
+class StashMiss(Exception):
+    """A ``$body`` reference whose value is missing or null in the actual response.
+
+    :param reference: the reference as written (``$body.$_path`` resolved to its path).
+    :param position: the JSON path of the expected value that held it.
+    """
+
+    def __init__(self, reference: str, position: str) -> None:
+        self.reference, self.position = reference, position
+        super().__init__(f"stashed value not found for key [{reference}]")
+
+
+def is_reference(value: Any) -> bool:
+    """A stash reference: a string starting with ``$`` or holding ``${...}``."""
+    return isinstance(value, str) and (value.startswith("$") or "${" in value)
+
+
+def split_path(path: str) -> list[str]:
+    """Split a dotted path on unescaped dots, unescaping ``\\.``."""
+    return [part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", path) if part != ""]
+
+
+def lookup(body: Any, path: str) -> Any:
+    """The value at a dotted path of ``body`` (``MISSING`` when absent)."""
+    value = body
+    for part in split_path(path):
+        if isinstance(value, dict):
+            value = value.get(part, MISSING)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return MISSING
+        if value is MISSING:
+            return MISSING
+    return value
+
+
+def _stash_value(reference: str, body: Any, position: str) -> Any:
+    """``$body.x`` -> the value; only the ``body`` stash key exists during doc tests."""
+    name, _, rest = reference[1:].partition(".")
+    value = lookup(body, rest) if name == "body" else MISSING
+    if value is MISSING or value is None:
+        raise StashMiss(reference, position)
+    return value
+
+
+def resolve(expected: Any, body: Any, trail: tuple[str, ...] = ()) -> Any:
+    """``expected`` with every stash reference replaced by the actual value it names."""
+    if isinstance(expected, dict):
+        resolved: dict[Any, Any] = {}
+        for key, value in expected.items():
+            new_key = key
+            if is_reference(key):
+                new_key = str(resolve(key, body, trail))
+            resolved[new_key] = resolve(value, body, (*trail, key.replace(".", "\\.")))
+        return resolved
+    if isinstance(expected, list):
+        return [resolve(v, body, (*trail, str(i))) for i, v in enumerate(expected)]
+    if not is_reference(expected):
+        return expected
+    text: str = expected
+    position = json_path(trail)
+    if "$_path" in text:
+        text = text.replace("$_path", ".".join(trail))
+    if text.startswith("$") and not text.startswith("${"):
+        return _stash_value(text, body, position)
+    return re.sub(r"\$\{([^}]+)\}", lambda m: _java_string(_stash_value("$" + m.group(1), body, position)), text)
+
+
+def json_path(trail: tuple[str, ...]) -> str:
+    """A ``$.a.b[0]`` path for messages, from a stash trail."""
+    out = "$"
+    for part in trail:
+        out += f"[{part}]" if part.isdigit() else f".{part.replace(chr(92) + '.', '.')}"
+    return out
+
+
+def _java_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

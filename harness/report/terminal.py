@@ -1,0 +1,165 @@
+"""What a person sees: progress while a run goes, failures Hurl-style, a summary.
+
+Every failure is rendered by the one renderer (``harness.report.render``): the
+title, ``--> file:line:col``, the example's request line as context, the
+offending source line with carets, then the JSON differences and a hint from
+the kinds table. The same text (without colour) goes into JUnit. Secrets are
+masked by value before anything is written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TextIO
+
+from harness.model import Diagnostic, Document, Level
+from harness.report import kinds
+from harness.report.redact import Redactor
+from harness.report.render import render_diagnostic, render_snippet
+from harness.results import ExampleResult, Failure, Outcome, RunResult
+
+__all__ = ["NOTES_SHOWN", "TerminalReporter", "read_source_line", "render_failure", "render_notes", "render_result",
+           "summary_line"]
+
+# more document diagnostics than this are summed up in one line (docharness extract shows them all)
+NOTES_SHOWN = 5
+_MARKS = {Outcome.PASSED: ".", Outcome.FAILED: "F", Outcome.ERROR: "E", Outcome.SKIPPED: "s", Outcome.NOT_RUN: "-"}
+
+
+@lru_cache(maxsize=256)
+def _file_lines(path: Path, version: tuple[int, int]) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
+def read_source_line(path: str, line: int) -> str:
+    """The text of a 1-based line of a source file, ``""`` when unavailable."""
+    where = Path(path).resolve()
+    try:
+        status = where.stat()
+        version = (status.st_mtime_ns, status.st_size)  # an edited page is read again
+    except OSError:
+        return ""
+    lines = _file_lines(where, version)
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def render_failure(result: ExampleResult, failure: Failure, *, source_line: Callable[[str, int], str] = read_source_line,
+                   color: bool = False) -> str:
+    """One failure, Hurl-style, with its diff and hint."""
+    word = "failure" if failure.is_assertion else "error"
+    title = f"{word}[{failure.kind.value}]: {kinds.title(failure.kind)}"
+    span = failure.span or result.span
+    context = ""
+    requests = [e for e in result.exchanges if e.phase == "test" and e.span is not None]
+    if requests and requests[-1].span is not None and requests[-1].span.line != span.line:
+        context = source_line(requests[-1].span.path, requests[-1].span.line)
+    text = render_snippet(title, span, source_line(span.path, span.line), context=context,
+                          hint=kinds.hint(failure.kind), color=color)
+    extra = [f"  {failure.message}"]
+    for mismatch in failure.diff:
+        extra.append(f"  at {mismatch.path}: {mismatch.message}")
+        extra.append(f"    expected: {mismatch.expected}")
+        extra.append(f"    actual:   {mismatch.actual}")
+    if not failure.diff and failure.actual:
+        if failure.expected:
+            extra.append(f"  expected: {_one_line(failure.expected)}")
+        extra.append(f"  actual:   {_one_line(failure.actual)}")
+    return text + "\n" + "\n".join(extra)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def render_result(result: ExampleResult, *, source_line: Callable[[str, int], str] = read_source_line,
+                  color: bool = False) -> str:
+    """Every failure of one result, or its reason when it has none."""
+    if not result.failures:
+        return result.reason
+    return "\n\n".join(render_failure(result, f, source_line=source_line, color=color) for f in result.failures)
+
+
+def summary_line(run: RunResult, seconds: float | None = None) -> str:
+    """``3 passed, 1 failed, 1 skipped in 0.42s`` style totals (wall time when given)."""
+    counts = run.counts()
+    parts = [f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n]
+    if seconds is None:
+        seconds = sum(r.duration_ms for r in run.results) / 1000
+    state = "" if run.complete else " (interrupted: partial results)"
+    return f"{', '.join(parts) or 'no tests'} in {seconds:.2f}s{state}"
+
+
+def render_notes(diagnostics: tuple[Diagnostic, ...], notices: tuple[Diagnostic, ...] = (), *,
+                 color: bool = False) -> str:
+    """What the parsers (``diagnostics``) and the run (``notices``) found, shown before progress.
+
+    Up to ``NOTES_SHOWN`` document diagnostics are rendered in full, more as one summary line;
+    notices are always rendered. ``""`` when there is nothing to say.
+    """
+    diagnostics, notices = _with_lines(diagnostics), _with_lines(notices)
+    if len(diagnostics) > NOTES_SHOWN:
+        warnings = sum(d.level is Level.WARNING for d in diagnostics)
+        errors = len(diagnostics) - warnings
+        documents = len({d.span.path for d in diagnostics})
+        counted = " and ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in ((warnings, "warning"), (errors, "error"))
+                               if n)
+        parts = [f"{counted} in {documents} document{'s' * (documents != 1)}; see docharness extract"]
+    else:
+        parts = [render_diagnostic(d, color=color) for d in diagnostics]
+    parts += [render_diagnostic(d, color=color) for d in notices]
+    return "\n\n".join(parts)
+
+
+def _with_lines(diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+    """Fill in the offending line of diagnostics made without it (the run's notices)."""
+    return tuple(d if d.source_line else replace(d, source_line=read_source_line(d.span.path, d.span.line))
+                 for d in diagnostics)
+
+
+class TerminalReporter:
+    """Progress (one line per document) and the end-of-run report on one stream.
+
+    :param stream: where to write (the command line passes ``sys.stdout``).
+    :param redactor: the run's secrets.
+    :param color: add ANSI colours.
+    """
+
+    def __init__(self, stream: TextIO, redactor: Redactor, *, color: bool = False) -> None:
+        self.stream, self.redactor, self.color = stream, redactor, color
+        self.started = time.perf_counter()
+
+    def write(self, text: str) -> None:
+        """Write text with secrets masked, flushed at once."""
+        self.stream.write(self.redactor.text(text))
+        self.stream.flush()
+
+    def notes(self, diagnostics: tuple[Diagnostic, ...], notices: tuple[Diagnostic, ...] = ()) -> None:
+        """Diagnostics and notices before the progress lines (nothing when there are none)."""
+        text = render_notes(diagnostics, notices, color=self.color)
+        if text:
+            self.write(text + "\n\n")
+
+    def document_done(self, document: Document, results: list[ExampleResult]) -> None:
+        """One progress line: the document and a mark per test."""
+        marks = "".join(_MARKS[r.outcome] for r in results)
+        self.write(f"{document.path} {marks}\n")
+
+    def finish(self, run: RunResult) -> None:
+        """Failures and errors in full, skips with their reasons, then the totals."""
+        bad = [r for r in run.results if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
+        if bad:
+            self.write("\n" + "=" * 30 + " failures " + "=" * 30 + "\n")
+        for result in bad:
+            self.write(f"\n{result.node_id} ({result.outcome.value})\n{render_result(result, color=self.color)}\n")
+        skipped = [r for r in run.results if r.outcome is Outcome.SKIPPED]
+        if skipped:
+            self.write("\n" + "\n".join(f"SKIPPED {r.node_id}: {r.reason}" for r in skipped) + "\n")
+        self.write(f"\n{summary_line(run, time.perf_counter() - self.started)}\n")

@@ -1,0 +1,158 @@
+"""The extension's directives: an operation page from model data, and a source's examples.
+
+``docharness-operation`` renders a page the publisher generated (the model
+as JSON beside the RST file). ``docharness-examples`` lets any Sphinx project
+show the examples of one source page: it reads the file and calls
+``harness.parsers.parse`` (examples are never parsed a second way), then takes
+badges from a results file. Neither directive ever executes an example.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from harness.parsers import parse
+from harness.model import Document, Parameter, from_data, from_json
+from harness.publish.badges import Badge, ResultIndex, badge_for, index_results
+from harness.publish.codegen import CodegenOptions, options_for
+from harness.publish.naming import slug
+from harness.results import ExampleResult, RunResult
+from harness.sphinx.domain import HTTPDomain
+from harness.sphinx.page import PageView, diagnostics_admonition, example_section, operation_page
+
+__all__ = ["OperationDirective", "ExamplesDirective"]
+
+
+class _Base(SphinxDirective):
+    """What both directives share: reading files relative to the document, codegen options."""
+
+    def read(self, argument: str) -> tuple[str, str]:
+        """(path relative to the source dir, text); notes the file as a dependency of this page."""
+        relative, absolute = self.env.relfn2path(argument, self.env.docname)
+        self.env.note_dependency(relative)
+        return relative, Path(absolute).read_text(encoding="utf-8")
+
+    def problem(self, message: str) -> list[nodes.Node]:
+        """A visible, located warning instead of a crash (bad input is normal input)."""
+        return [self.state.document.reporter.warning(message, line=self.lineno)]
+
+    def codegen(self, documented: tuple[Parameter, ...] = (), auth: Sequence[Sequence[str]] = ()) -> CodegenOptions:
+        """Code-tab options: configured secret headers, plus the headers the target always sends."""
+        secrets = dict(self.config.docharness_secret_headers)
+        secrets.update({name: env for name, env in auth})
+        options = options_for(documented, base_url_env=self.config.docharness_base_url_env, secret_headers=secrets)
+        extra = tuple(name for name, _ in auth if name not in options.add_headers)
+        return replace(options, add_headers=options.add_headers + extra)
+
+    def badges(self, document: Document, indices: tuple[int, ...], results: ResultIndex,
+               have_results: bool) -> tuple[Badge, ...]:
+        return tuple(badge_for(document, document.examples[i], results, have_results=have_results) for i in indices)
+
+
+class OperationDirective(_Base):
+    """Renders one generated operation page from its JSON page data."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            relative, text = self.read(self.arguments[0])
+            data = json.loads(text)
+            document = from_data(Document, data["document"])
+            run = RunResult(results=tuple(from_data(ExampleResult, r) for r in data["results"]))
+            operation = None if data["operation"] is None else document.operations[int(data["operation"])]
+            indices = tuple(int(i) for i in data["examples"])
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, IndexError, TypeError) as exc:
+            return self.problem(f"docharness-operation: cannot read the page data {self.arguments[0]!r}: {exc}; "
+                                "run `docharness publish` again to regenerate it")
+        view = PageView("", str(data.get("source_path") or document.path), self.config.docharness_source_url,
+                        self.badges(document, indices, index_results(run), bool(data.get("have_results"))),
+                        indices, self.codegen(operation.parameters if operation else (), data.get("auth_headers") or ()))
+        domain = self.env.get_domain("http")
+        assert isinstance(domain, HTTPDomain)
+        title = (operation.title if operation else "") or document.title
+
+        def note(method: str, path: str, anchor: str) -> None:
+            domain.note_endpoint(method, path, self.env.docname, anchor, title)
+
+        page = operation_page(document, operation, view, note)
+        page["support_smartquotes"] = False  # page text is shown as written
+        self.set_source_info(page)
+        return [page]
+
+
+class ExamplesDirective(_Base):
+    """Renders the examples of one source page, with badges from a results file."""
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "results": directives.unchanged,
+        "document-path": directives.unchanged,
+        "diagnostics": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            relative, text = self.read(self.arguments[0])
+        except (OSError, UnicodeDecodeError) as exc:
+            return self.problem(f"docharness-examples: cannot read {self.arguments[0]!r}: {exc}")
+        path = self.options.get("document-path") or self.arguments[0]
+        try:
+            document = parse(text, path)
+        except (ValueError, NotImplementedError) as exc:
+            return self.problem(f"docharness-examples: {exc}")
+        out: list[nodes.Node] = []
+        run, warning = self.results()
+        if warning:
+            out += self.problem(warning)
+        results = _results_for(index_results(run), document.path)
+        indices = tuple(range(len(document.examples)))
+        view = PageView(slug(path), path, self.config.docharness_source_url,
+                        self.badges(document, indices, results, run is not None), indices, self.codegen())
+        anchor = nodes.make_id(f"{view.name}-examples")
+        # page text is shown as written: no curly quotes in names, values and messages
+        block = nodes.container(ids=[anchor], classes=["docharness-examples"], support_smartquotes=False)
+        self.note_operations(document, anchor)
+        if document.diagnostics and "diagnostics" in self.options:
+            block += diagnostics_admonition(document, path, self.config.docharness_source_url)
+        block += example_section(document, view).children[1:]  # the examples, without the section title
+        self.set_source_info(block)
+        return [*out, block]
+
+    def note_operations(self, document: Document, anchor: str) -> None:
+        """List the page's operations in the endpoint index, pointing at these examples."""
+        domain = self.env.get_domain("http")
+        assert isinstance(domain, HTTPDomain)
+        for operation in document.operations:
+            domain.note_endpoint(operation.method, operation.path, self.env.docname, anchor,
+                                 operation.title or document.title)
+
+    def results(self) -> tuple[RunResult | None, str]:
+        """The run results named by ``:results:`` (or ``docharness_results``), and a warning if unusable."""
+        name = self.options.get("results") or self.config.docharness_results
+        if not name:
+            return None, ""
+        try:
+            _, text = self.read(name)
+            return from_json(RunResult, text), ""
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            return None, f"docharness-examples: cannot read results {name!r}: {exc}; examples show 'not run'"
+
+
+def _results_for(results: dict[tuple[str, str], ExampleResult], document_path: str) -> ResultIndex:
+    """Results of one document, matching its path exactly or as a path suffix of either side."""
+    def same(recorded: str) -> bool:
+        a, b = recorded.strip("/"), document_path.strip("/").removeprefix("./")
+        return a == b or a.endswith("/" + b) or b.endswith("/" + a)
+
+    return {(document_path, name): r for (doc, name), r in results.items() if same(doc)}

@@ -1,0 +1,154 @@
+"""Docutils nodes for one operation page: the same sections whatever the source format.
+
+Title, description, notes for writers (the page's diagnostics), request
+(method + path template), path / query / header parameters, request body,
+response fields with their nested object tables linked, status codes,
+authorization, examples. An empty section says "No ... documented." rather
+than disappearing, so every page has the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from docutils import nodes
+
+from harness.model import Document, Operation, Parameter
+from harness.publish.badges import Badge, summarise
+from harness.publish.codegen import CodegenOptions
+from harness.sphinx.blocks import Cell, literal, none_documented, paragraphs, section, table
+from harness.sphinx.examples import ExampleView, example_nodes, source_link
+
+__all__ = ["PageView", "operation_page", "diagnostics_admonition", "example_section"]
+
+PARAMETER_SECTIONS = (("path", "Path parameters"), ("query", "Query parameters"),
+                      ("header", "Header parameters"), ("body", "Request body"))
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """Everything an operation page shows beyond the model.
+
+    :param name: the page's safe name, prefix of every anchor on it.
+    :param source_path: the document path shown to readers.
+    :param source_url: the source-link template (``{path}``, ``{line}``), or ``""``.
+    :param badges: one badge per shown example, same order as ``examples``.
+    :param examples: indices into the document's examples.
+    :param codegen: options for the code tabs.
+    """
+
+    name: str
+    source_path: str
+    source_url: str
+    badges: tuple[Badge, ...]
+    examples: tuple[int, ...]
+    codegen: CodegenOptions
+
+
+def _anchor(view: PageView, *parts: str) -> str:
+    return nodes.make_id("-".join(p for p in (view.name, *parts) if p)) or "section"
+
+
+def _required(value: bool | None) -> str:
+    return {True: "Yes", False: "No", None: "-"}[value]
+
+
+def _type_cell(parameter: Parameter, objects: dict[str, str]) -> Cell:
+    target = objects.get(parameter.object_ref)
+    if not target:
+        return parameter.type or "-"
+    text = parameter.type or parameter.object_ref
+    return nodes.reference("", text, refid=target, classes=["docharness-object-link"])
+
+
+def _parameter_table(parameters: Sequence[Parameter], objects: dict[str, str], required: bool) -> nodes.table:
+    headers = ["Name", "Required", "Type", "Description"] if required else ["Name", "Type", "Description"]
+    rows: list[list[Cell]] = []
+    for p in parameters:
+        name: Cell = nodes.literal(p.name, p.name)
+        cells = [name, _required(p.required), _type_cell(p, objects), p.description or "-"]
+        rows.append(cells if required else [cells[0], cells[2], cells[3]])
+    return table(headers, rows, [20, 10, 20, 50] if required else [25, 25, 50])
+
+
+def diagnostics_admonition(document: Document, source_path: str, source_url: str) -> nodes.Element:
+    """The notes for writers: one line per diagnostic of the page with level, file:line and message."""
+    note = nodes.admonition(classes=["docharness-diagnostics"])
+    note += nodes.title("Notes for writers", "Notes for writers")
+    items = nodes.bullet_list()
+    for d in document.diagnostics:
+        line = nodes.paragraph()
+        line += nodes.strong(d.level.value, d.level.value)
+        line += nodes.Text(" ")
+        own = d.span.path in ("", document.path)
+        line += source_link(source_path if own else d.span.path, d.span.line, source_url if own else "")
+        line += nodes.Text(f" {d.message}" + (f" ({d.hint})" if d.hint else ""))
+        items += nodes.list_item("", line)
+    note += items
+    return note
+
+
+def example_section(document: Document, view: PageView) -> nodes.section:
+    """The Examples section: a summary line then each example block."""
+    body = section("Examples", _anchor(view, "examples"))
+    if not view.examples:
+        body += none_documented("examples")
+        return body
+    tally = summarise(view.badges)
+    summary = ", ".join(f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n)
+    body += paragraphs(f"{len(view.examples)} example(s): {summary}.", ["docharness-summary"])
+    for index, badge in zip(view.examples, view.badges):
+        example = document.examples[index]
+        anchor = _anchor(view, "example", str(index + 1), example.name)
+        body += example_nodes(document, example, ExampleView(badge, view.codegen, view.source_path,
+                                                             view.source_url, anchor))
+    return body
+
+
+def _operation_sections(operation: Operation, view: PageView,
+                        note_endpoint: Callable[[str, str, str], None]) -> list[nodes.Node]:
+    objects = {o.name: _anchor(view, "object", o.name) for o in operation.objects}
+    request_anchor = _anchor(view, "request")
+    note_endpoint(operation.method, operation.path, request_anchor)
+    out: list[nodes.Node] = [section("Request", request_anchor,
+                                     literal(f"{operation.method} {operation.path}", "text", ["docharness-request"]))]
+    for location, title in PARAMETER_SECTIONS:
+        found = [p for p in operation.parameters if p.location == location]
+        what = "request body fields" if location == "body" else f"{location} parameters"
+        content = _parameter_table(found, objects, True) if found else none_documented(what)
+        out.append(section(title, _anchor(view, location), content))
+    fields = section("Response fields", _anchor(view, "response"))
+    fields += _parameter_table(operation.response_fields, objects, False) if operation.response_fields \
+        else none_documented("response fields")
+    for obj in operation.objects:
+        fields += section(obj.name, objects[obj.name], _parameter_table(obj.fields, objects, False))
+    out.append(fields)
+    codes = table(["Status code", "Description"], [[str(s.code), s.description or "-"] for s in operation.status_codes],
+                  [20, 80]) if operation.status_codes else none_documented("status codes")
+    out.append(section("Status codes", _anchor(view, "status-codes"), codes))
+    auth = paragraphs(operation.authorization) or [none_documented("authorization requirements")]
+    out.append(section("Authorization", _anchor(view, "authorization"), *auth))
+    return out
+
+
+def operation_page(document: Document, operation: Operation | None, view: PageView,
+                   note_endpoint: Callable[[str, str, str], None]) -> nodes.section:
+    """The page's one top section; ``note_endpoint(method, path, anchor)`` registers the endpoint."""
+    title = (operation.title if operation and operation.title else document.title) or view.source_path
+    if operation is not None and sum((op.title or document.title) == title for op in document.operations) > 1:
+        title = f"{title} ({operation.method} {operation.path})"  # one page per operation: tell them apart
+    page = section(title, _anchor(view, "page"))
+    description = (operation.description if operation and operation.description else document.description)
+    page += paragraphs(description) or [none_documented("description")]
+    origin = nodes.paragraph("", "", classes=["docharness-origin"])
+    origin += nodes.Text(f"Documented in {document.format.value}: ")
+    line = operation.span.line if operation and operation.span else 1
+    origin += source_link(view.source_path, line, view.source_url)
+    page += origin
+    if document.diagnostics:
+        page += diagnostics_admonition(document, view.source_path, view.source_url)
+    if operation is not None:
+        page += _operation_sections(operation, view, note_endpoint)
+    page += example_section(document, view)
+    return page

@@ -1,0 +1,171 @@
+"""Small real servers on loopback that misbehave on purpose, for the replay fault tests.
+
+Each ``FaultServer`` accepts connections on 127.0.0.1:<free port> in a thread and
+answers every request one way: a reset, silence, a slow drip, a 5xx, a non-JSON
+body, a huge body, a redirect loop, or a correct JSON answer. No mocks: replay
+talks to them over real sockets.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+Behaviour = Callable[[socket.socket, bytes, threading.Event], None]
+
+
+def _read_request(conn: socket.socket) -> bytes:
+    data = b""
+    conn.settimeout(5)
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+            while len(body) < length:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+    return head
+
+
+def answer(status: int, body: bytes, content_type: str = "application/json", extra: str = "") -> bytes:
+    return (f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+            f"Connection: close\r\n{extra}\r\n").encode() + body
+
+
+def reset(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close -> RST
+
+
+def silent(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    stop.wait(30)
+
+
+def drip(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+    for _ in range(1000):
+        if stop.wait(0.1):
+            return
+        conn.sendall(b" ")
+
+
+def server_error(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.sendall(answer(503, b'{"error": "overloaded"}'))
+
+
+def not_json(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.sendall(answer(200, b"<html><body>maintenance</body></html>", "text/html"))
+
+
+def huge_declared(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\n\r\n{")
+
+
+def huge_chunked(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    block = b"x" * 65536
+    try:
+        for _ in range(400):  # 26 MB, more than the cap
+            conn.sendall(b"%x\r\n%s\r\n" % (len(block), block))
+        conn.sendall(b"0\r\n\r\n")
+    except OSError:
+        pass  # the client hung up at its limit, as it should
+
+
+def redirect_loop(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    path = head.split(b" ")[1].decode()
+    conn.sendall(answer(302, b"", extra=f"Location: {path}\r\n"))
+
+
+def ok_json(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.sendall(answer(200, b'{"acknowledged": true}'))
+
+
+def garbage(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    conn.sendall(b"SSH-2.0-OpenSSH_9.0\r\n\r\n")
+
+
+class FaultServer:
+    """A loopback server answering every request with one behaviour.
+
+    :param behaviour: what to do with each connection after reading the request.
+    """
+
+    def __init__(self, behaviour: Behaviour) -> None:
+        self.behaviour = behaviour
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.listener.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stop = threading.Event()
+        self.requests = 0
+        self.threads: list[threading.Thread] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            worker = threading.Thread(target=self._handle, args=(conn,), daemon=True)
+            self.threads.append(worker)
+            worker.start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            head = _read_request(conn)
+            if head:
+                self.requests += 1
+                self.behaviour(conn, head, self.stop)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        for worker in self.threads:
+            worker.join(5)
+        self.listener.close()
+
+
+@contextmanager
+def fault_server(behaviour: Behaviour) -> Iterator[FaultServer]:
+    server = FaultServer(behaviour)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def refused_url() -> str:
+    """A loopback URL nothing listens on."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    time.sleep(0.01)
+    return f"http://127.0.0.1:{port}"
+
+
+def echo_headers(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """A 400 whose JSON body quotes the request head, secrets and all (a leaky server)."""
+    import json
+
+    body = json.dumps({"error": {"reason": head.decode("latin-1")}, "status": 400}).encode()
+    conn.sendall(answer(400, body))

@@ -1,0 +1,14 @@
+import os
+
+import requests
+
+base_url = os.environ["DOCHARNESS_URL"]
+response = requests.put(
+    f"{base_url}/v1.1/1551c7f6c808414d8e9f3c514a170f2e/clusters/6ec9a0a4-76be-4262-8697-e7af1fac7920/cdm/job/jdbc2hive/stop",
+    headers={
+        "X-Auth-Token": os.environ["DOCHARNESS_TOKEN"],
+    },
+    timeout=30,
+)
+print(response.status_code)
+print(response.text)

@@ -1,0 +1,1 @@
+curl -X POST "$DOCHARNESS_URL/_xpack/rollup/job/does_not_exist/_start"

@@ -1,0 +1,78 @@
+"""The console body grammar (reference §6): requests, bodies, comments, yaml blocks, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.model import BodyKind, Level, Span
+from harness.parsers.console import (
+    STARTYAML,
+    body_kind,
+    parse_console,
+    parse_console_detail,
+)
+
+SPAN = Span("p.asciidoc", 20, 1, 40)
+
+
+def test_several_requests_comments_and_method_path_on_separate_lines() -> None:
+    contents = 'GET /a?pretty\n\n# make an index\nPUT\nidx\n{\n  "settings": {}\n}\nDELETE /idx\n'
+    requests, problems = parse_console(contents, SPAN)
+    assert problems == []
+    assert [(r.method, r.path, r.body_kind) for r in requests] == [
+        ("GET", "/a?pretty", BodyKind.NONE), ("PUT", "idx", BodyKind.JSON), ("DELETE", "/idx", BodyKind.NONE)]
+    assert [r.span.line for r in requests if r.span] == [20, 23, 28]
+    assert requests[1].body == '{\n  "settings": {}\n}'
+
+
+def test_bulk_bodies_are_ndjson() -> None:
+    (request,), _ = parse_console('POST _bulk\n{"index": {}}\n{"a": 1}\n{"index": {}}\n{"a": 2}\n', SPAN)
+    assert request.body_kind is BodyKind.NDJSON and request.body is not None and request.body.count("\n") == 3
+
+
+def test_block_quotes_become_json_strings() -> None:
+    (request,), problems = parse_console('POST /_sql\n{"query": """\n  SELECT "a"\n"""}\n', SPAN)
+    assert problems == [] and request.body == '{"query": "\\n  SELECT \\"a\\"\\n"}'
+    assert request.body_kind is BodyKind.JSON
+
+
+def test_unterminated_block_quote_is_an_error() -> None:
+    _, problems = parse_console('POST /_sql\n{"query": """SELECT\n', SPAN)
+    (problem,) = problems
+    assert problem.code == "unterminated-block-quote" and problem.level is Level.ERROR and problem.span.line == 21
+
+
+def test_blank_line_inside_a_body_is_an_error_with_a_hint() -> None:
+    _, problems = parse_console('PUT /idx\n{\n  "a": 1,\n\n  "b": 2\n}\n', SPAN)
+    (problem,) = problems
+    assert problem.code == "bad-console-body" and problem.span.line == 24 and "blank line" in problem.hint
+
+
+@pytest.mark.parametrize("contents,hint", [
+    ("PATCH /idx\n", "PATCH is not supported"),
+    ("get /idx\n", "upper case"),
+    ("#\n", "comment needs text"),
+    ("hello\n", "METHOD path"),
+])
+def test_what_the_grammar_rejects(contents: str, hint: str) -> None:
+    _, problems = parse_console(contents, SPAN)
+    (problem,) = problems
+    assert problem.level is Level.ERROR and hint in problem.hint
+
+
+def test_empty_snippet() -> None:
+    assert [p.code for p in parse_console("", SPAN)[1]] == ["empty-console-snippet"]
+
+
+def test_startyaml_is_recorded_and_a_trailing_comment_loses_the_catch() -> None:
+    parsed = parse_console_detail("GET /a\nstartyaml\n  - match: {a: 1}\nendyaml\n", SPAN)
+    assert [r.method for r in parsed.requests] == ["GET", STARTYAML] and not parsed.ends_with_request
+    assert parsed.requests[1].body == "\n  - match: {a: 1}\n"
+    assert not parse_console_detail("GET /a\n# done\n", SPAN).ends_with_request
+    assert parse_console_detail("# first\nGET /a\n", SPAN).ends_with_request
+
+
+def test_body_kind() -> None:
+    assert body_kind('{"a": 1}') is BodyKind.JSON
+    assert body_kind('{"a": 1}\n{"b": 2}') is BodyKind.NDJSON
+    assert body_kind("{ ... }") is BodyKind.TEXT

@@ -1,0 +1,82 @@
+"""The loader: real files on disk, discovery order, relative paths, bad files as Documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.model import Document, Format
+from harness.parsers import PARSERS, parse, parser_for
+from harness.parsers.loader import discover, load, load_file
+
+PAGE = "= Title\n\n[source,js]\n----\nGET /\n----\n// CONSOLE\n"
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_discover_walks_folders_sorted_and_skips_unknown_and_hidden(tmp_path: Path) -> None:
+    write(tmp_path / "b" / "z.asciidoc", PAGE)
+    write(tmp_path / "a.adoc", PAGE)
+    write(tmp_path / "b" / "notes.txt", "x")
+    write(tmp_path / ".git" / "x.asciidoc", PAGE)
+    write(tmp_path / "c.RST", "Title\n=====\n")
+    found = discover([tmp_path, tmp_path / "a.adoc"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.adoc", "b/z.asciidoc", "c.RST"]
+    assert discover([tmp_path / "b" / "notes.txt"]) == []
+
+
+def test_discover_rejects_missing_paths(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="nope"):
+        discover([tmp_path / "nope"])
+
+
+def test_load_makes_paths_relative_to_root(tmp_path: Path) -> None:
+    write(tmp_path / "docs" / "x" / "p.asciidoc", PAGE)
+    (document,) = load([tmp_path / "docs"], root=tmp_path)
+    assert document.path == "docs/x/p.asciidoc" and document.title == "Title"
+    assert document.examples[0].span.path == "docs/x/p.asciidoc"
+
+
+def test_undecodable_file_is_a_document_with_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.asciidoc", b"ok line\nbad \xff byte\n")
+    document = load_file(path, tmp_path)
+    (error,) = document.diagnostics
+    assert document.format is Format.ASCIIDOC and error.code == "not-utf8"
+    assert (error.span.line, error.span.column) == (2, 5)
+
+
+def test_bom_is_ignored(tmp_path: Path) -> None:
+    document = load_file(write(tmp_path / "bom.asciidoc", "\ufeff" + PAGE), tmp_path)
+    assert document.title == "Title" and not document.diagnostics
+
+
+def test_unreadable_file_is_a_document_with_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "dir.asciidoc"
+    folder.mkdir()  # a folder named like a page: reading it fails
+    document = load_file(folder, tmp_path)
+    assert [d.code for d in document.diagnostics] == ["unreadable-file"]
+
+
+def test_parser_table() -> None:
+    assert {".asciidoc", ".adoc", ".rst", ".html", ".htm"} <= set(PARSERS)
+    assert parser_for("a/b.ADOC") is PARSERS[".adoc"] and parser_for("a.b/c") is None
+    with pytest.raises(ValueError, match="no parser"):
+        parse("", "x.txt")
+
+
+def test_a_parser_bug_becomes_an_error_diagnostic_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_parser(text: str, path: str) -> Document:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setitem(PARSERS, ".adoc", broken_parser)  # a parser with a bug, to exercise the guard
+    document = load_file(write(tmp_path / "p.adoc", PAGE), tmp_path)
+    (error,) = document.diagnostics
+    assert error.code == "parser-crash" and "IndexError" in error.message and document.path == "p.adoc"

@@ -1,0 +1,80 @@
+"""``s/pattern/replacement/`` behaves like Java's ``String.replaceAll`` as the build uses it (reference §3.3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.model import Level, Span, Substitution
+from harness.parsers.substitutions import apply_substitutions, default_substitutions
+
+SPAN = Span("p.asciidoc", 9, 12, 9, 30)
+
+
+def sub(text: str, *pairs: tuple[str, str]) -> str:
+    result, problems = apply_substitutions(text, [Substitution(p, r, SPAN) for p, r in pairs])
+    assert problems == []
+    return result
+
+
+def test_body_and_path_stay_literal() -> None:
+    text = '{"stack_trace": ...}\n'
+    assert sub(text, ('"stack_trace": ...', '"stack_trace": $body.$_path')) == '{"stack_trace": $body.$_path}\n'
+
+
+def test_unescaped_dots_match_any_three_characters_as_in_java() -> None:
+    assert sub('"took": 123,\n', (r'"took": ...', '"took": $body.took')) == '"took": $body.took,\n'
+    assert sub('"took": ...,\n', (r'"took": \.\.\.', '"took": 1')) == '"took": 1,\n'
+
+
+def test_backslash_n_in_the_replacement_is_a_newline_and_dollar_anchors_before_final_newline() -> None:
+    assert sub("GET /\n", ("^", r"PUT /idx\n")) == "PUT /idx\nGET /\n"
+    assert sub("GET /\n", (r"\n$", r"\nGET /b\n")) == "GET /\nGET /b\n"
+    assert sub("a\n", ("$", "X")) == "aX\nX"  # Java finds both: before the final newline and at the end
+
+
+def test_group_references_and_escapes() -> None:
+    assert sub("id: 42\n", (r"(\d+)", r"<$1>")) == "id: <42>\n"
+    assert sub("a b\n", (r"(a) (b)", r"$2 $1 $12")) == "b a a2\n"  # $12 is $1 then "2": only 2 groups
+    assert sub("x\n", ("x", r"a\/b\\c\$d")) == "a/b\\c$d\n"
+    assert sub("a/b\n", (r"a\/b", "ok")) == "ok\n"
+    assert sub("ab\n", (r"(?<first>a)b", "${first}!")) == "a!\n"
+
+
+def test_java_only_regex_constructs_are_translated() -> None:
+    assert sub("a.b*c\n", (r"\Q.b*\E", "-")) == "a-c\n"
+    assert sub("x\n", (r"x\z", "y")) == "x\n"  # \z is the very end, after the newline
+    assert sub("x\n", (r"x\Z", "y")) == "y\n"  # \Z allows a final newline
+    assert sub("a\tb\n", (r"\h", "_")) == "a_b\n"
+    assert sub("٣\n", (r"\d", "n")) == "٣\n"  # Java's \d is ASCII only
+
+
+def test_declaration_order_matters() -> None:
+    assert sub("a\n", ("a", "b"), ("b", "c")) == "c\n"
+    assert sub("a\n", ("b", "c"), ("a", "b")) == "b\n"
+
+
+@pytest.mark.parametrize("replacement,message", [
+    ("$foo", "Illegal group reference: $foo"),
+    (r"\$body", "Illegal group reference"),  # becomes \\$body: a backslash, then the reference $b
+    ("$3", "No group 3"),
+    ("x\\", "character to be escaped is missing"),
+    ("${nope}", "no group with name"),
+])
+def test_illegal_replacements_are_error_diagnostics(replacement: str, message: str) -> None:
+    result, problems = apply_substitutions("a\n", [Substitution("(a)", replacement, SPAN)])
+    assert result == "a\n"
+    (problem,) = problems
+    assert problem.level is Level.ERROR and problem.code == "bad-substitution" and message in problem.message
+    assert problem.span == SPAN and problem.hint
+
+
+@pytest.mark.parametrize("pattern", ["(a", "[a", r"\p{Alpha}", "a{2,1}"])
+def test_bad_patterns_are_error_diagnostics(pattern: str) -> None:
+    result, problems = apply_substitutions("aa\n", [Substitution(pattern, "b", SPAN)])
+    assert result == "aa\n" and [p.code for p in problems] == ["bad-substitution"]
+
+
+def test_default_substitutions() -> None:
+    text, problems = apply_substitutions("{version} {lucene_version} {build_flavor} {other}\n",
+                                         default_substitutions("p.asciidoc"))
+    assert problems == [] and text == "6.8.13 7.7.3 default {other}\n"
