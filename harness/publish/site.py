@@ -131,6 +131,7 @@ def build_html(source_dir: Path, html_dir: Path, doctree_dir: Path, *, jobs: int
     """
     from sphinx.application import Sphinx  # heavy: only when a build is asked for
     from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace
 
     warnings = io.StringIO()
     index = html_dir / "index.html"
@@ -141,15 +142,18 @@ def build_html(source_dir: Path, html_dir: Path, doctree_dir: Path, *, jobs: int
     # from about 8 s to about 4 s.
     collecting = gc.isenabled()
     gc.disable()
+    # docutils_namespace: the nodes, directives and roles a build registers are docutils-global;
+    # left registered, the next build in this process warns about each of them (as sphinx-build does)
     try:
-        app = Sphinx(str(source_dir), str(source_dir), str(html_dir), str(doctree_dir), "html",
-                     confoverrides=dict(overrides or {}), status=None, warning=warnings,
-                     freshenv=False, parallel=jobs)
-        gc.freeze()
-        if collecting and not small_change:
-            gc.enable()
-        _cache_compiled_templates(app.builder, doctree_dir)
-        app.build()
+        with docutils_namespace():
+            app = Sphinx(str(source_dir), str(source_dir), str(html_dir), str(doctree_dir), "html",
+                         confoverrides=dict(overrides or {}), status=None, warning=warnings,
+                         freshenv=False, parallel=jobs)
+            gc.freeze()
+            if collecting and not small_change:
+                gc.enable()
+            _cache_compiled_templates(app.builder, doctree_dir)
+            app.build()
     except (SphinxError, OSError, ValueError) as exc:
         return BuildReport(False, index, _lines(warnings), f"{type(exc).__name__}: {exc}")
     finally:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from remote_names import closed_port, remote_name_on_loopback
 
 from harness.cli import main
 from harness.server import ReferenceServer
@@ -98,13 +99,14 @@ def test_ctrl_c_writes_a_partial_report(tmp_path: Path) -> None:
 
 
 def test_writes_to_a_remote_target_need_an_opt_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # 192.0.2.0/24 is TEST-NET-1: never routed, certainly not loopback
-    config = "[targets.live]\nurl = 'http://192.0.2.10:9200'\ntimeout = 0.3\n"
+    host = remote_name_on_loopback(monkeypatch)
+    url = f"http://{host}:{closed_port()}"
+    config = f"[targets.live]\nurl = '{url}'\ntimeout = 0.3\n"
     monkeypatch.chdir(project(tmp_path, config=config))
     assert main(["replay", "--report", "safe.json"]) == 1  # the GET could not reach the target
     results = json.loads(Path("safe.json").read_text())["results"]
-    assert [r["outcome"] for r in results] == ["skipped", "skipped", "error"]  # the GET was sent (and timed out)
-    assert results[0]["reason"].startswith("POST changes state and http://192.0.2.10:9200 is not on loopback")
+    assert [r["outcome"] for r in results] == ["skipped", "skipped", "error"]  # the GET was sent (and refused)
+    assert results[0]["reason"].startswith(f"POST changes state and {url} is not on loopback")
     assert "--allow-writes" in results[0]["reason"] and results[0]["exchanges"] == []
     assert main(["replay", "--allow-writes", "--report", "opt-in.json"]) == 1
     assert [r["outcome"] for r in json.loads(Path("opt-in.json").read_text())["results"]] == ["error"] * 3

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from harness.cli import main
+from remote_names import remote_name_on_loopback
 
 TOKEN = "cloud-token-3c2b1a0f"
 GET_PAGE = """\
@@ -106,18 +107,6 @@ def page_server(host: str = "127.0.0.1") -> Iterator[Recorder]:
         thread.join(5)
 
 
-def non_loopback_address() -> str | None:
-    """This machine's address on its outgoing interface, if it has one besides loopback."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("192.0.2.1", 9))  # UDP: nothing is sent, the route picks the interface
-        address = str(probe.getsockname()[0])
-    except OSError:
-        return None
-    finally:
-        probe.close()
-    return None if address.startswith("127.") else address
-
 
 def project(tmp_path: Path, config: str, pages: dict[str, str]) -> Path:
     docs = tmp_path / "docs_src"
@@ -171,11 +160,9 @@ def test_target_embedded_runs_the_reference_servers_own_reset(tmp_path: Path, mo
 
 def test_a_remote_target_runs_get_pages_and_says_once_that_its_reset_was_not_sent(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    address = non_loopback_address()
-    if address is None:
-        pytest.skip("this machine has no address besides loopback")
     post = "[source,js]\n----\nPOST library/_close\n----\n// CONSOLE\n"
-    with page_server("0.0.0.0") as pages:
+    address = remote_name_on_loopback(monkeypatch)
+    with page_server() as pages:
         config = REFERENCE.replace('"embedded"', f'"http://{address}:{pages.server_address[1]}"')
         monkeypatch.chdir(project(tmp_path, config, {"a/get.asciidoc": GET_PAGE, "b/get.asciidoc": GET_PAGE,
                                                      "c/post.asciidoc": post}))

@@ -98,16 +98,30 @@ def hard_limit(seconds: float = HARD_LIMIT_S) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_parse(parse: Parse, text: str, path: str) -> Document:
-    """Parse ``text`` twice and assert every property above; return the Document for further checks."""
-    with hard_limit():
+def check_parse(parse: Parse, text: str, path: str, limit: float = HARD_LIMIT_S) -> Document:
+    """Parse ``text`` twice and assert every property above; return the Document for further checks.
+
+    :param limit: seconds each parse may take before it counts as a hang (``TimeoutError``).
+    """
+    with hard_limit(limit):
         document = parse(text, path)
     assert isinstance(document, Document)
     assert document.path == path
     assert_spans_inside(document, text)
     assert from_json(Document, to_json(document)) == document
     assert pickle.loads(pickle.dumps(document)) == document
-    with hard_limit():
+    with hard_limit(limit):
         again = parse(text, path)
     assert again == document, "parsing the same text twice gave different Documents"
     return document
+
+
+def hits_open_asciidoc_bug(text: str) -> bool:
+    """Whether ``text`` holds a line that makes the AsciiDoc parser backtrack for seconds to hours.
+
+    Open bug (see ``test_known_parser_bugs.py``): ``asciidoc_meta._LINK`` (``\\S*\\[([^\\]]+)\\]``)
+    is cubic on a long paragraph line with many ``[`` and no ``]`` after them (2,000 ``[`` take
+    about 26 s), and ``SOURCE_LINE`` is quadratic on ``[source,js,`` repeated. The properties skip
+    such pages with ``assume`` until it is fixed; delete this function then.
+    """
+    return any(len(line) > 500 and line.count("[") > 50 for line in text.split("\n"))

@@ -61,11 +61,13 @@ def test_stop_job_names_and_spans_follow_the_fences() -> None:
     assert second.expected[0].span is not None and second.expected[0].span.line == 70
 
 
-def test_close_job_seed_is_one_skipped_test_without_response() -> None:
+def test_close_job_seed_is_a_skipped_test_and_a_deprecation_test() -> None:
     document = seed("ml/close-job.asciidoc")
-    (example,) = document.examples
+    example, deprecated = document.examples
     assert example.skip == "todo" and example.role is Role.TEST and example.expected == ()
     assert example.requests[0].path == "_xpack/ml/anomaly_detectors/event_rate/_close"
+    assert deprecated.setups == ("server_metrics_openjob",) and len(deprecated.expected) == 1
+    assert deprecated.warnings == ("Deprecated field [close_timeout] used, expected [timeout] instead",)
     assert not document.has_errors
     (warning,) = document.diagnostics
     assert warning.code == "missing-language" and warning.level is Level.WARNING and warning.span.line == 64

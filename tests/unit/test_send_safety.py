@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from remote_names import closed_port, remote_name_on_loopback
 
 from harness.model import Example, MatchPolicy, Request, Span
 from harness.replay.execute import DocumentRunner
@@ -32,22 +33,27 @@ def planned(*methods: str) -> PlannedTest:
     return PlannedTest(document="p.asciidoc", example=example, steps=steps)
 
 
-def runner(allow_writes: bool) -> DocumentRunner:
-    # TEST-NET-1: not loopback and never routed; nothing answers there
-    target = Target(name="live", url="http://192.0.2.1:9", timeout=0.2, allow_writes=allow_writes)
+def runner(allow_writes: bool, url: str) -> DocumentRunner:
+    target = Target(name="live", url=url, timeout=0.2, allow_writes=allow_writes)
     return DocumentRunner(target, family="elasticsearch", policy=MatchPolicy.EXACT, variables=Variables({}),
                           redactor=Redactor())
 
 
-def test_writes_are_skipped_with_the_reason_and_nothing_is_sent() -> None:
-    result = runner(allow_writes=False).run(planned("GET", "POST"))
+@pytest.fixture
+def remote_url(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A URL that is remote by name; it resolves to a closed loopback port (nothing answers)."""
+    return f"http://{remote_name_on_loopback(monkeypatch)}:{closed_port()}"
+
+
+def test_writes_are_skipped_with_the_reason_and_nothing_is_sent(remote_url: str) -> None:
+    result = runner(allow_writes=False, url=remote_url).run(planned("GET", "POST"))
     assert result.outcome is Outcome.SKIPPED and result.exchanges == ()
-    assert result.reason.startswith("POST changes state and http://192.0.2.1:9 is not on loopback")
+    assert result.reason.startswith(f"POST changes state and {remote_url} is not on loopback")
 
 
-def test_reads_and_opted_in_writes_are_sent() -> None:
+def test_reads_and_opted_in_writes_are_sent(remote_url: str) -> None:
     for allow, methods in ((False, ("GET",)), (True, ("POST",))):
-        result = runner(allow_writes=allow).run(planned(*methods))
+        result = runner(allow_writes=allow, url=remote_url).run(planned(*methods))
         assert result.outcome is Outcome.ERROR
         assert result.failures[0].kind in (FailureKind.TIMEOUT, FailureKind.CONNECTION)
         assert len(result.exchanges) == 1 and result.exchanges[0].status is None
