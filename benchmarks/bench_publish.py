@@ -6,12 +6,14 @@ one page changes <= 3 s.
 
     python benchmarks/bench_publish.py                 # docs_src + 2,000 operations, -j 2
     python benchmarks/bench_publish.py --operations 200 --jobs 1   # a quick run while developing
+    python benchmarks/bench_publish.py --repeat 3      # time three one-page rebuilds (shared machines vary)
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import tempfile
 import time
@@ -86,28 +88,33 @@ def retitled(documents: Sequence[Document], index: int, suffix: str) -> list[Doc
 
 
 def bench_site(label: str, documents: list[Document], results: RunResult | None, root: Path | None,
-               jobs: int) -> None:
+               jobs: int, repeat: int = 1) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as folder:
         out = Path(folder)
         timed(f"{label}: fresh build (-j {jobs})", lambda: build(documents, results, out, source_root=root, jobs=jobs))
         timed(f"{label}: rebuild, nothing changed", lambda: build(documents, results, out, source_root=root, jobs=jobs))
-        edited = retitled(documents, len(documents) // 2, " Edited.")
-        timed(f"{label}: incremental rebuild, one page changed",
-              lambda: build(edited, results, out, source_root=root, jobs=jobs))
+        for number in range(repeat):  # each round edits the same page again: again a one-page change
+            edited = retitled(documents, len(documents) // 2, " Edited." if number == 0 else f" Edited {number}.")
+            timed(f"{label}: incremental rebuild, one page changed",
+                  lambda: build(edited, results, out, source_root=root, jobs=jobs))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--operations", type=int, default=2000, help="size of the generated site (0 to skip)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel Sphinx processes for the generated site")
+    parser.add_argument("--repeat", type=int, default=1, help="one-page rebuilds to time (the machine may be shared)")
     args = parser.parse_args(argv)
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     documents = load([DOCS / "elasticsearch", DOCS / "cloud"], root=DOCS)
     print(f"docs_src: {len(documents)} documents, {sum(len(d.operations) for d in documents)} operations")
     bench_site("docs_src site", documents, None, DOCS, 1)
     if args.operations > 0:
         generated = [synthetic_document(n) for n in range(args.operations)]
         print(f"generated: {len(generated)} operations, {2 * len(generated)} examples")
-        bench_site(f"{args.operations}-operation site", generated, synthetic_results(generated), None, args.jobs)
+        bench_site(f"{args.operations}-operation site", generated, synthetic_results(generated), None, args.jobs,
+                   args.repeat)
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 
 

@@ -25,16 +25,39 @@ from harness.parsers.directives import (
 )
 from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
 
-__all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc"]
+__all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc", "source_line"]
 
 TESTENV = re.compile(r'\[testenv="([^"]+)"\]\s*')
 FENCE = re.compile(r"-{4,}\s*")
 SOURCE_LINE = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?(,((?!id=).)*(id="?([-\w]+)"?)?(.*))?].*', re.ASCII)
 CALLOUT = re.compile(r"<\d+>")
+# SOURCE_LINE in linear steps (see source_line): the regex backtracks quadratically on long lines
+_SOURCE_PREFIX = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?', re.ASCII)
+_SOURCE_ID = re.compile(r'id="?([-\w]+)"?', re.ASCII)
 TESTENVS = ("basic", "gold", "platinum")
 _SPECIAL = frozenset("-[/")  # the first characters of every line that can change the scanner's state
 _MARKS = _SPECIAL | OUTLINE_MARKS  # ... and of every line the page outline looks at
 _SOURCE_START = ("[source", '["source')  # what every SOURCE_LINE starts with: a cheap test before the regex
+
+
+def source_line(line: str) -> tuple[str, str | None] | None:
+    """``(language, id or None)`` when ``SOURCE_LINE`` fully matches ``line`` (its groups 1 and 5), else
+    ``None``, in linear time: what follows the language decides. A ']' right after it matches; after a
+    ',' any later ']' does, and the first ``id=`` names the snippet when a ']' follows it."""
+    if len(line) < 256:  # short: the regex itself is quicker, and cannot backtrack for long
+        whole = SOURCE_LINE.fullmatch(line)
+        return (whole.group(1), whole.group(5)) if whole else None
+    found = _SOURCE_PREFIX.match(line)
+    if found is None:
+        return None
+    rest = line[found.end():]
+    if rest.startswith("]"):
+        return found.group(1), None
+    if not rest.startswith(",") or "]" not in rest[1:]:
+        return None
+    at = rest.find("id=", 1)
+    named = _SOURCE_ID.match(rest, at) if at >= 0 else None
+    return found.group(1), named.group(1) if named and "]" in rest[named.end():] else None
 
 
 class _Scanner:
@@ -115,9 +138,9 @@ class _Scanner:
         """A ``[`` line: testenv and source line tests; ``False`` when it is text for the block."""
         if line.startswith('[testenv="') and (env := TESTENV.fullmatch(line)):
             self.set_testenv(env.group(1), number)
-        if line.startswith(_SOURCE_START) and (source := SOURCE_LINE.fullmatch(line)):
-            self.last_language, self.last_language_line = source.group(1), number
-            self.pending_name = source.group(5)
+        if line.startswith(_SOURCE_START) and (source := source_line(line)):
+            self.last_language, self.last_language_line = source[0], number
+            self.pending_name = source[1]
             return True
         return False
 

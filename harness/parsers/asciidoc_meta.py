@@ -26,7 +26,7 @@ _SKIP_LINE = re.compile(r"\[\[.*\]\]|\[.*\]|:\w[\w-]*:.*|experimental\[.*\]|beta
 _STATUS = re.compile(r"`?(\d{3})`?(?:\s|$)")
 _XREF_TEXT = re.compile(r"<<[^,>]*,\s*([^>]*)>>")
 _XREF = re.compile(r"<<([^>]*)>>")
-_LINK = re.compile(r"\S*\[([^\]]+)\]")
+_RUN = re.compile(r"\S+")
 _BACKTICKED = re.compile(r"`([^`]+)`")
 _FLAG = re.compile(r"\((required|optional)\)", re.IGNORECASE)
 _LOCATIONS = {"path": "path", "query": "query", "request body": "body", "body": "body"}
@@ -67,8 +67,37 @@ def plain(text: str) -> str:
     if "<<" in text:
         text = _XREF.sub(r"\1", _XREF_TEXT.sub(r"\1", text))
     if "[" in text:
-        text = _LINK.sub(r"\1", text)
+        text = _strip_links(text)
     return " ".join(text.replace("`", "").split())
+
+
+def _strip_links(text: str) -> str:
+    r"""``re.sub(r"\S*\[([^\]]+)\]", r"\1", text)`` (a link or macro keeps only its bracket text),
+    in linear time: that regex backtracks cubically on a long run of '[' without ']'.
+
+    A match starts where a run of non-blanks starts (or where the previous match ended) and takes
+    the run's last '[' that is followed by text and a ']'; none can end after the text's last ']'.
+    """
+    last = text.rfind("]")
+    if last < 0:
+        return text
+    head = text[:last + 1]
+    out: list[str] = []
+    done = pos = 0
+    while (run := _RUN.search(head, pos)) is not None:
+        start, stop = run.span()
+        opening = head.rfind("[", start, stop)
+        while opening >= 0 and head.startswith("]", opening + 1):  # "[]" is not a link
+            opening = head.rfind("[", start, opening)
+        if opening < 0:
+            pos = stop
+            continue
+        close = head.find("]", opening + 1)
+        out.append(head[done:start])
+        out.append(head[opening + 1:close])
+        done = pos = close + 1
+    out.append(text[done:])
+    return "".join(out)
 
 
 OUTLINE_MARKS = frozenset("=-+./")  # the first characters of headings, ----/++++/..../////, // comments

@@ -150,6 +150,7 @@ _STRING_OR_COMMENT = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*(?s:.*?)\*/')
 _BLOCK_QUOTE_OR_STRING_OR_COMMENT = re.compile(r'"""(?s:.*?)"""|' + _STRING_OR_COMMENT.pattern)
 _DECODER = json.JSONDecoder()
 _NOT_WHITESPACE = re.compile(r"\S")
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 
 
 def _blank(found: re.Match[str]) -> str:
@@ -170,13 +171,12 @@ def json_stream_error(body: str, *, block_quotes: bool = False) -> tuple[str, in
     found = _NOT_WHITESPACE.search(text)
     while found is not None:
         start = found.start()
-        if text[start] != "{":
-            what = "an array" if text[start] == "[" else "a stash reference" if text[start] == "$" else "a value"
-            return f"expected a JSON object, found {what}", start
         try:
-            _, end = _DECODER.raw_decode(text, start)
+            value, end = _DECODER.raw_decode(text, start)
         except json.JSONDecodeError as exc:
             return _explained(text, exc)
+        if not isinstance(value, dict):
+            return f"expected a JSON object, found {_JSON_TYPES.get(type(value), 'a value')}", start
         found = _NOT_WHITESPACE.search(text, end)
     return None
 

@@ -3,7 +3,9 @@
 Writing keeps Sphinx's incremental rebuild useful: a file is rewritten only
 when its text changed (so its mtime, which Sphinx compares, moves only then),
 and generated files that no longer belong to the site are removed — but only
-files carrying the generator's mark, never anything a person put there.
+files carrying the generator's mark, never anything a person put there. The
+change cache (``manifest``) spares rendering and re-reading unchanged pages;
+a small change is built in one process, with the compiled templates kept.
 """
 
 from __future__ import annotations
@@ -175,7 +177,10 @@ def _cache_compiled_templates(builder: object, doctree_dir: Path) -> None:
     environment = getattr(getattr(builder, "templates", None), "environment", None)
     if isinstance(environment, jinja2.Environment) and environment.bytecode_cache is None:
         folder = doctree_dir / "templates"
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return  # only a cache: templates are compiled as before
         environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 DEADLINE_MS = 2000
 
 settings.register_profile(
-    "ci", max_examples=60, deadline=DEADLINE_MS, derandomize=True, print_blob=True,
+    "ci", max_examples=120, deadline=DEADLINE_MS, derandomize=True, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile(
     "thorough", max_examples=1200, deadline=DEADLINE_MS, derandomize=False, print_blob=True,

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from mutations import mutated_page
-from page_checks import PARSERS, check_parse, docs_src_pages, hits_open_asciidoc_bug
+from page_checks import PARSERS, check_parse, docs_src_pages, hits_open_rst_bug
 
 from harness.model import Format
 
@@ -40,12 +40,12 @@ def damaged(draw: st.DrawFn, fmt: Format) -> tuple[str, str]:
 
 @given(damaged(Format.ASCIIDOC))
 def test_damaged_asciidoc_pages(page: tuple[str, str]) -> None:
-    assume(not hits_open_asciidoc_bug(page[1]))
     check_parse(PARSERS[Format.ASCIIDOC][1], page[1], page[0])
 
 
 @given(damaged(Format.RST))
 def test_damaged_rst_pages(page: tuple[str, str]) -> None:
+    assume(not hits_open_rst_bug(page[1]))
     check_parse(PARSERS[Format.RST][1], page[1], page[0])
 
 
@@ -59,5 +59,17 @@ def test_pages_given_to_the_wrong_parser(page_format: Format, parser_format: For
     # a misnamed file (an HTML export saved as .rst) is bad input, not a crash
     path, text = data.draw(st.sampled_from(PAGES[page_format]))
     damaged_text = data.draw(mutated_page(text, page_format, max_edits=2))
-    assume(parser_format is not Format.ASCIIDOC or not hits_open_asciidoc_bug(damaged_text))
+    assume(parser_format is not Format.RST or not hits_open_rst_bug(damaged_text))
     check_parse(PARSERS[parser_format][1], damaged_text, path)
+
+
+# found by test_damaged_asciidoc_pages (a long glued line): the page-outline link regex backtracked
+# cubically on '[' without ']' (2,000 '[' took 26 s) until it was rewritten; a correct parser reads
+# these lines in milliseconds, so the limit below detects a hang, it is not a speed goal
+BRACKET_LINES = {"open-brackets": "[" * 20_000, "source-prefix": "[source,js," * 5_000,
+                 "spaced-links": "x[ " * 20_000, "unclosed-source": "[source,js" + "," * 20_000}
+
+
+@pytest.mark.parametrize("name", sorted(BRACKET_LINES))
+def test_long_bracket_lines_do_not_hang_the_asciidoc_parser(name: str) -> None:
+    check_parse(PARSERS[Format.ASCIIDOC][1], BRACKET_LINES[name], f"fuzz/{name}.asciidoc", limit=3.0)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from harness.model import BodyKind, Document, Level, MatchPolicy, Role
 from harness.parsers import parse
-from harness.parsers.asciidoc import parse_asciidoc
+from harness.parsers.asciidoc import SOURCE_LINE, parse_asciidoc, source_line
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "docs_src" / "elasticsearch"
@@ -192,3 +193,22 @@ def test_empty_unclosed_block_at_the_end_points_inside_the_page() -> None:
     document = page("[source,console,id=x]\n----")
     assert {d.code for d in document.diagnostics} == {"unclosed-block", "empty-console-snippet"}
     assert all(d.span.line <= 2 for d in document.diagnostics)
+
+
+SOURCE_PIECES = ['[source', '["source"', '"', ',', ' ', 'js', 'console-result', 'id=', 'id="', 'x', ']', '[', '.m',
+                 '-', '=', '\t', ',id=a', 'id=a]', 'é']
+
+
+def test_source_line_answers_like_the_build_regex_on_long_lines_too() -> None:
+    rnd = random.Random(3)
+    for _ in range(3000):
+        line = rnd.choice(["[source", '["source"', "[source.x", "[source,"]) + "".join(
+            rnd.choice(SOURCE_PIECES) for _ in range(rnd.randint(0, 12)))
+        for text in (line, line.replace("x", "x" * 300)):  # long lines take the linear path
+            whole = SOURCE_LINE.fullmatch(text)
+            assert source_line(text) == ((whole.group(1), whole.group(5)) if whole else None), text
+
+
+def test_long_glued_source_lines_are_read_in_linear_time() -> None:
+    assert source_line("[source,js," * 3000) is None  # the regex alone backtracks for seconds here
+    assert source_line("[source,js,id=a" + "," * 30000 + "]") == ("js", "a")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import re
+
+import pytest
+
 from harness.parsers.asciidoc import parse_asciidoc
 from harness.parsers.asciidoc_meta import plain
 
@@ -78,3 +83,25 @@ def test_request_body_parameters_and_no_request_line() -> None:
 
 def test_plain_text() -> None:
     assert plain("see <<a,the docs>> and <<b>> or {ref}/x.html[Security]  `x` ") == "see the docs and b or Security x"
+
+
+LINK = re.compile(r"\S*\[([^\]]+)\]")  # what plain() does with links and macros, as one (backtracking) regex
+
+
+@pytest.mark.parametrize("text", ["link:x[a[b]", "a[] b[c] d", "[[x]] [y", "x" * 500 + " [a]", "[ " * 50 + "]",
+                                  "a[b\nc] d[]e]", "ú[é] [", "]]] [[[ ]"])
+def test_plain_links_are_the_regex_substitution(text: str) -> None:
+    assert plain(text) == " ".join(LINK.sub(r"\1", text).replace("`", "").split())
+
+
+def test_plain_links_agree_with_the_regex_on_random_text() -> None:
+    rnd = random.Random(4)
+    pieces = ["[", "]", " ", "a", "\n", "\t", "[]", "[a]", "]]", "[["]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16)))
+        assert plain(text) == " ".join(LINK.sub(r"\1", text).replace("`", "").split()), text
+
+
+def test_a_line_of_open_brackets_is_plain_text_at_once() -> None:
+    assert plain("[" * 5000 + " x]") == "x"  # the run's last '[' opens the link
+    assert plain("[" * 5000) == "[" * 5000  # the regex alone takes minutes here (cubic backtracking)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harness.model import Level, Role
+from harness.model import BodyKind, Level, Role
 from harness.parsers.asciidoc import parse_asciidoc
 from harness.parsers.snippets import munge_response
 
@@ -63,6 +63,11 @@ def test_build_errors_become_error_diagnostics(text: str, code: str) -> None:
     (block(GET, "CONSOLE", "TEST[]"), "malformed-directive"),
     (block(GET, "CONSOLE", "TEST[setup:x] # note"), "malformed-directive"),
     (block(GET, "CONSOLE", "TEST[setup:x"), "malformed-directive"),
+    (block(GET, "CONSOLE", "TSET[continued]"), "unknown-directive"),
+    (block(GET, "CONSOLE", "test[setup:x]"), "unknown-directive"),
+    (block(GET, "CONSOLE", "TEST[catch:not_found]"), "unknown-catch"),
+    (block('PUT /idx\n{"a": 1,}', "CONSOLE"), "invalid-request-json"),
+    (block('PUT /idx\n{"a": 1}', "CONSOLE", 'TEST[s/1}/1,}/]'), "invalid-request-json"),
 ])
 def test_silently_dropped_things_become_warnings(text: str, code: str) -> None:
     assert code in warnings(text) and not errors(text)
@@ -113,3 +118,23 @@ def test_trailing_commas_are_tolerated_like_the_build_json_reader() -> None:
     assert not document.diagnostics
     body = document.examples[0].expected[0].body or ""
     assert json.loads(munge_response(body)) == {"a": [1, 2], "b": "x,}"}
+
+
+def test_invalid_request_json_keeps_the_request_as_text_at_the_offending_line() -> None:
+    document = parse_asciidoc(block('PUT /idx\n{\n  "a": 1,\n  "b": ...\n}', "CONSOLE"), "p.asciidoc")
+    (warning,) = document.diagnostics
+    assert warning.code == "invalid-request-json" and warning.level is Level.WARNING
+    assert (warning.span.line, warning.span.column) == (6, 8) and "'...'" in warning.message
+    assert warning.source_line == '  "b": ...' and "NOTCONSOLE" in warning.hint
+    (request,) = document.examples[0].requests
+    assert request.body_kind is BodyKind.TEXT and request.body == '{\n  "a": 1,\n  "b": ...\n}'
+
+
+def test_skipped_tests_and_unmarked_blocks_are_not_json_checked() -> None:
+    assert warnings(block('PUT /idx\n{"a": ...}', "CONSOLE", "TEST[skip:elided]")) == []
+    assert warnings(block('PUT /idx\n{"a": ...}', "NOTCONSOLE")) == []
+
+
+def test_an_invalid_body_does_not_hide_a_lost_catch() -> None:
+    text = block('PUT /idx\n{"a": ...}\n# trailing comment', "CONSOLE", "TEST[catch:missing]")
+    assert warnings(text) == ["invalid-request-json", "lost-catch"]

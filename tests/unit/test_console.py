@@ -76,3 +76,46 @@ def test_body_kind() -> None:
     assert body_kind('{"a": 1}') is BodyKind.JSON
     assert body_kind('{"a": 1}\n{"b": 2}') is BodyKind.NDJSON
     assert body_kind("{ ... }") is BodyKind.TEXT
+
+
+def json_warnings(contents: str, **options: bool) -> list[tuple[int, int, str]]:
+    parsed = parse_console_detail(contents, SPAN, **options)
+    return [(d.span.line, d.span.column, d.message) for d in parsed.diagnostics if d.code == "invalid-request-json"]
+
+
+@pytest.mark.parametrize("contents", [
+    'PUT /idx\n{"a": 1}\n',
+    'POST _bulk\n{"index": {}}\n{"a": 1}\n',
+    'POST /idx/_search\n{\n  // what to find\n  "query": {"match_all": {}} /* all */\n}\n',  # the runner allows comments
+    'POST _bulk\n{\n  "index": {}\n}\n{"a": 1}\n',  # a stream of objects, one spread over lines
+    'POST /_sql\n{"query": """\n  SELECT "a" // not a comment\n"""}\n',
+    'PUT /idx\n{"url": "http://x/*y*/"}\n',
+])
+def test_bodies_the_runner_reads_get_no_warning(contents: str) -> None:
+    assert json_warnings(contents) == []
+
+
+@pytest.mark.parametrize("contents,line,column,message", [
+    ('PUT /idx\n{\n  "a": 1,\n}\n', 22, 9, "a trailing comma before '}'"),
+    ('POST _bulk\n{"index": {}}\n{"a": 1\n', 22, 8, "Expecting ',' delimiter"),
+    ('POST /_sql\n{"query": """\n  SELECT 1\n""", "x": [1,]}\n', 23, 13, "a trailing comma before ']'"),
+    ('POST /s/scroll\n{"scroll_id": $body._scroll_id}\n', 21, 15, "unquoted stash reference"),
+    ('POST /idx/_search\n["a", "b"]\n', 21, 1, "expected a JSON object, found an array"),
+    ('POST /idx/_search\n{"a": 1}\n"text"\n', 22, 1, "expected a JSON object, found a string"),
+    ('GET /a\nPUT /idx\nname: value\n', 22, 1, "Expecting value"),
+])
+def test_bodies_the_runner_rejects_are_warned_at_their_line_and_column(
+        contents: str, line: int, column: int, message: str) -> None:
+    ((at_line, at_column, text),) = json_warnings(contents)
+    assert (at_line, at_column) == (line, column) and message in text and f"(column {column})" in text
+
+
+def test_invalid_body_checks_can_be_turned_off_and_name_substitutions() -> None:
+    assert json_warnings('PUT /idx\n{"a": 1,}\n', check_bodies=False) == []
+    ((_, _, message),) = json_warnings('PUT /idx\n{"a": ten}\n', substituted=True)
+    assert "after the page's substitutions, at 'ten}'" in message
+
+
+def test_a_body_cut_by_a_blank_line_gets_the_error_only() -> None:
+    _, problems = parse_console('PUT /idx\n{\n  "a": 1,\n\n  "b": 2\n}\n', SPAN)
+    assert [p.code for p in problems] == ["bad-console-body"]

@@ -87,6 +87,10 @@ def test_response_arguments() -> None:
     (" TESTRESPONCE", "did you mean `TESTRESPONSE`?"),
     (" console", "did you mean `CONSOLE`?"),
     (" CONSOLE please", "did you mean `CONSOLE`?"),
+    (" TSET[continued]", "did you mean `TEST[continued]`?"),
+    (" CONSLE", "did you mean `CONSOLE`?"),
+    (" NOTCONSLOE", "did you mean `NOTCONSOLE`?"),
+    (" test[setup:x]", "did you mean `TEST[setup:x]`?"),
 ])
 def test_near_misses_are_warnings_with_a_suggestion(text: str, hint: str) -> None:
     warning = near_miss(text, SPAN)
@@ -98,3 +102,62 @@ def test_near_misses_are_warnings_with_a_suggestion(text: str, hint: str) -> Non
                                   "//", "===== Description", "TODO later"])
 def test_prose_comments_are_not_near_misses(text: str) -> None:
     assert near_miss(text, SPAN) is None
+
+
+@pytest.mark.parametrize("text,code", [
+    (" TESTRESPONCE", "unknown-directive"), (" TSET", "unknown-directive"), (" Test[continued]", "unknown-directive"),
+    (" TEST [continued]", "malformed-directive"), (" TEST[]", "malformed-directive"),
+])
+def test_misspelt_names_are_unknown_directives_and_bad_shapes_malformed(text: str, code: str) -> None:
+    warning = near_miss(text, SPAN)
+    assert warning is not None and warning.code == code
+
+
+@pytest.mark.parametrize("text", [" TEXT of the page", " ETC", " NOTES about this", " TSET up the cluster first"])
+def test_words_one_typo_away_with_prose_after_them_are_not_directives(text: str) -> None:
+    assert near_miss(text, SPAN) is None
+
+
+@pytest.mark.parametrize("args,hint", [
+    ("contineud", "did you mean `continued`?"),
+    ("setpu:x", "did you mean `setup:x`?"),
+    ("setup", "did you mean `setup:NAME`?"),
+    ("cacth:missing", "did you mean `catch:missing`?"),
+    ("continued skip_shard_failure", "did you mean `skip_shard_failures`?"),
+    ("setup:a contineud", "did you mean `continued`?"),
+])
+def test_unknown_test_items_stay_errors_with_a_suggestion(args: str, hint: str) -> None:
+    _, problems = parse_test_args(args, SPAN)
+    (problem,) = problems
+    assert problem.level is Level.ERROR and problem.code == "bad-directive-args" and problem.hint.startswith(hint)
+
+
+def test_unknown_response_items_get_a_suggestion() -> None:
+    _, problems = parse_response_args("non_jsno", SPAN)
+    (problem,) = problems
+    assert problem.hint.startswith("did you mean `non_json`?")
+    _, problems = parse_test_args("zzz", SPAN)
+    assert problems[0].hint.startswith("known:")
+
+
+@pytest.mark.parametrize("value", ["bad_request", "unauthorized", "forbidden", "missing", "request_timeout",
+                                   "conflict", "unavailable", "request", "param", "/version_conflict/",
+                                   "/no such index/"])
+def test_known_catch_values_are_accepted(value: str) -> None:
+    args, problems = parse_test_args(f"catch:{value}", SPAN)
+    assert args.catch == value and problems == []
+
+
+@pytest.mark.parametrize("value,hint", [
+    ("mising", "did you mean `catch:missing`?"),
+    ("404", "did you mean `catch:missing`?"),
+    ("Conflict", "did you mean `catch:conflict`?"),
+    ("/unclosed", "use one of bad_request"),
+    ("teapot", "use one of bad_request"),
+])
+def test_unknown_catch_values_are_warnings_at_the_item(value: str, hint: str) -> None:
+    args, problems = parse_test_args(f"setup:x catch:{value} continued", SPAN)
+    assert args.catch == value and args.continued  # kept: replay reports the unsupported value
+    (warning,) = problems
+    assert warning.level is Level.WARNING and warning.code == "unknown-catch" and warning.hint.startswith(hint)
+    assert (warning.span.column, warning.span.end_column) == (9 + 8, 9 + 8 + len(f"catch:{value}") - 1)
