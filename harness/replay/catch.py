@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from harness.parsers.directives import CATCH_VALUES as CATCH_NAMES
+
 __all__ = ["CATCH_NAMES", "CATCH_STATUS", "NOT_SENT", "check_catch", "is_known_catch", "java_string"]
 
 CATCH_STATUS: dict[str, int] = {
@@ -23,13 +25,13 @@ CATCH_STATUS: dict[str, int] = {
 # catch: request means "some other error": these statuses have names of their own
 _NAMED = frozenset(CATCH_STATUS.values()) - {503}
 NOT_SENT = "param"
-# every named catch value, in the runner's table order (``/regex/`` aside)
-CATCH_NAMES = (*CATCH_STATUS, "request", NOT_SENT)
+# CATCH_NAMES (every named value, ``/regex/`` aside) comes from the directive language, so the
+# parser's unknown-catch warning and the runner's check cannot drift apart
 
 
 def is_known_catch(value: str) -> bool:
     """Whether the runner supports this catch value."""
-    return value in CATCH_STATUS or value in ("request", NOT_SENT) or _is_regex(value)
+    return value in CATCH_NAMES or _is_regex(value)
 
 
 def _is_regex(value: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.replay.catch import check_catch, is_known_catch, java_string
+from harness.replay.catch import CATCH_NAMES, CATCH_STATUS, NOT_SENT, check_catch, is_known_catch, java_string
 
 ERROR = {"error": {"root_cause": [{"type": "resource_not_found_exception", "reason": "no job"}],
                    "type": "resource_not_found_exception", "reason": "no job"}, "status": 404}
@@ -37,3 +37,7 @@ def test_unknown_values_are_rejected() -> None:
     assert not is_known_catch("nope")
     assert all(is_known_catch(v) for v in ("missing", "request", "param", "/x/"))
     assert check_catch("nope", 404, {}) == "catch value [nope] not supported"
+
+
+def test_the_runner_table_and_the_directive_language_name_the_same_values() -> None:
+    assert set(CATCH_STATUS) | {"request", NOT_SENT} == set(CATCH_NAMES)
