@@ -43,7 +43,6 @@ def test_every_seed_example_holds(fresh_reference_server: ReferenceServer) -> No
         "docs_src/elasticsearch/rollup/start-job.asciidoc::line_41": "passed",
         "docs_src/elasticsearch/rollup/start-job.asciidoc::line_60": "passed",
         "docs_src/elasticsearch/ml/close-job.asciidoc::line_57": "skipped",
-        "docs_src/elasticsearch/ml/close-job.asciidoc::line_75": "passed",  # the deprecation warning
         "docs_src/cloud/cdm/stopping_a_job.rst::line_73": "passed",
         "docs_src/cloud/dli/stopping_jobs_in_batches.html::line_123": "passed",
     } | {k: v for k, v in outcomes(result).items() if not k.startswith(_SEEDS)}
@@ -73,8 +72,8 @@ def test_close_job_is_skipped_with_the_page_reason(fresh_reference_server: Refer
 
 def test_an_expected_deprecation_warning_passes_and_a_missing_directive_fails(
         tmp_path: Path, fresh_reference_server: ReferenceServer) -> None:
-    page = "docs_src/elasticsearch/ml/close-job.asciidoc"
-    warned = {r.name: r for r in replay_tree(REPO, fresh_reference_server, page).results}["line_75"]
+    page = "docs_src/elasticsearch/ml/close-job-timeout.asciidoc"
+    warned = {r.name: r for r in replay_tree(REPO, fresh_reference_server, page).results}["line_57"]
     assert warned.outcome is Outcome.PASSED, warned.failures
     (sent,) = [e for e in warned.exchanges if e.phase == "test"]
     assert "close_timeout=10m" in sent.url
@@ -86,13 +85,13 @@ def test_an_expected_deprecation_warning_passes_and_a_missing_directive_fails(
     directive = "// TEST[warning:Deprecated field [close_timeout] used, expected [timeout] instead]\n"
     assert directive in text
     copy.write_text(text.replace(directive, ""), encoding="utf-8")
-    unwarned = {r.name: r for r in replay_tree(root, fresh_reference_server, page).results}["line_75"]
+    unwarned = {r.name: r for r in replay_tree(root, fresh_reference_server, page).results}["line_57"]
     assert unwarned.outcome is Outcome.FAILED
     (failure,) = unwarned.failures
     assert failure.kind is FailureKind.WARNINGS
     assert failure.message == ("got unexpected warning header: "
                                "Deprecated field [close_timeout] used, expected [timeout] instead")
-    assert failure.span is not None and (failure.span.path, failure.span.line) == (page, 76)
+    assert failure.span is not None and (failure.span.path, failure.span.line) == (page, 58)
 
 
 def test_cloud_pages_send_the_token_and_fill_placeholders(fresh_reference_server: ReferenceServer) -> None:

@@ -10,7 +10,6 @@ snippet, in order).
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass, field
 

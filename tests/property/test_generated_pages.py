@@ -10,7 +10,12 @@ one example.
 from __future__ import annotations
 
 from hypothesis import assume, given
-from page_checks import PARSERS, check_parse, hits_open_cloud_directive_bug, hits_open_rst_bug
+from page_checks import (
+    PARSERS,
+    check_parse,
+    hits_open_cloud_directive_bug,
+    hits_open_rst_bug,
+)
 from page_grammar import Page, asciidoc_pages
 from page_grammar_cloud import html_pages, rst_pages
 

@@ -28,15 +28,15 @@ def test_rst_empty_code_block_on_the_last_line_stays_inside_the_page() -> None:
     check_parse(parse_rst, text, "fuzz/empty-block.rst")
 
 
+RST_RESPONSE = "Example Responses\n-----------------\n\n.. code-block::\n\n   {}\n\n.. TESTRESPONSE\n"
+RST_REQUEST = "Example Requests\n----------------\n\n.. code-block::\n\n   GET /v1.0\n\n.. TEST\n"
+HTML_RESPONSE = '<h4 class="sectiontitle">Example Response</h4><pre>{}</pre>\n<!-- TESTRESPONSE -->\n'
+HTML_REQUEST = '<h4 class="sectiontitle">Example Request</h4><pre>GET /v1.0</pre>\n<!-- TEST -->\n'
 BARE_DIRECTIVES = {
-    "fuzz/bare-response.rst": (parse_rst, "Example Responses\n-----------------\n\n.. code-block::\n\n   {}\n\n"
-                                          ".. TESTRESPONSE\n"),
-    "fuzz/bare-response.html": (parse_html, '<h4 class="sectiontitle">Example Response</h4><pre>{}</pre>\n'
-                                            "<!-- TESTRESPONSE -->\n"),
-    "fuzz/bare-test.rst": (parse_rst, "Example Requests\n----------------\n\n.. code-block::\n\n   GET /v1.0\n\n"
-                                      ".. TEST\n"),
-    "fuzz/bare-test.html": (parse_html, '<h4 class="sectiontitle">Example Request</h4><pre>GET /v1.0</pre>\n'
-                                        "<!-- TEST -->\n"),
+    "fuzz/bare-response.rst": (parse_rst, RST_RESPONSE),
+    "fuzz/bare-response.html": (parse_html, HTML_RESPONSE),
+    "fuzz/bare-test.rst": (parse_rst, RST_REQUEST),
+    "fuzz/bare-test.html": (parse_html, HTML_REQUEST),
 }
 
 

@@ -62,16 +62,22 @@ def test_stop_job_names_and_spans_follow_the_fences() -> None:
     assert second.expected[0].span is not None and second.expected[0].span.line == 70
 
 
-def test_close_job_seed_is_a_skipped_test_and_a_deprecation_test() -> None:
+def test_close_job_seed_is_a_skipped_test_with_an_unannotated_response() -> None:
     document = seed("ml/close-job.asciidoc")
-    example, deprecated = document.examples
+    (example,) = document.examples
     assert example.skip == "todo" and example.role is Role.TEST and example.expected == ()
     assert example.requests[0].path == "_xpack/ml/anomaly_detectors/event_rate/_close"
-    assert deprecated.setups == ("server_metrics_openjob",) and len(deprecated.expected) == 1
-    assert deprecated.warnings == ("Deprecated field [close_timeout] used, expected [timeout] instead",)
     assert not document.has_errors
     (warning,) = document.diagnostics
     assert warning.code == "missing-language" and warning.level is Level.WARNING and warning.span.line == 64
+
+
+def test_a_warning_directive_is_recorded_per_line() -> None:
+    document = seed("ml/close-job-timeout.asciidoc")
+    plain, deprecated = document.examples
+    assert plain.warnings == () and deprecated.setups == ("server_metrics_openjob",)
+    assert deprecated.warnings == ("Deprecated field [close_timeout] used, expected [timeout] instead",)
+    assert len(deprecated.expected) == 1 and not document.diagnostics
 
 
 def test_seed_metadata() -> None:

@@ -23,7 +23,7 @@ def test_seeds_extract_with_exit_0_and_a_summary(capsys: pytest.CaptureFixture[s
     assert main(["extract", *SEEDS]) == 0
     out, err = capsys.readouterr()
     assert "docs_src/elasticsearch/rollup/stop-job.asciidoc: 2 examples, 2 tests, 0 errors, 0 warnings" in out
-    assert out.rstrip().endswith("3 documents: 6 examples, 6 tests, 0 errors, 1 warning")
+    assert out.rstrip().endswith("3 documents: 5 examples, 5 tests, 0 errors, 1 warning")
     assert "--> docs_src/elasticsearch/ml/close-job.asciidoc:64:1" in err and "\x1b[" not in err
 
 
