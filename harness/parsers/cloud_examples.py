@@ -113,7 +113,7 @@ class _Reader:
                 return
             if directive.name == "TESTRESPONSE":
                 self._misplaced(directive, "an example request", "the example response block")
-            if directive.name == "TEST":
+            if directive.name == "TEST" and directive.args:  # a bare TEST has nothing to parse
                 draft.args, problems = parse_test_args(directive.args, self._args_span(directive))
                 self.diagnostics.extend(problems)
             draft.role = {"TESTSETUP": Role.SETUP, "TEARDOWN": Role.TEARDOWN}.get(directive.name, draft.role)
@@ -196,8 +196,9 @@ class _Reader:
         response = _Response(block.span, block.text, status, success, content_line=block.content_line)
         for directive in directives:
             if directive.name == "TESTRESPONSE":
-                response.args, problems = parse_response_args(directive.args, self._args_span(directive))
-                self.diagnostics.extend(problems)
+                if directive.args:  # a bare TESTRESPONSE has nothing to parse
+                    response.args, problems = parse_response_args(directive.args, self._args_span(directive))
+                    self.diagnostics.extend(problems)
             elif directive.name != "CONSOLE":
                 self._misplaced(directive, "an example response", "the example request block")
         return response

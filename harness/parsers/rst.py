@@ -38,7 +38,8 @@ def parse_rst(text: str, path: str) -> Document:
 def _on_message(msg: nodes.system_message, outline: Outline) -> None:
     if msg["level"] < 2:  # INFO messages are docutils talking to itself
         return
-    line = msg.get("line") or 1
+    # docutils reports some problems ("Literal block expected") on the line after the last one
+    line = min(msg.get("line") or 1, max(len(outline.lines), 1))
     text = msg.children[0].astext() if msg.children else msg.astext()
     outline.diagnostics.append(Diagnostic(
         Level.WARNING, "rst-markup", f"RST: {text}", Span(outline.path, line),

@@ -56,8 +56,9 @@ class _CodeBlock(Directive):
         node = nodes.literal_block(text, text)
         node["language"] = self.arguments[0] if self.arguments else ""
         node["first_line"] = self.lineno
-        node["content_line"] = self.content_offset + 1
-        node["last_line"] = self.content_offset + max(len(self.content), 1)
+        # an empty block (the directive on the page's last line) ends where it starts
+        node["content_line"] = self.content_offset + 1 if self.content else self.lineno
+        node["last_line"] = self.content_offset + len(self.content) if self.content else self.lineno
         return [node]
 
 

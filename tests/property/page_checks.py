@@ -114,24 +114,3 @@ def check_parse(parse: Parse, text: str, path: str, limit: float = HARD_LIMIT_S)
         again = parse(text, path)
     assert again == document, "parsing the same text twice gave different Documents"
     return document
-
-
-def hits_open_rst_bug(text: str) -> bool:
-    """Whether ``text`` ends in a line that makes the RST parser put a span past the last line.
-
-    Open bugs (see ``test_known_parser_bugs.py``): a page whose last line ends in ``::`` with no
-    newline after it gets docutils' "Literal block expected" message one line past the end
-    (``rst._on_message`` does not clamp it), and an empty ``.. code-block::`` as the last line
-    gets ``end_line`` one past the end (``rst_setup._CodeBlock``). Delete this function when fixed.
-    """
-    return "::" in text.split("\n")[-1]
-
-
-def hits_open_cloud_directive_bug(text: str) -> bool:
-    """Whether ``text`` has a bare ``TEST`` / ``TESTRESPONSE`` comment, which RST and HTML pages report as an error.
-
-    Open bug (see ``test_known_parser_bugs.py``): ``cloud_examples`` parses the empty arguments
-    and reports ``bad-directive-args``. Delete this function when fixed.
-    """
-    return any(f"{opening}{name}{closing}" in text for name in ("TEST", "TESTRESPONSE")
-               for opening, closing in ((".. ", "\n"), ("<!-- ", " -->")))

@@ -9,12 +9,10 @@ one example.
 
 from __future__ import annotations
 
-from hypothesis import assume, given
+from hypothesis import given
 from page_checks import (
     PARSERS,
     check_parse,
-    hits_open_cloud_directive_bug,
-    hits_open_rst_bug,
 )
 from page_grammar import Page, asciidoc_pages
 from page_grammar_cloud import html_pages, rst_pages
@@ -36,7 +34,6 @@ def test_wild_asciidoc_pages(page: Page) -> None:
 
 @given(rst_pages(wild=True))
 def test_wild_rst_pages(page: Page) -> None:
-    assume(not hits_open_rst_bug(page.text))
     parsed(page)
 
 
@@ -61,7 +58,6 @@ def test_asciidoc_round_trip(page: Page) -> None:
 
 @given(rst_pages())
 def test_rst_round_trip(page: Page) -> None:
-    assume(not hits_open_cloud_directive_bug(page.text))
     document = parsed(page)
     assert errors(document) == []
     (operation,) = document.operations
@@ -71,7 +67,6 @@ def test_rst_round_trip(page: Page) -> None:
 
 @given(html_pages())
 def test_html_round_trip(page: Page) -> None:
-    assume(not hits_open_cloud_directive_bug(page.text))
     document = parsed(page)
     assert errors(document) == []
     (operation,) = document.operations

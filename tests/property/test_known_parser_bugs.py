@@ -1,9 +1,4 @@
-"""Minimal reproductions of parser bugs the properties found, kept as strict xfails until fixed.
-
-Each test states the behaviour the parser should have; ``strict=True`` turns the
-fix into a visible XPASS so the lead removes the mark (and the matching
-``assume`` filter in ``page_checks``) in the same change.
-"""
+"""Regression tests: minimal reproductions of parser bugs the properties found (all fixed)."""
 
 from __future__ import annotations
 
@@ -15,14 +10,10 @@ from harness.parsers.html import parse_html
 from harness.parsers.rst import parse_rst
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="rst._on_message keeps docutils' line past the end for 'Literal block expected'")
 def test_rst_literal_marker_on_the_last_line_stays_inside_the_page() -> None:
     check_parse(parse_rst, "a::", "fuzz/literal.rst")  # the diagnostic lands on line 2 of a 1-line page
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="rst_setup._CodeBlock: an empty code-block's last_line is one past its own line")
 def test_rst_empty_code_block_on_the_last_line_stays_inside_the_page() -> None:
     text = "Example Requests\n----------------\n\n.. code-block::"  # spans end on line 5 of 4
     check_parse(parse_rst, text, "fuzz/empty-block.rst")
@@ -40,9 +31,6 @@ BARE_DIRECTIVES = {
 }
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="cloud_examples parses the empty args of a bare TEST / TESTRESPONSE comment and reports "
-                          "bad-directive-args (the AsciiDoc scanner skips empty args)")
 @pytest.mark.parametrize("path", sorted(BARE_DIRECTIVES))
 def test_bare_directive_is_not_an_error_in_cloud_pages(path: str) -> None:
     parse, text = BARE_DIRECTIVES[path]

@@ -9,10 +9,10 @@ active hypothesis profile (``conftest.py``: ``ci`` or ``thorough``).
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from mutations import mutated_page
-from page_checks import PARSERS, check_parse, docs_src_pages, hits_open_rst_bug
+from page_checks import PARSERS, check_parse, docs_src_pages
 
 from harness.model import Format
 
@@ -45,7 +45,6 @@ def test_damaged_asciidoc_pages(page: tuple[str, str]) -> None:
 
 @given(damaged(Format.RST))
 def test_damaged_rst_pages(page: tuple[str, str]) -> None:
-    assume(not hits_open_rst_bug(page[1]))
     check_parse(PARSERS[Format.RST][1], page[1], page[0])
 
 
@@ -59,7 +58,6 @@ def test_pages_given_to_the_wrong_parser(page_format: Format, parser_format: For
     # a misnamed file (an HTML export saved as .rst) is bad input, not a crash
     path, text = data.draw(st.sampled_from(PAGES[page_format]))
     damaged_text = data.draw(mutated_page(text, page_format, max_edits=2))
-    assume(parser_format is not Format.RST or not hits_open_rst_bug(damaged_text))
     check_parse(PARSERS[parser_format][1], damaged_text, path)
 
 
