@@ -104,35 +104,35 @@ def _text_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
     return [nodes.literal(rawtext, text)], []
 
 
-# docutils' own lookup tables; Sphinx swaps them the same way (sphinx.util.docutils)
-_DIRECTIVE_TABLE: dict[str, Any] = getattr(directives, "_directives")
-_ROLE_TABLE: dict[str, Any] = getattr(roles, "_roles")
-
-
 @contextmanager
 def sphinx_names() -> Iterator[None]:
     """Register the Sphinx names for one parse and restore docutils' registries after.
 
     Registering for good would leak into a Sphinx build in the same process.
     """
-    saved_directives, saved_roles = dict(_DIRECTIVE_TABLE), dict(_ROLE_TABLE)
+    # docutils' own lookup tables, looked up at each parse: Sphinx's docutils_namespace()
+    # rebinds these module attributes to new dicts when a build ends, so a reference kept
+    # from import time would miss every parse after an in-process Sphinx build
+    directive_table: dict[str, Any] = getattr(directives, "_directives")
+    role_table: dict[str, Any] = getattr(roles, "_roles")
+    saved_directives, saved_roles = dict(directive_table), dict(role_table)
     for name in ("code-block", "sourcecode", "code"):
-        _DIRECTIVE_TABLE[name] = _CodeBlock
+        directive_table[name] = _CodeBlock
     for name in _SILENT_DIRECTIVES:
-        _DIRECTIVE_TABLE[name] = _Silent
+        directive_table[name] = _Silent
     for name in _NESTED_DIRECTIVES:
-        _DIRECTIVE_TABLE[name] = _Nested
+        directive_table[name] = _Nested
     for name in _LINK_ROLES:
-        _ROLE_TABLE[name] = _link_role
+        role_table[name] = _link_role
     for name in _TEXT_ROLES:
-        _ROLE_TABLE[name] = _text_role
+        role_table[name] = _text_role
     try:
         yield
     finally:
-        _DIRECTIVE_TABLE.clear()
-        _DIRECTIVE_TABLE.update(saved_directives)
-        _ROLE_TABLE.clear()
-        _ROLE_TABLE.update(saved_roles)
+        directive_table.clear()
+        directive_table.update(saved_directives)
+        role_table.clear()
+        role_table.update(saved_roles)
 
 
 _SETTINGS: Any = None

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from harness.sphinx.extension import setup
 
@@ -24,9 +25,11 @@ def build(root: str, tmp_path: Path, **overrides: object) -> tuple[Path, str]:
     source = tmp_path / "src"
     shutil.copytree(ROOTS / root, source)
     warnings = io.StringIO()
-    app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
-                 confoverrides=dict(overrides), status=None, warning=warnings, freshenv=True)
-    app.build()
+    # as sphinx-build does: what a build registers in docutils stays inside the build
+    with docutils_namespace():
+        app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                     confoverrides=dict(overrides), status=None, warning=warnings, freshenv=True)
+        app.build()
     assert app.statuscode == 0
     return tmp_path / "html", warnings.getvalue()
 
@@ -102,7 +105,8 @@ def test_bad_directive_arguments_warn_with_location(tmp_path: Path, argument: st
     (source / "pages" / "unknown.txt").write_text("hello\n", encoding="utf-8")
     (source / "index.rst").write_text(f"T\n=\n\n.. docharness-examples:: {argument}\n", encoding="utf-8")
     warnings = io.StringIO()
-    app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "dt"), "html",
-                 status=None, warning=warnings, freshenv=True)
-    app.build()
+    with docutils_namespace():
+        app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "dt"), "html",
+                     status=None, warning=warnings, freshenv=True)
+        app.build()
     assert "index.rst:4" in warnings.getvalue() and "docharness-examples" in warnings.getvalue()

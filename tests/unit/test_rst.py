@@ -279,3 +279,21 @@ def test_docutils_registries_are_restored() -> None:
     before = (dict(getattr(directives, "_directives")), dict(getattr(roles, "_roles")))
     parse_rst(page("None", "None"), "p.rst")
     assert (getattr(directives, "_directives"), getattr(roles, "_roles")) == before
+
+
+def test_a_parse_after_an_in_process_sphinx_build_is_the_same(tmp_path: Path) -> None:
+    # docutils_namespace() rebinds docutils' directive and role tables when a build ends;
+    # the parser's own handlers must still be the ones used afterwards
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    page = Path(__file__).resolve().parents[2] / "docs_src/cloud/cdm/stopping_a_job.rst"
+    text = page.read_text(encoding="utf-8")
+    before = parse_rst(text, "stopping_a_job.rst")
+    (tmp_path / "conf.py").write_text("", encoding="utf-8")
+    (tmp_path / "index.rst").write_text("T\n=\n\n.. code-block:: python\n\n   x = 1\n", encoding="utf-8")
+    with docutils_namespace():
+        app = Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "_b"), str(tmp_path / "_d"), "html",
+                     status=None, warning=None, freshenv=True)
+        app.build()
+    assert parse_rst(text, "stopping_a_job.rst") == before
