@@ -64,10 +64,10 @@ def _shown_path(path: str, root: Path, resolved_root: Path | None = None) -> str
 
 
 def _placement(path: str, root: Path, config: Config | None, resolved_root: Path | None = None) -> Placement:
-    """Family from the config's [[sources]] rules (else the first folder); auth from the target.
+    """Family from the config's [[sources]] rules (else the first folder); auth as replay sends it.
 
-    The Elasticsearch family replays as a superuser without credentials, so only the other
-    families' snippets carry the target's secret headers (as variable references).
+    The code tabs carry the secret headers replay would send for this page, the target's and
+    its source's, as variable references (never values).
     """
     shown = _shown_path(path, root, resolved_root)
     first = shown.strip("/").split("/", 1)
@@ -77,8 +77,8 @@ def _placement(path: str, root: Path, config: Config | None, resolved_root: Path
         rule = config.rule_for(shown)
         family = rule.family if any(r.covers(shown) for r in config.rules) else family
         target = config.targets.get(rule.target or config.default_target)
-        if target is not None and family != "elasticsearch":
-            auth = tuple((h.name, h.env) for h in target.headers if h.is_secret)
+        headers = (*(target.headers if target is not None else ()), *rule.headers)
+        auth = tuple((h.name, h.env) for h in headers if h.is_secret)
     return Placement(family=family, source_path=shown, auth_headers=auth)
 
 
