@@ -11,19 +11,40 @@ import dataclasses
 import enum
 import functools
 import json
+import operator
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["to_data", "from_data", "to_json", "from_json"]
+__all__ = ["field_values", "to_data", "from_data", "to_json", "from_json"]
 
 T = TypeVar("T")
+
+
+@functools.cache
+def field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of a dataclass's field values in field order, made once per class.
+
+    ``dataclasses.fields`` is slow next to the objects it describes; the JSON codec, the
+    parallel loader's pickling and publish's change keys all walk many model objects.
+    """
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    if len(names) > 1:
+        return operator.attrgetter(*names)  # runs in C, returns a tuple
+    return lambda value: tuple(getattr(value, name) for name in names)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def to_data(value: Any) -> Any:
     """Turn a model value into JSON-compatible data (dicts, lists, str, numbers)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        cls = type(value)
+        return {name: to_data(v) for name, v in zip(_field_names(cls), field_values(cls)(value))}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (tuple, list)):

@@ -41,6 +41,7 @@ __all__ = [
     "ExpectedResponse",
     "Example",
     "Document",
+    "field_values",
     "to_data",
     "from_data",
     "to_json",
@@ -372,4 +373,4 @@ class Document:
 
 # The JSON round trip lives in harness.codec (generic over these dataclasses); re-exported here
 # so callers can write ``from harness.model import to_json``.
-from harness.codec import from_data, from_json, to_data, to_json  # noqa: E402
+from harness.codec import field_values, from_data, from_json, to_data, to_json  # noqa: E402

@@ -7,12 +7,10 @@ an exception, so one broken page never stops a run.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
-from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +29,7 @@ from harness.model import (
     Span,
     StatusCode,
     Substitution,
+    field_values,
 )
 from harness.parsers import PARSERS, parser_for
 
@@ -185,11 +184,7 @@ def _register_model_reducers() -> None:
 
     for cls in (Span, Diagnostic, Parameter, ObjectTable, StatusCode, Operation, Request, Substitution, Directive,
                 ExpectedResponse, Example, Document):
-        ForkingPickler.register(cls, functools.partial(_reduce, cls, attrgetter(*_field_names(cls))))
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+        ForkingPickler.register(cls, functools.partial(_reduce, cls, field_values(cls)))
 
 
 def _reduce(cls: type, values: Callable[[object], tuple[object, ...]], obj: object) -> tuple[type, tuple[object, ...]]:

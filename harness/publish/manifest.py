@@ -16,7 +16,6 @@ import functools
 import hashlib
 import io
 import json
-import operator
 import os
 import pickle
 import sys
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.model import field_values
 from harness.report.atomic import write_atomically
 
 __all__ = ["Deferred", "SourceText", "Manifest", "MANIFEST_NAME", "text_key", "input_key", "render"]
@@ -70,31 +70,13 @@ def _code_fingerprint(modules: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
-
-
-def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """A C-level getter of a dataclass's field values in field order (None for other classes)."""
-    if cls in _FIELD_VALUES:
-        return _FIELD_VALUES[cls]
-    getter: Callable[[Any], tuple[Any, ...]] | None = None
-    if dataclasses.is_dataclass(cls):
-        names = [f.name for f in dataclasses.fields(cls)]
-        if len(names) > 1:
-            getter = operator.attrgetter(*names)
-        else:
-            getter = lambda value: tuple(getattr(value, name) for name in names)  # noqa: E731
-    _FIELD_VALUES[cls] = getter
-    return getter
-
-
 class _KeyPickler(pickle.Pickler):
     """Pickles dataclasses as (class, field values): what the default does, without calling
     ``dataclasses.fields`` for each of the tens of thousands of objects of a big site."""
 
     def reducer_override(self, obj: Any) -> Any:
-        values = _field_values(type(obj))
-        return NotImplemented if values is None else (type(obj), values(obj))
+        cls = type(obj)
+        return (cls, field_values(cls)(obj)) if dataclasses.is_dataclass(cls) else NotImplemented
 
 
 def input_key(code: Iterable[str], *inputs: object) -> str:
