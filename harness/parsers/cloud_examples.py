@@ -38,6 +38,7 @@ from harness.parsers.directives import (
     parse_test_args,
 )
 from harness.parsers.page import Block, Code, Comment, Heading, Text
+from harness.parsers.snippets import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
@@ -224,7 +225,8 @@ def _expected(response: _Response, default_status: int | None, path: str,
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)
-    kind, problem = read_body(response.source, response.content_line or response.span.line, path)
+    # the body a test matches is the substituted one, read the way the build reads it ($body tokens quoted)
+    kind, problem = read_body(quote_stash_tokens(body), response.content_line or response.span.line, path)
     if problem is not None and not args.non_json:
         diagnostics.append(problem)
     return ExpectedResponse(

@@ -39,7 +39,7 @@ from harness.parsers.substitutions import (
     uses_defaults,
 )
 
-__all__ = ["Snippet", "attach_source_lines", "build_examples", "munge_response"]
+__all__ = ["Snippet", "attach_source_lines", "build_examples", "munge_response", "quote_stash_tokens"]
 
 BAD_LANGUAGES = ("json", "javascript")
 _NO_TEST_ARGS = TestArgs()
@@ -180,7 +180,7 @@ def _emit_checks(snippet: Snippet, contents: str, state: _FileState) -> bool:
     return True
 
 
-def _quoted(contents: str) -> str:
+def quote_stash_tokens(contents: str) -> str:
     """The build's munging: quote ``$body...`` values and keys (reference §2.2 step 4)."""
     return _QUOTE_KEYS.sub(r'"\1":', _QUOTE_VALUES.sub(r'\1 "\2"', contents)) if "$" in contents else contents
 
@@ -192,7 +192,7 @@ def munge_response(contents: str) -> str:
     reader tolerates trailing commas, so documented responses may rely on both;
     replay can parse what this returns with ``json.loads``.
     """
-    munged = _quoted(contents)
+    munged = quote_stash_tokens(contents)
     try:
         json.loads(munged)
     except ValueError:
@@ -202,7 +202,7 @@ def munge_response(contents: str) -> str:
 
 def _json_error(contents: str) -> ValueError | None:
     """Why the munged response is not JSON (trailing commas allowed), or ``None``; one parse when valid."""
-    munged = _quoted(contents)
+    munged = quote_stash_tokens(contents)
     try:
         json.loads(munged)
     except ValueError:

@@ -20,6 +20,7 @@ import json
 import re
 from typing import Any
 
+from harness.parsers.snippets import munge_response
 from harness.results import Mismatch
 
 __all__ = [
@@ -30,23 +31,14 @@ __all__ = [
     "match_non_json",
     "match_shape",
     "match_subset",
-    "munge_stash_tokens",
     "parse_expected",
 ]
 
 MAX_MISMATCHES = 20
-_VALUE_TOKEN = re.compile(r"([:,])\s*(\$[^ ,\n}]+)")
-_KEY_TOKEN = re.compile(r"(\$[^ ,\n}]+)\s*:")
-
-
-def munge_stash_tokens(text: str) -> str:
-    """Quote unquoted ``$body.x`` values and ``$x`` keys (reference spec §2.2 step 4)."""
-    return _KEY_TOKEN.sub(r'"\1":', _VALUE_TOKEN.sub(r'\1 "\2"', text))
-
-
 def parse_expected(text: str) -> Any:
-    """The expected JSON value after munging; ``ValueError`` says why it is not JSON."""
-    return json.loads(munge_stash_tokens(text) if "$" in text else text)
+    """The expected JSON value, read as the build reads it (``munge_response``: ``$body`` tokens
+    quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON."""
+    return json.loads(munge_response(text))
 
 
 def show(value: Any) -> str:

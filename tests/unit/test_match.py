@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from harness.parsers.snippets import munge_response
 from harness.replay.match import (
     match_exact,
     match_non_json,
     match_shape,
     match_subset,
-    munge_stash_tokens,
     parse_expected,
 )
 
@@ -17,7 +17,7 @@ from harness.replay.match import (
 def test_munging_quotes_unquoted_stash_tokens() -> None:
     text = '{\n  "took": $body.took,\n  "stack_trace": $body.$_path\n}'
     assert parse_expected(text) == {"took": "$body.took", "stack_trace": "$body.$_path"}
-    assert munge_stash_tokens('{$key: 1}') == '{"$key": 1}'
+    assert munge_response('{$key: 1}') == '{"$key": 1}'
 
 
 def test_exact_ignores_key_order_and_passes_equal_bodies() -> None:
@@ -79,3 +79,8 @@ def test_non_json_regex_lines(actual: str, ok: bool) -> None:
     # the text TESTRESPONSE[non_json] builds: / at the start, \s+ after spaces, \s* at line ends
     regex = "/health\\s+status\\s+index\\s*\n green\\s+open\\s+twitter\\s*/"
     assert (match_non_json(regex, actual) is None) is ok
+
+
+def test_expected_bodies_are_read_as_the_build_reads_them() -> None:
+    # the parser accepts trailing commas in responses (the build's JSON reader does); replay must too
+    assert parse_expected('{"a": [1, 2,], "b": $body.b,}') == {"a": [1, 2], "b": "$body.b"}

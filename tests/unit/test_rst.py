@@ -297,3 +297,14 @@ def test_a_parse_after_an_in_process_sphinx_build_is_the_same(tmp_path: Path) ->
                      status=None, warning=None, freshenv=True)
         app.build()
     assert parse_rst(text, "stopping_a_job.rst") == before
+
+
+def test_a_response_is_checked_after_its_own_substitutions() -> None:
+    # `...` is not JSON; the page's TESTRESPONSE substitution turns it into a $body reference,
+    # so the body a test matches is JSON and no warning is due (the build checks it the same way)
+    text = page('.. code-block:: json\n\n   {"name": "a", "count": 2}',
+                '.. code-block::\n\n   {"took": ..., "ok": true}\n\n.. TESTRESPONSE[s/\\.\\.\\./$body.took/]')
+    doc = parse_rst(text, "p.rst")
+    (expected,) = doc.examples[0].expected
+    assert (expected.body, expected.body_kind) == ('{"took": $body.took, "ok": true}', BodyKind.JSON)
+    assert doc.diagnostics == ()
