@@ -83,28 +83,31 @@ def _placement(path: str, root: Path, config: Config | None, resolved_root: Path
 
 
 def build(documents: Sequence[Document], results: RunResult | None, out_dir: Path, *,
-          source_root: Path | None = None, source_url: str = "", jobs: int = 1) -> Path:
+          config: Config | None = None, source_root: Path | None = None, source_url: str = "",
+          jobs: int = 1) -> Path:
     """Build the site for ``documents`` under ``out_dir`` (sources in ``site-src``, HTML in ``site``).
 
-    Families come from the ``[[sources]]`` rules of ``source_root/docharness.toml`` when there is
-    one, else from each document path's first folder. Returns the built ``index.html``.
+    Families and auth headers come from ``config`` (the one the caller loaded); without it, from
+    ``source_root/docharness.toml`` when there is one, else from each document path's first
+    folder. Document paths are relative to ``source_root`` (default: the config's folder, else
+    the working folder). Returns the built ``index.html``.
 
     :raises PublishError: when the Sphinx build fails.
     """
-    return _publish(documents, results, out_dir, source_root, source_url, jobs).index
+    root = source_root or (config.root if config else Path.cwd())
+    if config is None and (root / CONFIG_NAME).is_file():
+        try:
+            config = load_config(root / CONFIG_NAME)
+        except ConfigError:
+            config = None  # families then come from folders
+    return _publish(documents, results, out_dir, root, config, source_url, jobs).index
 
 
-def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: Path, source_root: Path | None,
-             source_url: str, jobs: int) -> BuildReport:
-    root = source_root or Path.cwd()
-    config_file = root / CONFIG_NAME
-    try:
-        config = load_config(config_file) if config_file.is_file() else None
-    except ConfigError:
-        config = None  # families then come from folders; `run` has already reported the config
+def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: Path, root: Path,
+             config: Config | None, source_url: str, jobs: int) -> BuildReport:
     resolved_root = root.resolve()
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
-    url = source_url or root.resolve().as_uri() + "/{path}"
+    url = source_url or resolved_root.as_uri() + "/{path}"
     return publish(documents, results, out_dir, placements=placements, source_url=url, jobs=jobs)
 
 
@@ -144,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     documents = load(paths, root=root)
     try:
-        report = _publish(documents, results, args.out, root, args.source_url, args.jobs)
+        report = _publish(documents, results, args.out, root, config, args.source_url, args.jobs)
     except PublishError as exc:
         print(f"docharness publish: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -11,10 +11,10 @@ errors, 2 configuration errors.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
+from harness.commands.publish import build
 from harness.commands.replay import (
     EXIT_FAILED,
     EXIT_OK,
@@ -56,13 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
     try:
-        publish = importlib.import_module("harness.commands.publish")
-        build = publish.build
-    except (ImportError, AttributeError):
-        print("publish: skipped (the publisher is not available in this installation)")
-        return status
-    try:
-        index = build(documents, result, out, source_root=config.root)
+        index = build(documents, result, out, config=config)
     except Exception as exc:  # a failed site build must not hide the replay's outcome
         print(f"publish: failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
