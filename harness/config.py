@@ -220,10 +220,10 @@ class _Reader:
     def fail(self, message: str, key: str, hint: str) -> ConfigError:
         return ConfigError(message, self.path, self.line_of(key), hint)
 
-    def line_of(self, key: str) -> int:
-        """The first line that defines ``key`` (tomllib gives no positions for values)."""
+    def line_of(self, key: str, after: int = 0) -> int:
+        """The first line after line ``after`` that defines ``key`` (tomllib gives no positions)."""
         pattern = re.compile(rf"^\s*(\[+\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)")
-        for number, line in enumerate(self.lines, start=1):
+        for number, line in enumerate(self.lines[after:], start=after + 1):
             if pattern.search(line):
                 return number
         return 0
@@ -253,10 +253,15 @@ class _Reader:
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:
         """Where each console snippet of the file starts, keyed ``setups.x`` / ``teardowns.x`` / ``reset.t``."""
-        lines = {f"{table}.{name}": self.line_of(name) for table in ("setups", "teardowns")
+        # a key is looked up after its own table's header: two targets both have a `reset`, and a
+        # setup and a teardown may share a name
+        lines = {f"{table}.{name}": self.line_of(name, self.line_of(table)) for table in ("setups", "teardowns")
                  for name in self.table(data, table)}
-        lines.update({f"reset.{name}": self.line_of("reset") for name in targets})
-        lines.update({f"header.{name}.{h.name}": self.line_of(h.name) for name, t in targets.items() for h in t.headers})
+        for name, target in targets.items():
+            start = self.line_of(f"targets.{name}")
+            lines[f"reset.{name}"] = self.line_of("reset", start)
+            headers = self.line_of(f"targets.{name}.headers", start) or start
+            lines.update({f"header.{name}.{h.name}": self.line_of(h.name, headers) for h in target.headers})
         lines.update({f"source.{index}.{h.name}": self.line_of(h.name) or self.line_mentioning(h.name)
                       for index, rule in enumerate(rules) for h in rule.headers})
         return lines

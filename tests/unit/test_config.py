@@ -139,3 +139,14 @@ def test_find_config_walks_up(tmp_path: Path) -> None:
 def test_an_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_each_target_reset_and_header_is_located_in_its_own_table(tmp_path: Path) -> None:
+    path = tmp_path / "docharness.toml"
+    path.write_text('[targets.a]\nurl = "embedded"\nreset = "POST /a"\n\n[targets.a.headers]\nX-Token = "1"\n\n'
+                    '[targets.b]\nurl = "embedded"\nreset = "POST /b"\n\n[targets.b.headers]\nX-Token = "2"\n\n'
+                    '[setups]\nsame = "GET /s"\n\n[teardowns]\nsame = "GET /t"\n', encoding="utf-8")
+    lines = load_config(path).lines
+    assert (lines["reset.a"], lines["reset.b"]) == (3, 10)
+    assert (lines["header.a.X-Token"], lines["header.b.X-Token"]) == (6, 13)
+    assert (lines["setups.same"], lines["teardowns.same"]) == (16, 19)
