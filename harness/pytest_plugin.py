@@ -20,7 +20,8 @@ import pytest
 
 from harness.config import ConfigError, find_config
 from harness.model import Document, Level
-from harness.parsers import parse, parser_for
+from harness.parsers import parser_for
+from harness.parsers.loader import load_file
 from harness.replay import PlannedTest, Replay, Replays
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
@@ -99,9 +100,8 @@ class DocFile(pytest.File):
             self.replay = self.config.stash[SESSION].for_config(config_path)
         except ConfigError as exc:
             raise self.CollectError(str(exc)) from exc
-        root = self.config.rootpath
-        relative = self.path.relative_to(root) if self.path.is_relative_to(root) else self.path
-        self.document = parse(self.path.read_text(encoding="utf-8", errors="replace"), relative.as_posix())
+        # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
+        self.document = load_file(self.path, root=self.config.rootpath)
         for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
             if diagnostic.level is Level.WARNING:
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,

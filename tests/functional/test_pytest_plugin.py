@@ -131,3 +131,12 @@ def test_a_malformed_snippet_is_one_error_item_with_its_place(project: pytest.Py
         "*this console line is not part of any request*",
     ])
     assert "Traceback" not in result.stdout.str() and "INTERNALERROR" not in result.stdout.str()
+
+
+def test_an_undecodable_page_is_one_error_item_at_its_byte(project: pytest.Pytester) -> None:
+    page = project.path / "docs_src/elasticsearch/latin1.asciidoc"
+    page.write_bytes(b"= Caf\xe9\n\n[source,js]\n----\nGET /\n----\n// CONSOLE\n")
+    result = project.runpytest(str(page.relative_to(project.path)), "-v")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*--> docs_src/elasticsearch/latin1.asciidoc:1:6", "*not valid UTF-8 (byte 0xe9)*"])
+    assert "Traceback" not in result.stdout.str() and "INTERNALERROR" not in result.stdout.str()
