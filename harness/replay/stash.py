@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from harness.replay.catch import java_string
+
 __all__ = ["MISSING", "StashMiss", "is_reference", "lookup", "resolve", "split_path"]
 
 
@@ -89,7 +91,7 @@ def resolve(expected: Any, body: Any, trail: tuple[str, ...] = ()) -> Any:
         text = text.replace("$_path", ".".join(trail))
     if text.startswith("$") and not text.startswith("${"):
         return _stash_value(text, body, position)
-    return re.sub(r"\$\{([^}]+)\}", lambda m: _java_string(_stash_value("$" + m.group(1), body, position)), text)
+    return re.sub(r"\$\{([^}]+)\}", lambda m: java_string(_stash_value("$" + m.group(1), body, position)), text)
 
 
 def json_path(trail: tuple[str, ...]) -> str:
@@ -99,8 +101,3 @@ def json_path(trail: tuple[str, ...]) -> str:
         out += f"[{part}]" if part.isdigit() else f".{part.replace(chr(92) + '.', '.')}"
     return out
 
-
-def _java_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

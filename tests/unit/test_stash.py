@@ -42,3 +42,9 @@ def test_a_missing_or_null_value_cannot_be_resolved(actual: dict[str, object]) -
 
 def test_keys_that_are_references_are_resolved() -> None:
     assert resolve({"$body.name": 1}, {"name": "job"}) == {"job": 1}
+
+
+def test_embedded_references_read_as_java_prints_the_value() -> None:
+    # ${...} inside a longer string is replaced by the value's Java toString()
+    body = {"t": {"a": 1, "ok": True}, "l": [1, None]}
+    assert resolve({"m": "got ${body.t} and ${body.l}"}, body) == {"m": "got {a=1, ok=true} and [1, null]"}
