@@ -161,13 +161,17 @@ class ReferenceServer:
         sock.setblocking(True)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self._connections_lock:
-            if len(self._connections) >= self.max_connections:
-                busy = EsPlainError(503, "too many connections to the reference server")
-                self._close_with(sock, self._error_response(busy, False))
-                return
-            thread = threading.Thread(target=self._serve_connection, args=(sock,), daemon=True,
-                                      name=f"reference-conn-{self.port}")
-            self._connections[sock] = thread
+            full = len(self._connections) >= self.max_connections
+            if not full:
+                thread = threading.Thread(target=self._serve_connection, args=(sock,), daemon=True,
+                                          name=f"reference-conn-{self.port}")
+                self._connections[sock] = thread
+        if full:
+            # answered outside the lock: the drain may wait up to a second for the client, and
+            # ending connections, open_connections and stop() all need the lock meanwhile
+            busy = EsPlainError(503, "too many connections to the reference server")
+            self._close_with(sock, self._error_response(busy, False))
+            return
         thread.start()
 
     def _serve_connection(self, sock: socket.socket) -> None:
