@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 CONFIG_NAME = "docharness.toml"
+# the reference server's wipe, run after every test on an embedded target
+EMBEDDED_RESET = "POST /_reference/reset\n"
 EMBEDDED = "embedded"
 FAMILIES = ("elasticsearch", "cloud")
 DEFAULT_TIMEOUT = 10.0
@@ -175,7 +177,7 @@ class Config:
 
 def embedded_config(path: Path) -> Config:
     """The configuration used when no file exists: everything to the embedded server."""
-    target = TargetConfig(name="reference", url=EMBEDDED, reset="POST /_reference/reset\n")
+    target = TargetConfig(name="reference", url=EMBEDDED, reset=EMBEDDED_RESET)
     return Config(path=path, targets={"reference": target})
 
 

@@ -161,9 +161,7 @@ class DocumentRunner:
 
 
 def _cut(text: str | None) -> str | None:
-    if text is None or len(text) <= _BODY_LIMIT:
-        return text
-    return text[:_BODY_LIMIT] + f"... ({len(text) - _BODY_LIMIT} more characters)"
+    return None if text is None else expect.excerpt(text, _BODY_LIMIT)
 
 
 def _request_line(prepared: Prepared) -> str:

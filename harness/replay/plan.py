@@ -22,7 +22,6 @@ from harness.model import (
     Example,
     ExpectedResponse,
     Level,
-    MatchPolicy,
     Request,
     Role,
     Span,
@@ -228,8 +227,3 @@ def _inside(span: Span, example: Example) -> bool:
     last = max([example.span.last_line, *(d.span.last_line for d in example.directives),
                 *(e.span.last_line for e in example.expected if e.span)])
     return span.path == example.span.path and example.span.line <= span.line <= last
-
-
-def policy_for(expected: ExpectedResponse, default: MatchPolicy) -> MatchPolicy:
-    """The page's own policy if it names one, else the configured one for its source."""
-    return expected.match or default

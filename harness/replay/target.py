@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.config import EMBEDDED, Config, ConfigError, HeaderSpec, SourceRule, TargetConfig
+from harness.config import EMBEDDED, EMBEDDED_RESET, Config, ConfigError, HeaderSpec, SourceRule, TargetConfig
 from harness.model import Diagnostic, Level, Request, Span
 from harness.replay.safety import changes_state, is_loopback
 from harness.report.redact import Redactor
@@ -23,7 +23,6 @@ from harness.report.redact import Redactor
 __all__ = ["EMBEDDED_RESET", "Target", "Targets", "parse_snippet"]
 
 # the reference server's own wipe: what ``--target embedded`` runs after every test
-EMBEDDED_RESET = "POST /_reference/reset\n"
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,9 +201,7 @@ def open_job(call: Call) -> HttpResponse:
         job = call.state.ml_jobs.get(job_id)
         if job is None:
             raise no_job(job_id)
-        if not job.opened:
-            job.opened = True
-            job.open_count += 1
+        job.opened = True  # opening an opened job changes nothing
     return json_response({"opened": True})
 
 

@@ -82,10 +82,9 @@ def _cloud_code(path: str) -> str:
 Handler = Callable[[Call], HttpResponse]
 
 
-def json_response(data: Any, status: int = 200, *, pretty: bool = False) -> HttpResponse:
-    """A JSON response; ``pretty`` indents it as Elasticsearch's ``?pretty`` does."""
-    text = json.dumps(data, indent=2 if pretty else None, separators=None if pretty else (",", ":"),
-                      ensure_ascii=False)
+def json_response(data: Any, status: int = 200) -> HttpResponse:
+    """A compact JSON response (``?pretty`` is applied when the response is sent)."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return HttpResponse(status, text.encode("utf-8"))
 
 

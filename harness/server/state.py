@@ -70,7 +70,6 @@ class MlJob:
 
     config: dict[str, Any]
     opened: bool = False
-    open_count: int = 0
 
 
 @dataclass(slots=True)

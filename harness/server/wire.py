@@ -188,7 +188,7 @@ def _read_chunked(reader: Reader, max_body: int, deadline: float, path: str) -> 
 
 
 def read_request(reader: Reader, *, idle_timeout: float, header_timeout: float, body_timeout: float,
-                 max_body: int, send_continue: bool = True) -> HttpRequest | None:
+                 max_body: int) -> HttpRequest | None:
     """Read the next request; ``None`` when the client closed or idled out between requests."""
     if not reader.buffer:
         try:
@@ -218,7 +218,7 @@ def read_request(reader: Reader, *, idle_timeout: float, header_timeout: float, 
     length = int(length_text)
     if length > max_body:
         raise ProtocolError(413, f"request body of {length} bytes exceeds the {max_body}-byte limit", path)
-    if length and send_continue and headers.get("expect", "").lower() == "100-continue":
+    if length and headers.get("expect", "").lower() == "100-continue":
         reader.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
     body = reader.exact(length, deadline) if length else b""
     return HttpRequest(method, path, query, headers, body, keep_alive)
