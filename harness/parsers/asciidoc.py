@@ -249,7 +249,7 @@ def parse_asciidoc(text: str, path: str) -> Document:
     scanner.emit(len(lines), blank=False)
     examples, problems = build_examples(scanner.done, path)
     meta = page_metadata(lines, path, [i for i in marked if lines[i][0] in OUTLINE_MARKS])
-    diagnostics = sorted(scanner.diagnostics + problems + meta.diagnostics, key=lambda d: (d.span.line, d.span.column))
+    diagnostics = scanner.diagnostics + problems + meta.diagnostics
     return Document(path=path, format=Format.ASCIIDOC, title=meta.title, description=meta.description,
                     operations=meta.operations, examples=examples,
                     diagnostics=attach_source_lines(diagnostics, lines))

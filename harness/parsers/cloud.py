@@ -10,7 +10,6 @@ the two; this module puts the Document together.
 
 from __future__ import annotations
 
-import dataclasses
 
 from harness.model import Diagnostic, Document, Format, Level, Operation, Span
 from harness.parsers.cloud_checks import check_examples
@@ -18,6 +17,7 @@ from harness.parsers.cloud_examples import read_examples
 from harness.parsers.cloud_sections import Kind, RequestLine, Section, find_request_line, split_sections
 from harness.parsers.cloud_tables import read_tables
 from harness.parsers.page import Block, Code, Heading, Outline, Text
+from harness.parsers.snippets import attach_source_lines
 
 __all__ = ["build_document"]
 
@@ -49,13 +49,6 @@ def _request_lines(sections: list[Section]) -> list[RequestLine]:
     return []
 
 
-def _with_source_line(diagnostic: Diagnostic, lines: list[str]) -> Diagnostic:
-    """Fill in the offending line's text, which the renderer shows in its gutter."""
-    if diagnostic.source_line or not 0 < diagnostic.span.line <= len(lines):
-        return diagnostic
-    return dataclasses.replace(diagnostic, source_line=lines[diagnostic.span.line - 1])
-
-
 def build_document(outline: Outline, fmt: Format) -> Document:
     """Turn a front-end's outline into the shared Document model."""
     sections = split_sections(outline.blocks)
@@ -83,7 +76,6 @@ def build_document(outline: Outline, fmt: Format) -> Document:
     if operations:
         diagnostics += check_examples(examples, operations[0], tuple(f"{x.method} {x.path}" for x in lines),
                                       outline.lines)
-    diagnostics = sorted((_with_source_line(d, outline.lines) for d in diagnostics),
-                         key=lambda d: (d.span.line, d.span.column))
     return Document(path=outline.path, format=fmt, title=title, description=description,
-                    operations=operations, examples=tuple(examples), diagnostics=tuple(diagnostics))
+                    operations=operations, examples=tuple(examples),
+                    diagnostics=attach_source_lines(diagnostics, outline.lines))

@@ -351,9 +351,10 @@ def _response_kind(contents: str) -> BodyKind:
 
 
 def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
-    """Fill each diagnostic's ``source_line`` from the page's lines (for the renderer's gutter)."""
+    """A page's diagnostics in page order, each with its ``source_line`` filled from the page's
+    lines (for the renderer's gutter); every format's front-end finishes with this."""
     out: list[Diagnostic] = []
-    for d in diagnostics:
+    for d in sorted(diagnostics, key=lambda d: (d.span.line, d.span.column)):
         if not d.source_line and 1 <= d.span.line <= len(lines):
             d = dataclasses.replace(d, source_line=lines[d.span.line - 1])
         out.append(d)
