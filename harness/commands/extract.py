@@ -15,7 +15,7 @@ from typing import Literal
 
 from harness.model import Document, Level, to_json
 from harness.parsers.loader import load
-from harness.report.render import render_diagnostic
+from harness.report.render import render_diagnostics
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -43,9 +43,9 @@ def run(args: argparse.Namespace) -> int:
     color = _use_color()
     minimum = Level.ERROR if args.quiet else Level.WARNING
     for document in documents:
-        for diagnostic in document.diagnostics:
-            if _at_least(diagnostic.level, minimum):
-                print(render_diagnostic(diagnostic, color=color) + "\n", file=sys.stderr)
+        rendered = render_diagnostics(document.diagnostics, color=color, minimum=minimum)
+        if rendered:
+            print(rendered + "\n", file=sys.stderr)
     if args.json:
         sys.stdout.write(to_json(documents) + "\n")
     else:
@@ -60,11 +60,6 @@ def _jobs(value: str) -> int | Literal["auto"]:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', not {value!r}")
     return int(value)
-
-
-def _at_least(level: Level, minimum: Level) -> bool:
-    rank = {Level.INFO: 0, Level.WARNING: 1, Level.ERROR: 2}
-    return rank[level] >= rank[minimum]
 
 
 def _use_color() -> bool:
