@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from harness.model import Diagnostic, Level, Span, Substitution
 
 __all__ = [
+    "CATCH_STATUS",
     "CATCH_VALUES",
     "NAMES",
     "NON_JSON_SUBSTITUTIONS",
     "ResponseArgs",
     "TestArgs",
+    "is_catch_regex",
+    "is_known_catch",
     "match_directive",
     "near_miss",
     "near_miss_name",
@@ -49,10 +52,21 @@ NON_JSON_SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     ("^", "/"), (r"\n$", r"\\s*/"), ("( +)", r"$1\\s+"), (r"\n", r"\\s*\n "))
 
 # The runner's catch table (reference §9.3); anything else but a /regex/ is "catch value [x] not supported".
-CATCH_VALUES = ("bad_request", "unauthorized", "forbidden", "missing", "request_timeout", "conflict", "unavailable",
-                "request", "param")
-_CATCH_BY_STATUS = {"400": "bad_request", "401": "unauthorized", "403": "forbidden", "404": "missing",
-                    "408": "request_timeout", "409": "conflict", "503": "unavailable"}
+# Replay's catch check (harness.replay.catch) reads the same table.
+CATCH_STATUS: dict[str, int] = {"bad_request": 400, "unauthorized": 401, "forbidden": 403, "missing": 404,
+                                "request_timeout": 408, "conflict": 409, "unavailable": 503}
+CATCH_VALUES = (*CATCH_STATUS, "request", "param")
+_CATCH_BY_STATUS = {str(status): name for name, status in CATCH_STATUS.items()}
+
+
+def is_catch_regex(value: str) -> bool:
+    """A ``catch:/regex/`` value (matched against the error)."""
+    return len(value) > 2 and value.startswith("/") and value.endswith("/")
+
+
+def is_known_catch(value: str) -> bool:
+    """Whether Elasticsearch's runner supports this catch value."""
+    return value in CATCH_VALUES or is_catch_regex(value)
 # The item keywords, for "did you mean" on arguments that match no item (value placeholders after the colon).
 _TEST_KEYWORDS = {"continued": "", "skip_shard_failures": "", "catch:": "NAME", "skip:": "REASON", "setup:": "NAME",
                   "teardown:": "NAME", "warning:": "TEXT"}
@@ -246,7 +260,7 @@ def _test_template(args: str) -> tuple[TestArgs, tuple[_SubTemplate, ...], tuple
 
 def _catch_warnings(value: str, found: re.Match[str]) -> list[_DiagTemplate]:
     """The runner throws "catch value [x] not supported" for anything but its table and a ``/regex/``."""
-    if value in CATCH_VALUES or (len(value) > 2 and value.startswith("/") and value.endswith("/")):
+    if is_known_catch(value):
         return []
     close = _CATCH_BY_STATUS.get(value) or next(iter(difflib.get_close_matches(value.lower(), CATCH_VALUES, 1, 0.6)),
                                                 None)

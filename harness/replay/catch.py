@@ -9,33 +9,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from harness.parsers.directives import CATCH_STATUS, is_catch_regex, is_known_catch
 from harness.parsers.directives import CATCH_VALUES as CATCH_NAMES
 
 __all__ = ["CATCH_NAMES", "CATCH_STATUS", "NOT_SENT", "check_catch", "is_known_catch", "java_string"]
 
-CATCH_STATUS: dict[str, int] = {
-    "bad_request": 400,
-    "unauthorized": 401,
-    "forbidden": 403,
-    "missing": 404,
-    "request_timeout": 408,
-    "conflict": 409,
-    "unavailable": 503,
-}
 # catch: request means "some other error": these statuses have names of their own
 _NAMED = frozenset(CATCH_STATUS.values()) - {503}
 NOT_SENT = "param"
-# CATCH_NAMES (every named value, ``/regex/`` aside) comes from the directive language, so the
+# the table itself (CATCH_STATUS, CATCH_NAMES, is_known_catch) is the directive language's, so the
 # parser's unknown-catch warning and the runner's check cannot drift apart
-
-
-def is_known_catch(value: str) -> bool:
-    """Whether the runner supports this catch value."""
-    return value in CATCH_NAMES or _is_regex(value)
-
-
-def _is_regex(value: str) -> bool:
-    return len(value) > 2 and value.startswith("/") and value.endswith("/")
 
 
 def java_string(value: Any) -> str:
@@ -60,7 +43,7 @@ def check_catch(value: str, status: int, body: Any) -> str | None:
         if status >= 400 and status not in _NAMED:
             return None
         return f"expected an error status other than 400/401/403/404/408/409 (request) but got [{status}]"
-    if _is_regex(value):
+    if is_catch_regex(value):
         if status < 400:
             return f"expected an error response matching {value} but got [{status}]"
         if not isinstance(body, dict) or "error" not in body:
