@@ -75,7 +75,8 @@ def _placement(path: str, root: Path, config: Config | None, resolved_root: Path
     auth: tuple[tuple[str, str], ...] = ()
     if config is not None:
         rule = config.rule_for(shown)
-        family = rule.family if any(r.covers(shown) for r in config.rules) else family
+        # a configured rule names the family; rule_for's catch-all does not (identity, not a second glob match)
+        family = rule.family if any(rule is r for r in config.rules) else family
         target = config.targets.get(rule.target or config.default_target)
         headers = (*(target.headers if target is not None else ()), *rule.headers)
         auth = tuple((h.name, h.env) for h in headers if h.is_secret)
