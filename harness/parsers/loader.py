@@ -7,33 +7,22 @@ an exception, so one broken page never stops a run.
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
 from harness.model import (
     Diagnostic,
-    Directive,
     Document,
-    Example,
-    ExpectedResponse,
     Format,
     Level,
-    ObjectTable,
-    Operation,
-    Parameter,
-    Request,
     Span,
-    StatusCode,
-    Substitution,
-    field_values,
 )
 from harness.parsers import PARSERS, parser_for
 
-__all__ = ["discover", "document_path", "load", "load_file"]
+__all__ = ["discover", "document_path", "load", "load_file", "load_files"]
 
 _FORMATS = {".asciidoc": Format.ASCIIDOC, ".adoc": Format.ASCIIDOC, ".rst": Format.RST, ".html": Format.HTML,
             ".htm": Format.HTML}
@@ -147,17 +136,16 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
     try:
         if jobs not in (None, 1) and len(files) >= POOL_MIN_FILES:
             # imported here: the pool is built on this module
-            from harness.parsers.pool import load_parallel
+            from harness.parsers.pool import parse_parallel
 
-            _register_model_reducers()
-            return load_parallel(files, root, None if jobs == "auto" else jobs)
-        return _load_files(files, root)
+            return parse_parallel(files, root, None if jobs == "auto" else jobs)
+        return load_files(files, root)
     finally:
         if paused:
             gc.enable()
 
 
-def _load_files(files: list[Path], root: Path | None) -> list[Document]:
+def load_files(files: list[Path], root: Path | None) -> list[Document]:
     """``load_file`` over ``files``, with each ``Document.path`` worked out by one prefix test when it can."""
     base = os.path.abspath(root or Path.cwd())
     prefix = base.rstrip("/") + "/"
@@ -170,22 +158,3 @@ def _load_files(files: list[Path], root: Path | None) -> list[Document]:
             documents.append(load_file(path, root))
     return documents
 
-
-def _register_model_reducers() -> None:
-    """Pickle the model's dataclasses for worker results as ``(class, field values)``.
-
-    A frozen slotted dataclass pickles through dataclasses' Python ``__getstate__`` /
-    ``__setstate__`` (measured: about 70% of the parse time again); a reducer calling the class with
-    its field values builds the very same objects at half the cost. Only multiprocessing's own
-    pickler uses these reducers; workers started by fork inherit them (others pickle the default way).
-    """
-    # imported here: only a parallel load needs it (import time)
-    from multiprocessing.reduction import ForkingPickler
-
-    for cls in (Span, Diagnostic, Parameter, ObjectTable, StatusCode, Operation, Request, Substitution, Directive,
-                ExpectedResponse, Example, Document):
-        ForkingPickler.register(cls, functools.partial(_reduce, cls, field_values(cls)))
-
-
-def _reduce(cls: type, values: Callable[[object], tuple[object, ...]], obj: object) -> tuple[type, tuple[object, ...]]:
-    return cls, values(obj)
