@@ -25,6 +25,7 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.allowed: tuple[str, ...] = ()  # the methods a 405 names in its Allow header
 
     def body(self, error_trace: bool) -> Any:
         """The JSON body of this error."""

@@ -270,9 +270,8 @@ class ReferenceServer:
     @staticmethod
     def _error_response(error: ApiError, error_trace: bool) -> HttpResponse:
         response = json_response(error.body(error_trace), error.status)
-        if error.status == 405 and isinstance(error, EsPlainError):
-            allowed = error.message.rpartition("allowed: [")[2].rstrip("]")
-            response.headers.append(("Allow", allowed))
+        if error.allowed:
+            response.headers.append(("Allow", ", ".join(error.allowed)))
         return response
 
     def _protocol_error(self, exc: ProtocolError) -> HttpResponse:

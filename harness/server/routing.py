@@ -134,6 +134,12 @@ class Router:
 
 def routing_error(method: str, path: str, allowed: list[str]) -> ApiError:
     """The error a family answers for an unknown path (or a known path with the wrong method)."""
+    error = _routing_error(method, path, allowed)
+    error.allowed = tuple(allowed)
+    return error
+
+
+def _routing_error(method: str, path: str, allowed: list[str]) -> ApiError:
     family = family_of(path)
     if family == CLOUD:
         if allowed:

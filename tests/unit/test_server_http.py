@@ -279,3 +279,11 @@ def test_a_client_that_never_reads_is_cut_off() -> None:
         assert server.open_connections == 0  # the blocked send timed out and the server hung up
         sock.close()
         assert requests.get(server.url + "/_reference/stats", timeout=5).status_code == 200
+
+
+def test_a_cloud_405_names_the_allowed_methods_too(reference_server: ReferenceServer) -> None:
+    # RFC 9110: a 405 carries Allow, whatever the family's error body looks like
+    url = reference_server.url + "/v1.1/p1/clusters/c1/cdm/job/jdbc2hive/stop"
+    wrong = requests.get(url, headers={"X-Auth-Token": "t"}, timeout=5)
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "PUT"
+    assert set(wrong.json()) == {"error_code", "error_msg"}
