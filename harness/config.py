@@ -171,7 +171,16 @@ class Config:
         return self.targets[name]
 
     def source_paths(self) -> list[Path]:
-        """The sources under test as paths."""
+        """The sources under test as paths.
+
+        :raises ConfigError: when a source lies outside the configuration's folder (the docs root:
+            pages are read only inside it).
+        """
+        for source in self.sources:
+            if Path(source).is_absolute() or ".." in Path(source).parts:
+                raise ConfigError(f"source {source!r} is outside the configuration's folder {self.root}",
+                                  str(self.path), hint="list folders below the configuration file, or move the "
+                                  "configuration up to a folder that holds all the pages")
         return [self.root / s for s in self.sources]
 
 

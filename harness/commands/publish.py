@@ -128,10 +128,10 @@ def _results(args: argparse.Namespace) -> RunResult | None:
 def run(args: argparse.Namespace) -> int:
     try:
         config = _config(args)
+        paths = [Path(p) for p in args.paths] or (config.source_paths() if config else [])
     except ConfigError as exc:
         print(f"docharness publish: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    paths = [Path(p) for p in args.paths] or (config.source_paths() if config else [])
     if not paths:
         print(f"docharness publish: no documents: give PATH... or create {DEFAULT_CONFIG}", file=sys.stderr)
         return EXIT_USAGE
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness publish: cannot read the results {args.results}: {exc}\n"
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
-    documents = load(paths, root=root)
+    documents = load(paths, root=root, docs_root=config.root if config else None)
     try:
         report = _publish(documents, results, args.out, root, config, args.source_url, args.jobs)
     except PublishError as exc:

@@ -9,6 +9,7 @@ masked by value before anything is written.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,6 +22,7 @@ from harness.report import kinds
 from harness.report.redact import Redactor
 from harness.report.render import render_diagnostic, render_snippet
 from harness.results import ExampleResult, Failure, Outcome, RunResult
+from harness.sourcefiles import read_source
 
 __all__ = ["NOTES_SHOWN", "TerminalReporter", "read_source_line", "render_failure", "render_notes", "render_result",
            "summary_line"]
@@ -31,22 +33,27 @@ _MARKS = {Outcome.PASSED: ".", Outcome.FAILED: "F", Outcome.ERROR: "E", Outcome.
 
 
 @lru_cache(maxsize=256)
-def _file_lines(path: Path, version: tuple[int, int]) -> tuple[str, ...]:
+def _file_lines(path: str, root: str, version: tuple[int, int]) -> tuple[str, ...]:
     try:
-        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
+        return tuple(read_source(path, root).decode("utf-8", errors="replace").splitlines())
+    except OSError:  # refused by the path policy (outside the docs tree, not a regular file) or unreadable
         return ()
 
 
 def read_source_line(path: str, line: int) -> str:
-    """The text of a 1-based line of a source file, ``""`` when unavailable."""
-    where = Path(path).resolve()
+    """The text of a 1-based line of a source file, ``""`` when unavailable.
+
+    The loader's path policy holds here too, with the file's own folder as the root: a page
+    symlinked to a file elsewhere is never shown (the loader refused it already).
+    """
+    where = os.path.abspath(path)
+    root = os.path.dirname(where)
     try:
-        status = where.stat()
+        status = os.stat(where)
         version = (status.st_mtime_ns, status.st_size)  # an edited page is read again
     except OSError:
         return ""
-    lines = _file_lines(where, version)
+    lines = _file_lines(where, root, version)
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
