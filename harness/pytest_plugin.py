@@ -23,6 +23,7 @@ from harness.model import Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file
 from harness.replay import PlannedTest, Replay, Replays
+from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
 from harness.results import ExampleResult, Outcome
@@ -65,7 +66,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     notices = tuple(n for s in config.stash[SESSION].sessions.values() for n in s.targets.notices)
     if notices:
         terminalreporter.write_sep("=", "docharness notices")
-        terminalreporter.write_line(render_notes((), notices))
+        redactors = [s.targets.redactor for s in config.stash[SESSION].sessions.values()]
+        text = render_notes((), notices)
+        for redactor in redactors:
+            text = redactor.text(text)
+        terminalreporter.write_line(mask_userinfo(text))
 
 
 class DocumentWarning(UserWarning):
@@ -99,7 +104,7 @@ class DocFile(pytest.File):
         try:
             self.replay = self.config.stash[SESSION].for_config(config_path)
         except ConfigError as exc:
-            raise self.CollectError(str(exc)) from exc
+            raise self.CollectError(mask_userinfo(str(exc))) from exc
         # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
         # confined to the config's folder: a page symlinked out of it is an error item, never read
         self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent,))
@@ -130,7 +135,7 @@ class ExampleItem(pytest.Item):
         try:
             self.result = parent.replay.runner(parent.document).run(self.test)
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
-            pytest.fail(str(exc), pytrace=False)
+            pytest.fail(parent.replay.targets.redactor.text(str(exc)), pytrace=False)
         self.user_properties.append(("outcome", self.result.outcome.value))
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
             pytest.skip(self.result.reason)

@@ -19,6 +19,7 @@ from harness.config import CONFIG_NAME, Config, ConfigError, find_config, load_c
 from harness.model import Document, from_json
 from harness.parsers.loader import load
 from harness.publish import BuildReport, Placement, PublishError, publish
+from harness.report.redact import Redactor
 from harness.results import RunResult
 
 __all__ = ["add_arguments", "run", "build"]
@@ -107,6 +108,8 @@ def build(documents: Sequence[Document], results: RunResult | None, out_dir: Pat
 def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: Path, root: Path,
              config: Config | None, source_url: str, jobs: int) -> BuildReport:
     resolved_root = root.resolve()
+    # a results file from elsewhere may still carry a password in a target URL: never publish it
+    results = Redactor().data(results) if results is not None else None
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
     url = source_url or resolved_root.as_uri() + "/{path}"
     return publish(documents, results, out_dir, placements=placements, source_url=url, jobs=jobs)

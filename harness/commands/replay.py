@@ -9,6 +9,7 @@ interrupted (the reports are still written, marked partial).
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,7 +32,7 @@ from harness.replay.prepare import MissingVariables
 from harness.replay.select import keyword_filter
 from harness.report.json_report import write_json_report
 from harness.report.junit import write_junit
-from harness.report.redact import MASK
+from harness.report.redact import MASK, mask_userinfo
 from harness.report.terminal import TerminalReporter
 from harness.results import RunResult
 
@@ -127,7 +128,9 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
     with Replay(config, target_url=args.target, allow_writes=args.allow_writes, dry_run=dry_run) as replay:
         redactor = replay.targets.redactor
         if dry_run:
-            render_plan(documents, replay, select, out)
+            plan = io.StringIO()
+            render_plan(documents, replay, select, plan)
+            out.write(redactor.text(plan.getvalue()))
             return None
         reporter = TerminalReporter(out, redactor, color=out.isatty())
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
@@ -142,7 +145,7 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         if junit is not None:
             write_junit(result, junit, redactor)
         reporter.finish(result)
-        return result
+        return redactor.data(result)  # what the caller publishes carries no secret either
 
 
 def exit_status(result: RunResult) -> int:
@@ -161,6 +164,6 @@ def run(args: argparse.Namespace) -> int:
         result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
                          exitfirst=args.exitfirst, dry_run=args.dry_run)
     except (ConfigError, UsageError) as exc:
-        print(f"docharness replay: {exc}", file=sys.stderr)
+        print(f"docharness replay: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK if result is None else exit_status(result)

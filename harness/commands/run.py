@@ -27,6 +27,7 @@ from harness.commands.replay import (
     load_documents,
 )
 from harness.config import ConfigError
+from harness.report.redact import mask_userinfo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
               + (f", {errors} with errors" if errors else ""))
         result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml")
     except (ConfigError, UsageError) as exc:
-        print(f"docharness run: {exc}", file=sys.stderr)
+        print(f"docharness run: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     assert result is not None  # not a dry run
     print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}")

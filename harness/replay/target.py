@@ -18,7 +18,7 @@ from typing import Any
 from harness.config import EMBEDDED, EMBEDDED_RESET, Config, ConfigError, HeaderSpec, SourceRule, TargetConfig
 from harness.model import Diagnostic, Level, Request, Span
 from harness.replay.safety import changes_state, is_loopback
-from harness.report.redact import Redactor
+from harness.report.redact import Redactor, mask_userinfo
 
 __all__ = ["EMBEDDED_RESET", "Target", "Targets", "parse_snippet"]
 
@@ -53,8 +53,8 @@ class Target:
 
     @property
     def label(self) -> str:
-        """``name=url``, as reports show the target."""
-        return f"{self.name}={self.url}"
+        """``name=url``, as reports show the target (a password in the URL masked)."""
+        return f"{self.name}={mask_userinfo(self.url)}"
 
     @property
     def writes_allowed(self) -> bool:
@@ -95,6 +95,9 @@ class Targets:
         self.config, self.override_url, self.allow_writes, self.environ = config, override_url, allow_writes, environ
         self.start_servers = start_servers
         self.redactor = Redactor()
+        # credentials in a target URL (--target http://user:PASS@host) are secrets in every form
+        for url in (override_url or "", *(t.url for t in config.targets.values())):
+            self.redactor.add_url(url)
         self.notices: list[Diagnostic] = []
         self._stack = ExitStack()
         self._targets: dict[str, Target] = {}
