@@ -19,6 +19,7 @@ from harness.config import CONFIG_NAME, Config, ConfigError, find_config, load_c
 from harness.model import Document, from_json
 from harness.parsers.loader import load
 from harness.publish import BuildReport, Placement, PublishError, publish
+from harness.report.atomic import OutputError
 from harness.report.redact import Redactor
 from harness.results import RunResult
 
@@ -155,6 +156,9 @@ def run(args: argparse.Namespace) -> int:
     except PublishError as exc:
         print(f"docharness publish: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except OutputError as exc:  # a generated file that cannot be written (no space left, a folder in the way)
+        print(f"docharness publish: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if report.warnings:
         shown = "\n  ".join(report.warnings[:10])
         print(f"docharness publish: {len(report.warnings)} Sphinx warning(s):\n  {shown}", file=sys.stderr)

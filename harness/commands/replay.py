@@ -30,6 +30,7 @@ from harness.replay import run as replay_run
 from harness.replay.run import document_diagnostics
 from harness.replay.prepare import MissingVariables
 from harness.replay.select import keyword_filter
+from harness.report.atomic import OutputError, is_stream
 from harness.report.json_report import write_json_report
 from harness.report.junit import write_junit
 from harness.report.redact import MASK, mask_userinfo
@@ -137,15 +138,27 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
         partial = RunResult(targets=replay.targets.labels, complete=False)
-        if report is not None:
-            write_json_report(partial, report, redactor)
+        if report is not None and not is_stream(report):  # a stream (/dev/stdout, a FIFO) gets one document
+            _write(lambda: write_json_report(partial, report, redactor))
         result = replay_run(documents, replay, select=select, exitfirst=exitfirst, on_document=reporter.document_done)
-        if report is not None:
-            write_json_report(result, report, redactor)
-        if junit is not None:
-            write_junit(result, junit, redactor)
+        problems = [problem for problem in (
+            report and _write(lambda: write_json_report(result, report, redactor), raise_it=False),
+            junit and _write(lambda: write_junit(result, junit, redactor), raise_it=False)) if problem]
         reporter.finish(result)
+        if problems:
+            raise UsageError("\n".join(problems))
         return redactor.data(result)  # what the caller publishes carries no secret either
+
+
+def _write(write: Callable[[], None], *, raise_it: bool = True) -> str:
+    """Run one report write; its failure as a message (raised as a usage error when ``raise_it``)."""
+    try:
+        write()
+    except OutputError as exc:
+        if raise_it:
+            raise UsageError(str(exc)) from exc
+        return str(exc)
+    return ""
 
 
 def exit_status(result: RunResult) -> int:
