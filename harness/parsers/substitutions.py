@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from harness.model import Diagnostic, Level, Span, Substitution
+from harness.parsers.user_regex import Match, Pattern, RegexError, RegexTimeout, compile_user, sub
 
 __all__ = [
     "DEFAULT_VALUES",
@@ -67,7 +68,7 @@ def default_substitutions(path: str) -> tuple[Substitution, ...]:
 
 
 @functools.lru_cache(maxsize=1024)
-def translate_pattern(java: str) -> re.Pattern[str]:
+def translate_pattern(java: str) -> Pattern[str]:
     """Compile a Java regex as Python ``re`` with the same meaning.
 
     :raises SubstitutionError: for constructs Java rejects or Python cannot express.
@@ -113,8 +114,8 @@ def translate_pattern(java: str) -> re.Pattern[str]:
     if in_class:
         raise SubstitutionError("unclosed character class [")
     try:
-        return re.compile("".join(out), re.ASCII)
-    except (re.error, OverflowError, RecursionError) as exc:
+        return compile_user("".join(out), ascii_only=True)
+    except (RegexError, re.error, OverflowError, RecursionError) as exc:
         raise SubstitutionError(f"invalid regex: {exc}") from exc
 
 
@@ -122,7 +123,7 @@ Piece = str | int  # a literal, or a group number
 
 
 @functools.lru_cache(maxsize=1024)
-def compile_replacement(replacement: str, pattern: re.Pattern[str]) -> tuple[Piece, ...]:
+def compile_replacement(replacement: str, pattern: Pattern[str]) -> tuple[Piece, ...]:
     """Turn a replacement as written in a doc into literal pieces and group numbers.
 
     :raises SubstitutionError: "Illegal group reference" and Java's other replacement errors.
@@ -153,7 +154,7 @@ def compile_replacement(replacement: str, pattern: re.Pattern[str]) -> tuple[Pie
     return tuple(pieces)
 
 
-def _group_reference(java: str, i: int, pattern: re.Pattern[str], groups: int) -> tuple[int, int]:
+def _group_reference(java: str, i: int, pattern: Pattern[str], groups: int) -> tuple[int, int]:
     """Read a group reference after ``$`` at ``i``; return the group number and the next index."""
     if i < len(java) and java[i] == "{":
         end = java.find("}", i)
@@ -182,7 +183,7 @@ _DEFAULTS_ANY = re.compile("|".join(f"(?:{translate_pattern(pattern).pattern})" 
                            re.ASCII)
 
 
-def _expand(pieces: tuple[Piece, ...], match: re.Match[str]) -> str:
+def _expand(pieces: tuple[Piece, ...], match: Match[str]) -> str:
     if len(pieces) == 1 and isinstance(pieces[0], str):
         return pieces[0]
     return "".join(p if isinstance(p, str) else (match.group(p) or "") for p in pieces)
@@ -195,23 +196,28 @@ def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, l
     out and reported as an error Diagnostic at its span.
     """
     diagnostics: list[Diagnostic] = []
-    for sub in subs:
-        compiled = _compiled(sub.pattern, sub.replacement)
+    for sub_ in subs:
+        compiled = _compiled(sub_.pattern, sub_.replacement)
         if isinstance(compiled, SubstitutionError):
             diagnostics.append(Diagnostic(
-                Level.ERROR, "bad-substitution", f"substitution s/{sub.pattern}/{sub.replacement}/: {compiled}",
-                sub.span, _hint_for(str(compiled))))
+                Level.ERROR, "bad-substitution", f"substitution s/{sub_.pattern}/{sub_.replacement}/: {compiled}",
+                sub_.span, _hint_for(str(compiled))))
             continue
         pattern, replacement = compiled
-        text = pattern.sub(replacement, text)
+        try:
+            text = sub(pattern, replacement, text)
+        except RegexTimeout as exc:  # catastrophic backtracking: the page's pattern is the problem
+            diagnostics.append(Diagnostic(
+                Level.ERROR, "regex-timeout", f"substitution s/{sub_.pattern}/{sub_.replacement}/: {exc}",
+                sub_.span, "simplify the pattern: avoid nested repetition such as (a+)+ or (a|aa)+"))
     return text, diagnostics
 
 
-Replacement = str | Callable[[re.Match[str]], str]
+Replacement = str | Callable[[Match[str]], str]
 
 
 @functools.lru_cache(maxsize=4096)
-def _compiled(java_pattern: str, java_replacement: str) -> tuple[re.Pattern[str], Replacement] | SubstitutionError:
+def _compiled(java_pattern: str, java_replacement: str) -> tuple[Pattern[str], Replacement] | SubstitutionError:
     """The Python pattern and ``re.sub`` replacement for one substitution, or why Java would reject it.
 
     A replacement that is one literal without backslashes is passed to ``re.sub``

@@ -6,11 +6,11 @@ else a one-line reason. Unknown values are rejected before anything is sent.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from harness.parsers.directives import CATCH_STATUS, is_catch_regex, is_known_catch
 from harness.parsers.directives import CATCH_VALUES as CATCH_NAMES
+from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search
 
 __all__ = ["CATCH_NAMES", "CATCH_STATUS", "NOT_SENT", "check_catch", "is_known_catch", "java_string"]
 
@@ -49,7 +49,13 @@ def check_catch(value: str, status: int, body: Any) -> str | None:
         if not isinstance(body, dict) or "error" not in body:
             return f"expected an error response with an [error] field matching {value}"
         text = java_string(body["error"])
-        if re.search(value[1:-1], text) is None:
+        try:
+            found = search(compile_user(value[1:-1]), text)
+        except (RegexError, OverflowError, RecursionError) as exc:
+            return f"catch regex {value} is invalid: {exc}"
+        except RegexTimeout as exc:  # the page's pattern backtracks catastrophically on this error text
+            return f"catch {value}: {exc}"
+        if found is None:
             return f"the [error] field does not match {value}: {text[:200]}"
         return None
     return f"catch value [{value}] not supported"

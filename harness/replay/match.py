@@ -17,10 +17,10 @@ runner owns control flow. Policies (design guide, "Matching"):
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from harness.parsers.snippets import munge_response
+from harness.parsers.user_regex import Pattern, RegexError, RegexTimeout, compile_user, search
 from harness.results import Mismatch
 
 __all__ = [
@@ -62,16 +62,19 @@ def is_regex(value: Any) -> bool:
         and value.strip().endswith("/")
 
 
-def compile_regex(value: str) -> re.Pattern[str]:
+def compile_regex(value: str) -> Pattern[str]:
     """Java ``Pattern.COMMENTS`` semantics: whitespace ignored, ``#`` comments to end of line."""
-    return re.compile(value.strip()[1:-1], re.VERBOSE)
+    return compile_user(value.strip()[1:-1], verbose=True)
 
 
 def _regex_finds(pattern: str, actual: Any, path: str, out: list[Mismatch]) -> None:
     try:
-        ok = isinstance(actual, str) and compile_regex(pattern).search(actual) is not None
-    except re.error as exc:
+        ok = isinstance(actual, str) and search(compile_regex(pattern), actual) is not None
+    except (RegexError, OverflowError, RecursionError) as exc:
         out.append(Mismatch(path, pattern, show(actual), f"invalid regex: {exc}"))
+        return
+    except RegexTimeout as exc:  # the page's pattern backtracks catastrophically on this value
+        out.append(Mismatch(path, pattern, show(actual), str(exc)))
         return
     if not ok:
         out.append(Mismatch(path, pattern, show(actual), "does not match the regex"))

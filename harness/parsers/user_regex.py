@@ -1,0 +1,63 @@
+"""Regular expressions written in pages, run with a time limit.
+
+Pages are untrusted input: ``// TEST[s/(a|aa)+$/x/]`` on a long line, a
+``/regex/`` value in an expected response or a ``catch:/regex/`` can backtrack
+for hours. Python's ``re`` cannot be interrupted, so every pattern that comes
+from a page (substitutions, expected-response regexes, catch regexes, in every
+format) is compiled with the ``regex`` package, in its ``re``-compatible
+VERSION0 mode, and each search or substitution gets ``REGEX_TIMEOUT`` seconds.
+Running out raises ``RegexTimeout``, which the caller reports at the directive
+(extract time) or as a failure naming the pattern (match time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import regex
+
+__all__ = ["REGEX_TIMEOUT", "Match", "Pattern", "RegexError", "RegexTimeout", "compile_user", "search", "sub"]
+
+# seconds one search or substitution of a page's pattern may take; real ones take microseconds
+REGEX_TIMEOUT = 1.0
+
+Pattern = regex.Pattern
+Match = regex.Match
+RegexError = regex.error
+
+
+class RegexTimeout(Exception):
+    """A page's regular expression ran longer than ``REGEX_TIMEOUT`` (catastrophic backtracking).
+
+    :param pattern: the pattern as written.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        super().__init__(f"the regex {pattern!r} ran longer than {REGEX_TIMEOUT:g} s (catastrophic backtracking); "
+                         "it was stopped")
+        self.pattern = pattern
+
+
+def compile_user(pattern: str, *, ascii_only: bool = False, verbose: bool = False) -> Pattern[str]:
+    """Compile a page's pattern (``re`` syntax and semantics).
+
+    :raises RegexError: when the pattern is invalid.
+    """
+    flags = regex.V0 | (regex.ASCII if ascii_only else 0) | (regex.VERBOSE if verbose else 0)
+    return regex.compile(pattern, flags)
+
+
+def search(pattern: Pattern[str], text: str) -> Match[str] | None:
+    """``pattern.search(text)`` within the time limit; ``RegexTimeout`` when it runs out."""
+    try:
+        return pattern.search(text, timeout=REGEX_TIMEOUT)
+    except TimeoutError as exc:
+        raise RegexTimeout(pattern.pattern) from exc
+
+
+def sub(pattern: Pattern[str], replacement: str | Callable[[Match[str]], str], text: str) -> str:
+    """``pattern.sub(replacement, text)`` within the time limit; ``RegexTimeout`` when it runs out."""
+    try:
+        return pattern.sub(replacement, text, timeout=REGEX_TIMEOUT)
+    except TimeoutError as exc:
+        raise RegexTimeout(pattern.pattern) from exc
