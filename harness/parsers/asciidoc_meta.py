@@ -17,15 +17,18 @@ from harness.model import Diagnostic, Operation, Parameter, Span, StatusCode
 
 __all__ = ["OUTLINE_MARKS", "PageMeta", "page_metadata", "plain"]
 
-_HEADING = re.compile(r"(={1,6})\s+(\S.*?)\s*=*\s*")
+# the marks and the whitespace after them; the title is found by _heading_title (a lazy title
+# before a trailing "\s*=*\s*" made the regex cubic on a long run of spaces)
+_HEADING = re.compile(r"={1,6}\s+(?=\S)")
 _REQUEST = re.compile(r"`\s*(GET|PUT|POST|HEAD|OPTIONS|DELETE|PATCH)\s+([^`\s]+)\s*`(?:\s+\+)?\s*")
 _ITEM = re.compile(r"(\S.*?)::(?:\s+(.*))?")
 _TYPE = re.compile(r"\((?:(required|optional)\s*,\s*)?([^()]*)\)\s*(.*)", re.IGNORECASE)
 _SKIP_LINE = re.compile(r"\[\[.*\]\]|\[.*\]|:\w[\w-]*:.*|experimental\[.*\]|beta\[.*\]|include::.*|\+|ifdef::.*|"
                         r"endif::.*|ifndef::.*|ifeval::.*")
 _STATUS = re.compile(r"`?(\d{3})`?(?:\s|$)")
-_XREF_TEXT = re.compile(r"<<[^,>]*,\s*([^>]*)>>")
-_XREF = re.compile(r"<<([^>]*)>>")
+# '<' cannot be inside a cross reference: without it excluded, a line of '<' is quadratic
+_XREF_TEXT = re.compile(r"<<[^,<>]*,\s*+([^<>]*)>>")
+_XREF = re.compile(r"<<([^<>]*)>>")
 _RUN = re.compile(r"\S+")
 _BACKTICKED = re.compile(r"`([^`]+)`")
 _FLAG = re.compile(r"\((required|optional)\)", re.IGNORECASE)
@@ -60,6 +63,16 @@ class PageMeta:
     description: str = ""
     operations: tuple[Operation, ...] = ()
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _heading_title(line: str) -> str:
+    """The title of a ``= Title ==`` line (``(={1,6})\\s+(\\S.*?)\\s*=*\\s*`` in linear time), ``""`` if none."""
+    marks = _HEADING.match(line)
+    if marks is None:
+        return ""
+    rest = line[marks.end():]
+    title = rest.rstrip().rstrip("=").rstrip()
+    return title or rest[0]  # the title keeps at least its first character, as the lazy group did
 
 
 def plain(text: str) -> str:
@@ -126,11 +139,11 @@ def _outline(lines: Sequence[str], marked: Sequence[int]) -> tuple[str, _Section
             block = first
         elif line.startswith("//") and not line.startswith("///"):
             pass
-        elif first == "=" and (heading := _HEADING.fullmatch(line)):
+        elif first == "=" and (heading := _heading_title(line)):
             if title:
-                sections.append(_Section(heading.group(2), index + 1, lines))
+                sections.append(_Section(heading, index + 1, lines))
             else:
-                title = heading.group(2)
+                title = heading
         else:
             continue  # a visible line: the run goes on
         if index > start:

@@ -121,7 +121,7 @@ def _json(text: str | None) -> Iterator[Any]:
         return
     try:
         yield json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the JSON reader goes
         return
 
 

@@ -84,6 +84,9 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
         return kind, None
     try:
         json.loads(body)
+    except RecursionError:
+        return BodyKind.TEXT, Diagnostic(Level.WARNING, "invalid-json", "the example body nests JSON deeper than "
+                                         "can be read; it is kept as text", Span(path, line, 1))
     except json.JSONDecodeError as exc:
         where = Span(path, line + exc.lineno - 1, exc.colno)
         return BodyKind.TEXT, Diagnostic(

@@ -25,7 +25,7 @@ STARTYAML = "STARTYAML"
 _BAD_BODY = "|".join(METHODS) + "|startyaml|#"
 _SYNTAX = re.compile(
     rf"(?:(?P<comment>#.+)|(?:(?P<method>{'|'.join(METHODS)})\s+(?P<path>[^\n]+)"
-    rf"(?P<body>(?:\n(?!{_BAD_BODY})[^\n]+)+)?|startyaml(?P<yaml>(?s:.+?))endyaml))\n+")
+    rf"(?P<body>(?:\n(?!{_BAD_BODY})[^\n]+)+)?|startyaml(?P<yaml>(?s:(?:(?!startyaml).)+?))endyaml))\n+")
 
 
 class ConsoleParse:
@@ -146,8 +146,11 @@ def _readable(request: Request) -> bool:
 
 
 # A JSON string (kept), or a comment: Elasticsearch's JSON reader allows // and /* */ comments.
-_STRING_OR_COMMENT = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*(?s:.*?)\*/')
-_BLOCK_QUOTE_OR_STRING_OR_COMMENT = re.compile(r'"""(?s:.*?)"""|' + _STRING_OR_COMMENT.pattern)
+# An unterminated string, comment or """ block runs to the end of its line (string) or of the text
+# and is kept as written: left unmatched, every later quote would start a new scan to the end
+# (quadratic on a long line of \").
+_STRING_OR_COMMENT = re.compile(r'"(?:\\.|[^"\\\n])*+(?:"|\\?(?=\n)|\\?\Z)|//[^\n]*|/\*(?s:.*?)(?:\*/|\Z)')
+_BLOCK_QUOTE_OR_STRING_OR_COMMENT = re.compile(r'"""(?s:.*?)(?:"""|\Z)|' + _STRING_OR_COMMENT.pattern)
 _DECODER = json.JSONDecoder()
 _NOT_WHITESPACE = re.compile(r"\S")
 _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
@@ -156,9 +159,10 @@ _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a num
 def _blank(found: re.Match[str]) -> str:
     """A comment becomes blanks and a \"\"\" string becomes "" and blanks: offsets and lines stay put."""
     text = found.group(0)
-    if text.startswith('"""'):
+    if text.startswith('"""') and len(text) >= 6 and text.endswith('"""'):
         return '""' + re.sub(r"[^\n]", " ", text[2:])
-    return text if text.startswith('"') else re.sub(r"[^\n]", " ", text)
+    unterminated = text.startswith("/*") and (len(text) < 4 or not text.endswith("*/"))
+    return text if text.startswith('"') or unterminated else re.sub(r"[^\n]", " ", text)
 
 
 def json_stream_error(body: str, *, block_quotes: bool = False) -> tuple[str, int] | None:
@@ -175,6 +179,8 @@ def json_stream_error(body: str, *, block_quotes: bool = False) -> tuple[str, in
             value, end = _DECODER.raw_decode(text, start)
         except json.JSONDecodeError as exc:
             return _explained(text, exc)
+        except RecursionError:
+            return "the JSON is nested deeper than can be read", start
         if not isinstance(value, dict):
             return f"expected a JSON object, found {_JSON_TYPES.get(type(value), 'a value')}", start
         found = _NOT_WHITESPACE.search(text, end)
@@ -219,7 +225,7 @@ def body_kind(body: str) -> BodyKind:
     try:
         json.loads(body)
         return BodyKind.JSON
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the JSON reader goes
         pass
     lines = [line for line in body.split("\n") if line.strip()]
     if len(lines) > 1:
@@ -227,7 +233,7 @@ def body_kind(body: str) -> BodyKind:
             for line in lines:
                 json.loads(line)
             return BodyKind.NDJSON
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return BodyKind.TEXT
 

@@ -9,7 +9,6 @@ docutils' system messages can be collected as Diagnostics instead.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +18,6 @@ from docutils.parsers.rst import Directive, Parser, directives, roles
 
 __all__ = ["sphinx_names", "settings"]
 
-_XREF = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 _LINK_ROLES = ("ref", "doc", "numref", "download", "any", "term", "keyword", "token")
 _TEXT_ROLES = (
     "abbr", "kbd", "menuselection", "guilabel", "file", "samp", "command", "program",
@@ -88,11 +86,19 @@ class _Nested(Directive):
         return [box]
 
 
+def _xref_parts(text: str) -> tuple[str, str]:
+    """``Title <target>`` -> (title, target); else (text, text). ``^(.*?)\\s*<([^<>]+)>$`` in linear time (a lazy title
+    before ``\\s*<`` rescanned a long run of whitespace from every position)."""
+    opening = text.rfind("<")
+    if not text.endswith(">") or opening < 0 or len(text) - opening < 3 or ">" in text[opening + 1:-1]:
+        return text, text
+    return text[:opening].rstrip(), text[opening + 1:-1]
+
+
 def _link_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
                options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[Any]]:
     """``:ref:`Title <label>``` and friends: keep the title, remember the label as a link."""
-    found = _XREF.match(text)
-    title, target = (found["title"], found["target"]) if found else (text, text)
+    title, target = _xref_parts(text)
     node = nodes.inline(rawtext, title or target)
     node["link"] = target.strip().lower()
     return [node], []

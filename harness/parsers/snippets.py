@@ -44,7 +44,8 @@ __all__ = ["Snippet", "attach_source_lines", "build_examples", "munge_response",
 BAD_LANGUAGES = ("json", "javascript")
 _NO_TEST_ARGS = TestArgs()
 _QUOTE_VALUES = re.compile(r"([:,])\s*(\$[^ ,\n}]+)")
-_QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]+)\s*:")
+# the build's pattern with the key bounded (no real key is longer): unbounded, a line of '$' is quadratic
+_QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]{1,512})\s*:")
 _ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
 # Examples and responses are built from positional arguments (speed): fail at import, not with
 # shuffled fields, if the model's field order ever changes.
@@ -195,7 +196,7 @@ def munge_response(contents: str) -> str:
     munged = quote_stash_tokens(contents)
     try:
         json.loads(munged)
-    except ValueError:
+    except (ValueError, RecursionError):
         return _drop_trailing_commas(munged)
     return munged
 
@@ -205,15 +206,18 @@ def _json_error(contents: str) -> ValueError | None:
     munged = quote_stash_tokens(contents)
     try:
         json.loads(munged)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             json.loads(_drop_trailing_commas(munged))
         except ValueError as exc:
             return exc
+        except RecursionError:
+            return ValueError("the JSON is nested deeper than can be read")
     return None
 
 
-_STRING_OR_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(\s*[}\]])')
+# an unterminated string runs to the end (kept as written): otherwise every later quote rescans the rest
+_STRING_OR_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*+(?:"|\\?\Z)|,(\s*+[}\]])')
 
 
 def _drop_trailing_commas(text: str) -> str:

@@ -1,0 +1,70 @@
+"""Page-text regexes stay linear on long adversarial lines (issue 12, item 5).
+
+Each page below took minutes (or hours) with the old patterns: a heading with a long
+run of spaces (cubic), a paragraph of ``<`` (cross-reference stripping, quadratic), a
+request body of ``\\"`` (string/comment blanking), an expected response of ``$``
+(the build's key quoting), unterminated ``startyaml`` blocks. Each parse runs in a
+daemon thread with a generous bound; no timing is asserted beyond "it finished".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bounded import bounded
+
+from harness.model import Document
+from harness.parsers import parse
+from harness.parsers.asciidoc_meta import _heading_title
+from harness.parsers.console import json_stream_error
+from harness.parsers.rst_setup import _xref_parts
+
+BOUND = 60.0
+
+
+PAGES = {
+    "heading-spaces": "= a" + " " * 6000 + "x\n\ntext\n",
+    "paragraph-of-lt": "= T\n\n" + "<" * 200_000 + "\n",
+    "xref-comma-spaces": "= T\n\n" + "<<a," + " " * 100_000 + "x\n",
+    "item-of-lt": "= T\n\n" + "<<" * 100_000 + "::\n  text\n",
+    "body-of-escaped-quotes": "[source,js]\n----\nPOST /x\n{\"a\": " + "\\\"" * 100_000 + "\n----\n// CONSOLE\n",
+    "body-of-comment-starts": "[source,js]\n----\nPOST /x\n{" + "/*a" * 100_000 + "\n----\n// CONSOLE\n",
+    "response-of-dollars": ("[source,js]\n----\nGET /x\n----\n// CONSOLE\n\n[source,js]\n----\n{" + "$" * 100_000
+                            + "\n----\n// TESTRESPONSE\n"),
+    "response-of-quotes": ("[source,js]\n----\nGET /x\n----\n// CONSOLE\n\n[source,js]\n----\n[" + "\\\"" * 100_000
+                           + "\n----\n// TESTRESPONSE\n"),
+    "unterminated-yaml": "[source,js]\n----\n" + "startyaml" * 30_000 + "\n----\n// CONSOLE\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_adversarial_asciidoc_lines_parse_in_linear_time(name: str) -> None:
+    document: Document = bounded(lambda: parse(PAGES[name], f"{name}.asciidoc"), BOUND)
+    assert document.path == f"{name}.asciidoc"
+
+
+def test_the_linear_heading_reader_keeps_the_old_pattern_s_meaning() -> None:
+    old = re.compile(r"(={1,6})\s+(\S.*?)\s*=*\s*")
+    for line in ("= Title", "== Title ==", "=== a = b ===  ", "= ===", "= =", "======= x", "=x", "= a\t=\t",
+                 "====== y", "= ", "=\u00a0t\u2003==", "== a==b", "= a ==x"):
+        found = old.fullmatch(line)
+        assert _heading_title(line) == (found.group(2) if found else ""), line
+
+
+def test_the_linear_rst_xref_reader_keeps_the_old_pattern_s_meaning() -> None:
+    old = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
+    for text in ("Title <label>", "Title<label>", "<label>", "a <b> <c>", "a < b>", "x <>", "plain", "a <b<c>",
+                 "a <b>c>", "  spaced   <t> ", "t <x y>"):
+        found = old.match(text)
+        assert _xref_parts(text) == ((found["title"], found["target"]) if found else (text, text)), text
+
+
+def test_unterminated_strings_and_comments_still_give_the_same_json_errors() -> None:
+    assert json_stream_error('{"a": "x}') is not None
+    assert json_stream_error('{"a": 1 /* open') is not None
+    assert json_stream_error('{"a": 1 /* shut */}') is None
+    assert json_stream_error('{"a": "b" // note\n}') is None
+    assert json_stream_error('{"a": """x"""}', block_quotes=True) is None
+    assert bounded(lambda: json_stream_error("[" * 100_000), BOUND) is not None  # nested too deep: an error, no crash
