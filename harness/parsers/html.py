@@ -30,6 +30,8 @@ _INLINE = {"a", "abbr", "b", "br", "cite", "code", "em", "font", "i", "img", "kb
 _SKIP = {"script", "style", "head", "title", "meta", "link", "noscript", "template"}
 _STRONG = {"b", "strong"}
 _LANGUAGE = re.compile(r"\b(?:language|lang)-([\w+-]+)")
+_LEADING_DIGITS = re.compile(r"[\t\n\f\r ]*([0-9]+)")
+MAX_SPAN = 100
 _TITLE_CLASS = re.compile(r"\b(?:sectiontitle|topictitle(\d?))\b")
 _LABEL_LEVEL = 7  # below every h1-h6, so the next real heading closes it
 # lxml.html elements (HtmlElement, HtmlComment): the stubs type them as plain etree
@@ -43,8 +45,18 @@ def _plain(text: str) -> str:
 
 
 def _span_count(value: str | None) -> int:
-    """A ``colspan`` / ``rowspan`` value; anything odd counts as 1 (browsers cap them too)."""
-    return min(int(value), 100) if value and value.strip().isdigit() and int(value) > 0 else 1
+    """A ``colspan`` / ``rowspan`` value as browsers read it, capped at 100; anything else counts as 1.
+
+    HTML's rule for non-negative integers: ASCII whitespace, then ASCII digits, the rest ignored
+    (``"100\x1d"`` is 100). ``"²"`` and other non-ASCII digits are not digits; a 5,000-digit value
+    is never converted whole (Python refuses such ``int()`` conversions).
+    """
+    found = _LEADING_DIGITS.match(value or "")
+    if found is None:
+        return 1
+    digits = found[1].lstrip("0")
+    number = MAX_SPAN if len(digits) > 3 else int(digits or "0")
+    return min(number, MAX_SPAN) if number > 0 else 1
 
 
 def _links(cell: _Node) -> tuple[str, ...]:

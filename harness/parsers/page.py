@@ -96,11 +96,16 @@ class Comment:
 Block = Heading | Text | Table | Code | Comment
 
 
+# no documentation table is this wide: beyond it, cells are dropped (bounded memory whatever the spans)
+MAX_COLUMNS = 100
+
+
 def fill_spans(rows: list[list[tuple[Cell, int, int]]]) -> tuple[tuple[Cell, ...], ...]:
     """Lay out rows of ``(cell, colspan, rowspan)`` on a grid, so column N is column N in every row.
 
     A cell spanning columns or rows is repeated in each grid slot it covers, as a
-    reader sees it (a "Mandatory: Yes" spanning two rows applies to both).
+    reader sees it (a "Mandatory: Yes" spanning two rows applies to both). The grid is at
+    most ``MAX_COLUMNS`` wide and as long as ``rows``.
     """
     carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows still to cover)
     grid: list[tuple[Cell, ...]] = []
@@ -119,7 +124,9 @@ def fill_spans(rows: list[list[tuple[Cell, int, int]]]) -> tuple[tuple[Cell, ...
             if placed is None:
                 break
             cell, colspan, rowspan = placed
-            for offset in range(max(colspan, 1)):
+            if column >= MAX_COLUMNS:
+                break
+            for offset in range(min(max(colspan, 1), MAX_COLUMNS - column)):
                 if rowspan > 1:
                     carried[column + offset] = (cell, rowspan - 1)
                 out.append(cell)
