@@ -8,11 +8,11 @@ missing document) fails only that item and sets ``errors: true``, as Elasticsear
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
+from harness.server.jsonbody import parse_json
 from harness.server.errors import EsError
 from harness.server.routing import Call, json_response
 from harness.server.state import State
@@ -26,7 +26,7 @@ ACTIONS = ("index", "create", "update", "delete")
 
 def _parse_line(text: str, number: int) -> dict[str, Any]:
     try:
-        value = json.loads(text)
+        value = parse_json(text)
     except ValueError as exc:
         raise EsError(400, "json_parse_exception", f"Unexpected character on line [{number}]: {exc}") from None
     if not isinstance(value, dict):

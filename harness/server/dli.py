@@ -87,7 +87,9 @@ def list_jobs(call: Call) -> HttpResponse:
 
 def _job(call: Call) -> DliJob:
     text = call.params["job_id"]
-    job = call.state.dli_jobs.get((call.params["project_id"], int(text))) if text.isdigit() else None
+    # an id is a Java long: ASCII digits, at most 19 ("²" and 5,000 digits are simply no job)
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else None
+    job = call.state.dli_jobs.get((call.params["project_id"], number)) if number is not None else None
     if job is None:
         raise CloudError(404, "DLI.0002", f"The job [{text}] does not exist.")
     return job

@@ -69,7 +69,7 @@ def _setting(settings: dict[str, Any], name: str, default: int) -> int:
     value = settings.get(name, settings.get(f"index.{name}", nested.get(name, default)))
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = -1
     if number < (1 if name == "number_of_shards" else 0):
         raise EsError(400, "illegal_argument_exception",

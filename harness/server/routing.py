@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.server.errors import ApiError, CloudError, EsError, EsPlainError
+from harness.server.jsonbody import parse_json
 from harness.server.state import State
 from harness.server.wire import HttpRequest, HttpResponse
 
@@ -68,7 +69,7 @@ class Call:
                 raise CloudError(400, _cloud_code(self.request.path), "The request body is empty.")
             raise EsError(400, "parse_exception", "request body is required")
         try:
-            return json.loads(raw)
+            return parse_json(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             if family == CLOUD:
                 raise CloudError(400, _cloud_code(self.request.path), f"The request body is not valid JSON: {exc}")

@@ -213,9 +213,10 @@ def read_request(reader: Reader, *, idle_timeout: float, header_timeout: float, 
         body = _read_chunked(reader, max_body, deadline, path)
         return HttpRequest(method, path, query, headers, body, keep_alive)
     length_text = headers.get("content-length", "0")
-    if not length_text.isdigit():
+    if not (length_text.isascii() and length_text.isdigit()):
         raise ProtocolError(400, "malformed Content-Length", path)
-    length = int(length_text)
+    # thousands of digits: over any limit, and more than int() converts
+    length = int(length_text) if len(length_text.lstrip("0")) <= 18 else max_body + 1
     if length > max_body:
         raise ProtocolError(413, f"request body of {length} bytes exceeds the {max_body}-byte limit", path)
     if length and headers.get("expect", "").lower() == "100-continue":
