@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         index = build(documents, result, out, config=config)
     except Exception as exc:  # a failed site build must not hide the replay's outcome
-        print(f"publish: failed: {exc}", file=sys.stderr)
+        print(f"publish: failed: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     print(f"site:    {index}")
     return status
