@@ -117,6 +117,13 @@ def test_retry_problems_are_errors(args: str, message: str) -> None:
     assert retry is None and [p.message for p in problems] == [message]
 
 
+def test_capture_sources_may_keep_what_a_regex_matches() -> None:
+    captures, problems = parse_capture_args("jar=$body.filename~[^/]+$ run=$body.x~run-(\\d+)", "p", 1, 9)
+    assert problems == [] and [c.source for c in captures] == ["$body.filename~[^/]+$", "$body.x~run-(\\d+)"]
+    assert parse_capture_args("jar=$body.filename~([", "p", 1, 9)[1][0].level is Level.ERROR
+    assert parse_capture_args("jar=$body.filename~", "p", 1, 9)[1][0].level is Level.ERROR
+
+
 def test_retry_defaults_and_durations() -> None:
     retry, problems = parse_retry_args("until:$body.status.id=COMPLETED", "p", 1, 9)
     assert problems == [] and retry == Retry((("$body.status.id", "COMPLETED"),), 0.5, 30.0, Span("p", 1, 8))
