@@ -195,7 +195,8 @@ class Targets:
     def _ready(self, configured: TargetConfig, target_config: TargetConfig, headers: _Headers) -> Target:
         embedded = target_config.url == EMBEDDED
         url = self._start_embedded(self._token) if embedded else target_config.url
-        allow_writes = target_config.allow_writes or self.allow_writes
+        # the embedded server is on loopback, also in a dry run where its URL shows as http://embedded
+        allow_writes = target_config.allow_writes or self.allow_writes or embedded
         reset = self._reset(configured, target_config, url, allow_writes)
         return Target(name=target_config.name, url=url, headers=headers.values, secret_headers=headers.secret_names,
                       timeout=target_config.timeout, verify_tls=target_config.verify_tls,
