@@ -11,13 +11,16 @@ steps not sent) get a terminal summary section.
 
 from __future__ import annotations
 
+import signal
 import warnings
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.cli import sigterm_as_interrupt
 from harness.config import ConfigError, find_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
@@ -28,6 +31,7 @@ from harness.report.terminal import render_notes, render_result
 from harness.results import ExampleResult, Outcome
 
 SESSION = pytest.StashKey[Replays]()
+SIGNALS = pytest.StashKey[ExitStack]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,12 +49,19 @@ def pytest_configure(config: pytest.Config) -> None:
     target = config.getoption("docharness_target") or config.getini("docharness_target") or None
     config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
                                     document_root=config.rootpath)
+    # SIGTERM (CI runners, timeout, docker) ends the session as Ctrl-C does: --junitxml is still written
+    signals = ExitStack()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a handler someone installed stays
+        signals.enter_context(sigterm_as_interrupt())
+    config.stash[SIGNALS] = signals
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop what the session started."""
     if SESSION in config.stash:
         config.stash[SESSION].close()
+    if SIGNALS in config.stash:
+        config.stash[SIGNALS].close()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocFile | None:

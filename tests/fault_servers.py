@@ -204,3 +204,9 @@ def keepalive_close_now(conn: socket.socket, head: bytes, stop: threading.Event)
     body = b'{"acknowledged": true}'
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
                  % (len(body), body))
+
+
+def slow_ok(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """A correct JSON answer after 0.3 s: a slow but healthy target."""
+    if not stop.wait(0.3):
+        conn.sendall(answer(200, b'{"acknowledged": true}'))
