@@ -12,13 +12,16 @@ steps not sent) get a terminal summary section.
 from __future__ import annotations
 
 import functools
+import signal
 import warnings
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.cli import sigterm_as_interrupt
 from harness.config import ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
@@ -31,6 +34,7 @@ from harness.results import ExampleResult, Outcome
 
 SESSION = pytest.StashKey[Replays]()
 CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved
+SIGNALS = pytest.StashKey[ExitStack]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -57,12 +61,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
     config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
                                     document_root=config.rootpath, variables={n.strip(): v for n, _, v in given})
+    # SIGTERM (CI runners, timeout, docker) ends the session as Ctrl-C does: --junitxml is still written
+    signals = ExitStack()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a handler someone installed stays
+        signals.enter_context(sigterm_as_interrupt())
+    config.stash[SIGNALS] = signals
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop what the session started."""
     if SESSION in config.stash:
         config.stash[SESSION].close()
+    if SIGNALS in config.stash:
+        config.stash[SIGNALS].close()
 
 
 def _config_for(path: Path, config: pytest.Config) -> Path | None:

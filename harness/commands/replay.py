@@ -2,7 +2,8 @@
 
 ``docharness replay [PATH...] [--target URL] [--dry-run] [-k EXPR] [--report FILE]
 [--junit FILE] [--allow-writes] [-x]``. Exit 0 when everything passed or was
-skipped, 1 on failures or errors, 2 on usage or configuration errors, 130 when
+skipped, 1 on failures or errors, 2 on usage or configuration errors, 5 when
+nothing was selected (no page, no example, ``-k`` matching none), 130 when
 interrupted (the reports are still written, marked partial).
 """
 
@@ -36,11 +37,32 @@ from harness.report.redact import MASK, mask_userinfo
 from harness.report.terminal import TerminalReporter
 from harness.results import RunResult
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
 
 
 class UsageError(Exception):
     """A command-line or configuration problem: exit status 2 with this message."""
+
+
+class NothingSelected(Exception):
+    """No test was selected (no page, no example, or ``-k`` matched none): exit status 5, as pytest's."""
+
+
+def nothing_selected(documents: Sequence[Document], keyword: str, paths: Sequence[str]) -> NothingSelected:
+    """Why nothing ran, and what to do about it."""
+    if not documents:
+        where = ", ".join(paths) or "the configured sources"
+        return NothingSelected(f"no documentation pages found in {where}: nothing was replayed\n"
+                               "  hint: pages end in .asciidoc, .adoc, .rst or .html; check the paths given or "
+                               "`sources` in docharness.toml")
+    if keyword:
+        return NothingSelected(f"no test matched -k {keyword!r} in {len(documents)} document"
+                               f"{'s' * (len(documents) != 1)}: nothing was replayed\n"
+                               "  hint: node ids read page.asciidoc::line_42; `--dry-run` lists them")
+    several = len(documents) != 1
+    return NothingSelected(f"the {len(documents)} document{'s hold' if several else ' holds'} no examples: "
+                           "nothing was replayed\n  hint: examples are // CONSOLE snippets (AsciiDoc) or "
+                           "request/response sections (RST, HTML)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -99,13 +121,15 @@ def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:
     """The dry run: every request of every selected test, as it would be sent (the real run's
-    write-safety rule applied: a test it would skip is listed as skipped, not as to be sent)."""
-    count = skipped = 0
+    write-safety rule applied: a test it would skip is listed as skipped, not as to be sent);
+    the number of tests selected."""
+    count = skipped = selected = 0
     for document in documents:
         runner = replay.runner(document)
         for test in replay.plan(document):
             if not select(test.node_id):
                 continue
+            selected += 1
             out.write(f"{test.node_id}\n")
             if test.skip is not None or test.problem is not None:
                 label = "skipped" if test.skip is not None else "error"
@@ -128,7 +152,7 @@ def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[
     note = f"; {skipped} test{'s' * (skipped != 1)} would be skipped (state-changing, not on loopback)" \
         if skipped else ""
     out.write(f"\n{count} requests planned, none sent{note}\n")
-    return count
+    return selected
 
 
 def _render_steps(work: list[tuple[Step, Prepared | PrepareError]], secret_headers: frozenset[str],
@@ -171,8 +195,10 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         redactor = replay.targets.redactor
         if dry_run:
             plan = io.StringIO()
-            render_plan(documents, replay, select, plan)
+            selected = render_plan(documents, replay, select, plan)
             out.write(redactor.text(plan.getvalue()))
+            if not selected:
+                raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
             return None
         reporter = TerminalReporter(out, redactor, color=out.isatty())
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
@@ -187,6 +213,8 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         if junit is not None:
             write_junit(result, junit, redactor)
         reporter.finish(result)
+        if not result.results and result.complete:
+            raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
         return redactor.data(result)  # what the caller publishes carries no secret either
 
 
@@ -208,4 +236,7 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"docharness replay: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except NothingSelected as exc:
+        print(f"docharness replay: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     return EXIT_OK if result is None else exit_status(result)

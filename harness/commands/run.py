@@ -5,7 +5,8 @@ against the default target (the embedded reference server unless configured
 otherwise), ``generated/results.json`` and ``generated/junit.xml`` are written,
 and the verified reference is built by ``harness.commands.publish.build`` when
 the publisher is available. Exit 0 all good, 1 failures, errors or document
-errors, 2 configuration errors.
+errors, 2 configuration errors, 5 nothing to replay, 130 interrupted (Ctrl-C or SIGTERM: partial
+reports written, no site).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from harness.commands.publish import build
 from harness.commands.replay import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_NOTHING,
     EXIT_USAGE,
+    NothingSelected,
     UsageError,
     add_target_arguments,
     execute,
@@ -51,9 +54,15 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"docharness run: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except NothingSelected as exc:  # the reports are written; a site of nothing is not built
+        print(f"docharness run: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     assert result is not None  # not a dry run
     print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}")
     status = exit_status(result)
+    if not result.complete:  # Ctrl-C or SIGTERM: the partial reports are written, the site is not
+        print("publish: skipped: the run was interrupted", file=sys.stderr)
+        return status
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
     try:
