@@ -194,6 +194,39 @@ def write_config(home: Path, settings: dict[str, str], conf: Path) -> None:
 
 # --- 5. The cluster -----------------------------------------------------------------------
 
+def is_loopback_socket(hex_address: str) -> bool:
+    """Whether a ``/proc/net/tcp{,6}`` local address (``0100007F:1F90``) is on loopback."""
+    host = hex_address.split(":")[0]
+    if len(host) == 8:  # IPv4, little-endian bytes
+        return host.endswith("7F")  # 127.x.x.x
+    ipv6 = bytes.fromhex(host)
+    # the kernel stores IPv6 as four little-endian 32-bit words
+    address = b"".join(ipv6[i:i + 4][::-1] for i in range(0, 16, 4))
+    if address == bytes(15) + b"\x01":  # ::1
+        return True
+    return address[:12] == bytes(10) + b"\xff\xff" and address[12] == 127  # ::ffff:127.x.x.x
+
+
+def listening_addresses(pids: Sequence[int]) -> list[str]:
+    """The local addresses the processes listen on (``/proc``; Linux only), as hex pairs."""
+    inodes: set[str] = set()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").glob("*"):
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # LISTEN
+                found.append(fields[1])
+    return found
+
+
 class Cluster:
     """A standalone Flink cluster on loopback, started and stopped with Flink's scripts."""
 
@@ -220,6 +253,19 @@ class Cluster:
                 raise LaneError(f"{name} start failed; see {self.log}")
             self.started.append(name)
         self.wait_ready()
+        self.check_loopback_only()
+
+    def pids(self) -> list[int]:
+        return [int(p) for f in (self.work / "pid").glob("*.pid") for p in f.read_text().split() if p.isdigit()]
+
+    def check_loopback_only(self) -> None:
+        """Every socket the cluster listens on is on loopback, or ``LaneError``."""
+        addresses = listening_addresses(self.pids())
+        exposed = [a for a in addresses if not is_loopback_socket(a)]
+        if exposed or not addresses:
+            raise LaneError(f"the cluster listens beyond loopback ({', '.join(exposed)})" if exposed else
+                            "no listening socket of the cluster was found in /proc")
+        say(f"all {len(addresses)} listening sockets of the cluster are on loopback")
 
     def wait_ready(self) -> None:
         """``GET /overview`` answers with a TaskManager and free slots, or ``LaneError``."""
@@ -243,12 +289,11 @@ class Cluster:
 
     def running(self) -> bool:
         """Whether every started daemon still has a live process."""
-        for pid_file in (self.work / "pid").glob("*.pid"):
-            for pid in pid_file.read_text().split():
-                try:
-                    os.kill(int(pid), 0)
-                except (OSError, ValueError):
-                    return False
+        for pid in self.pids():
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                return False
         return True
 
     def log_tail(self) -> str:
