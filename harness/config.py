@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.model import MatchPolicy
+from harness.model import Capture, FormPart, MatchPolicy, Span
+from harness.parsers.json_paths import path_error
+from harness.parsers.live_directives import valid_source
 
 __all__ = [
     "CONFIG_NAME",
@@ -119,6 +121,7 @@ class SourceRule:
     :param target: the target name, or ``""`` for the default target.
     :param headers: headers sent with these sources' requests only (a cloud API's token), after
         and over the target's own.
+    :param volatile: JSON paths whose values are never compared (``$.jobs[*].start-time``).
     """
 
     paths: tuple[str, ...]
@@ -126,6 +129,7 @@ class SourceRule:
     match: MatchPolicy = MatchPolicy.EXACT
     target: str = ""
     headers: tuple[HeaderSpec, ...] = ()
+    volatile: tuple[str, ...] = ()
 
     def covers(self, relative_path: str) -> bool:
         """Whether a path relative to the config folder matches one of the globs."""
@@ -144,6 +148,9 @@ class Config:
     :param variables: placeholder values by name.
     :param setups: named setups as console text.
     :param teardowns: named teardowns as console text.
+    :param multipart: the form fields a table-form setup or teardown uploads, keyed ``setups.x`` /
+        ``teardowns.x`` (``[setups.x] multipart = {...}``; file paths resolved from the config folder).
+    :param captures: what a table-form setup or teardown captures from its last answer, keyed the same way.
     :param lines: where things start in the file, for error messages: ``setups.x``,
         ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
         header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based).
@@ -158,6 +165,8 @@ class Config:
     setups: dict[str, str] = field(default_factory=dict)
     teardowns: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    multipart: dict[str, tuple[FormPart, ...]] = field(default_factory=dict)
+    captures: dict[str, tuple[Capture, ...]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -254,17 +263,59 @@ class _Reader:
         if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
             raise self.fail("docharness.sources must be a list of paths", "sources",
                             'write sources = ["folder", ...] relative to this file')
+        setups, teardowns = self.snippets(data, "setups", path), self.snippets(data, "teardowns", path)
         return Config(path=path, sources=tuple(sources), default_target=default, targets=targets, rules=rules,
-                      variables=self.strings(data, "variables"), setups=self.strings(data, "setups"),
-                      teardowns=self.strings(data, "teardowns"), lines=self.snippet_lines(data, targets, rules))
+                      variables=self.strings(data, "variables"), setups=setups[0], teardowns=teardowns[0],
+                      lines=self.snippet_lines(data, targets, rules), multipart={**setups[1], **teardowns[1]},
+                      captures={**setups[2], **teardowns[2]})
+
+    def snippets(self, data: dict[str, Any], key: str, path: Path) -> tuple[
+            dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]]]:
+        """``[setups]`` / ``[teardowns]``: console text, or a table with ``console``, ``multipart``, ``capture``."""
+        texts: dict[str, str] = {}
+        parts: dict[str, tuple[FormPart, ...]] = {}
+        captures: dict[str, tuple[Capture, ...]] = {}
+        for name, value in self.table(data, key).items():
+            if not isinstance(value, dict):
+                texts[name] = self.strings({key: {name: value}}, key)[name]
+                continue
+            where = f"{key}.{name}"
+            unknown = set(value) - {"console", "multipart", "capture"}
+            if unknown or not isinstance(value.get("console"), str):
+                raise self.fail(f"[{where}] takes console = \"...\", and optionally multipart and capture"
+                                + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else ""), name,
+                                f'write [{where}] with console = "POST /path" and multipart = {{ field = {{ file = '
+                                '"relative/path" }} }}')
+            texts[name] = value["console"]
+            parts[where] = tuple(self.form_part(where, k, v, path) for k, v in self.table(value, "multipart").items())
+            line = Span(str(path), self.line_of(name, self.line_of(key)) or 1)
+            captures[where] = tuple(self.capture(where, k, v, line) for k, v in self.table(value, "capture").items())
+        return texts, parts, captures
+
+    def form_part(self, where: str, name: str, value: Any, path: Path) -> FormPart:
+        if isinstance(value, str):
+            return FormPart(name, value=value)
+        if isinstance(value, dict) and isinstance(value.get("file"), str) and value["file"] and set(value) <= {
+                "file", "content_type"} and isinstance(value.get("content_type", ""), str):
+            return FormPart(name, file=str((path.parent / value["file"]).resolve()),
+                            content_type=value.get("content_type", ""))
+        raise self.fail(f"{where}.multipart.{name} must be a string or {{ file = \"...\", content_type = \"...\" }}",
+                        name, f'write {name} = {{ file = "relative/to/this/config.jar", content_type = '
+                        '"application/octet-stream" }}')
+
+    def capture(self, where: str, name: str, value: Any, line: Span) -> Capture:
+        if isinstance(value, str) and valid_source(value):
+            return Capture(name, value, line)
+        raise self.fail(f"{where}.capture.{name} must be $body.path or $header.Name, got {value!r}", name,
+                        f'write {name} = "$body.filename" (list positions are numbers: "$body.files.0.id")')
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:
         """Where each console snippet of the file starts, keyed ``setups.x`` / ``teardowns.x`` / ``reset.t``."""
         # a key is looked up after its own table's header: two targets both have a `reset`, and a
         # setup and a teardown may share a name
-        lines = {f"{table}.{name}": self.line_of(name, self.line_of(table)) for table in ("setups", "teardowns")
-                 for name in self.table(data, table)}
+        lines = {f"{table}.{name}": self.line_of(name, self.line_of(table)) or self.line_of(f"{table}.{name}")
+                 for table in ("setups", "teardowns") for name in self.table(data, table)}
         for name, target in targets.items():
             start = self.line_of(f"targets.{name}")
             lines[f"reset.{name}"] = self.line_of("reset", start)
@@ -360,7 +411,14 @@ class _Reader:
             raise self.fail(f"{where}.target {target!r} is not a configured target", "target",
                             f"add [targets.{target}] or use one of: {', '.join(sorted(targets))}")
         headers = tuple(self.header(where, k, v) for k, v in self.table(table, "headers").items())
-        return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers)
+        volatile = table.get("volatile", [])
+        problems = [path_error(v) if isinstance(v, str) else f"{v!r} is not a string" for v in volatile] \
+            if isinstance(volatile, list) else ["it is not a list"]
+        if any(problems):
+            raise self.fail(f"{where}.volatile: {next(p for p in problems if p)}", "volatile",
+                            'write volatile = ["$.jobs[*].start-time", "$.now"]')
+        return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers,
+                          volatile=tuple(volatile))
 
 
 def _glob_match(path: str, pattern: str) -> bool:

@@ -24,10 +24,10 @@ from harness.config import (
 )
 from harness.model import Document
 from harness.parsers.loader import load
-from harness.replay import Replay
+from harness.replay import Replay, Step
 from harness.replay import run as replay_run
 from harness.replay.run import document_diagnostics
-from harness.replay.prepare import MissingVariables
+from harness.replay.prepare import PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.json_report import write_json_report
 from harness.report.junit import write_junit
@@ -59,6 +59,19 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", metavar="URL", help="send every example here ('embedded' = the reference server)")
     parser.add_argument("--allow-writes", action="store_true",
                         help="send state-changing requests to a target that is not on loopback")
+    parser.add_argument("--var", dest="variables", metavar="NAME=VALUE", action="append", default=[],
+                        help="a placeholder value, over [variables] and $DOCHARNESS_VAR_NAME (repeatable)")
+
+
+def parse_variables(items: Sequence[str]) -> dict[str, str]:
+    """``--var NAME=VALUE`` items as a mapping; ``UsageError`` for an item without ``=``."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--var {item!r}: write --var NAME=VALUE (for example --var jar_id=abc.jar)")
+        values[name.strip()] = value
+    return values
 
 
 def find_project(paths: Sequence[Path], explicit: Path | None) -> Config:
@@ -83,8 +96,9 @@ def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
 
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:
-    """The dry run: every request of every selected test, as it would be sent."""
-    count = 0
+    """The dry run: every request of every selected test, as it would be sent (the real run's
+    write-safety rule applied: a test it would skip is listed as skipped, not as to be sent)."""
+    count = skipped = 0
     for document in documents:
         runner = replay.runner(document)
         for test in replay.plan(document):
@@ -98,22 +112,48 @@ def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[
             if runner.target.unavailable:
                 out.write(f"  not run: {runner.target.unavailable}\n")
                 continue
-            for step in test.steps + runner.reset_steps:
+            steps = test.steps + runner.reset_steps
+            prepared: list[Prepared | PrepareError] = []
+            for step in steps:
                 try:
-                    prepared = runner.prepare(step)
-                except MissingVariables as exc:
-                    out.write(f"  {step.phase:<9} error: {exc}\n")
-                    continue
-                count += 1
-                note = f"   ({step.origin})" if step.phase != "test" else ""
-                out.write(f"  {step.phase:<9} {prepared.method} {prepared.url}{note}\n")
-                for name, value in prepared.headers:
-                    shown = MASK if name.lower() in runner.target.secret_headers else value
-                    out.write(f"  {'':<9}   {name}: {shown}\n")
-                if prepared.body_text:
-                    out.write("".join(f"  {'':<9}   {line}\n" for line in prepared.body_text.splitlines()))
+                    prepared.append(runner.prepare(step))
+                except PrepareError as exc:
+                    prepared.append(exc)
+            refusal = runner.refusal(test, [p for p in prepared if isinstance(p, Prepared)])
+            if refusal is not None:
+                skipped += 1
+                out.write(f"  skipped: {refusal}\n")
+                continue
+            count += _render_steps(list(zip(steps, prepared)), runner.target.secret_headers, out)
         replay.finish(document)
-    out.write(f"\n{count} requests planned, none sent\n")
+    note = f"; {skipped} test{'s' * (skipped != 1)} would be skipped (state-changing, not on loopback)" \
+        if skipped else ""
+    out.write(f"\n{count} requests planned, none sent{note}\n")
+    return count
+
+
+def _render_steps(work: list[tuple[Step, Prepared | PrepareError]], secret_headers: frozenset[str],
+                  out: TextIO) -> int:
+    """One test's requests as the dry run prints them; the number of requests."""
+    count = 0
+    for step, prepared in work:
+        if isinstance(prepared, PrepareError):
+            out.write(f"  {step.phase:<9} error: {prepared}\n")
+            continue
+        count += 1
+        note = f"   ({step.origin})" if step.phase != "test" else ""
+        out.write(f"  {step.phase:<9} {prepared.method} {prepared.url}{note}\n")
+        for name, value in prepared.headers:
+            shown = MASK if name.lower() in secret_headers else value
+            out.write(f"  {'':<9}   {name}: {shown}\n")
+        if prepared.body_text:
+            out.write("".join(f"  {'':<9}   {line}\n" for line in prepared.body_text.splitlines()))
+        if step.retry is not None:
+            wanted = " and ".join(f"{subject}={value}" for subject, value in step.retry.conditions)
+            out.write(f"  {'':<9}   (sent again every {step.retry.every:g}s until {wanted}, "
+                      f"for at most {step.retry.timeout:g}s)\n")
+        for capture in step.captures:
+            out.write(f"  {'':<9}   (captures {{{capture.name}}} = {capture.source})\n")
     return count
 
 
@@ -126,7 +166,9 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         select = keyword_filter(keyword)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    with Replay(config, target_url=args.target, allow_writes=args.allow_writes, dry_run=dry_run) as replay:
+    variables = parse_variables(getattr(args, "variables", []))
+    with Replay(config, target_url=args.target, allow_writes=args.allow_writes, dry_run=dry_run,
+                variables=variables) as replay:
         redactor = replay.targets.redactor
         if dry_run:
             render_plan(documents, replay, select, out)

@@ -23,6 +23,7 @@ from harness.parsers.directives import (
     parse_response_args_at,
     parse_test_args_at,
 )
+from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
 
 __all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc", "source_line"]
@@ -220,8 +221,16 @@ class _Scanner:
             snippet.console = name == "CONSOLE"
         elif name == "TESTSETUP":
             snippet.testsetup = True
-        else:
+        elif name == "TEARDOWN":
             snippet.teardown = True
+        elif name == "CAPTURE":
+            captures, problems = parse_capture_args(args, self.path, number, column)
+            self.diagnostics.extend(problems)
+            snippet.captures.extend(captures)
+        else:  # RETRY
+            retry, problems = parse_retry_args(args, self.path, number, column)
+            self.diagnostics.extend(problems)
+            snippet.retry = retry or snippet.retry
 
     def unpaired(self, name: str, number: int) -> None:
         hint = "put the directive on the line right after the closing fence of its code block"

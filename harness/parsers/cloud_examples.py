@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 
 from harness.model import (
     BodyKind,
+    Capture,
     Diagnostic,
     Directive,
     Example,
     ExpectedResponse,
     Level,
-    MatchPolicy,
     Operation,
     Request,
+    Retry,
     Role,
     Span,
 )
@@ -37,8 +38,10 @@ from harness.parsers.directives import (
     parse_response_args,
     parse_test_args,
 )
+from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.page import Block, Code, Comment, Heading, Text
 from harness.parsers.snippets import quote_stash_tokens
+from harness.parsers.stray_directives import stray_directives
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
@@ -59,6 +62,8 @@ class _Draft:
     args: TestArgs = field(default_factory=TestArgs)
     role: Role = Role.TEST
     waiting: bool = False  # its last request line has no body yet
+    captures: tuple[Capture, ...] = ()
+    retry: Retry | None = None
 
 
 @dataclass(slots=True)
@@ -86,6 +91,7 @@ class _Reader:
         self.responses: list[_Response] = []
         self.request_none: Span | None = None
         self.nested = False  # the section's content continues in a nested section of the same kind
+        self.read: set[int] = set()  # first lines of the comments read as a block's directives
 
     def directives(self, blocks: list[Block], index: int) -> list[Directive]:
         """The directive comments right after ``blocks[index]``; near misses become warnings."""
@@ -93,6 +99,7 @@ class _Reader:
         for block in blocks[index + 1:]:
             if not isinstance(block, Comment):
                 break
+            self.read.add(block.span.line)
             for offset, line in enumerate(block.text.split("\n")):
                 span = Span(self.path, block.span.line + offset, block.span.column if offset == 0 else 1)
                 text = line.strip()
@@ -102,6 +109,17 @@ class _Reader:
                 elif (miss := near_miss(text, span)) is not None:
                     self.diagnostics.append(miss)
         return found
+
+    def _live(self, draft: _Draft, directive: Directive) -> None:
+        """``CAPTURE[...]`` / ``RETRY[...]`` after a request block (``harness.parsers.live_directives``)."""
+        where = self._args_span(directive)
+        if directive.name == "CAPTURE":
+            captures, problems = parse_capture_args(directive.args, where.path, where.line, where.column)
+            draft.captures += captures
+        else:
+            retry, problems = parse_retry_args(directive.args, where.path, where.line, where.column)
+            draft.retry = retry or draft.retry
+        self.diagnostics.extend(problems)
 
     def _args_span(self, directive: Directive) -> Span:
         column = directive.span.column + len(directive.name) + 1
@@ -117,6 +135,8 @@ class _Reader:
             if directive.name == "TEST" and directive.args:  # a bare TEST has nothing to parse
                 draft.args, problems = parse_test_args(directive.args, self._args_span(directive))
                 self.diagnostics.extend(problems)
+            if directive.name in ("CAPTURE", "RETRY"):
+                self._live(draft, directive)
             draft.role = {"TESTSETUP": Role.SETUP, "TEARDOWN": Role.TEARDOWN}.get(directive.name, draft.role)
         text, problems = apply_substitutions(block.text, draft.args.substitutions)
         self.diagnostics.extend(problems)
@@ -225,14 +245,18 @@ def _expected(response: _Response, default_status: int | None, path: str,
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)
-    # the body a test matches is the substituted one, read the way the build reads it ($body tokens quoted)
-    kind, problem = read_body(quote_stash_tokens(body), response.content_line or response.span.line, path)
+    # the body a test matches is the substituted one: JSON as written, else read the way the build reads it
+    # ($body tokens quoted); quoting first would break a '$' inside a string ("lambda$handle$0")
+    line = response.content_line or response.span.line
+    kind, problem = read_body(body, line, path)
+    if problem is not None:
+        kind, problem = read_body(quote_stash_tokens(body), line, path)
     if problem is not None and not args.non_json:
         diagnostics.append(problem)
     return ExpectedResponse(
         source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
-        match=MatchPolicy.NON_JSON if args.non_json else None, skip=args.skip,
-        substitutions=args.substitutions, span=response.span)
+        match=args.policy, skip=args.skip, substitutions=args.substitutions, span=response.span,
+        volatile=args.volatile)
 
 
 def _is_success(response: _Response) -> bool:
@@ -248,7 +272,8 @@ def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
         source=draft.source, requests=tuple(draft.requests), expected=expected, setups=args.setups,
         teardowns=args.teardowns, continued=args.continued, skip=args.skip, catch=args.catch,
         warnings=args.warnings, skip_shard_failures=args.skip_shard_failures, substitutions=args.substitutions,
-        directives=tuple(draft.directives), variables=tuple(dict.fromkeys(draft.variables)))
+        directives=tuple(draft.directives), variables=tuple(dict.fromkeys(draft.variables)),
+        captures=draft.captures, retry=draft.retry)
 
 
 def _default_status(operation: Operation | None) -> int | None:
@@ -276,6 +301,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
             reader.read_requests(section)
         elif section.kind is Kind.EXAMPLE_RESPONSE:
             reader.read_responses(section)
+    reader.diagnostics += stray_directives((b for s in sections for b in s.blocks), reader.read, path)
     drafts = [d for d in reader.drafts if d.requests]
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body

@@ -21,12 +21,14 @@ from typing import Any
 
 from harness.model import (
     BodyKind,
+    Capture,
     Diagnostic,
     Directive,
     Example,
     ExpectedResponse,
     Level,
     MatchPolicy,
+    Retry,
     Role,
     Span,
     Substitution,
@@ -48,11 +50,12 @@ _QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]+)\s*:")
 _ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
 # Examples and responses are built from positional arguments (speed): fail at import, not with
 # shuffled fields, if the model's field order ever changes.
-if [f.name for f in dataclasses.fields(Example)][:17] != [
+if [f.name for f in dataclasses.fields(Example)][:20] != [
         "name", "span", "role", "language", "source", "requests", "expected", "setups", "teardowns", "continued",
-        "skip", "catch", "warnings", "skip_shard_failures", "substitutions", "directives", "testenv"] or [
-        f.name for f in dataclasses.fields(ExpectedResponse)][:8] != [
-        "source", "body", "body_kind", "status", "match", "skip", "substitutions", "span"]:
+        "skip", "catch", "warnings", "skip_shard_failures", "substitutions", "directives", "testenv", "variables",
+        "captures", "retry"] or [
+        f.name for f in dataclasses.fields(ExpectedResponse)][:9] != [
+        "source", "body", "body_kind", "status", "match", "skip", "substitutions", "span", "volatile"]:
     raise ImportError("harness.model's Example or ExpectedResponse fields changed order: update snippets.py")
 
 
@@ -92,6 +95,8 @@ class Snippet:
     testenv: str | None = None
     response_kind: BodyKind | None = None  # set by the JSON check, so responses are parsed once
     block_span: Span | None = None
+    captures: list[Capture] = field(default_factory=list)  # CAPTURE[...] items, in page order
+    retry: Retry | None = None  # RETRY[...]
 
     @property
     def span(self) -> Span:
@@ -153,8 +158,13 @@ def build_examples(snippets: Sequence[Snippet], path: str) -> tuple[tuple[Exampl
             state.diagnostics.extend(problems)
         else:
             contents = source
+        drafts = len(state.drafts)
         if _emit_checks(snippet, contents, state):
             _classify(snippet, source, contents, state)
+        if (snippet.captures or snippet.retry) and len(state.drafts) == drafts:
+            name = "CAPTURE" if snippet.captures else "RETRY"
+            state.warn("misplaced-directive", f"{name} on a block that is not a request snippet has no effect",
+                       snippet.directive_span(name), "put it right after the request snippet whose answer it reads")
     for draft in state.drafts:
         draft[_EXPECTED] = tuple(draft[_EXPECTED])
     return tuple(Example(*draft) for draft in state.drafts), state.diagnostics
@@ -305,7 +315,8 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
     state.drafts.append([  # Example's fields, in order (positional arguments are the cheapest to pass)
         name, snippet.span, role, snippet.language or "", source, parsed.requests, [], args.setups, args.teardowns,
         args.continued, args.skip, args.catch, args.warnings, args.skip_shard_failures,
-        tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv])
+        tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv, (), tuple(snippet.captures),
+        snippet.retry])
     state.previous = len(state.drafts) - 1
 
 
@@ -340,9 +351,12 @@ def _add_response(snippet: Snippet, source: str, contents: str, state: _FileStat
         return
     non_json = any(a.non_json for a in snippet.response_args)
     kind = BodyKind.TEXT if non_json else snippet.response_kind or _response_kind(contents)
+    policies = [a.policy for a in snippet.response_args if a.policy is not None]
     expected = ExpectedResponse(
-        source, contents if contents.strip() else None, kind, None, MatchPolicy.NON_JSON if non_json else None,
-        _response_skip(snippet), tuple(snippet.substitutions), snippet.span)
+        source, contents if contents.strip() else None, kind, None,
+        MatchPolicy.NON_JSON if non_json else policies[-1] if policies else None,
+        _response_skip(snippet), tuple(snippet.substitutions), snippet.span,
+        tuple(p for a in snippet.response_args for p in a.volatile))
     target[_EXPECTED].append(expected)
 
 
