@@ -150,6 +150,7 @@ def measure(url: str, repeat: int) -> None:
               f"({bare_overhead / requests_sent * 1000:.3f} ms/request); "
               f"{bare_inside / requests_sent * 1000:.2f} ms/request in requests vs replay's "
               f"{meter.sending / requests_sent * 1000:.2f} ms in Sender.send")
+        print(f"  replay wall without the polling sleeps {wall - meter.sleeping:.3f} s vs bare loop wall {bare_wall:.3f} s")
     if repeat > 1:
         print(f"median over {repeat}: replay own overhead {statistics.median(r[0] for r in rows) * 1000:.1f} ms "
               f"({statistics.median(r[0] / r[2] for r in rows) * 1000:.2f} ms/request); bare loop overhead "

@@ -10,6 +10,7 @@ masked by value before anything is written.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -162,4 +163,9 @@ class TerminalReporter:
         skipped = [r for r in run.results if r.outcome is Outcome.SKIPPED]
         if skipped:
             self.write("\n" + "\n".join(f"SKIPPED {r.node_id}: {r.reason}" for r in skipped) + "\n")
+        # tests not run, once per reason (a target without a URL, -x, Ctrl-C): not one line per test
+        reasons = Counter(r.reason for r in run.results if r.outcome is Outcome.NOT_RUN and r.reason)
+        if reasons:
+            self.write("\n" + "\n".join(f"NOT RUN {count} test{'s' * (count != 1)}: {reason}"
+                                         for reason, count in reasons.items()) + "\n")
         self.write(f"\n{summary_line(run, time.perf_counter() - self.started)}\n")

@@ -50,6 +50,7 @@ def test_without_its_variable_the_live_pages_are_not_run_and_the_run_stays_green
     assert outcomes == {("live", "line_2"): ("not_run", reason), ("live", "line_14"): ("not_run", reason),
                         ("local", "line_2"): ("passed", "")}
     assert "live=unset" in report()["targets"]
+    assert f"NOT RUN 2 tests: {reason}\n" in capsys.readouterr().out
     assert main(["replay", "--dry-run"]) == 0
     assert f"not run: {reason}" in capsys.readouterr().out
 
