@@ -45,7 +45,6 @@ EMBEDDED = "embedded"
 FAMILIES = ("elasticsearch", "cloud")
 DEFAULT_TIMEOUT = 10.0
 URL = re.compile(r"https?://[^/\s]+")
-ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class ConfigError(Exception):
@@ -95,9 +94,7 @@ class TargetConfig:
     :param allow_writes: send state-changing requests even when the target is not on loopback.
     :param reset_on_override: keep running ``reset`` when ``--target URL`` sends this target's
         sources elsewhere (the wipe was written for this target, so by default it is not sent).
-    :param url_env: the environment variable holding the base URL (``url = { env = "NAME" }``);
-        ``url`` is then empty here and read by replay at run time. Unset, the target's examples
-        are not run (a live cluster the run has no address for).
+    :param url_env: ``url = { env = "NAME" }``: the URL is read from NAME at run time (unset: not run).
     """
 
     name: str
@@ -318,8 +315,7 @@ class _Reader:
                  for table in ("setups", "teardowns") for name in self.table(data, table)}
         for name, target in targets.items():
             start = self.line_of(f"targets.{name}")
-            lines[f"reset.{name}"] = self.line_of("reset", start)
-            lines[f"url.{name}"] = self.line_of("url", start)
+            lines[f"reset.{name}"], lines[f"url.{name}"] = self.line_of("reset", start), self.line_of("url", start)
             headers = self.line_of(f"targets.{name}.headers", start) or start
             lines.update({f"header.{name}.{h.name}": self.line_of(h.name, headers) for h in target.headers})
         lines.update({f"source.{index}.{h.name}": self.line_of(h.name) or self.line_mentioning(h.name)
@@ -371,19 +367,14 @@ class _Reader:
                             url_env=url_env)
 
     def url(self, table: dict[str, Any], where: str) -> tuple[str, str]:
-        """A target's URL and the variable it comes from: ``"embedded"``, a URL, or ``{ env = "NAME" }``."""
+        """``url``: ``"embedded"``, an http(s) URL, or ``{ env = "NAME" }``; (the URL, the variable)."""
         value = table.get("url", "")
-        if isinstance(value, dict):
-            env = value.get("env")
-            if set(value) != {"env"} or not isinstance(env, str) or not ENV_NAME.fullmatch(env):
-                raise self.fail(f"{where}.url = {{ env = ... }} must name one environment variable", "url",
-                                'write url = { env = "FLINK_URL" }')
-            return "", env
-        url = self.string(table, "url", where, "")
-        if not url or not (url == EMBEDDED or URL.match(url)):
-            raise self.fail(f"{where}.url must be 'embedded' or an http(s) URL, got {url!r}", "url",
-                            'write url = "embedded", url = "https://host:9200" or url = { env = "NAME" }')
-        return url, ""
+        if isinstance(value, dict) and set(value) == {"env"} and re.fullmatch(r"[A-Za-z_]\w*", str(value["env"])):
+            return "", str(value["env"])
+        if isinstance(value, str) and (value == EMBEDDED or URL.match(value)):
+            return value, ""
+        raise self.fail(f"{where}.url must be 'embedded', an http(s) URL or {{ env = NAME }} naming one environment"
+                        f" variable, got {value!r}", "url", 'url = "embedded", "https://host:9200" or { env = "FLINK_URL" }')
 
     def header(self, where: str, name: str, value: Any) -> HeaderSpec:
         if isinstance(value, str):
