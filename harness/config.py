@@ -44,6 +44,7 @@ EMBEDDED_RESET = "POST /_reference/reset\n"
 EMBEDDED = "embedded"
 FAMILIES = ("elasticsearch", "cloud")
 DEFAULT_TIMEOUT = 10.0
+URL = re.compile(r"https?://[^/\s]+")
 
 
 class ConfigError(Exception):
@@ -93,6 +94,7 @@ class TargetConfig:
     :param allow_writes: send state-changing requests even when the target is not on loopback.
     :param reset_on_override: keep running ``reset`` when ``--target URL`` sends this target's
         sources elsewhere (the wipe was written for this target, so by default it is not sent).
+    :param url_env: ``url = { env = "NAME" }``: the URL is read from NAME at run time (unset: not run).
     """
 
     name: str
@@ -103,6 +105,7 @@ class TargetConfig:
     reset: str = ""
     allow_writes: bool = False
     reset_on_override: bool = False
+    url_env: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +326,7 @@ class _Reader:
                  for table in ("setups", "teardowns") for name in self.table(data, table)}
         for name, target in targets.items():
             start = self.line_of(f"targets.{name}")
-            lines[f"reset.{name}"] = self.line_of("reset", start)
+            lines[f"reset.{name}"], lines[f"url.{name}"] = self.line_of("reset", start), self.line_of("url", start)
             headers = self.line_of(f"targets.{name}.headers", start) or start
             lines.update({f"header.{name}.{h.name}": self.line_of(h.name, headers) for h in target.headers})
         lines.update({f"source.{index}.{h.name}": self.line_of(h.name) or self.line_mentioning(h.name)
@@ -359,10 +362,7 @@ class _Reader:
         where = f"targets.{name}"
         if not isinstance(table, dict):
             raise self.fail(f"[{where}] must be a table", name, f"write [{where}] with url = ...")
-        url = self.string(table, "url", where, "")
-        if not url or not (url == EMBEDDED or re.match(r"https?://[^/\s]+", url)):
-            raise self.fail(f"{where}.url must be 'embedded' or an http(s) URL, got {url!r}", "url",
-                            'write url = "embedded" or url = "https://host:9200"')
+        url, url_env = self.url(table, where)
         timeout = table.get("timeout", DEFAULT_TIMEOUT)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise self.fail(f"{where}.timeout must be a positive number of seconds", "timeout", "write timeout = 10.0")
@@ -374,7 +374,18 @@ class _Reader:
         headers = tuple(self.header(where, k, v) for k, v in self.table(table, "headers").items())
         return TargetConfig(name=name, url=url.rstrip("/"), timeout=float(timeout), verify_tls=flags["verify_tls"],
                             headers=headers, reset=self.string(table, "reset", where, ""),
-                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"])
+                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"],
+                            url_env=url_env)
+
+    def url(self, table: dict[str, Any], where: str) -> tuple[str, str]:
+        """``url``: ``"embedded"``, an http(s) URL, or ``{ env = "NAME" }``; (the URL, the variable)."""
+        value = table.get("url", "")
+        if isinstance(value, dict) and set(value) == {"env"} and re.fullmatch(r"[A-Za-z_]\w*", str(value["env"])):
+            return "", str(value["env"])
+        if isinstance(value, str) and (value == EMBEDDED or URL.match(value)):
+            return value, ""
+        raise self.fail(f"{where}.url must be 'embedded', an http(s) URL or {{ env = NAME }} naming one environment"
+                        f" variable, got {value!r}", "url", 'url = "embedded", "https://host:9200" or { env = "FLINK_URL" }')
 
     def header(self, where: str, name: str, value: Any) -> HeaderSpec:
         if isinstance(value, str):

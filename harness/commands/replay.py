@@ -135,6 +135,9 @@ def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[
                 label = "skipped" if test.skip is not None else "error"
                 out.write(f"  {label}: {test.skip if test.skip is not None else test.problem.message}\n")  # type: ignore[union-attr]
                 continue
+            if runner.target.unavailable:
+                out.write(f"  not run: {runner.target.unavailable}\n")
+                continue
             steps = test.steps + runner.reset_steps
             prepared: list[Prepared | PrepareError] = []
             for step in steps:

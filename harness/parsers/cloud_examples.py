@@ -313,11 +313,17 @@ def read_examples(sections: list[Section], operation: Operation | None,
     # every response is read (and checked) once, even when several examples share it
     built = [(_expected(r, default, path, reader.diagnostics), _is_success(r)) for r in reader.responses]
     success = [expected for expected, ok in built if ok]
+    errors = [expected for expected, ok in built if not ok and expected.status is not None]
     examples: list[Example] = []
-    tests = [d for d in drafts if d.role is Role.TEST]
+    # an example that expects an error (catch:) gets the documented error responses, in order, when
+    # the page documents any; the others get the success responses
+    caught = [d for d in drafts if d.role is Role.TEST and d.args.catch is not None] if errors else []
+    tests = [d for d in drafts if d.role is Role.TEST and d not in caught]
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()
-        if draft.role is Role.TEST and success:
+        if draft in caught:
+            expected = (errors[min(caught.index(draft), len(errors) - 1)],)
+        elif draft.role is Role.TEST and success:
             expected = (success[min(tests.index(draft), len(success) - 1)],)
         elif draft.role is Role.TEST and default is not None:
             expected = (ExpectedResponse("", None, BodyKind.NONE, default),)

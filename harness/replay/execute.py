@@ -112,6 +112,8 @@ class DocumentRunner:
             return Outcome.SKIPPED, test.skip, ()
         if test.problem is not None:
             return Outcome.ERROR, test.problem.message, (test.problem,)
+        if self.target.unavailable:
+            return Outcome.NOT_RUN, self.target.unavailable, ()
         steps = test.steps + self.reset_steps
         try:
             prepared = [self._checked(step) for step in steps]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -175,4 +176,9 @@ class TerminalReporter:
         if shaped:
             self.write(f"\n{shaped} of the passed examples {'were' if shaped > 1 else 'was'} shape-checked "
                        "(keys and JSON types only, values not compared)\n")
+        # tests not run, once per reason (a target without a URL, -x, Ctrl-C): not one line per test
+        reasons = Counter(r.reason for r in run.results if r.outcome is Outcome.NOT_RUN and r.reason)
+        if reasons:
+            self.write("\n" + "\n".join(f"NOT RUN {count} test{'s' * (count != 1)}: {reason}"
+                                         for reason, count in reasons.items()) + "\n")
         self.write(f"\n{summary_line(run, time.perf_counter() - self.started)}\n")
