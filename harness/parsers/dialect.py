@@ -1,0 +1,178 @@
+"""Which Elasticsearch version's docs-test rules a page is read with, and its attribute values.
+
+Elasticsearch's documentation-test framework changed between versions
+(reference §12): ``TESTRESPONSE[_cat]`` became ``non_json`` in 6.8,
+``// TEARDOWN``, ``[testenv=...]``, ``+`` continuations, ``skip:`` on responses
+and ``skip_shard_failures`` arrived in 6.8, ``[source,console]`` replaced
+``// CONSOLE`` in late 7.x, ``TEST[teardown:...]`` exists only in the 8.x Java
+port, whose response JSON check is dead. A ``Dialect`` names one of these rule
+sets and carries the values the build substitutes for ``{version}`` and its
+siblings. ``auto`` (the default) is the union docharness has always read: every
+form of every version is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["AUTO", "ATTRIBUTE_KEYS", "DEFAULT_ATTRIBUTES", "Dialect", "RULES", "dialect_from_table", "rules_for"]
+
+RULES = ("auto", "6.3", "6.8", "7.x", "8.x")
+# the build's attribute names (DocsTestPlugin), with the values of the 6.8 line docs_src was written against
+DEFAULT_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("version", "6.8.13"),
+    ("version_qualified", ""),  # empty: the same as version
+    ("lucene_version", "7.7.3"),
+    ("build_flavor", "default"),
+    ("build_type", "tar"),
+)
+ATTRIBUTE_KEYS = tuple(name for name, _ in DEFAULT_ATTRIBUTES)
+# 6.x substitutes only these three; version_qualified and build_type came with 7.x
+_SIX_X_ATTRIBUTES = ("version", "lucene_version", "build_flavor")
+_VERSION = re.compile(r"(\d+)(?:\.(\d+|x))?(?:\.\d+)?(?:-[\w.]+)?")
+
+
+def rules_for(text: str) -> str:
+    """The rule set for a version as written in a config (``6.3.2``, ``6.8``, ``7.17``, ``8``, ``7.x``,
+    ``auto``); ``ValueError`` when it names none."""
+    if text in RULES:
+        return text
+    found = _VERSION.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"{text!r} is not a version")
+    major = int(found.group(1))
+    minor = found.group(2)
+    minor_number = 99 if minor in (None, "x") else int(minor)
+    if major < 6 or major == 6 and minor_number < 8:
+        return "6.3"
+    if major == 6 or major == 7 and minor_number < 6:  # [source,console] came with 7.6
+        return "6.8"
+    return "7.x" if major == 7 else "8.x"
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The rule set a page is read with and the build's attribute values.
+
+    :param rules: one of ``RULES``.
+    :param version: ``{version}`` (the Elasticsearch version, without ``-SNAPSHOT``).
+    :param version_qualified: ``{version_qualified}`` (7.x+); empty means ``version``.
+    :param lucene_version: ``{lucene_version}``.
+    :param build_flavor: ``{build_flavor}`` (``oss`` or ``default``).
+    :param build_type: ``{build_type}`` (7.x+: ``tar``, ``zip``).
+    """
+
+    rules: str = "auto"
+    version: str = "6.8.13"
+    version_qualified: str = ""
+    lucene_version: str = "7.7.3"
+    build_flavor: str = "default"
+    build_type: str = "tar"
+
+    def since(self, version: str) -> bool:
+        """Whether the rules are those of ``version`` (``6.8``, ``7.x``, ``8.x``) or later; ``auto`` is every one."""
+        return self.rules == "auto" or RULES.index(self.rules) >= RULES.index(version)
+
+    @property
+    def cat_marker(self) -> bool:
+        """``TESTRESPONSE[_cat]`` (6.3 and earlier; ``non_json`` since 6.8)."""
+        return self.rules in ("auto", "6.3")
+
+    @property
+    def testenv(self) -> bool:
+        """``[testenv="..."]`` lines (6.8 and 7.x Groovy; the 8.x Java port dropped them)."""
+        return self.rules in ("auto", "6.8", "7.x")
+
+    @property
+    def teardown_items(self) -> bool:
+        """``TEST[teardown:a,b]`` (the 8.x Java port only)."""
+        return self.rules in ("auto", "8.x")
+
+    @property
+    def json_check(self) -> bool:
+        """Whether the build rejects a response that is not JSON (the 8.x port's check is dead)."""
+        return self.rules != "8.x"
+
+    @property
+    def console_forms(self) -> bool:
+        """``[source,console]`` / ``console-result`` roles and ``id=`` names (late 7.x and 8.x)."""
+        return self.rules in ("auto", "7.x", "8.x")
+
+    @property
+    def strict_console(self) -> bool:
+        """``// CONSOLE`` on a ``js`` snippet is an error on every page, not only on pages using the 7.x forms."""
+        return self.rules in ("7.x", "8.x")
+
+    @property
+    def shard_check_exempt(self) -> tuple[str, ...]:
+        """The path prefixes the generator writes no ``is_false: _shards.failures`` for."""
+        if self.rules in ("7.x", "8.x"):
+            return ("_cat", "_ml/datafeeds/")
+        return ("_cat", "_xpack/ml/datafeeds/")
+
+    def attributes(self) -> tuple[tuple[str, str], ...]:
+        """The build's default substitutions as (attribute name, value), in the build's order."""
+        values = {"version": self.version, "version_qualified": self.version_qualified or self.version,
+                  "lucene_version": self.lucene_version, "build_flavor": self.build_flavor,
+                  "build_type": self.build_type}
+        names = _SIX_X_ATTRIBUTES if self.rules in ("6.3", "6.8") else ATTRIBUTE_KEYS
+        return tuple((name, values[name]) for name in names)
+
+
+AUTO = Dialect()
+
+
+def dialect_from_table(table: Mapping[str, object]) -> Dialect:
+    """The ``[elasticsearch]`` table of a config as a Dialect; ``ValueError(key, message)`` when a value is wrong.
+
+    ``rules`` defaults to the rule set of ``version`` when that is given, else ``auto``.
+    """
+    values: dict[str, str] = {}
+    for key in (*ATTRIBUTE_KEYS, "rules"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(key, f"elasticsearch.{key} must be a non-empty string")
+        values[key] = value.strip()
+    rules = values.pop("rules", "")
+    try:
+        rules = rules_for(rules) if rules else rules_for(values["version"]) if "version" in values else "auto"
+    except ValueError:
+        raise ValueError("rules" if "rules" in table else "version",
+                         f"elasticsearch.rules: {table.get('rules', table.get('version'))!r} names no known "
+                         f"rule set (use one of {', '.join(RULES)} or a version such as 6.3.2)") from None
+    return Dialect(rules=rules, **values)
+
+
+# The items a version's grammar lacks (reference §3.2, §3.4, §12): directive, item, the rule set
+# test, and when the item exists. The build fails such a line with "Didn't match" / "Extra content".
+_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("TEST", "teardown:", "teardown_items", "only in the 8.x rules"),
+    ("TEST", "skip_shard_failures", "since_6_8", "since 6.8"),
+    ("TESTRESPONSE", "skip:", "since_6_8", "since 6.8"),
+    ("TESTRESPONSE", "non_json", "since_6_8", "since 6.8; 6.3 writes _cat"),
+    ("TESTRESPONSE", "_cat", "cat_marker", "until 6.3; since 6.8 it is non_json"),
+)
+_ITEM_WORD = re.compile(r"(?:^| )(teardown:|skip_shard_failures|skip:|non_json|_cat)(?= |:|$)")
+_SUBSTITUTION = re.compile(r"s/(?:\\/|[^/])+/(?:\\/|[^/])*/")
+
+
+def unsupported_items(dialect: Dialect, name: str, args: str) -> list[tuple[str, int, str]]:
+    """``(item, offset in args, when it exists)`` for each item of a ``TEST[...]`` / ``TESTRESPONSE[...]``
+    argument text that the dialect's grammar lacks (text inside ``s/.../.../`` items is not looked at)."""
+    if dialect.rules == "auto":
+        return []
+    inside = [found.span() for found in _SUBSTITUTION.finditer(args)]
+    out = []
+    for found in _ITEM_WORD.finditer(args):
+        start = found.start(1)
+        if any(first <= start < last for first, last in inside):
+            continue
+        for directive, item, test, when in _ITEMS:
+            allowed = dialect.since("6.8") if test == "since_6_8" else bool(getattr(dialect, test))
+            if directive == name and item == found.group(1) and not allowed:
+                out.append((item, start, when))
+    return out
