@@ -13,6 +13,7 @@ found, and what to do; the command line turns it into exit status 2.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 import tomllib
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import MatchPolicy
+from harness.parsers.dialect import AUTO, RULES, Dialect, dialect_from_table, rules_for
 
 __all__ = [
     "CONFIG_NAME",
@@ -113,6 +115,8 @@ class SourceRule:
     :param target: the target name, or ``""`` for the default target.
     :param headers: headers sent with these sources' requests only (a cloud API's token), after
         and over the target's own.
+    :param rules: the Elasticsearch docs-test rules these pages are read with (``6.3``, ``6.8``,
+        ``7.x``, ``8.x``, ``auto``), or ``""`` for the ``[elasticsearch]`` table's.
     """
 
     paths: tuple[str, ...]
@@ -120,6 +124,7 @@ class SourceRule:
     match: MatchPolicy = MatchPolicy.EXACT
     target: str = ""
     headers: tuple[HeaderSpec, ...] = ()
+    rules: str = ""
 
     def covers(self, relative_path: str) -> bool:
         """Whether a path relative to the config folder matches one of the globs."""
@@ -140,7 +145,10 @@ class Config:
     :param teardowns: named teardowns as console text.
     :param lines: where things start in the file, for error messages: ``setups.x``,
         ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
-        header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based).
+        header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based), ``expected_unconverted``.
+    :param elasticsearch: the ``[elasticsearch]`` table: docs-test rules and attribute values.
+    :param expected_unconverted: pages (relative to this folder) allowed to hold ``js``/``curl``
+        snippets that are neither CONSOLE nor NOTCONSOLE; ``None`` when the check is off.
     """
 
     path: Path
@@ -152,6 +160,8 @@ class Config:
     setups: dict[str, str] = field(default_factory=dict)
     teardowns: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    elasticsearch: Dialect = AUTO
+    expected_unconverted: tuple[str, ...] | None = None
 
     @property
     def root(self) -> Path:
@@ -169,6 +179,21 @@ class Config:
         """The target a document goes to: its rule's target, else the default one."""
         name = self.rule_for(relative_path).target or self.default_target
         return self.targets[name]
+
+    def dialect_for(self, relative_path: str) -> Dialect:
+        """The rules and attribute values for a document path (relative to the config folder)."""
+        rules = self.rule_for(relative_path).rules
+        if not rules or rules == self.elasticsearch.rules:
+            return self.elasticsearch
+        return dataclasses.replace(self.elasticsearch, rules=rules)
+
+    def dialect_at(self, path: Path) -> Dialect:
+        """``dialect_for`` a file given by its path (absolute, or relative to the current folder)."""
+        try:
+            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:  # outside the config folder: the table's own rules
+            return self.elasticsearch
+        return self.dialect_for(relative)
 
     def source_paths(self) -> list[Path]:
         """The sources under test as paths."""
@@ -248,9 +273,32 @@ class _Reader:
         if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
             raise self.fail("docharness.sources must be a list of paths", "sources",
                             'write sources = ["folder", ...] relative to this file')
+        elasticsearch, unconverted = self.elasticsearch(self.table(data, "elasticsearch"))
+        lines = self.snippet_lines(data, targets, rules)
+        lines["expected_unconverted"] = self.line_of("expected_unconverted")
         return Config(path=path, sources=tuple(sources), default_target=default, targets=targets, rules=rules,
                       variables=self.strings(data, "variables"), setups=self.strings(data, "setups"),
-                      teardowns=self.strings(data, "teardowns"), lines=self.snippet_lines(data, targets, rules))
+                      teardowns=self.strings(data, "teardowns"), lines=lines, elasticsearch=elasticsearch,
+                      expected_unconverted=unconverted)
+
+    def elasticsearch(self, table: dict[str, Any]) -> tuple[Dialect, tuple[str, ...] | None]:
+        """The ``[elasticsearch]`` table: the dialect and the expected-unconverted pages."""
+        try:
+            dialect = dialect_from_table(table)
+        except ValueError as exc:
+            key, message = exc.args
+            raise self.fail(message, key, f'write {key} = "6.8.13"' if key != "rules"
+                            else f'write rules = "6.8" (one of {", ".join(RULES)}, or a version)') from None
+        unconverted = table.get("expected_unconverted")
+        if unconverted is None:
+            return dialect, None
+        if not isinstance(unconverted, list) or not all(isinstance(p, str) and p for p in unconverted):
+            raise self.fail("elasticsearch.expected_unconverted must be a list of page paths", "expected_unconverted",
+                            'write expected_unconverted = ["reference/ml/get-bucket.asciidoc", ...] relative to '
+                            "this file")
+        # the parser then records every candidate snippet for the check
+        return dataclasses.replace(dialect, candidates=True), tuple(p.replace("\\", "/").removeprefix("./")
+                                                                    for p in unconverted)
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:
@@ -340,7 +388,14 @@ class _Reader:
             raise self.fail(f"{where}.target {target!r} is not a configured target", "target",
                             f"add [targets.{target}] or use one of: {', '.join(sorted(targets))}")
         headers = tuple(self.header(where, k, v) for k, v in self.table(table, "headers").items())
-        return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers)
+        rules = self.string(table, "rules", where, "")
+        try:
+            rules = rules_for(rules) if rules else ""
+        except ValueError:
+            raise self.fail(f"{where}.rules {rules!r} names no known rule set", "rules",
+                            f'write rules = "8.x" (one of {", ".join(RULES)}, or a version such as 6.3.2)') from None
+        return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers,
+                          rules=rules)
 
 
 def _glob_match(path: str, pattern: str) -> bool:

@@ -79,7 +79,7 @@ def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
     missing = [p for p in chosen if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
-    return load(chosen, root=Path.cwd())
+    return load(chosen, root=Path.cwd(), dialect=config.dialect_at)
 
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:

@@ -67,7 +67,7 @@ class _Scanner:
     def __init__(self, path: str, dialect: Dialect = AUTO) -> None:
         self.path = path
         self.dialect = dialect
-        self.plus = dialect.since("6.8")  # a "+" line keeps a closed snippet pending (6.8+)
+        self.plus = dialect.since("6.4")  # a "+" line keeps a closed snippet pending (after 6.3)
         self.testenvs: list[tuple[int, str]] = []  # (line, value) of every [testenv=...] in force
         self.snippet: Snippet | None = None
         self.done: list[Snippet] = []
@@ -196,10 +196,10 @@ class _Scanner:
                     self.diagnostics.append(miss)
             return False
         name, args = found
-        if name == "TEARDOWN" and not self.dialect.since("6.8"):
+        if name == "TEARDOWN" and not self.dialect.since("6.4"):
             self.problem(Level.WARNING, "malformed-directive", "// TEARDOWN is not a directive under the 6.3 rules, "
                          "so the line is plain text", number, "make the snippet a TESTSETUP or a TEST, or "
-                         "configure the rules of 6.8 or later for this source")
+                         "configure the rules of a later version for this source")
             return False
         if name == "AUTOSENSE":
             self.problem(Level.ERROR, "autosense", "AUTOSENSE has been replaced by CONSOLE", number,

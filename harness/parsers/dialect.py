@@ -3,12 +3,15 @@
 Elasticsearch's documentation-test framework changed between versions
 (reference §12): ``TESTRESPONSE[_cat]`` became ``non_json`` in 6.8,
 ``// TEARDOWN``, ``[testenv=...]``, ``+`` continuations, ``skip:`` on responses
-and ``skip_shard_failures`` arrived in 6.8, ``[source,console]`` replaced
+and ``skip_shard_failures`` arrived after 6.3, ``[source,console]`` replaced
 ``// CONSOLE`` in late 7.x, ``TEST[teardown:...]`` exists only in the 8.x Java
 port, whose response JSON check is dead. A ``Dialect`` names one of these rule
 sets and carries the values the build substitutes for ``{version}`` and its
 siblings. ``auto`` (the default) is the union docharness has always read: every
-form of every version is accepted.
+form of every version is accepted. The reference describes 6.3.2 and 6.8.13
+exactly; ``6.4`` stands for the releases between them (6.4-6.7), whose trees
+use the 6.8 forms but still write ``_cat`` — when each 6.8 form arrived in
+those releases is not known here, so ``6.4`` accepts all of them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 
 __all__ = ["AUTO", "ATTRIBUTE_KEYS", "DEFAULT_ATTRIBUTES", "Dialect", "RULES", "dialect_from_table", "rules_for"]
 
-RULES = ("auto", "6.3", "6.8", "7.x", "8.x")
+RULES = ("auto", "6.3", "6.4", "6.8", "7.x", "8.x")
 # the build's attribute names (DocsTestPlugin), with the values of the 6.8 line docs_src was written against
 DEFAULT_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("version", "6.8.13"),
@@ -45,8 +48,10 @@ def rules_for(text: str) -> str:
     major = int(found.group(1))
     minor = found.group(2)
     minor_number = 99 if minor in (None, "x") else int(minor)
-    if major < 6 or major == 6 and minor_number < 8:
+    if major < 6 or major == 6 and minor_number < 4:
         return "6.3"
+    if major == 6 and minor_number < 8:
+        return "6.4"
     if major == 6 or major == 7 and minor_number < 6:  # [source,console] came with 7.6
         return "6.8"
     return "7.x" if major == 7 else "8.x"
@@ -62,6 +67,8 @@ class Dialect:
     :param lucene_version: ``{lucene_version}``.
     :param build_flavor: ``{build_flavor}`` (``oss`` or ``default``).
     :param build_type: ``{build_type}`` (7.x+: ``tar``, ``zip``).
+    :param candidates: record each ``js``/``curl`` snippet that is neither CONSOLE nor NOTCONSOLE as an
+        ``unconverted-snippet`` info diagnostic, for the end-of-build check (``expected_unconverted``).
     """
 
     rules: str = "auto"
@@ -70,6 +77,7 @@ class Dialect:
     lucene_version: str = "7.7.3"
     build_flavor: str = "default"
     build_type: str = "tar"
+    candidates: bool = False
 
     def since(self, version: str) -> bool:
         """Whether the rules are those of ``version`` (``6.8``, ``7.x``, ``8.x``) or later; ``auto`` is every one."""
@@ -77,13 +85,13 @@ class Dialect:
 
     @property
     def cat_marker(self) -> bool:
-        """``TESTRESPONSE[_cat]`` (6.3 and earlier; ``non_json`` since 6.8)."""
-        return self.rules in ("auto", "6.3")
+        """``TESTRESPONSE[_cat]`` (until 6.7; ``non_json`` since 6.8)."""
+        return self.rules in ("auto", "6.3", "6.4")
 
     @property
     def testenv(self) -> bool:
-        """``[testenv="..."]`` lines (6.8 and 7.x Groovy; the 8.x Java port dropped them)."""
-        return self.rules in ("auto", "6.8", "7.x")
+        """``[testenv="..."]`` lines (6.4 to 7.x Groovy; the 8.x Java port dropped them)."""
+        return self.rules in ("auto", "6.4", "6.8", "7.x")
 
     @property
     def teardown_items(self) -> bool:
@@ -117,7 +125,7 @@ class Dialect:
         values = {"version": self.version, "version_qualified": self.version_qualified or self.version,
                   "lucene_version": self.lucene_version, "build_flavor": self.build_flavor,
                   "build_type": self.build_type}
-        names = _SIX_X_ATTRIBUTES if self.rules in ("6.3", "6.8") else ATTRIBUTE_KEYS
+        names = _SIX_X_ATTRIBUTES if self.rules in ("6.3", "6.4", "6.8") else ATTRIBUTE_KEYS
         return tuple((name, values[name]) for name in names)
 
 
@@ -144,17 +152,19 @@ def dialect_from_table(table: Mapping[str, object]) -> Dialect:
         raise ValueError("rules" if "rules" in table else "version",
                          f"elasticsearch.rules: {table.get('rules', table.get('version'))!r} names no known "
                          f"rule set (use one of {', '.join(RULES)} or a version such as 6.3.2)") from None
-    return Dialect(rules=rules, **values)
+    return Dialect(rules, values.get("version", AUTO.version), values.get("version_qualified", ""),
+                   values.get("lucene_version", AUTO.lucene_version), values.get("build_flavor", AUTO.build_flavor),
+                   values.get("build_type", AUTO.build_type))
 
 
 # The items a version's grammar lacks (reference §3.2, §3.4, §12): directive, item, the rule set
 # test, and when the item exists. The build fails such a line with "Didn't match" / "Extra content".
 _ITEMS: tuple[tuple[str, str, str, str], ...] = (
-    ("TEST", "teardown:", "teardown_items", "only in the 8.x rules"),
-    ("TEST", "skip_shard_failures", "since_6_8", "since 6.8"),
-    ("TESTRESPONSE", "skip:", "since_6_8", "since 6.8"),
-    ("TESTRESPONSE", "non_json", "since_6_8", "since 6.8; 6.3 writes _cat"),
-    ("TESTRESPONSE", "_cat", "cat_marker", "until 6.3; since 6.8 it is non_json"),
+    ("TEST", "teardown:", "8.x", "only in the 8.x rules"),
+    ("TEST", "skip_shard_failures", "6.4", "after 6.3"),
+    ("TESTRESPONSE", "skip:", "6.4", "after 6.3"),
+    ("TESTRESPONSE", "non_json", "6.8", "since 6.8; earlier versions write _cat"),
+    ("TESTRESPONSE", "_cat", "", "until 6.7; since 6.8 it is non_json"),
 )
 _ITEM_WORD = re.compile(r"(?:^| )(teardown:|skip_shard_failures|skip:|non_json|_cat)(?= |:|$)")
 _SUBSTITUTION = re.compile(r"s/(?:\\/|[^/])+/(?:\\/|[^/])*/")
@@ -172,7 +182,7 @@ def unsupported_items(dialect: Dialect, name: str, args: str) -> list[tuple[str,
         if any(first <= start < last for first, last in inside):
             continue
         for directive, item, test, when in _ITEMS:
-            allowed = dialect.since("6.8") if test == "since_6_8" else bool(getattr(dialect, test))
+            allowed = dialect.cat_marker if not test else dialect.teardown_items if test == "8.x" else dialect.since(test)
             if directive == name and item == found.group(1) and not allowed:
                 out.append((item, start, when))
     return out

@@ -162,6 +162,10 @@ def build_examples(snippets: Sequence[Snippet], path: str,
             contents = source
         if _emit_checks(snippet, contents, state):
             _classify(snippet, source, contents, state)
+            if dialect.candidates and is_candidate(snippet, contents):
+                state.diagnostics.append(Diagnostic(
+                    Level.INFO, "unconverted-snippet", f"this {snippet.language} snippet looks like a request but is "
+                    "neither CONSOLE nor NOTCONSOLE", snippet.span, "mark it // CONSOLE (a test) or // NOTCONSOLE"))
     for draft in state.drafts:
         draft[_EXPECTED] = tuple(draft[_EXPECTED])
     return tuple(Example(*draft) for draft in state.drafts), state.diagnostics
@@ -185,6 +189,13 @@ def _emit_checks(snippet: Snippet, contents: str, state: _FileState) -> bool:
     if snippet.response and snippet.language in ("js", "console-result") and _response_skip(snippet) is None:
         _json_check(snippet, contents, state)
     return True
+
+
+def is_candidate(snippet: Snippet, contents: str) -> bool:
+    """A console candidate (reference §8): neither CONSOLE nor NOTCONSOLE, not a response, and ``js``
+    or a ``sh``/``shell`` snippet holding ``curl``."""
+    return snippet.console is None and not snippet.response and (
+        snippet.language == "js" or snippet.language in ("sh", "shell") and "curl" in contents)
 
 
 def quote_stash_tokens(contents: str) -> str:
