@@ -101,7 +101,7 @@ class DocFile(pytest.File):
         except ConfigError as exc:
             raise self.CollectError(str(exc)) from exc
         # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
-        self.document = load_file(self.path, root=self.config.rootpath)
+        self.document = load_file(self.path, root=self.config.rootpath, dialect=self.replay.config.dialect_at)
         for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
             if diagnostic.level is Level.WARNING:
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,

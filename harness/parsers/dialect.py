@@ -166,13 +166,14 @@ _ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("TESTRESPONSE", "non_json", "6.8", "since 6.8; earlier versions write _cat"),
     ("TESTRESPONSE", "_cat", "", "until 6.7; since 6.8 it is non_json"),
 )
-_ITEM_WORD = re.compile(r"(?:^| )(teardown:|skip_shard_failures|skip:|non_json|_cat)(?= |:|$)")
+_ITEM_WORD = re.compile(r"(?:^| )(teardown:|skip:|warning:|(?:skip_shard_failures|non_json|_cat)(?= |$))")
 _SUBSTITUTION = re.compile(r"s/(?:\\/|[^/])+/(?:\\/|[^/])*/")
 
 
 def unsupported_items(dialect: Dialect, name: str, args: str) -> list[tuple[str, int, str]]:
     """``(item, offset in args, when it exists)`` for each item of a ``TEST[...]`` / ``TESTRESPONSE[...]``
-    argument text that the dialect's grammar lacks (text inside ``s/.../.../`` items is not looked at)."""
+    argument text that the dialect's grammar lacks (text inside ``s/.../.../`` items, or after a greedy
+    ``skip:`` or ``warning:``, is not looked at)."""
     if dialect.rules == "auto":
         return []
     inside = [found.span() for found in _SUBSTITUTION.finditer(args)]
@@ -185,4 +186,6 @@ def unsupported_items(dialect: Dialect, name: str, args: str) -> list[tuple[str,
             allowed = dialect.cat_marker if not test else dialect.teardown_items if test == "8.x" else dialect.since(test)
             if directive == name and item == found.group(1) and not allowed:
                 out.append((item, start, when))
+        if found.group(1) in ("skip:", "warning:"):
+            break  # greedy: the rest of the text is its reason or warning
     return out

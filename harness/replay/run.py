@@ -91,7 +91,8 @@ class Replay:
     def plan(self, document: Document) -> list[PlannedTest]:
         """The document's test items with their steps."""
         return plan_document(document, family=self.rule(document).family, setups=self.setups,
-                             teardowns=self.teardowns)
+                             teardowns=self.teardowns,
+                             no_shard_check=self.config.dialect_for(self._relative(document)).shard_check_exempt)
 
     def runner(self, document: Document) -> DocumentRunner:
         """The document's runner: one session, tests in order."""
