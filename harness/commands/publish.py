@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness publish: cannot read the results {args.results}: {exc}\n"
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
-    documents = load(paths, root=root)
+    documents = load(paths, root=root, dialect=config.dialect_at if config else None)
     try:
         report = _publish(documents, results, args.out, root, config, args.source_url, args.jobs)
     except PublishError as exc:

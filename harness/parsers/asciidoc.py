@@ -38,7 +38,8 @@ _SOURCE_PREFIX = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?', re.ASCI
 _SOURCE_ID = re.compile(r'id="?([-\w]+)"?', re.ASCII)
 _SPECIAL = frozenset("-[/")  # the first characters of every line that can change the scanner's state
 _MARKS = _SPECIAL | OUTLINE_MARKS  # ... and of every line the page outline looks at
-_SOURCE_START = ("[source", '["source')  # what every SOURCE_LINE starts with: a cheap test before the regex
+_SOURCE_START = ("[source", '["source')
+_STYLED_SOURCE = re.compile(r'\["?source"?\.')  # what every SOURCE_LINE starts with: a cheap test before the regex
 
 
 def source_line(line: str) -> tuple[str, str | None] | None:
@@ -145,6 +146,8 @@ class _Scanner:
         if line.startswith(_SOURCE_START) and (source := source_line(line)):
             if not self.dialect.console_forms and "-" in source[0]:
                 return False  # before late 7.x a language is \w+: [source,console-result] is no source line
+            if self.dialect.rules not in ("auto", "8.x") and _STYLED_SOURCE.match(line):
+                return False  # [source.merge.styled,x] is a source line for the 8.x Java parser only
             self.last_language, self.last_language_line = source[0], number
             self.pending_name = source[1] if self.dialect.console_forms else None
             return True

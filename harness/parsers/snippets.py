@@ -315,6 +315,10 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
     if args.warnings and role is not Role.TEST:
         state.warn("warning-in-setup", f"warning: on a {role.value} snippet breaks Elasticsearch's runner",
                    snippet.directive_span("TEST", containing="warning:"), "expect warnings only on test snippets")
+    if role is Role.SETUP and args.setups and not state.dialect.since("6.4"):
+        state.warn("setup-ignored", "TEST[setup:...] on a TESTSETUP snippet is ignored by the 6.3 build",
+                   snippet.directive_span("TEST", containing="setup:"), "run the named setup from each test instead")
+        args = dataclasses.replace(args, setups=())
     # a skipped test is never sent, so the runner never reads its bodies
     parsed = parse_console_detail(contents, snippet.contents_span, check_bodies=args.skip is None,
                                   substituted=contents != source)

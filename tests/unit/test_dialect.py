@@ -179,3 +179,16 @@ def test_auto_keeps_the_attribute_values_of_6_8_13() -> None:
 def test_attribute_values_are_literal_text() -> None:
     document = page(ATTRIBUTES, "7.x", version="7.0.0-$1\\x")
     assert document.examples[0].requests[0].path.startswith("/_x/7.0.0-$1\\x/")
+
+
+@pytest.mark.parametrize("rules,setups", [("auto", ("known",)), ("6.3", ()), ("6.4", ("known",)), ("6.8", ("known",))])
+def test_a_named_setup_on_the_testsetup_snippet_is_ignored_by_6_3(rules: str, setups: tuple[str, ...]) -> None:
+    document = page("[source,js]\n----\nPUT /a\n----\n// CONSOLE\n// TESTSETUP\n// TEST[setup:known]\n", rules)
+    assert document.examples[0].role is Role.SETUP and document.examples[0].setups == setups
+    assert warnings(document) == ([] if setups else ["setup-ignored"])
+
+
+@pytest.mark.parametrize("rules,tests", [("auto", 1), ("7.x", 0), ("8.x", 1)])
+def test_a_styled_source_line_is_the_8x_parsers_only(rules: str, tests: int) -> None:
+    document = page("[source.merge.styled,console]\n----\nGET /a\n----\n", rules)
+    assert len(document.tests) == tests
