@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import MatchPolicy
-from harness.parsers.dialect import AUTO, RULES, Dialect, dialect_from_table, rules_for
+from harness.parsers.dialect import AUTO, RULES, Dialect, dialect_from_table, rules_for, unconverted_from_table
 
 __all__ = [
     "CONFIG_NAME",
@@ -284,21 +284,10 @@ class _Reader:
     def elasticsearch(self, table: dict[str, Any]) -> tuple[Dialect, tuple[str, ...] | None]:
         """The ``[elasticsearch]`` table: the dialect and the expected-unconverted pages."""
         try:
-            dialect = dialect_from_table(table)
+            return dialect_from_table(table), unconverted_from_table(table)
         except ValueError as exc:
-            key, message = exc.args
-            raise self.fail(message, key, f'write {key} = "6.8.13"' if key != "rules"
-                            else f'write rules = "6.8" (one of {", ".join(RULES)}, or a version)') from None
-        unconverted = table.get("expected_unconverted")
-        if unconverted is None:
-            return dialect, None
-        if not isinstance(unconverted, list) or not all(isinstance(p, str) and p for p in unconverted):
-            raise self.fail("elasticsearch.expected_unconverted must be a list of page paths", "expected_unconverted",
-                            'write expected_unconverted = ["reference/ml/get-bucket.asciidoc", ...] relative to '
-                            "this file")
-        # the parser then records every candidate snippet for the check
-        return dataclasses.replace(dialect, candidates=True), tuple(p.replace("\\", "/").removeprefix("./")
-                                                                    for p in unconverted)
+            key, message, hint = exc.args
+            raise self.fail(message, key, hint) from None
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:

@@ -20,7 +20,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["AUTO", "ATTRIBUTE_KEYS", "DEFAULT_ATTRIBUTES", "Dialect", "RULES", "dialect_from_table", "rules_for"]
+__all__ = ["AUTO", "ATTRIBUTE_KEYS", "DEFAULT_ATTRIBUTES", "Dialect", "RULES", "TABLE_KEYS", "dialect_from_table",
+           "rules_for", "unconverted_from_table", "unsupported_items"]
 
 RULES = ("auto", "6.3", "6.4", "6.8", "7.x", "8.x")
 # the build's attribute names (DocsTestPlugin), with the values of the 6.8 line docs_src was written against
@@ -32,6 +33,8 @@ DEFAULT_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("build_type", "tar"),
 )
 ATTRIBUTE_KEYS = tuple(name for name, _ in DEFAULT_ATTRIBUTES)
+# every key of a config's [elasticsearch] table ([[sources]] entries take "rules" too)
+TABLE_KEYS = (*ATTRIBUTE_KEYS, "rules", "expected_unconverted")
 # 6.x substitutes only these three; version_qualified and build_type came with 7.x
 _SIX_X_ATTRIBUTES = ("version", "lucene_version", "build_flavor")
 _VERSION = re.compile(r"(\d+)(?:\.(\d+|x))?(?:\.\d+)?(?:-[\w.]+)?")
@@ -133,9 +136,9 @@ AUTO = Dialect()
 
 
 def dialect_from_table(table: Mapping[str, object]) -> Dialect:
-    """The ``[elasticsearch]`` table of a config as a Dialect; ``ValueError(key, message)`` when a value is wrong.
-
-    ``rules`` defaults to the rule set of ``version`` when that is given, else ``auto``.
+    """The ``[elasticsearch]`` table of a config as a Dialect; ``ValueError(key, message, hint)`` when a
+    value is wrong. ``rules`` defaults to the rule set of ``version`` when that is given, else ``auto``.
+    A table with ``expected_unconverted`` turns ``candidates`` on.
     """
     values: dict[str, str] = {}
     for key in (*ATTRIBUTE_KEYS, "rules"):
@@ -143,7 +146,7 @@ def dialect_from_table(table: Mapping[str, object]) -> Dialect:
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(key, f"elasticsearch.{key} must be a non-empty string")
+            raise ValueError(key, f"elasticsearch.{key} must be a non-empty string", f'write {key} = "..."')
         values[key] = value.strip()
     rules = values.pop("rules", "")
     try:
@@ -151,10 +154,24 @@ def dialect_from_table(table: Mapping[str, object]) -> Dialect:
     except ValueError:
         raise ValueError("rules" if "rules" in table else "version",
                          f"elasticsearch.rules: {table.get('rules', table.get('version'))!r} names no known "
-                         f"rule set (use one of {', '.join(RULES)} or a version such as 6.3.2)") from None
+                         "rule set", f'write rules = "6.8" (one of {", ".join(RULES)}, or a version such as 6.3.2)'
+                         ) from None
     return Dialect(rules, values.get("version", AUTO.version), values.get("version_qualified", ""),
                    values.get("lucene_version", AUTO.lucene_version), values.get("build_flavor", AUTO.build_flavor),
-                   values.get("build_type", AUTO.build_type))
+                   values.get("build_type", AUTO.build_type), "expected_unconverted" in table)
+
+
+def unconverted_from_table(table: Mapping[str, object]) -> tuple[str, ...] | None:
+    """The ``expected_unconverted`` pages of an ``[elasticsearch]`` table (posix, no leading ``./``),
+    or ``None`` when the check is off; ``ValueError(key, message, hint)`` when it is not a list of paths."""
+    pages = table.get("expected_unconverted")
+    if pages is None:
+        return None
+    if not isinstance(pages, list) or not all(isinstance(p, str) and p for p in pages):
+        raise ValueError("expected_unconverted", "elasticsearch.expected_unconverted must be a list of page paths",
+                         'write expected_unconverted = ["reference/ml/get-bucket.asciidoc", ...] relative to the '
+                         "config file")
+    return tuple(p.replace("\\", "/").removeprefix("./") for p in pages)
 
 
 # The items a version's grammar lacks (reference §3.2, §3.4, §12): directive, item, the rule set
