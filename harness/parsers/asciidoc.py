@@ -38,8 +38,8 @@ _SOURCE_PREFIX = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?', re.ASCI
 _SOURCE_ID = re.compile(r'id="?([-\w]+)"?', re.ASCII)
 _SPECIAL = frozenset("-[/")  # the first characters of every line that can change the scanner's state
 _MARKS = _SPECIAL | OUTLINE_MARKS  # ... and of every line the page outline looks at
-_SOURCE_START = ("[source", '["source')
-_STYLED_SOURCE = re.compile(r'\["?source"?\.')  # what every SOURCE_LINE starts with: a cheap test before the regex
+_SOURCE_START = ("[source", '["source')  # what every SOURCE_LINE starts with: a cheap test before the regex
+_STYLED_SOURCE = re.compile(r'\["?source"?\.')  # [source.merge.styled,x]: the 8.x Java parser's form
 
 
 def source_line(line: str) -> tuple[str, str | None] | None:
@@ -170,7 +170,7 @@ class _Scanner:
         if not self.dialect.testenv:
             self.problem(Level.WARNING, "ignored-testenv", f"[testenv=...] has no effect under the "
                          f"{self.dialect.rules} rules: the test is not marked as needing X-Pack", number,
-                         "testenv exists in 6.8 and 7.x only: remove the line, or configure the rules of "
+                         "testenv exists from 6.4 to 7.x only: remove the line, or configure the rules of "
                          "the version the docs are built with")
             return
         self.testenv = value

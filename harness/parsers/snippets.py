@@ -233,9 +233,13 @@ def _json_error(contents: str) -> tuple[ValueError | None, tuple[Leniency, ...]]
 def _json_check(snippet: Snippet, contents: str, state: _FileState) -> None:
     exc, leniencies = _json_error(contents) if contents.strip() else (None, ())
     snippet.response_kind = BodyKind.TEXT if exc else BodyKind.JSON
-    # what the page's own text says; an escape a substitution wrote (a $body path's "\\.") is right as it is
-    shown = [(what, at) for text, what in leniencies if text != ","
-             for at in [next((i for i, line in enumerate(snippet.lines) if text in line), -1)] if at >= 0]
+    # only what the page's own text says (trailing commas have always been tolerated quietly); an
+    # escape a substitution wrote, such as a $body path's "\\.", is right as it is
+    shown: list[tuple[str, int]] = []
+    for text, what in leniencies:
+        at = next((i for i, line in enumerate(snippet.lines) if text in line), -1) if text != "," else -1
+        if at >= 0:
+            shown.append((what, at))
     if shown:
         state.warn("lenient-json-response", f"the response is not strict JSON: {'; '.join(w for w, _ in shown)}; "
                    "Elasticsearch's build reads it, but other JSON readers do not",
