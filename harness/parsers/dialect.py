@@ -117,11 +117,23 @@ class Dialect:
         return self.rules in ("7.x", "8.x")
 
     @property
+    def seven_or_later(self) -> bool:
+        """A 7.x or later build and runner: the ``7.x``/``8.x`` rules, or a 7.0-7.5 ``version`` under the
+        ``6.8`` rules (whose parser is 6.8's, whose generator and runner are 7.x's)."""
+        if self.rules in ("7.x", "8.x"):
+            return True
+        major = _VERSION.fullmatch(self.version)
+        return self.rules == "6.8" and major is not None and int(major.group(1)) >= 7
+
+    @property
     def shard_check_exempt(self) -> tuple[str, ...]:
         """The path prefixes the generator writes no ``is_false: _shards.failures`` for."""
-        if self.rules in ("7.x", "8.x"):
-            return ("_cat", "_ml/datafeeds/")
-        return ("_cat", "_xpack/ml/datafeeds/")
+        return ("_cat", "_ml/datafeeds/") if self.seven_or_later else ("_cat", "_xpack/ml/datafeeds/")
+
+    @property
+    def ignored_warnings(self) -> tuple[str, ...]:
+        """``Warning`` header prefixes the runner ignores (7.x+: ``[types removal]``, reference §9.6)."""
+        return ("[types removal]",) if self.seven_or_later else ()
 
     def attributes(self) -> tuple[tuple[str, str], ...]:
         """The build's default substitutions as (attribute name, value), in the build's order."""

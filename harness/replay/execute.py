@@ -49,11 +49,13 @@ class DocumentRunner:
     :param policy: the match policy for examples whose page names none.
     :param variables: placeholder values.
     :param redactor: the run's secret values.
+    :param ignored_warnings: prefixes of ``Warning`` headers the runner ignores (``Dialect.ignored_warnings``).
     """
 
     def __init__(self, target: Target, *, family: str, policy: MatchPolicy, variables: Variables,
-                 redactor: Redactor) -> None:
+                 redactor: Redactor, ignored_warnings: tuple[str, ...] = ()) -> None:
         self.target, self.family, self.policy, self.variables, self.redactor = target, family, policy, variables, redactor
+        self.ignored_warnings = ignored_warnings
         self.session = new_session(target.verify_tls, target.secret_headers)
         self.sender = Sender(self.session, target.timeout)
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
@@ -142,7 +144,7 @@ class DocumentRunner:
         if step.check_shards:
             checks.append(expect.check_shards(step, reply))
         if self.family == "elasticsearch":
-            checks.append(expect.check_warnings(step, reply))
+            checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
         checks += [expect.check_body(e, reply, e.match or self.policy) for e in step.expected]
         failure = next((c for c in checks if c is not None), None)
         if failure is not None:

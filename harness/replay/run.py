@@ -99,9 +99,11 @@ class Replay:
         self.start()
         if document.path not in self._runners:
             rule = self.rule(document)
+            dialect = self.config.dialect_for(self._relative(document))
             self._runners[document.path] = DocumentRunner(self.target(document), family=rule.family,
                                                           policy=rule.match, variables=self.variables,
-                                                          redactor=self.targets.redactor)
+                                                          redactor=self.targets.redactor,
+                                                          ignored_warnings=dialect.ignored_warnings)
         return self._runners[document.path]
 
     def finish(self, document: Document) -> None:

@@ -133,3 +133,17 @@ def test_the_shard_check_exemption_follows_the_version(tmp_path: Path) -> None:
                        server.url, '[elasticsearch]\nrules = "7.x"\n')
     assert outcomes(six) == {2: "failed"}  # 6.x exempts only _xpack/ml/datafeeds/: the shard failure counts
     assert outcomes(seven) == {2: "passed"}  # 7.x exempts _ml/datafeeds/
+
+
+def types_removal(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    warning = 'Warning: 299 Elasticsearch-7.3.0-abc "[types removal] Specifying types in search requests is deprecated."\r\n'
+    conn.sendall(fs.answer(200, b'{"hits": {}}', extra=warning))
+
+
+def test_types_removal_warnings_are_ignored_by_the_7x_runner_only(tmp_path: Path) -> None:
+    page = "[source,js]\n----\nGET /twitter/_doc/_search\n----\n// CONSOLE\n"
+    with fs.fault_server(types_removal) as server:
+        six = replay(tmp_path, page, server.url, '[elasticsearch]\nversion = "6.8.13"\n')
+        seven = replay(tmp_path, page, server.url, '[elasticsearch]\nversion = "7.3.0"\n')
+    assert outcomes(six) == {2: "failed"} and "got unexpected warning header" in six.results[0].failures[0].message
+    assert outcomes(seven) == {2: "passed"}  # 7.3: the 6.8 parser, the 7.x runner

@@ -192,3 +192,12 @@ def test_a_named_setup_on_the_testsetup_snippet_is_ignored_by_6_3(rules: str, se
 def test_a_styled_source_line_is_the_8x_parsers_only(rules: str, tests: int) -> None:
     document = page("[source.merge.styled,console]\n----\nGET /a\n----\n", rules)
     assert len(document.tests) == tests
+
+
+@pytest.mark.parametrize("rules,version,seven", [("auto", "6.8.13", False), ("auto", "7.17.0", False),
+                                                 ("6.8", "6.8.13", False), ("6.8", "7.3.0", True),
+                                                 ("7.x", "7.17.0", True), ("8.x", "8.15.0", True)])
+def test_the_generator_and_runner_side_follow_the_version(rules: str, version: str, seven: bool) -> None:
+    dialect = Dialect(rules, version)
+    assert dialect.shard_check_exempt == (("_cat", "_ml/datafeeds/") if seven else ("_cat", "_xpack/ml/datafeeds/"))
+    assert dialect.ignored_warnings == (("[types removal]",) if seven else ())
