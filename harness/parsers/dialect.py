@@ -140,7 +140,7 @@ class Dialect:
         values = {"version": self.version, "version_qualified": self.version_qualified or self.version,
                   "lucene_version": self.lucene_version, "build_flavor": self.build_flavor,
                   "build_type": self.build_type}
-        names = _SIX_X_ATTRIBUTES if self.rules in ("6.3", "6.4", "6.8") else ATTRIBUTE_KEYS
+        names = ATTRIBUTE_KEYS if self.rules == "auto" or self.seven_or_later else _SIX_X_ATTRIBUTES
         return tuple((name, values[name]) for name in names)
 
 

@@ -169,6 +169,8 @@ def test_attribute_values_come_from_the_dialect_and_6x_substitutes_three() -> No
     assert six.examples[0].requests[0].path == "/_x/6.3.2/7.3.1/oss/{version_qualified}/{build_type}"
     seven = page(ATTRIBUTES, "7.x", version="7.17.9", lucene_version="8.11.1", build_type="zip")
     assert seven.examples[0].requests[0].path == "/_x/7.17.9/8.11.1/default/7.17.9/zip"
+    early_seven = page(ATTRIBUTES, "6.8", version="7.3.0", lucene_version="8.1.0")  # the 6.8 parser, 7.x's plugin
+    assert early_seven.examples[0].requests[0].path == "/_x/7.3.0/8.1.0/default/7.3.0/tar"
 
 
 def test_auto_keeps_the_attribute_values_of_6_8_13() -> None:
