@@ -13,6 +13,7 @@ found, and what to do; the command line turns it into exit status 2.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 import tomllib
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import Capture, FormPart, MatchPolicy, Span
+from harness.parsers.dialect import AUTO, RULES, Dialect, dialect_from_table, rules_for, unconverted_from_table
 from harness.parsers.json_paths import path_error
 from harness.parsers.live_directives import valid_source
 
@@ -119,6 +121,8 @@ class SourceRule:
     :param headers: headers sent with these sources' requests only (a cloud API's token), after
         and over the target's own.
     :param volatile: JSON paths whose values are never compared (``$.jobs[*].start-time``).
+    :param rules: the Elasticsearch docs-test rules these pages are read with (``6.3``, ``6.8``,
+        ``7.x``, ``8.x``, ``auto``), or ``""`` for the ``[elasticsearch]`` table's.
     """
 
     paths: tuple[str, ...]
@@ -127,6 +131,7 @@ class SourceRule:
     target: str = ""
     headers: tuple[HeaderSpec, ...] = ()
     volatile: tuple[str, ...] = ()
+    rules: str = ""
 
     def covers(self, relative_path: str) -> bool:
         """Whether a path relative to the config folder matches one of the globs."""
@@ -150,7 +155,10 @@ class Config:
     :param captures: what a table-form setup or teardown captures from its last answer, keyed the same way.
     :param lines: where things start in the file, for error messages: ``setups.x``,
         ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
-        header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based).
+        header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based), ``expected_unconverted``.
+    :param elasticsearch: the ``[elasticsearch]`` table: docs-test rules and attribute values.
+    :param expected_unconverted: pages (relative to this folder) allowed to hold ``js``/``curl``
+        snippets that are neither CONSOLE nor NOTCONSOLE; ``None`` when the check is off.
     """
 
     path: Path
@@ -164,6 +172,8 @@ class Config:
     lines: dict[str, int] = field(default_factory=dict)
     multipart: dict[str, tuple[FormPart, ...]] = field(default_factory=dict)
     captures: dict[str, tuple[Capture, ...]] = field(default_factory=dict)
+    elasticsearch: Dialect = AUTO
+    expected_unconverted: tuple[str, ...] | None = None
 
     @property
     def root(self) -> Path:
@@ -181,6 +191,21 @@ class Config:
         """The target a document goes to: its rule's target, else the default one."""
         name = self.rule_for(relative_path).target or self.default_target
         return self.targets[name]
+
+    def dialect_for(self, relative_path: str) -> Dialect:
+        """The rules and attribute values for a document path (relative to the config folder)."""
+        rules = self.rule_for(relative_path).rules
+        if not rules or rules == self.elasticsearch.rules:
+            return self.elasticsearch
+        return dataclasses.replace(self.elasticsearch, rules=rules)
+
+    def dialect_at(self, path: Path) -> Dialect:
+        """``dialect_for`` a file given by its path (absolute, or relative to the current folder)."""
+        try:
+            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:  # outside the config folder: the table's own rules
+            return self.elasticsearch
+        return self.dialect_for(relative)
 
     def source_paths(self) -> list[Path]:
         """The sources under test as paths.
@@ -270,10 +295,14 @@ class _Reader:
             raise self.fail("docharness.sources must be a list of paths", "sources",
                             'write sources = ["folder", ...] relative to this file')
         setups, teardowns = self.snippets(data, "setups", path), self.snippets(data, "teardowns", path)
+        elasticsearch, unconverted = self.elasticsearch(self.table(data, "elasticsearch"))
+        lines = self.snippet_lines(data, targets, rules)
+        lines["expected_unconverted"] = self.line_of("expected_unconverted")
         return Config(path=path, sources=tuple(sources), default_target=default, targets=targets, rules=rules,
                       variables=self.strings(data, "variables"), setups=setups[0], teardowns=teardowns[0],
-                      lines=self.snippet_lines(data, targets, rules), multipart={**setups[1], **teardowns[1]},
-                      captures={**setups[2], **teardowns[2]})
+                      lines=lines, multipart={**setups[1], **teardowns[1]},
+                      captures={**setups[2], **teardowns[2]}, elasticsearch=elasticsearch,
+                      expected_unconverted=unconverted)
 
     def snippets(self, data: dict[str, Any], key: str, path: Path) -> tuple[
             dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]]]:
@@ -316,6 +345,14 @@ class _Reader:
         raise ConfigError(f"{where}.capture.{name} must be $body.path or $header.Name, got {value!r}", self.path,
                           self.line_mentioning(f"{name} ="),
                           f'write {name} = "$body.filename" (list positions are numbers: "$body.files.0.id")')
+
+    def elasticsearch(self, table: dict[str, Any]) -> tuple[Dialect, tuple[str, ...] | None]:
+        """The ``[elasticsearch]`` table: the dialect and the expected-unconverted pages."""
+        try:
+            return dialect_from_table(table), unconverted_from_table(table)
+        except ValueError as exc:
+            key, message, hint = exc.args
+            raise self.fail(message, key, hint) from None
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:
@@ -419,8 +456,14 @@ class _Reader:
         if any(problems):
             raise self.fail(f"{where}.volatile: {next(p for p in problems if p)}", "volatile",
                             'write volatile = ["$.jobs[*].start-time", "$.now"]')
+        rules = self.string(table, "rules", where, "")
+        try:
+            rules = rules_for(rules) if rules else ""
+        except ValueError:
+            raise self.fail(f"{where}.rules {rules!r} names no known rule set", "rules",
+                            f'write rules = "8.x" (one of {", ".join(RULES)}, or a version such as 6.3.2)') from None
         return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers,
-                          volatile=tuple(volatile))
+                          rules=rules, volatile=tuple(volatile))
 
 
 def _glob_match(path: str, pattern: str) -> bool:

@@ -154,7 +154,8 @@ class DocFile(pytest.File):
             raise self.CollectError(mask_userinfo(str(exc))) from exc
         # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
         # confined to the config's folder: a page symlinked out of it is an error item, never read
-        self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent,))
+        self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent,),
+                                  dialect=self.replay.config.dialect_at)
         for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
             if diagnostic.level is Level.WARNING:
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,

@@ -149,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness publish: cannot read the results {args.results}: {exc}\n"
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
-    documents = load(paths, root=root, docs_root=config.root if config else None)
+    documents = load(paths, root=root, docs_root=config.root if config else None,
+                     dialect=config.dialect_at if config else None)
     try:
         report = _publish(documents, results, args.out, root, config, args.source_url, args.jobs)
     except PublishError as exc:

@@ -116,7 +116,8 @@ def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     # a configured project's pages are confined to its folder (symlinks leaving it are not read)
-    return load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None)
+    return load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None,
+                dialect=config.dialect_at)
 
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:

@@ -52,13 +52,16 @@ class DocumentRunner:
     :param redactor: the run's secret values.
     :param captured: the document's captures (names it may bind, values bound so far).
     :param volatile: JSON paths of the source whose values are never compared.
+    :param ignored_warnings: prefixes of ``Warning`` headers the runner ignores (``Dialect.ignored_warnings``).
     """
 
     def __init__(self, target: Target, *, family: str, policy: MatchPolicy, variables: Variables,
-                 redactor: Redactor, captured: Captured | None = None, volatile: tuple[str, ...] = ()) -> None:
+                 redactor: Redactor, captured: Captured | None = None, volatile: tuple[str, ...] = (),
+                 ignored_warnings: tuple[str, ...] = ()) -> None:
         self.target, self.family, self.policy, self.variables, self.redactor = target, family, policy, variables, redactor
         self.captured = captured or Captured()
         self.volatile = volatile
+        self.ignored_warnings = ignored_warnings
         self.session = new_session(target.verify_tls, target.secret_headers)
         self.sender = Sender(self.session, target.timeout)
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
@@ -178,7 +181,7 @@ class DocumentRunner:
         if step.check_shards:
             checks.append(expect.check_shards(step, reply))
         if self.family == "elasticsearch":
-            checks.append(expect.check_warnings(step, reply))
+            checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
         for expected in step.expected:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile)))

@@ -143,3 +143,12 @@ def test_an_undecodable_page_is_one_error_item_at_its_byte(project: pytest.Pytes
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*--> docs_src/elasticsearch/latin1.asciidoc:1:6", "*not valid UTF-8 (byte 0xe9)*"])
     assert "Traceback" not in result.stdout.str() and "INTERNALERROR" not in result.stdout.str()
+
+
+def test_pages_are_read_with_the_configured_elasticsearch_rules(project: pytest.Pytester) -> None:
+    config = project.path / "docs_src/docharness.toml"
+    config.write_text('[elasticsearch]\nrules = "8.x"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    result = project.runpytest("docs_src/elasticsearch/rollup/stop-job.asciidoc")
+    # the page's // CONSOLE lines are errors for the 8.x build (the default rules accept them)
+    result.stdout.fnmatch_lines(["*Use `?source,console?` instead of `// CONSOLE`"])
+    assert result.parseoutcomes()["errors"] == 4
