@@ -172,8 +172,26 @@ def read_tables(sections: list[Section], template: str, path: str) -> TableFindi
             top.extend(rows)
     findings.parameters = tuple(top)
     findings.objects = tuple(objects.values())
-    findings.status_codes = _status_codes(statuses, path, findings.diagnostics)
+    findings.status_codes = _status_codes(statuses, path, findings.diagnostics) + _stated_codes(sections)
     return findings
+
+
+_NORMAL = re.compile(r"^(?:normal|success(?:ful)?|succeeded|ok)\b(?:\s*(?:response|request))?[\s:：/-]*(\d{3})?$",
+                     re.I)
+
+
+def _stated_codes(sections: list[Section]) -> tuple[StatusCode, ...]:
+    """The success status written as prose in a status section: "Normal" then "200", or "Normal: 204"."""
+    codes: list[StatusCode] = []
+    for section in (s for s in sections if s.kind is Kind.STATUS):
+        texts = [" ".join(b.text.split()) for b in section.blocks if isinstance(b, Text)]
+        for index, text in enumerate(texts):
+            found = _NORMAL.match(text)
+            following = texts[index + 1] if index + 1 < len(texts) else ""
+            code = found[1] if found and found[1] else following if found and re.fullmatch(r"\d{3}", following) else ""
+            if code:
+                codes.append(StatusCode(int(code), text))
+    return tuple(codes)
 
 
 def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic]) -> tuple[StatusCode, ...]:

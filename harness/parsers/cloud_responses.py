@@ -1,0 +1,159 @@
+"""The example responses of a cloud page, and which request each one answers.
+
+A response block belongs to the status and label the page states for it: a
+"Status code: 404" heading or paragraph, "HTTP status code 204", a list label such as
+"Example response 2 (status code 202)", "Successful sample response" / "Failed
+sample response", "Example normal/abnormal response", "Response to example 2". A
+label followed by no code block still documents a status ("Success response / HTTP
+status code 204"): it becomes a response with no body.
+
+Pairing (``pair``): a response shown right under its request is that request's; else
+the one with the request's number ("Example request 2" / "Response to example 2");
+else a request labelled as a failure takes the failure responses in order; every
+other request takes the success responses by position (all of them the only one).
+An error-shaped body (``{"error": ...}``, ``error_code`` / ``error_msg``) with no
+status is a failure, never paired with an ordinary request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.model import Span
+from harness.parsers.directives import ResponseArgs
+
+__all__ = ["Label", "Response", "ResponseState", "label_of", "is_success", "pair"]
+
+_NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
+_SUCCESS = re.compile(r"\b(success(ful)?|normal|correct)\b", re.I)
+_FAILURE = re.compile(r"\b(fail(ed|ure)?|error|abnormal|exception|invalid)\b", re.I)
+_LABEL_NOUNS = re.compile(r"\b(response|responses|example|examples|sample|samples|request|requests|result)\b", re.I)
+_ERROR_KEYS = {"error", "error_code", "error_msg", "errorCode", "errorMsg", "error_message", "errorMessage"}
+_LABEL_WORDS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """What a label says about the examples under it: their number and success or failure."""
+
+    number: int | None = None
+    success: bool | None = None
+
+
+def label_of(text: str) -> Label:
+    """The number and success/failure a short label states (``Example request 2 (failed)``)."""
+    if len(text.split()) > _LABEL_WORDS:
+        return Label()
+    number = _NUMBER.search(text)
+    success: bool | None = None
+    if _LABEL_NOUNS.search(text) or len(text.split()) <= 2:
+        if _FAILURE.search(text):
+            success = False
+        elif _SUCCESS.search(text):
+            success = True
+    return Label(int(number[1]) if number else None, success)
+
+
+@dataclass(slots=True)
+class Response:
+    """One documented response: its block (or ``empty`` for "None" / a status with no body)."""
+
+    span: Span
+    source: str
+    status: int | None
+    success: bool | None
+    number: int | None = None
+    args: ResponseArgs = field(default_factory=ResponseArgs)
+    empty: bool = False
+    content_line: int = 0
+
+
+def _error_shaped(source: str) -> bool:
+    try:
+        value: Any = json.loads(source)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and 0 < len(value) <= 3 and any(
+        value.get(key) not in (None, "") for key in _ERROR_KEYS)
+
+
+def is_success(response: Response) -> bool:
+    """A 2xx status; with none stated, a label that does not say failure and a body that is not an error."""
+    if response.status is not None:
+        return 200 <= response.status < 300
+    return response.success is not False and not _error_shaped(response.source)
+
+
+@dataclass(slots=True)
+class ResponseState:
+    """The status, success and number in force while reading example-response blocks.
+
+    ``stated`` is the status a label gave and no block has used yet: flushed as a
+    bodiless response when the next label starts or the responses end.
+    """
+
+    status: int | None = None
+    success: bool | None = None
+    number: int | None = None
+    stated: Span | None = None
+
+    def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
+        self.flush(out)
+        self.status, self.stated = status, span
+        self.number = label.number if label.number is not None else self.number
+        if label.success is not None:
+            self.success = label.success
+
+    def label(self, label: Label, span: Span, out: list[Response]) -> None:
+        """A success/failure or numbered label with no status of its own.
+
+        A label that agrees with the status in force ("Status code: 200" then "Normal
+        response to the GET operation") only describes it.
+        """
+        implied = self.success if self.status is None else 200 <= self.status < 300
+        if label.success in (None, implied) and label.number in (None, self.number):
+            self.success = label.success if label.success is not None else self.success
+            return
+        self.flush(out)
+        if label.success is not None:
+            if self.status is not None and (200 <= self.status < 300) != label.success:
+                self.status = None  # "Failure response" after "Status code: 200": a new status follows
+            self.success = label.success
+        if label.number is not None:
+            self.number = label.number
+        self.stated = span if self.status is not None else None
+
+    def add(self, response: Response, out: list[Response]) -> None:
+        out.append(response)
+        self.stated = None
+
+    def flush(self, out: list[Response]) -> None:
+        if self.stated is not None and self.status is not None:
+            out.append(Response(self.stated, "", self.status, self.success, self.number, empty=True))
+        self.stated = None
+
+    def reset(self, out: list[Response]) -> None:
+        self.flush(out)
+        self.status = self.success = self.number = None
+
+
+def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response]) -> list[Response | None]:
+    """The response each request draft expects (``None``: none documented), by the rules above."""
+    chosen: list[Response | None] = [own for _, own in drafts]
+    numbered = {r.number: r for r in responses if r.number is not None}
+    failures = [r for r in responses if not is_success(r)]
+    for index, (label, own) in enumerate(drafts):
+        if own is None and label.number is not None and label.number in numbered:
+            chosen[index] = numbered[label.number]
+        elif own is None and label.success is False and failures:
+            chosen[index] = failures.pop(0)
+    numbered_used = {id(r) for r in chosen if r is not None}
+    success = [r for r in responses if is_success(r) and (r.number is None or id(r) not in numbered_used)]
+    plain = [i for i, r in enumerate(chosen) if r is None and drafts[i][0].success is not False]
+    for position, index in enumerate(plain):
+        if success:
+            chosen[index] = success[min(position, len(success) - 1)]
+    return chosen
