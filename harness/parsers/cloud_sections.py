@@ -195,6 +195,8 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
         labelled = text.strong or text.text.rstrip().endswith(":")
         if len(mentions) == 1 and labelled:  # "The response is as follows:" inside a "Samples" section
             return mentions.pop()
+    if kind is Kind.URI and _PATH_LABEL.search(text.text):
+        return None  # "PATH: /v1/{project_id}/jobs" is the request line, not a heading
     return kind if kind in _LABEL_KINDS else None
 
 
