@@ -14,7 +14,7 @@ example-response sections, read and paired with their requests by
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harness.model import (
     BodyKind,
@@ -23,25 +23,31 @@ from harness.model import (
     Example,
     ExpectedResponse,
     Level,
-    MatchPolicy,
     Operation,
     Request,
     Role,
     Span,
 )
 from harness.parsers.cloud_requests import Chunk, make_request, read_body, split_block
-from harness.parsers.cloud_responses import Label, Response, ResponseState, label_of, pair
+from harness.parsers.cloud_responses import (
+    Label,
+    Response,
+    ResponseState,
+    default_status,
+    expected_response,
+    is_success,
+    label_of,
+    pair,
+)
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.directives import (
-    ResponseArgs,
     TestArgs,
     match_directive,
     near_miss,
     parse_response_args,
     parse_test_args,
 )
-from harness.parsers.page import Block, Code, Comment, Heading, Text
-from harness.parsers.snippets import quote_stash_tokens
+from harness.parsers.page import Block, Code, Comment, Text
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
@@ -182,8 +188,7 @@ class _Reader:
     def _request(self, chunk: Chunk, block: Code) -> Request | None:
         if chunk.unrecognised:
             self.diagnostics.append(Diagnostic(
-                Level.WARNING, "unrecognised-request-line", f"this line of the example request cannot be read as "
-                f"a request ({chunk.unrecognised[:60]}); the example is not tested",
+                Level.WARNING, "unrecognised-request-line", f"{chunk.unrecognised}; the example is not tested",
                 Span(self.path, chunk.body_line), "write the request line as 'METHOD /path' (or a full URL, or a "
                 "curl command)"))
             return None
@@ -306,24 +311,6 @@ class _Reader:
             section.heading.span, hint="put the example in a code block, or write 'None' if there is none"))
 
 
-def _expected(response: Response, default_status: int | None, path: str,
-              diagnostics: list[Diagnostic]) -> ExpectedResponse:
-    status = response.status if response.status is not None else default_status
-    if response.empty:
-        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span)
-    args = response.args
-    body, problems = apply_substitutions(response.source, args.substitutions)
-    diagnostics.extend(problems)
-    # the body a test matches is the substituted one, read the way the build reads it ($body tokens quoted)
-    kind, problem = read_body(quote_stash_tokens(body), response.content_line or response.span.line, path)
-    if problem is not None and not args.non_json:
-        diagnostics.append(problem)
-    return ExpectedResponse(
-        source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
-        match=MatchPolicy.NON_JSON if args.non_json else None, skip=args.skip,
-        substitutions=args.substitutions, span=response.span)
-
-
 def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
     args = draft.args
     return Example(
@@ -332,12 +319,6 @@ def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
         teardowns=args.teardowns, continued=args.continued, skip=args.skip, catch=args.catch,
         warnings=args.warnings, skip_shard_failures=args.skip_shard_failures, substitutions=args.substitutions,
         directives=tuple(draft.directives), variables=tuple(dict.fromkeys(draft.variables)))
-
-
-def _default_status(operation: Operation | None) -> int | None:
-    """The single 2xx of the status-code table, the status a page's examples are expected to get."""
-    codes = [s.code for s in operation.status_codes if 200 <= s.code < 300] if operation else []
-    return codes[0] if len(set(codes)) == 1 else None
 
 
 def _continues(section: Section, following: Section | None) -> bool:
@@ -370,13 +351,14 @@ def read_examples(sections: list[Section], operation: Operation | None,
         none.requests.append(Request(operation.method, operation.path, span=reader.request_none))
         none.variables += placeholders(operation.path)
         drafts.append(none)
-    default = _default_status(operation)
+    defaults = default_status(operation), default_status(operation, success=False)
+    default = defaults[0]
     # every response is read (and checked) once, even when several examples share it
-    built = {id(r): _expected(r, default, path, reader.diagnostics) for r in reader.responses}
+    built = {id(r): expected_response(r, defaults, path, reader.diagnostics) for r in reader.responses}
     tests = [d for d in drafts if d.role is Role.TEST]
     for draft in tests:
         if draft.response is not None:
-            built[id(draft.response)] = _expected(draft.response, default, path, reader.diagnostics)
+            built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
     chosen = dict(zip((id(d) for d in tests), pair([(d.label, d.response) for d in tests], reader.responses)))
     examples: list[Example] = []
     for draft in drafts:
@@ -386,5 +368,10 @@ def read_examples(sections: list[Section], operation: Operation | None,
             expected = (built[id(response)],)
         elif draft.role is Role.TEST and default is not None:
             expected = (ExpectedResponse("", None, BodyKind.NONE, default),)
-        examples.append(_example(draft, expected))
+        example = _example(draft, expected)
+        if expected and expected[0].status is None and response is not None and not is_success(response):
+            # an error example whose status the page does not give: a 2xx check would be wrong
+            example = replace(example, skip=example.skip or "the page shows this error response without its "
+                              "status code")
+        examples.append(example)
     return examples, reader.diagnostics

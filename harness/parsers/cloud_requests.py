@@ -67,7 +67,7 @@ def _leading(lines: list[str], first: int) -> Chunk:
     index = next((i for i, line in enumerate(lines) if line.strip()), 0)
     head = lines[index].strip() if lines else ""
     if not head.startswith(_BODY_START) and _ATTEMPT.search(head):
-        return Chunk(None, (), "", first + index, unrecognised=head)
+        return Chunk(None, (), "", first + index, unrecognised=f"the line {head[:60]!r} is not a request line")
     return _chunk(None, lines, first)
 
 

@@ -22,10 +22,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.model import Span
+from harness.model import BodyKind, Diagnostic, ExpectedResponse, MatchPolicy, Operation, Span
+from harness.parsers.cloud_requests import read_body
 from harness.parsers.directives import ResponseArgs
+from harness.parsers.snippets import quote_stash_tokens
+from harness.parsers.substitutions import apply_substitutions
 
-__all__ = ["Label", "Response", "ResponseState", "label_of", "is_success", "pair"]
+__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "label_of", "is_success",
+           "pair"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 _SUCCESS = re.compile(r"\b(success(ful)?|normal|correct)\b", re.I)
@@ -157,3 +161,28 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response])
         if success:
             chosen[index] = success[min(position, len(success) - 1)]
     return chosen
+
+
+def default_status(operation: Operation | None, success: bool = True) -> int | None:
+    """The single 2xx (or single error status) of the status-code table, when there is exactly one."""
+    codes = {s.code for s in operation.status_codes if (200 <= s.code < 300) == success} if operation else set()
+    return codes.pop() if len(codes) == 1 else None
+
+
+def expected_response(response: Response, defaults: tuple[int | None, int | None], path: str,
+              diagnostics: list[Diagnostic]) -> ExpectedResponse:
+    """The expected response; with no status of its own, the table's single success (or error) status."""
+    status = response.status if response.status is not None else defaults[0 if is_success(response) else 1]
+    if response.empty:
+        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span)
+    args = response.args
+    body, problems = apply_substitutions(response.source, args.substitutions)
+    diagnostics.extend(problems)
+    # the body a test matches is the substituted one, read the way the build reads it ($body tokens quoted)
+    kind, problem = read_body(quote_stash_tokens(body), response.content_line or response.span.line, path)
+    if problem is not None and not args.non_json:
+        diagnostics.append(problem)
+    return ExpectedResponse(
+        source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
+        match=MatchPolicy.NON_JSON if args.non_json else None, skip=args.skip,
+        substitutions=args.substitutions, span=response.span)

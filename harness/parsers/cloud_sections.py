@@ -83,6 +83,9 @@ def section_kind(title: str) -> Kind:
     if status_label(title) is not None and _STATUS_LABEL.match(title.strip()):
         # "Status code: 200" sub-headings belong to their parent
         return Kind.OTHER
+    path_label = _PATH_LABEL.search(title)
+    if path_label is not None and _target(path_label[1]) is not None:
+        return Kind.OTHER  # "PATH: /v1/{project_id}/jobs" is a request line, not a heading
     lowered = " ".join(title.lower().replace(":", " ").split())
     return next((kind for pattern, kind in _KINDS if pattern.search(lowered)), Kind.OTHER)
 
@@ -195,8 +198,6 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
         labelled = text.strong or text.text.rstrip().endswith(":")
         if len(mentions) == 1 and labelled:  # "The response is as follows:" inside a "Samples" section
             return mentions.pop()
-    if kind is Kind.URI and _PATH_LABEL.search(text.text):
-        return None  # "PATH: /v1/{project_id}/jobs" is the request line, not a heading
     return kind if kind in _LABEL_KINDS else None
 
 
