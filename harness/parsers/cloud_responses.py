@@ -32,9 +32,14 @@ __all__ = ["Label", "Response", "ResponseState", "default_status", "expected_res
            "pair"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
-_SUCCESS = re.compile(r"\b(success(ful)?|normal|correct)\b", re.I)
-_FAILURE = re.compile(r"\b(fail(ed|ure)?|error|abnormal|exception|invalid)\b", re.I)
-_LABEL_NOUNS = re.compile(r"\b(response|responses|example|examples|sample|samples|request|requests|result)\b", re.I)
+# the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
+# "Response (failure)"; "Querying failed tasks" is a request that succeeds
+_NOUN = r"(?:request|response|example|sample|result|call)s?"
+_QUALIFIED = r"\b({words})\s+(?:(?:sample|example|http)\s+)*{noun}\b|\b{noun}\s*[(:,-]?\s*\(?({words})\b"
+_SUCCESS = re.compile(_QUALIFIED.format(words=r"success|successful|normal|correct", noun=_NOUN), re.I)
+_FAILURE = re.compile(_QUALIFIED.format(words=r"fail|failed|failure|error|abnormal|exception|invalid",
+                                        noun=_NOUN), re.I)
+_BARE = re.compile(r"^\W*(success(ful)?|normal|fail(ed|ure)?|error|abnormal)\W*$", re.I)
 _ERROR_KEYS = {"error", "error_code", "error_msg", "errorCode", "errorMsg", "error_message", "errorMessage"}
 _LABEL_WORDS = 12
 
@@ -53,11 +58,11 @@ def label_of(text: str) -> Label:
         return Label()
     number = _NUMBER.search(text)
     success: bool | None = None
-    if _LABEL_NOUNS.search(text) or len(text.split()) <= 2:
-        if _FAILURE.search(text):
-            success = False
-        elif _SUCCESS.search(text):
-            success = True
+    bare = _BARE.match(text)
+    if _FAILURE.search(text) or bare and re.match(r"\W*(fail|error|abnormal)", text, re.I):
+        success = False
+    elif _SUCCESS.search(text) or bare:
+        success = True
     return Label(int(number[1]) if number else None, success)
 
 

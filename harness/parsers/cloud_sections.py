@@ -19,7 +19,8 @@ __all__ = ["Kind", "Section", "RequestLine", "find_request_line", "labelled_requ
 
 # a method (any case, as pages write it), the target, maybe broken by stray spaces, maybe "HTTP/1.1"
 _REQUEST_LINE = re.compile(
-    r"^[ \t]*(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]+(\S[^\n]*?)(?:[ \t]+HTTP/[\d.]+)?[ \t]*$", re.M | re.I)
+    r"^[ \t]*(?:(?:request[ \t]*)?(?:url|uri|line)?[ \t]*[:：][ \t]*)?"  # "Request URL: POST https://..."
+    r"(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]+(\S[^\n]*?)(?:[ \t]+HTTP/[\d.]+)?[ \t]*$", re.M | re.I)
 # a full URL alone on its line: the method comes from the page's URI section
 _BARE_URL = re.compile(r"^[ \t]*((?:https?://|\{[\w-]*endpoint[\w-]*\}/)\S*)[ \t]*$", re.M | re.I)
 # the "Method: POST" / "PATH: /v1/{project_id}/jobs" form of URI sections
