@@ -38,6 +38,7 @@ from harness.parsers.cloud_responses import (
     is_success,
     label_of,
     pair,
+    status_line,
 )
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.directives import (
@@ -284,8 +285,9 @@ class _Reader:
 
     def _response(self, block: Code, directives: list[Directive]) -> Response:
         state = self.state
-        response = Response(block.span, block.text, state.status, state.success, state.number,
-                            content_line=block.content_line)
+        status, source, skipped = status_line(block.text)  # "HTTP/1.1 201 Created" and headers first
+        response = Response(block.span, source, status if status is not None else state.status, state.success,
+                            state.number, content_line=block.content_line + skipped, empty=not source.strip())
         for directive in directives:
             if directive.name == "TESTRESPONSE":
                 if directive.args:  # a bare TESTRESPONSE has nothing to parse

@@ -29,7 +29,7 @@ from harness.parsers.snippets import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "label_of", "is_success",
-           "pair"]
+           "pair", "status_line"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
@@ -87,6 +87,24 @@ def _error_shaped(source: str) -> bool:
         return False
     return isinstance(value, dict) and 0 < len(value) <= 3 and any(
         value.get(key) not in (None, "") for key in _ERROR_KEYS)
+
+
+_STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
+_HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*:[ \t]*\S[^\n]*$")
+
+
+def status_line(text: str) -> tuple[int | None, str, int]:
+    """A response block that starts ``HTTP/1.1 201 Created`` (then headers): the status, the body, lines skipped."""
+    found = _STATUS_LINE.match(text)
+    if found is None:
+        return None, text, 0
+    lines = text[found.end():].split("\n")
+    index = 0
+    while index < len(lines) and _HEADER_LINE.match(lines[index].strip()):
+        index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return int(found[1]), "\n".join(lines[index:]), text.count("\n", 0, found.end()) + index
 
 
 def is_success(response: Response) -> bool:
