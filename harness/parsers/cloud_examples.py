@@ -233,7 +233,8 @@ class _Reader:
             # request lines written as a paragraph; a body block may follow
             self.groups += 1
             for chunk in chunks:
-                draft = _Draft(block.span, "", block.text, group=self.groups, label=self.label)
+                draft = _Draft(block.span, "", block.text, group=self.groups, label=self.label,
+                               name_line=chunk.line.span.line if chunk.line and len(chunks) > 1 else 0)
                 draft.requests.append(make_request(chunk, "", "", block.span, self.diagnostics))
                 draft.variables += placeholders(chunk.line.target if chunk.line else "")
                 draft.waiting = not chunk.body
@@ -354,7 +355,6 @@ def read_examples(sections: list[Section], operation: Operation | None,
         none.variables += placeholders(operation.path)
         drafts.append(none)
     defaults = default_status(operation), default_status(operation, success=False)
-    default = defaults[0]
     # every response is read (and checked) once, even when several examples share it
     built = {id(r): expected_response(r, defaults, path, reader.diagnostics) for r in reader.responses}
     tests = [d for d in drafts if d.role is Role.TEST]
@@ -366,12 +366,13 @@ def read_examples(sections: list[Section], operation: Operation | None,
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()
         response = chosen.get(id(draft))
+        failure = draft.label.success is False if response is None else not is_success(response)
         if response is not None:
             expected = (built[id(response)],)
-        elif draft.role is Role.TEST and default is not None:
-            expected = (ExpectedResponse("", None, BodyKind.NONE, default),)
+        elif draft.role is Role.TEST and defaults[failure] is not None:
+            expected = (ExpectedResponse("", None, BodyKind.NONE, defaults[failure]),)
         example = _example(draft, expected)
-        if expected and expected[0].status is None and response is not None and not is_success(response):
+        if draft.role is Role.TEST and failure and (expected[0].status if expected else None) is None:
             # an error example whose status the page does not give: a 2xx check would be wrong
             example = replace(example, skip=example.skip or "the page shows this error response without its "
                               "status code")
