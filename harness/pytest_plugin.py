@@ -130,7 +130,6 @@ class ExampleItem(pytest.Item):
             self.result = parent.replay.runner(parent.document).run(self.test)
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
             pytest.fail(str(exc), pytrace=False)
-        self.user_properties.append(("outcome", self.result.outcome.value))
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
             pytest.skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:

@@ -8,13 +8,13 @@ one has, 2 for usage errors (a path that does not exist).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Literal
 
 from harness.model import Document, Level, to_json
 from harness.parsers.loader import load
+from harness.report.color import use_color
 from harness.report.render import render_diagnostics
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"docharness extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    color = _use_color()
+    color = use_color(sys.stderr)
     minimum = Level.ERROR if args.quiet else Level.WARNING
     for document in documents:
         rendered = render_diagnostics(document.diagnostics, color=color, minimum=minimum)
@@ -60,10 +60,6 @@ def _jobs(value: str) -> int | Literal["auto"]:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', not {value!r}")
     return int(value)
-
-
-def _use_color() -> bool:
-    return sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def summary(documents: list[Document]) -> str:
