@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from harness.commands.ci_outputs import CiOutputs, add_ci_arguments, ci_outputs
 from harness.config import (
     CONFIG_NAME,
     Config,
@@ -30,6 +31,7 @@ from harness.replay.run import document_diagnostics
 from harness.replay.prepare import MissingVariables
 from harness.replay.select import keyword_filter
 from harness.report.json_report import write_json_report
+from harness.report.color import use_color
 from harness.report.junit import write_junit
 from harness.report.redact import MASK
 from harness.report.terminal import TerminalReporter
@@ -51,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", metavar="FILE", type=Path, help="write the JSON results file here")
     parser.add_argument("--junit", metavar="FILE", type=Path, help="write JUnit XML here")
     parser.add_argument("-x", "--exitfirst", action="store_true", help="stop after the first failure or error")
+    add_ci_arguments(parser)
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,8 +119,12 @@ def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[
 
 def execute(args: argparse.Namespace, documents: Sequence[Document], config: Config, *,
             report: Path | None, junit: Path | None, keyword: str = "", exitfirst: bool = False,
-            dry_run: bool = False, out: TextIO | None = None) -> RunResult | None:
-    """Replay the documents, writing progress to ``out`` (stdout) and the reports; ``None`` for a dry run."""
+            dry_run: bool = False, out: TextIO | None = None, ci: CiOutputs | None = None,
+            totals: bool = True) -> RunResult | None:
+    """Replay the documents, writing progress to ``out`` (stdout) and the reports; ``None`` for a dry run.
+
+    ``totals=False`` leaves the summary line to the caller, which writes it last.
+    """
     out = out or sys.stdout
     try:
         select = keyword_filter(keyword)
@@ -128,7 +135,7 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         if dry_run:
             render_plan(documents, replay, select, out)
             return None
-        reporter = TerminalReporter(out, redactor, color=out.isatty())
+        reporter = TerminalReporter(out, redactor, color=use_color(out))
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
@@ -140,7 +147,9 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             write_json_report(result, report, redactor)
         if junit is not None:
             write_junit(result, junit, redactor)
-        reporter.finish(result)
+        if ci is not None:
+            ci.write(result, redactor, reporter)
+        reporter.finish(result, totals=totals)
         return result
 
 
@@ -158,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
         config = find_project(paths, args.config)
         documents = load_documents(paths, config)
         result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
-                         exitfirst=args.exitfirst, dry_run=args.dry_run)
+                         exitfirst=args.exitfirst, dry_run=args.dry_run,
+                         ci=ci_outputs(args.annotations, args.html))
     except (ConfigError, UsageError) as exc:
         print(f"docharness replay: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,9 +2,10 @@
 
 The whole pipeline in one command: the config's sources are parsed, replayed
 against the default target (the embedded reference server unless configured
-otherwise), ``generated/results.json`` and ``generated/junit.xml`` are written,
-and the verified reference is built by ``harness.commands.publish.build`` when
-the publisher is available. Exit 0 all good, 1 failures, errors or document
+otherwise), ``generated/results.json``, ``generated/junit.xml`` and
+``generated/report.html`` are written, and the verified reference is built by
+``harness.commands.publish.build`` when the publisher is available. The last
+line is the summary (``N passed, N failed, N error, N skipped in X s``). Exit 0 all good, 1 failures, errors or document
 errors, 2 configuration errors.
 """
 
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
+from harness.commands.ci_outputs import add_ci_arguments, ci_outputs
 from harness.commands.publish import build
 from harness.commands.replay import (
     EXIT_FAILED,
@@ -27,6 +30,7 @@ from harness.commands.replay import (
     load_documents,
 )
 from harness.config import ConfigError
+from harness.report.terminal import summary_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,11 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("generated"),
                         help="where results, reports and the site go (default: generated)")
+    add_ci_arguments(parser, html=False)
 
 
 def run(args: argparse.Namespace) -> int:
     """Extract, replay, report and publish; the exit status."""
     out: Path = args.out
+    started = time.perf_counter()
     try:
         config = find_project([], args.config)
         documents = load_documents([], config)
@@ -46,19 +52,21 @@ def run(args: argparse.Namespace) -> int:
         errors = sum(d.has_errors for d in documents)
         print(f"docharness run: extracted {len(documents)} documents, {examples} examples"
               + (f", {errors} with errors" if errors else ""))
-        result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml")
+        result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml",
+                         ci=ci_outputs(args.annotations, out / "report.html"), totals=False)
     except (ConfigError, UsageError) as exc:
         print(f"docharness run: {exc}", file=sys.stderr)
         return EXIT_USAGE
     assert result is not None  # not a dry run
-    print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}")
+    print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}\nhtml:    {out / 'report.html'}")
     status = exit_status(result)
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
     try:
         index = build(documents, result, out, config=config)
+        print(f"site:    {index}")
     except Exception as exc:  # a failed site build must not hide the replay's outcome
         print(f"publish: failed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"site:    {index}")
+        status = EXIT_FAILED
+    print(summary_line(result, time.perf_counter() - started), flush=True)  # the last line, for CI to read
     return status
