@@ -119,7 +119,7 @@ class _Page:
         head = f"<h3>{self.text(failure.kind.value)}: {self.text(failure.message)}</h3>"
         if where is not None:
             head += f"<p class=\"where\">at <code>{self.text(where)}</code></p>"
-        actual = failure.actual or (_response_text(exchange) if exchange is not None else "")
+        actual = _response_text(exchange) if exchange is not None else failure.actual  # status, headers and body
         pair = (f"<div class=\"pair\"><div><h3>Expected response</h3><pre class=\"expected\">"
                 f"{self.text(_clip(failure.expected) or '(not documented)')}</pre></div>"
                 f"<div><h3>Actual response</h3><pre class=\"actual\">{self.text(_clip(actual) or '(none)')}</pre>"
