@@ -2,7 +2,8 @@
 
 The page has four examples: one passes, one fails (the server answers a different body
 holding a ``<script>``, an ``<img onerror>`` and the request head with its secret token),
-one is skipped and one errors (an unknown setup). Used by the HTML report, annotation and
+one is skipped and one errors (an unknown setup); a code block without a language is a
+warning diagnostic. Used by the HTML report, annotation and
 JUnit tests.
 """
 
@@ -62,6 +63,11 @@ GET /ok/y
 ----
 // CONSOLE
 // TEST[setup:nope]
+
+A block without a language (a warning diagnostic):
+----
+{"closed": true}
+----
 """
 # where the examples are, as reports name them
 FAILED, FAILED_LINE, DIFF_LINE = "line_18", 18, 27
