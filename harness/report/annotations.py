@@ -56,32 +56,44 @@ class Annotation:
 
 
 def problems(run: RunResult) -> Iterator[Annotation]:
-    """Every failure of a failed or errored example, then every error-level diagnostic."""
+    """Every failure of a failed or errored example, then every error-level diagnostic not told already.
+
+    A page error inside an example is both a diagnostic and that example's error item: it is
+    told once, on the item, with the diagnostic's own hint.
+    """
+    errors = [d for d in run.diagnostics if d.level is Level.ERROR]
+    told: set[int] = set()
     for result in run.results:
         if result.outcome in (Outcome.FAILED, Outcome.ERROR):
-            yield from _result_annotations(result)
-    for diagnostic in run.diagnostics:
-        if diagnostic.level is Level.ERROR:
+            yield from _result_annotations(result, errors, told)
+    for diagnostic in errors:
+        if id(diagnostic) not in told:
             yield _diagnostic_annotation(diagnostic)
 
 
-def _result_annotations(result: ExampleResult) -> Iterator[Annotation]:
+def _result_annotations(result: ExampleResult, errors: list[Diagnostic], told: set[int]) -> Iterator[Annotation]:
     if not result.failures:  # an error with only a reason
         yield Annotation(result.span, "docharness: error", f"{result.node_id}: {result.reason}", "docharness/error",
                          "critical", f"{result.node_id}|error")
     for index, failure in enumerate(result.failures):
-        yield Annotation(failure.span or result.span, f"docharness: {kinds.title(failure.kind)}",
-                         _failure_message(result, failure), f"docharness/{failure.kind.value}",
-                         "major" if failure.is_assertion else "critical", f"{result.node_id}|{failure.kind.value}|{index}")
+        span = failure.span or result.span
+        same = next((d for d in errors if (d.span.path, d.span.line) == (span.path, span.line)
+                     and d.message in failure.message), None)
+        if same is not None:
+            told.add(id(same))
+        hint = same.hint if same is not None and same.hint else kinds.hint(failure.kind)
+        yield Annotation(span, f"docharness: {kinds.title(failure.kind)}", _failure_message(result, failure, hint),
+                         f"docharness/{failure.kind.value}", "major" if failure.is_assertion else "critical",
+                         f"{result.node_id}|{failure.kind.value}|{index}")
 
 
-def _failure_message(result: ExampleResult, failure: Failure) -> str:
+def _failure_message(result: ExampleResult, failure: Failure, hint: str) -> str:
     lines = [f"{result.node_id}: {failure.message}"]
     for mismatch in failure.diff[:10]:
         lines.append(f"at {mismatch.path}: {mismatch.message} (expected {mismatch.expected}, actual {mismatch.actual})")
     if len(failure.diff) > 10:
         lines.append(f"... and {len(failure.diff) - 10} more differences")
-    lines.append(f"hint: {kinds.hint(failure.kind)}")
+    lines.append(f"hint: {hint}")
     return "\n".join(lines)
 
 

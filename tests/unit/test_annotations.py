@@ -71,3 +71,14 @@ def test_codequality_issues_are_located_stable_and_masked() -> None:
     assert [i["fingerprint"] for i in json.loads(codequality_report(run(), Redactor(["tok-123456"])))] == [
         i["fingerprint"] for i in issues]
     assert "tok-123456" not in json.dumps(issues) and "second line ***" in issues[0]["description"]
+
+
+def test_a_page_error_inside_an_example_is_told_once_with_its_hint() -> None:
+    where = Span("p.asciidoc", 8)
+    diagnostic = Diagnostic(Level.ERROR, "unpaired-directive", "TESTRESPONSE not paired with a snippet", where,
+                            hint="remove the blank line 7")
+    result = ExampleResult("p.asciidoc", "line_8", where, Outcome.ERROR, reason="unpaired", failures=(
+        Failure(FailureKind.INVALID_EXAMPLE, "TESTRESPONSE not paired with a snippet", where),))
+    lines = github_annotations(RunResult(results=(result,), diagnostics=(diagnostic,))).splitlines()
+    assert len(lines) == 1 and lines[0].endswith("%0Ahint: remove the blank line 7")
+    assert len(json.loads(codequality_report(RunResult(results=(result,), diagnostics=(diagnostic,))))) == 1
