@@ -1,7 +1,8 @@
 """`docharness replay`: replay the examples of documentation pages against a target.
 
 ``docharness replay [PATH...] [--target URL] [--dry-run] [-k EXPR] [--report FILE]
-[--junit FILE] [--allow-writes] [-x]``. Exit 0 when everything passed or was
+[--junit FILE] [--html FILE] [--annotations FORMAT] [--allow-writes] [-x]``; the last
+line is the summary. Exit 0 when everything passed or was
 skipped, 1 on failures or errors, 2 on usage or configuration errors, 130 when
 interrupted (the reports are still written, marked partial).
 """

@@ -5,8 +5,8 @@ against the default target (the embedded reference server unless configured
 otherwise), ``generated/results.json``, ``generated/junit.xml`` and
 ``generated/report.html`` are written, and the verified reference is built by
 ``harness.commands.publish.build`` when the publisher is available. The last
-line is the summary (``N passed, N failed, N error, N skipped in X s``). Exit 0 all good, 1 failures, errors or document
-errors, 2 configuration errors.
+line is the summary (``N passed, N failed, N error, N skipped in X s``). Exit 0
+all good, 1 failures, errors or document errors, 2 configuration errors.
 """
 
 from __future__ import annotations
