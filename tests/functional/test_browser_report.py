@@ -106,3 +106,18 @@ def test_the_file_is_self_contained_and_masks_secrets(report: Path) -> None:
     assert [h for h in root.xpath("//a/@href") if not h.startswith("#")] == []
     policy = root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
     assert policy.startswith("default-src 'none';") and "'unsafe-inline'" not in policy
+
+
+def test_a_screenshot_of_the_failed_view_is_kept_as_an_artefact(report: Path, tmp_path: Path) -> None:
+    if CHROMIUM is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    artifacts = Path(__file__).resolve().parents[2] / "generated" / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    shot = artifacts / "run-report-failed.png"
+    shot.unlink(missing_ok=True)
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600",
+                    f"--screenshot={shot}", report.as_uri() + "#outcome=failed"],
+                   capture_output=True, text=True, timeout=120, check=True)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
