@@ -22,7 +22,8 @@ h3 { font-size: .95rem; margin: 1rem 0 .25rem; }
 .meta { color: #57606a; margin: 0 0 .75rem; }
 #summary { font-weight: 600; font-size: 1.05rem; }
 nav.filter { display: flex; flex-wrap: wrap; gap: .5rem; margin: .75rem 0; }
-nav.filter a { border: 1px solid #d0d7de; border-radius: 2rem; padding: .2rem .8rem; text-decoration: none; color: inherit; }
+nav.filter a { border: 1px solid #d0d7de; border-radius: 2rem; padding: .2rem .8rem; text-decoration: none;
+               color: inherit; }
 nav.filter a[aria-current="true"] { background: #0969da; border-color: #0969da; color: #fff; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; border-bottom: 1px solid #d0d7de; padding: .3rem .5rem; vertical-align: top; }

@@ -127,7 +127,8 @@ class _Page:
         parts = [head, pair]
         if failure.diff:
             rows = "".join(f"<tr><td class=\"where\">{self.text(m.path)}</td><td>{self.text(m.message)}</td>"
-                           f"<td><code>{self.text(m.expected)}</code></td><td><code>{self.text(m.actual)}</code></td></tr>"
+                           f"<td><code>{self.text(m.expected)}</code></td>"
+                           f"<td><code>{self.text(m.actual)}</code></td></tr>"
                            for m in failure.diff)
             parts.append("<h3>Differences</h3><table class=\"mismatches\"><thead><tr><th>path</th><th>what</th>"
                          f"<th>expected</th><th>actual</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -161,7 +162,9 @@ def _response_text(exchange: Exchange) -> str:
 
 
 def _clip(text: str) -> str:
-    return text if len(text) <= _BODY_LIMIT else text[:_BODY_LIMIT] + f"\n... ({len(text) - _BODY_LIMIT} more characters)"
+    if len(text) <= _BODY_LIMIT:
+        return text
+    return text[:_BODY_LIMIT] + f"\n... ({len(text) - _BODY_LIMIT} more characters)"
 
 
 def _pretty(text: str) -> list[str]:
