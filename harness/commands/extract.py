@@ -19,6 +19,7 @@ from harness.model import Document, Level, to_json
 from harness.parsers.loader import load
 from harness.parsers.project_checks import check_project
 from harness.parsers.snippets import attach_source_lines
+from harness.report.color import use_color
 from harness.report.render import render_diagnostics
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if config is not None:
         documents = project_checks(documents, config, args.root or Path.cwd())
-    color = _use_color()
+    color = use_color(sys.stderr)
     minimum = Level.ERROR if args.quiet else Level.WARNING
     for document in documents:
         rendered = render_diagnostics(document.diagnostics, color=color, minimum=minimum)
@@ -110,10 +111,6 @@ def _jobs(value: str) -> int | Literal["auto"]:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', not {value!r}")
     return int(value)
-
-
-def _use_color() -> bool:
-    return sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def summary(documents: list[Document]) -> str:

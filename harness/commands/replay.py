@@ -1,7 +1,8 @@
 """`docharness replay`: replay the examples of documentation pages against a target.
 
 ``docharness replay [PATH...] [--target URL] [--dry-run] [-k EXPR] [--report FILE]
-[--junit FILE] [--allow-writes] [-x]``. Exit 0 when everything passed or was
+[--junit FILE] [--html FILE] [--annotations FORMAT] [--allow-writes] [-x]``; the last
+line is the summary. Exit 0 when everything passed or was
 skipped, 1 on failures or errors, 2 on usage or configuration errors, 5 when
 nothing was selected (no page, no example, ``-k`` matching none), 130 when
 interrupted (the reports are still written, marked partial).
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from harness.commands.ci_outputs import CiOutputs, add_ci_arguments, ci_outputs
 from harness.config import (
     CONFIG_NAME,
     Config,
@@ -32,6 +34,7 @@ from harness.replay.run import document_diagnostics
 from harness.replay.prepare import PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.json_report import write_json_report
+from harness.report.color import use_color
 from harness.report.junit import write_junit
 from harness.report.redact import MASK, mask_userinfo
 from harness.report.terminal import TerminalReporter
@@ -74,6 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", metavar="FILE", type=Path, help="write the JSON results file here")
     parser.add_argument("--junit", metavar="FILE", type=Path, help="write JUnit XML here")
     parser.add_argument("-x", "--exitfirst", action="store_true", help="stop after the first failure or error")
+    add_ci_arguments(parser)
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -186,8 +190,12 @@ def _render_steps(work: list[tuple[Step, Prepared | PrepareError]], secret_heade
 
 def execute(args: argparse.Namespace, documents: Sequence[Document], config: Config, *,
             report: Path | None, junit: Path | None, keyword: str = "", exitfirst: bool = False,
-            dry_run: bool = False, out: TextIO | None = None) -> RunResult | None:
-    """Replay the documents, writing progress to ``out`` (stdout) and the reports; ``None`` for a dry run."""
+            dry_run: bool = False, out: TextIO | None = None, ci: CiOutputs | None = None,
+            totals: bool = True) -> RunResult | None:
+    """Replay the documents, writing progress to ``out`` (stdout) and the reports; ``None`` for a dry run.
+
+    ``totals=False`` leaves the summary line to the caller, which writes it last.
+    """
     out = out or sys.stdout
     try:
         select = keyword_filter(keyword)
@@ -204,7 +212,7 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             if not selected:
                 raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
             return None
-        reporter = TerminalReporter(out, redactor, color=out.isatty())
+        reporter = TerminalReporter(out, redactor, color=use_color(out))
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
@@ -216,7 +224,9 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             write_json_report(result, report, redactor)
         if junit is not None:
             write_junit(result, junit, redactor)
-        reporter.finish(result)
+        if ci is not None:
+            ci.write(result, redactor, reporter)
+        reporter.finish(result, totals=totals)
         if not result.results and result.complete:
             raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
         return redactor.data(result)  # what the caller publishes carries no secret either
@@ -236,7 +246,8 @@ def run(args: argparse.Namespace) -> int:
         config = find_project(paths, args.config)
         documents = load_documents(paths, config)
         result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
-                         exitfirst=args.exitfirst, dry_run=args.dry_run)
+                         exitfirst=args.exitfirst, dry_run=args.dry_run,
+                         ci=ci_outputs(args.annotations, args.html))
     except (ConfigError, UsageError) as exc:
         print(f"docharness replay: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,19 +2,22 @@
 
 The whole pipeline in one command: the config's sources are parsed, replayed
 against the default target (the embedded reference server unless configured
-otherwise), ``generated/results.json`` and ``generated/junit.xml`` are written,
-and the verified reference is built by ``harness.commands.publish.build`` when
-the publisher is available. Exit 0 all good, 1 failures, errors or document
-errors, 2 configuration errors, 5 nothing to replay, 130 interrupted (Ctrl-C or SIGTERM: partial
-reports written, no site).
+otherwise), ``generated/results.json``, ``generated/junit.xml`` and
+``generated/report.html`` are written, and the verified reference is built by
+``harness.commands.publish.build`` when the publisher is available. The last
+line is the summary (``N passed, N failed, N error, N skipped in X s``). Exit 0
+all good, 1 failures, errors or document errors, 2 configuration errors, 5 nothing
+to replay, 130 interrupted (Ctrl-C or SIGTERM: partial reports written, no site).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
+from harness.commands.ci_outputs import add_ci_arguments, ci_outputs
 from harness.commands.publish import build
 from harness.commands.replay import (
     EXIT_FAILED,
@@ -31,6 +34,7 @@ from harness.commands.replay import (
 )
 from harness.config import ConfigError
 from harness.report.redact import mask_userinfo
+from harness.report.terminal import summary_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,11 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("generated"),
                         help="where results, reports and the site go (default: generated)")
+    add_ci_arguments(parser, html=False)
 
 
 def run(args: argparse.Namespace) -> int:
     """Extract, replay, report and publish; the exit status."""
     out: Path = args.out
+    started = time.perf_counter()
     try:
         config = find_project([], args.config)
         documents = load_documents([], config)
@@ -50,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         errors = sum(d.has_errors for d in documents)
         print(f"docharness run: extracted {len(documents)} documents, {examples} examples"
               + (f", {errors} with errors" if errors else ""))
-        result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml")
+        result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml",
+                         ci=ci_outputs(args.annotations, out / "report.html"), totals=False)
     except (ConfigError, UsageError) as exc:
         print(f"docharness run: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -58,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness run: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     assert result is not None  # not a dry run
-    print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}")
+    print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}\nhtml:    {out / 'report.html'}")
     status = exit_status(result)
     if not result.complete:  # Ctrl-C or SIGTERM: the partial reports are written, the site is not
         print("publish: skipped: the run was interrupted", file=sys.stderr)
@@ -67,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
         status = EXIT_FAILED
     try:
         index = build(documents, result, out, config=config)
+        print(f"site:    {index}")
     except Exception as exc:  # a failed site build must not hide the replay's outcome
         print(f"publish: failed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"site:    {index}")
+        status = EXIT_FAILED
+    print(summary_line(result, time.perf_counter() - started), flush=True)  # the last line, for CI to read
     return status

@@ -98,13 +98,19 @@ def render_result(result: ExampleResult, *, source_line: Callable[[str, int], st
 
 
 def summary_line(run: RunResult, seconds: float | None = None) -> str:
-    """``3 passed, 1 failed, 1 skipped in 0.42s`` style totals (wall time when given)."""
+    """``3 passed, 1 failed, 0 error, 1 skipped in 0.42s``: every count, always, for CI to read.
+
+    ``, N not run`` is added when a run stopped early (``-x``, Ctrl-C), and
+    `` (interrupted: partial results)`` when it did not finish.
+    """
     counts = run.counts()
-    parts = [f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n]
+    parts = [f"{counts[name]} {name}" for name in ("passed", "failed", "error", "skipped")]
+    if counts["not_run"]:
+        parts.append(f"{counts['not_run']} not run")
     if seconds is None:
         seconds = sum(r.duration_ms for r in run.results) / 1000
     state = "" if run.complete else " (interrupted: partial results)"
-    return f"{', '.join(parts) or 'no tests'} in {seconds:.2f}s{state}"
+    return f"{', '.join(parts)} in {seconds:.2f}s{state}"
 
 
 def render_notes(diagnostics: tuple[Diagnostic, ...], notices: tuple[Diagnostic, ...] = (), *,
@@ -162,8 +168,8 @@ class TerminalReporter:
         marks = "".join(_MARKS[r.outcome] for r in results)
         self.write(f"{document.path} {marks}\n")
 
-    def finish(self, run: RunResult) -> None:
-        """Failures and errors in full, skips with their reasons, then the totals."""
+    def finish(self, run: RunResult, *, totals: bool = True) -> None:
+        """Failures and errors in full, skips with their reasons, then the totals (unless ``totals`` is false)."""
         bad = [r for r in run.results if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
         if bad:
             self.write("\n" + "=" * 30 + " failures " + "=" * 30 + "\n")
@@ -181,4 +187,10 @@ class TerminalReporter:
         if reasons:
             self.write("\n" + "\n".join(f"NOT RUN {count} test{'s' * (count != 1)}: {reason}"
                                          for reason, count in reasons.items()) + "\n")
-        self.write(f"\n{summary_line(run, time.perf_counter() - self.started)}\n")
+        if totals:
+            self.write("\n")
+            self.summary(run)
+
+    def summary(self, run: RunResult) -> None:
+        """The totals line, which a command writes last."""
+        self.write(f"{summary_line(run, time.perf_counter() - self.started)}\n")

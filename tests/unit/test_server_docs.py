@@ -22,7 +22,8 @@ def test_every_docs_src_example_passes_against_the_reference_server() -> None:
     result = subprocess.run([sys.executable, "-m", "harness", "replay", str(DOCS)], capture_output=True,
                             text=True, timeout=120, check=False, cwd=DOCS.parent)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert " passed" in result.stdout and "failed" not in result.stdout
+    summary = result.stdout.splitlines()[-1]
+    assert " passed, 0 failed, 0 error, " in summary and "(failed)" not in result.stdout
 
 
 def test_every_server_operation_is_exercised_by_a_docs_src_example() -> None:
