@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from harness.parsers import parse
@@ -29,6 +30,8 @@ from harness.sphinx.domain import HTTPDomain
 from harness.sphinx.page import PageView, diagnostics_admonition, example_section, operation_page
 
 __all__ = ["OperationDirective", "ExamplesDirective"]
+
+logger = logging.getLogger(__name__)
 
 
 class _Base(SphinxDirective):
@@ -112,6 +115,8 @@ class ExamplesDirective(_Base):
         except (ValueError, NotImplementedError) as exc:
             return self.problem(f"docharness-examples: {exc}")
         out: list[nodes.Node] = []
+        if not document.examples:
+            self.no_examples(document, path)
         run, warning = self.results()
         if warning:
             out += self.problem(warning)
@@ -128,6 +133,14 @@ class ExamplesDirective(_Base):
         block += example_section(document, view).children[1:]  # the examples, without the section title
         self.set_source_info(block)
         return [*out, block]
+
+    def no_examples(self, document: Document, path: str) -> None:
+        """A source that yields no example is a Sphinx warning (``-W`` fails), saying why when known."""
+        errors = [d for d in document.diagnostics if d.level.value == "error"]
+        why = (f"; first problem: {errors[0].span.path}:{errors[0].span.line}: {errors[0].message}" if errors
+               else "; check that its request blocks are marked as the docharness README describes")
+        logger.warning("docharness-examples: %s yields no examples%s", path, why,
+                       location=(self.env.docname, self.lineno), type="docharness", subtype="no_examples")
 
     def note_operations(self, document: Document, anchor: str) -> None:
         """List the page's operations in the endpoint index, pointing at these examples."""
