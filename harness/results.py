@@ -23,9 +23,13 @@ __all__ = [
     "ExampleResult",
     "RunResult",
     "RESULTS_SCHEMA_VERSION",
+    "CHECKS",
 ]
 
 RESULTS_SCHEMA_VERSION = 1
+# how an example's response was checked, strongest first: a MatchPolicy value, or "status"
+# when no body was compared (none documented, skip:, or text under the shape policy)
+CHECKS = ("exact", "non_json", "subset", "shape", "status")
 
 
 class Outcome(str, enum.Enum):
@@ -152,6 +156,9 @@ class ExampleResult:
     :param target: the target's name and URL it ran against.
     :param started: ISO-8601 UTC time the item started.
     :param duration_ms: wall time of the item.
+    :param checked: how the response was checked, one of ``CHECKS`` (the weakest check of the
+        item's requests); ``""`` when not recorded (results of an older version).
+    :param reference_server: the target was docharness's built-in reference server.
     """
 
     document: str
@@ -164,6 +171,8 @@ class ExampleResult:
     target: str = ""
     started: str = ""
     duration_ms: float = 0.0
+    checked: str = ""
+    reference_server: bool = False
 
     @property
     def node_id(self) -> str:

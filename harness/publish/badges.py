@@ -1,9 +1,13 @@
 """The verification badge of one published example, read from a run's results.
 
-A badge says, in one line, what the last replay found: "verified against
-<target> on <date>", "failed" (with the failure and its JSON diff), "error",
-"skipped: <reason>" or "not run". Badges only read ``RunResult`` data; a
-missing results file means every example is "not run".
+A badge says, in one line, what the last replay found and how much that
+means: "verified (exact match) against <target> on <date>" only when values
+were compared; "shape-checked (keys and types only; values not compared)" and
+"status-checked (status code only; no body compared)" otherwise, as the result
+records the check replay really made. The built-in reference server is named as
+the built-in reference implementation, never as a real service. A failure shows
+its diff; "skipped: <reason>" and "not run" say why. Badges only read
+``RunResult`` data; a missing results file means every example is "not run".
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ from dataclasses import dataclass
 from harness.model import Document, Example, Role
 from harness.results import ExampleResult, Failure, Outcome, RunResult
 
-__all__ = ["BadgeState", "Badge", "ResultIndex", "index_results", "badge_for", "failure_lines", "summarise"]
+__all__ = ["BadgeState", "Badge", "ResultIndex", "REFERENCE_TARGET", "index_results", "badge_for", "failure_lines",
+           "summarise", "target_name"]
 
 
 class BadgeState(str, enum.Enum):
     """What a badge shows; the value is also its CSS class suffix."""
 
     VERIFIED = "verified"
+    SHAPE_CHECKED = "shape-checked"
+    STATUS_CHECKED = "status-checked"
+    PASSED = "passed"  # passed, but the results do not say how it was checked
     FAILED = "failed"
     ERROR = "error"
     SKIPPED = "skipped"
@@ -52,10 +60,24 @@ def index_results(run: RunResult | None) -> dict[tuple[str, str], ExampleResult]
     return {} if run is None else {(r.document, r.name): r for r in run.results}
 
 
-def _target_name(target: str) -> str:
-    """``reference=http://127.0.0.1:41234`` -> ``reference``: the port of a one-off server is noise."""
-    name, _, url = target.partition("=")
-    return name or url or "the target"
+REFERENCE_TARGET = "the built-in reference implementation (not a real service)"
+# how each check reads on a badge that passed: (state, what was checked)
+_PASSED = {
+    "exact": (BadgeState.VERIFIED, "verified (exact match)"),
+    "non_json": (BadgeState.VERIFIED, "verified (text lines matched)"),
+    "subset": (BadgeState.VERIFIED, "verified (subset: documented fields present and equal)"),
+    "shape": (BadgeState.SHAPE_CHECKED, "shape-checked (keys and types only; values not compared)"),
+    "status": (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body compared)"),
+}
+
+
+def target_name(result: ExampleResult) -> str:
+    """Who answered: the reference implementation, or the configured target's name (no port: noise);
+    ``""`` when the result does not say."""
+    if result.reference_server:
+        return REFERENCE_TARGET
+    name, _, url = result.target.partition("=")
+    return name or url
 
 
 def failure_lines(failure: Failure) -> list[str]:
@@ -73,16 +95,18 @@ def failure_lines(failure: Failure) -> list[str]:
 
 
 def _from_result(result: ExampleResult) -> Badge:
+    name = target_name(result)
+    where = f" against {name}" if name else ""
     if result.outcome is Outcome.PASSED:
-        date = result.started[:10] or "an unknown date"
-        return Badge(BadgeState.VERIFIED, f"verified against {_target_name(result.target)} on {date}")
+        state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
+        return Badge(state, f"{how}{where} on {result.started[:10] or 'an unknown date'}")
     if result.outcome is Outcome.SKIPPED:
         return Badge(BadgeState.SKIPPED, f"skipped: {result.reason or 'no reason given'}")
     if result.outcome is Outcome.NOT_RUN:
         return Badge(BadgeState.NOT_RUN, "not run" + (f": {result.reason}" if result.reason else ""))
     details = tuple(line for failure in result.failures for line in failure_lines(failure))
     state = BadgeState.FAILED if result.outcome is Outcome.FAILED else BadgeState.ERROR
-    label = "failed" if state is BadgeState.FAILED else "error"
+    label = f"failed{where}" if state is BadgeState.FAILED else f"error{where}"
     return Badge(state, f"{label}: {result.reason}" if result.reason else label, details)
 
 

@@ -26,7 +26,7 @@ from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.target import Target
 from harness.replay.variables import Variables
 from harness.report.redact import MASK, Redactor
-from harness.results import ExampleResult, Exchange, Failure, FailureKind, Outcome
+from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome
 
 __all__ = ["DocumentRunner"]
 
@@ -78,8 +78,15 @@ class DocumentRunner:
         result = ExampleResult(document=test.document, name=test.example.name, span=test.example.span,
                                outcome=outcome, reason=reason, failures=failures, exchanges=tuple(exchanges),
                                target=self.target.label, started=started,
-                               duration_ms=(time.perf_counter() - clock) * 1000)
+                               duration_ms=(time.perf_counter() - clock) * 1000,
+                               checked=self.checked(test), reference_server=self.target.embedded)
         return self.redactor.data(result)
+
+    def checked(self, test: PlannedTest) -> str:
+        """How the item's answers are checked: the weakest check among its test requests."""
+        found = [expect.checked_as(e, e.match or self.policy) for s in test.steps if s.phase == "test"
+                 for e in s.expected] or ["status"]
+        return max(found, key=CHECKS.index)
 
     def _outcome(self, test: PlannedTest, exchanges: list[Exchange]) -> tuple[Outcome, str, tuple[Failure, ...]]:
         if test.skip is not None:

@@ -39,6 +39,7 @@ class Target:
     :param verify_tls: verify HTTPS certificates.
     :param allow_writes: may send state-changing requests although not on loopback.
     :param reset: the requests run after every test (already cleared of writes the target refuses).
+    :param embedded: it is the built-in reference server, started for this run.
     """
 
     name: str
@@ -50,6 +51,7 @@ class Target:
     verify_tls: bool = True
     allow_writes: bool = False
     reset: tuple[Request, ...] = ()
+    embedded: bool = False
 
     @property
     def label(self) -> str:
@@ -196,7 +198,7 @@ class Targets:
         reset = self._reset(configured, target_config, url, allow_writes)
         return Target(name=target_config.name, url=url, headers=headers.values, secret_headers=headers.secret_names,
                       timeout=target_config.timeout, verify_tls=target_config.verify_tls,
-                      allow_writes=allow_writes, reset=reset)
+                      allow_writes=allow_writes, reset=reset, embedded=embedded)
 
     def _reset(self, configured: TargetConfig, effective: TargetConfig, url: str,
                allow_writes: bool) -> tuple[Request, ...]:

@@ -47,7 +47,7 @@ def test_examples_directive_renders_badges_tabs_and_diagnostics(tmp_path: Path) 
     assert warnings == ""
     root = html.parse(str(out / "index.html")).getroot()
     badges = [words(b) for b in classes(root, "docharness-badge")]
-    assert badges == ["verified against staging on 2026-11-20", "failed: status 200, expected 404"]
+    assert badges == ["verified (exact match) against staging on 2026-11-20", "failed: status 200, expected 404"]
     assert "catch: expected a 404 (missing), got 200" in words(classes(root, "docharness-failure")[0])
     assert len(classes(root, "docharness-tabs")) == 2
     curl = words(classes(root, "docharness-lang-curl")[0].xpath(".//pre")[0])

@@ -40,7 +40,7 @@ def seed_results(documents: list[Document]) -> RunResult:
                       diff=(Mismatch("$.error.type", '"resource_not_found_exception"', '"index_not_found"'),))
     return RunResult(results=(
         ExampleResult(STOP, first.name, first.span, Outcome.PASSED, target="reference=http://127.0.0.1:4000",
-                      started="2026-11-22T17:00:00Z"),
+                      started="2026-11-22T17:00:00Z", checked="exact", reference_server=True),
         ExampleResult(STOP, second.name, second.span, Outcome.FAILED, reason="body differs", failures=(failure,)),
     ), targets=("reference=http://127.0.0.1:4000",), started="2026-11-22T17:00:00Z", finished="2026-11-22T17:00:01Z")
 
@@ -128,7 +128,8 @@ def test_badges_come_from_the_results(site: tuple[Path, list[Document]]) -> None
     pages = pages_by_document(out)
     stop = [root for _, root in pages[STOP]]
     badges = [text(b) for root in stop for b in find(root, ".docharness-badge")]
-    assert badges == ["verified against reference on 2026-11-22", "failed: body differs"]
+    assert badges == ["verified (exact match) against the built-in reference implementation (not a real service) "
+                      "on 2026-11-22", "failed: body differs"]
     failure = text(find(stop[0], ".docharness-failure")[0])
     assert '$.error.type: expected "resource_not_found_exception", got "index_not_found"' in failure
     for document in documents:

@@ -1,0 +1,69 @@
+"""`docharness run` end to end on a copy of docs_src: what the published badges claim.
+
+The copy's cloud page carries a wrong expected value. Its source matches by shape
+(keys and types), so the run passes it, and its badge must say exactly that —
+shape-checked, against the built-in reference implementation — never "verified".
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from harness.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+STATUS_PAGE = "cloud/cdm/querying_job_status.rst"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    base = tmp_path_factory.mktemp("run")
+    shutil.copytree(ROOT / "docs_src", base / "docs_src")
+    page = base / "docs_src" / STATUS_PAGE
+    text = page.read_text(encoding="utf-8")
+    assert '"status": "RUNNING"' in text
+    page.write_text(text.replace('"status": "RUNNING"', '"status": "NOT-WHAT-THE-SERVER-SAYS"'), encoding="utf-8")
+    yield base
+
+
+def run(base: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["run", "--config", str(base / "docs_src" / "docharness.toml"), "--out", str(base / "out")])
+    return code, capsys.readouterr().out
+
+
+def words(element: html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def badges(page: Path) -> list[tuple[str, str]]:
+    root = html.parse(str(page)).getroot()
+    found = root.xpath("//*[contains(concat(' ', @class, ' '), ' docharness-badge ')]")
+    return [(next(c for c in b.get("class").split() if c.startswith("docharness-badge-")), words(b)) for b in found]
+
+
+@pytest.fixture(scope="module")
+def first_run(project: Path) -> Path:
+    code = main(["run", "--config", str(project / "docs_src" / "docharness.toml"), "--out", str(project / "out")])
+    assert code == 0
+    return project / "out"
+
+
+def test_a_wrong_value_on_a_shape_matched_page_is_not_called_verified(first_run: Path) -> None:
+    shown = badges(first_run / "site" / "ops" / "cloud-cdm-querying-job-status.html")
+    assert shown and all(state == "docharness-badge-shape-checked" for state, _ in shown)
+    assert all("verified" not in text for _, text in shown)
+    assert shown[0][1].startswith("shape-checked (keys and types only; values not compared) against the built-in "
+                                  "reference implementation (not a real service) on ")
+
+
+def test_exact_matched_pages_say_verified_against_the_reference_implementation(first_run: Path) -> None:
+    shown = badges(first_run / "site" / "ops" / "elasticsearch-rollup-stop-job.html")
+    verified = [text for state, text in shown if state == "docharness-badge-verified"]
+    assert verified and all(t.startswith("verified (exact match) against the built-in reference implementation")
+                            for t in verified)
+    assert not any("127.0.0.1" in text for _, text in shown)
