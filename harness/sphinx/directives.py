@@ -26,7 +26,7 @@ from harness.publish.badges import Badge, ResultIndex, badge_for, index_results
 from harness.publish.codegen import CodegenOptions, options_for
 from harness.publish.naming import slug
 from harness.results import ExampleResult, RunResult
-from harness.sphinx.domain import HTTPDomain
+from harness.sphinx.domain import note_endpoint
 from harness.sphinx.page import PageView, diagnostics_admonition, example_section, operation_page
 
 __all__ = ["OperationDirective", "ExamplesDirective"]
@@ -80,12 +80,10 @@ class OperationDirective(_Base):
         view = PageView("", str(data.get("source_path") or document.path), self.config.docharness_source_url,
                         self.badges(document, indices, index_results(run), bool(data.get("have_results"))),
                         indices, self.codegen(operation.parameters if operation else (), data.get("auth_headers") or ()))
-        domain = self.env.get_domain("http")
-        assert isinstance(domain, HTTPDomain)
         title = (operation.title if operation else "") or document.title
 
-        def note(method: str, path: str, anchor: str) -> None:
-            domain.note_endpoint(method, path, self.env.docname, anchor, title)
+        def note(method: str, path: str) -> str | None:
+            return note_endpoint(self.env, method, path, title)
 
         page = operation_page(document, operation, view, note)
         page["support_smartquotes"] = False  # page text is shown as written
@@ -127,7 +125,7 @@ class ExamplesDirective(_Base):
         anchor = nodes.make_id(f"{view.name}-examples")
         # page text is shown as written: no curly quotes in names, values and messages
         block = nodes.container(ids=[anchor], classes=["docharness-examples"], support_smartquotes=False)
-        self.note_operations(document, anchor)
+        self.note_operations(document, block)
         if document.diagnostics and "diagnostics" in self.options:
             block += diagnostics_admonition(document, path, self.config.docharness_source_url)
         block += example_section(document, view).children[1:]  # the examples, without the section title
@@ -142,13 +140,12 @@ class ExamplesDirective(_Base):
         logger.warning("docharness-examples: %s yields no examples%s", path, why,
                        location=(self.env.docname, self.lineno), type="docharness", subtype="no_examples")
 
-    def note_operations(self, document: Document, anchor: str) -> None:
-        """List the page's operations in the endpoint index, pointing at these examples."""
-        domain = self.env.get_domain("http")
-        assert isinstance(domain, HTTPDomain)
+    def note_operations(self, document: Document, block: nodes.Element) -> None:
+        """List the page's operations in the routing table, pointing at these examples."""
         for operation in document.operations:
-            domain.note_endpoint(operation.method, operation.path, self.env.docname, anchor,
-                                 operation.title or document.title)
+            anchor = note_endpoint(self.env, operation.method, operation.path, operation.title or document.title)
+            if anchor and anchor not in block["ids"]:
+                block["ids"].append(anchor)
 
     def results(self) -> tuple[RunResult | None, str]:
         """The run results named by ``:results:`` (or ``docharness_results``), and a warning if unusable."""

@@ -107,12 +107,14 @@ def example_section(document: Document, view: PageView) -> nodes.section:
 
 
 def _operation_sections(operation: Operation, view: PageView,
-                        note_endpoint: Callable[[str, str, str], None]) -> list[nodes.Node]:
+                        note_endpoint: Callable[[str, str], str | None]) -> list[nodes.Node]:
     objects = {o.name: _anchor(view, "object", o.name) for o in operation.objects}
-    request_anchor = _anchor(view, "request")
-    note_endpoint(operation.method, operation.path, request_anchor)
-    out: list[nodes.Node] = [section("Request", request_anchor,
-                                     literal(f"{operation.method} {operation.path}", "text", ["docharness-request"]))]
+    request = section("Request", _anchor(view, "request"),
+                      literal(f"{operation.method} {operation.path}", "text", ["docharness-request"]))
+    endpoint = note_endpoint(operation.method, operation.path)
+    if endpoint:
+        request["ids"].append(endpoint)  # where the routing table and :http: references link
+    out: list[nodes.Node] = [request]
     for location, title in PARAMETER_SECTIONS:
         found = [p for p in operation.parameters if p.location == location]
         what = "request body fields" if location == "body" else f"{location} parameters"
@@ -133,8 +135,9 @@ def _operation_sections(operation: Operation, view: PageView,
 
 
 def operation_page(document: Document, operation: Operation | None, view: PageView,
-                   note_endpoint: Callable[[str, str, str], None]) -> nodes.section:
-    """The page's one top section; ``note_endpoint(method, path, anchor)`` registers the endpoint."""
+                   note_endpoint: Callable[[str, str], str | None]) -> nodes.section:
+    """The page's one top section; ``note_endpoint(method, path)`` registers the endpoint and
+    returns the id to give its Request section (``None``: not indexed)."""
     title = (operation.title if operation and operation.title else document.title) or view.source_path
     if operation is not None and sum((op.title or document.title) == title for op in document.operations) > 1:
         title = f"{title} ({operation.method} {operation.path})"  # one page per operation: tell them apart

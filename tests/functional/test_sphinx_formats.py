@@ -12,6 +12,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pytest
 from lxml import html
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
@@ -66,3 +67,25 @@ def test_a_source_without_examples_is_a_warning_and_fails_W(tmp_path: Path) -> N
     status, _, warnings = build(tmp_path, strict=True)
     assert status != 0 and "yields no examples" in warnings
 
+
+
+@pytest.mark.parametrize("extensions", [["harness.sphinx", "sphinxcontrib.httpdomain"],
+                                        ["sphinxcontrib.httpdomain", "harness.sphinx"]])
+def test_coexists_with_httpdomain_in_either_order(tmp_path: Path, extensions: list[str]) -> None:
+    shutil.copytree(ROOTS / "test-formats", tmp_path / "src")
+    (tmp_path / "src" / "own.rst").write_text(
+        "Hand-written\n============\n\n.. http:get:: /things/(int:thing_id)\n\n   A thing.\n\n"
+        "See :http:get:`/things/(int:thing_id)`, "
+        ":http:put:`/v1.1/{project_id}/clusters/{cluster_id}/cdm/job/{job_name}/stop` and "
+        ":http:endpoint:`DELETE /v1.0/{project_id}/streaming/jobs/{job_id}`.\n", encoding="utf-8")
+    index = tmp_path / "src" / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8") + "   own\n", encoding="utf-8")
+    status, out, warnings = build(tmp_path, strict=True, extensions=extensions)
+    assert status == 0 and warnings == "", warnings
+    table = " ".join(html.parse(str(out / "http-routingtable.html")).getroot().text_content().split())
+    for endpoint in ("GET /things/(int:thing_id)", "POST /_queue/<name>/_purge",
+                     "PUT /v1.1/{project_id}/clusters/{cluster_id}/cdm/job/{job_name}/stop",
+                     "DELETE /v1.0/{project_id}/streaming/jobs/{job_id}"):
+        assert endpoint in table, endpoint
+    links = {a.get("href") for a in html.parse(str(out / "own.html")).getroot().xpath("//p//a")}
+    assert {h.split("#")[0] for h in links} == {"", "rst.html", "html.html"}
