@@ -56,6 +56,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("docharness_secret_headers", dict(DEFAULT_SECRET_HEADERS), "env", types=frozenset({dict}),
                          description="header name -> environment variable, for headers carrying secrets")
     app.setup_extension("sphinxcontrib.httpdomain")
+    app.setup_extension("sphinx_copybutton")  # a copy button on every code block
     app.add_role_to_domain("http", "endpoint", EndpointRole())
     app.add_directive("docharness-operation", OperationDirective)
     app.add_directive("docharness-examples", ExamplesDirective)

@@ -58,6 +58,7 @@ def test_examples_directive_renders_badges_tabs_and_diagnostics(tmp_path: Path) 
     assert link.get("href") == "https://example.invalid/docs/queues/purge-queue.asciidoc#L13"
     assert (out / "_static" / "docharness.js").is_file() and (out / "_static" / "docharness.css").is_file()
     assert root.xpath("//script[contains(@src, 'docharness.js')]")
+    assert root.xpath("//script[contains(@src, 'copybutton.js')]")  # sphinx-copybutton comes with it
 
 
 def test_endpoint_index_and_references(tmp_path: Path) -> None:
