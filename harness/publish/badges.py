@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from harness.model import Document, Example, Role
 from harness.results import ExampleResult, Failure, Outcome, RunResult
 
 __all__ = ["BadgeState", "Badge", "ResultIndex", "REFERENCE_TARGET", "index_results", "badge_for", "failure_lines",
-           "summarise", "target_name"]
+           "summarise", "target_name", "badge_result"]
 
 
 class BadgeState(str, enum.Enum):
@@ -78,6 +79,32 @@ def target_name(result: ExampleResult) -> str:
         return REFERENCE_TARGET
     name, _, url = result.target.partition("=")
     return name or url
+
+
+def _scrub(text: str, url: str, name: str) -> str:
+    """``text`` with the target's URL, then its bare host:port, written as ``<name>``."""
+    for token in (url.rstrip("/"), urlsplit(url).netloc if url else ""):
+        if token and token in text:
+            text = text.replace(token, f"<{name}>")
+    return text
+
+
+def badge_result(result: ExampleResult) -> ExampleResult:
+    """The part of a result a badge reads, without what changes from run to run.
+
+    Page sources keep only this: no exchanges, timings or start time (the date stays), and the
+    target's URL — a one-off port for the embedded server — replaced by its name in messages,
+    so an unchanged rerun leaves every page source, and so every HTML page, as it was.
+    """
+    name, _, url = result.target.partition("=")
+    name = name or "target"
+    failures = tuple(replace(f, message=_scrub(f.message, url, name), expected=_scrub(f.expected, url, name),
+                             actual=_scrub(f.actual, url, name),
+                             diff=tuple(replace(m, expected=_scrub(m.expected, url, name),
+                                                actual=_scrub(m.actual, url, name)) for m in f.diff))
+                     for f in result.failures)
+    return replace(result, reason=_scrub(result.reason, url, name), failures=failures, exchanges=(),
+                   target=name if result.target else "", started=result.started[:10], duration_ms=0.0)
 
 
 def failure_lines(failure: Failure) -> list[str]:

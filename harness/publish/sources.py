@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.model import Document, to_data
+from harness.publish.badges import badge_result
 from harness.publish.manifest import Deferred, SourceText, input_key, render
 from harness.publish.naming import assign_names, slug
 from harness.results import ExampleResult, RunResult
@@ -34,7 +35,8 @@ AREA_THRESHOLD = 60
 FAMILY_TITLES = {"elasticsearch": "Elasticsearch", "cloud": "Cloud services"}
 _PLACEHOLDER = re.compile(r"\{[^}/]*\}|<[^>/]*>")
 # the code a page's JSON is made by: a change to any of them changes every page's key
-_PAGE_CODE = (to_data.__module__, "harness.model", "harness.results", "harness.publish.naming", __name__)
+_PAGE_CODE = (to_data.__module__, "harness.model", "harness.results", "harness.publish.naming",
+              "harness.publish.badges", __name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +215,8 @@ html_title = "API reference"
 html_theme_options = {{"page_width": "1100px"}}
 # page text is shown as written: no curly quotes inside parameter names, values and code
 smartquotes = False
+# a page whose title did not change does not rewrite the family index that lists it
+docharness_incremental_toctrees = True
 # pages carry no raw HTML and no source text: only the model's text nodes
 suppress_warnings = ["misc.highlighting_failure"]
 html_sidebars = {{"**": SIDEBAR}}
@@ -236,7 +240,7 @@ def plan_sources(documents: Sequence[Document], run: RunResult | None,
     pages = plan_pages(documents, placements)
     by_document: dict[str, list[ExampleResult]] = {}
     for result in (run.results if run else ()):
-        by_document.setdefault(result.document, []).append(result)
+        by_document.setdefault(result.document, []).append(badge_result(result))
     sidebar = _SMALL_SIDEBAR if len(pages) <= FULL_NAVIGATION_LIMIT else _LARGE_SIDEBAR
     files: dict[str, SourceText] = {"conf.py": CONF_PY.replace("SIDEBAR", sidebar)}
     grouped: dict[str, list[Page]] = {}

@@ -7,6 +7,7 @@ shape-checked, against the built-in reference implementation — never "verified
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,3 +68,38 @@ def test_exact_matched_pages_say_verified_against_the_reference_implementation(f
     assert verified and all(t.startswith("verified (exact match) against the built-in reference implementation")
                             for t in verified)
     assert not any("127.0.0.1" in text for _, text in shown)
+
+
+def mtimes(folder: Path, pattern: str) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob(pattern) if p.is_file()}
+
+
+def age(folder: Path) -> None:
+    """Push every file's mtime into the past so a rewrite shows even on a coarse clock."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10_000_000_000))
+
+
+def test_page_sources_hold_no_run_data(first_run: Path) -> None:
+    for data in (first_run / "site-src" / "ops").glob("*.json"):
+        text = data.read_text(encoding="utf-8")
+        assert "127.0.0.1" not in text and "elapsed_ms" not in text, data.name
+        assert '"duration_ms":0.0' in text or '"results":[]' in text, data.name
+
+
+def test_an_unchanged_rerun_rewrites_no_page_and_one_change_one_page(project: Path, first_run: Path) -> None:
+    age(first_run)
+    html_before, sources_before = mtimes(first_run / "site", "*.html"), mtimes(first_run / "site-src", "*")
+    assert main(["run", "--config", str(project / "docs_src" / "docharness.toml"), "--out", str(first_run)]) == 0
+    assert mtimes(first_run / "site-src", "*") == sources_before
+    assert mtimes(first_run / "site", "*.html") == html_before  # not one HTML file rewritten
+
+    page = project / "docs_src" / STATUS_PAGE
+    page.write_text(page.read_text(encoding="utf-8").replace('"progress": 0', '"progress": 1'), encoding="utf-8")
+    assert main(["run", "--config", str(project / "docs_src" / "docharness.toml"), "--out", str(first_run)]) == 0
+    after = mtimes(first_run / "site", "*.html")
+    rewritten = sorted(name for name in html_before if after[name] != html_before[name])
+    # Sphinx regenerates its own index pages on every build; of the content pages, only the edited one
+    assert [n for n in rewritten if n not in ("genindex.html", "search.html", "http-routingtable.html")] \
+        == ["ops/cloud-cdm-querying-job-status.html"]
