@@ -9,6 +9,7 @@ interrupted (the reports are still written, marked partial).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -128,7 +129,8 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         if dry_run:
             render_plan(documents, replay, select, out)
             return None
-        reporter = TerminalReporter(out, redactor, color=out.isatty())
+        total = sum(select(f"{d.path}::{t.name}") for d in documents for t in d.tests)
+        reporter = TerminalReporter(out, redactor, color=wants_color(out), total=total)
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
@@ -142,6 +144,11 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             write_junit(result, junit, redactor)
         reporter.finish(result)
         return result
+
+
+def wants_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never with ``NO_COLOR`` set (no-color.org) or ``TERM=dumb``."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def exit_status(result: RunResult) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from harness.commands.publish import build
@@ -36,16 +37,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where results, reports and the site go (default: generated)")
 
 
+def _say(text: str) -> None:
+    print(text, flush=True)  # each phase shows as it starts, also when stdout is a pipe
+
+
 def run(args: argparse.Namespace) -> int:
     """Extract, replay, report and publish; the exit status."""
     out: Path = args.out
     try:
         config = find_project([], args.config)
+        sources = ", ".join(str(p) for p in config.source_paths()) or "no sources"
+        _say(f"docharness run: extracting {sources}")
+        clock = time.perf_counter()
         documents = load_documents([], config)
         examples = sum(len(d.examples) for d in documents)
+        tests = sum(len(d.tests) for d in documents)
         errors = sum(d.has_errors for d in documents)
-        print(f"docharness run: extracted {len(documents)} documents, {examples} examples"
-              + (f", {errors} with errors" if errors else ""))
+        _say(f"docharness run: extracted {len(documents)} documents, {examples} examples ({tests} tests)"
+             + (f", {errors} with errors" if errors else "") + f" in {time.perf_counter() - clock:.1f}s")
+        _say(f"docharness run: replaying {tests} tests")
         result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml")
     except (ConfigError, UsageError) as exc:
         print(f"docharness run: {exc}", file=sys.stderr)
@@ -55,10 +65,12 @@ def run(args: argparse.Namespace) -> int:
     status = exit_status(result)
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
+    _say(f"docharness run: publishing {len(documents)} documents to {out / 'site'} (Sphinx)")
+    clock = time.perf_counter()
     try:
         index = build(documents, result, out, config=config)
     except Exception as exc:  # a failed site build must not hide the replay's outcome
         print(f"publish: failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"site:    {index}")
+    _say(f"site:    {index} ({time.perf_counter() - clock:.1f}s)")
     return status

@@ -7,7 +7,9 @@ shape-checked, against the built-in reference implementation — never "verified
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 from lxml import html
 
 from harness.cli import main
+from harness.commands.replay import wants_color
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUS_PAGE = "cloud/cdm/querying_job_status.rst"
@@ -30,11 +33,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     assert '"status": "RUNNING"' in text
     page.write_text(text.replace('"status": "RUNNING"', '"status": "NOT-WHAT-THE-SERVER-SAYS"'), encoding="utf-8")
     yield base
-
-
-def run(base: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(["run", "--config", str(base / "docs_src" / "docharness.toml"), "--out", str(base / "out")])
-    return code, capsys.readouterr().out
 
 
 def words(element: html.HtmlElement) -> str:
@@ -103,3 +101,30 @@ def test_an_unchanged_rerun_rewrites_no_page_and_one_change_one_page(project: Pa
     # Sphinx regenerates its own index pages on every build; of the content pages, only the edited one
     assert [n for n in rewritten if n not in ("genindex.html", "search.html", "http-routingtable.html")] \
         == ["ops/cloud-cdm-querying-job-status.html"]
+
+
+def test_run_says_where_it_is(project: Path, first_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["run", "--config", str(project / "docs_src" / "docharness.toml"), "--out", str(first_run)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    phases = [line for line in lines if line.startswith("docharness run: ")]
+    assert [p.split()[2] for p in phases] == ["extracting", "extracted", "replaying", "publishing"]
+    total = int(phases[2].split()[3])
+    progress = [line for line in lines if re.match(r"\[ *\d+/\d+\] ", line)]
+    counts = [int(re.match(r"\[ *(\d+)/(\d+)\]", line)[1]) for line in progress]  # type: ignore[index]
+    assert counts == sorted(counts) and counts[-1] == total and all(f"/{total}]" in line for line in progress)
+    assert re.search(r"\((\d+ passed)(, \d+ skipped)?\)$", progress[-1])
+    assert lines[-1].startswith("site: ") and "\x1b[" not in "\n".join(lines)  # not a terminal: no colour
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert wants_color(Terminal()) and not wants_color(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_color(Terminal())
