@@ -26,6 +26,7 @@ __all__ = [
     "CONFIG_NAME",
     "EMBEDDED",
     "Config",
+    "PublishSettings",
     "ConfigError",
     "HeaderSpec",
     "SourceRule",
@@ -127,6 +128,24 @@ class SourceRule:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishSettings:
+    """How ``publish`` and ``run`` build the site: the ``[publish]`` table.
+
+    :param source_url: link template of every source ``file:line`` (``{path}``, ``{line}``);
+        ``""`` shows them as text, never as a link into the builder's file system.
+    :param theme: the Sphinx HTML theme (``""``: Sphinx's default, alabaster).
+    :param theme_options: that theme's ``html_theme_options`` (strings, numbers, booleans).
+    :param writer_notes: also show each page's notes for writers on the page itself (they are
+        always on the site's "Notes for writers" page).
+    """
+
+    source_url: str = ""
+    theme: str = ""
+    theme_options: tuple[tuple[str, str | int | float | bool], ...] = ()
+    writer_notes: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole project configuration.
 
@@ -138,6 +157,7 @@ class Config:
     :param variables: placeholder values by name.
     :param setups: named setups as console text.
     :param teardowns: named teardowns as console text.
+    :param publish: the ``[publish]`` settings of the site.
     :param lines: where things start in the file, for error messages: ``setups.x``,
         ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
         header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based).
@@ -152,6 +172,7 @@ class Config:
     setups: dict[str, str] = field(default_factory=dict)
     teardowns: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    publish: PublishSettings = PublishSettings()
 
     @property
     def root(self) -> Path:
@@ -250,7 +271,20 @@ class _Reader:
                             'write sources = ["folder", ...] relative to this file')
         return Config(path=path, sources=tuple(sources), default_target=default, targets=targets, rules=rules,
                       variables=self.strings(data, "variables"), setups=self.strings(data, "setups"),
-                      teardowns=self.strings(data, "teardowns"), lines=self.snippet_lines(data, targets, rules))
+                      teardowns=self.strings(data, "teardowns"), lines=self.snippet_lines(data, targets, rules),
+                      publish=self.publish(self.table(data, "publish")))
+
+    def publish(self, table: dict[str, Any]) -> PublishSettings:
+        options = table.get("theme_options", {})
+        if not isinstance(options, dict) or not all(isinstance(v, (str, int, float, bool)) for v in options.values()):
+            raise self.fail("publish.theme_options must be a table of strings, numbers and booleans",
+                            "theme_options", 'write theme_options = { sidebar_width = "20em" }')
+        notes = table.get("writer_notes", False)
+        if not isinstance(notes, bool):
+            raise self.fail("publish.writer_notes must be true or false", "writer_notes", "write writer_notes = true")
+        return PublishSettings(source_url=self.string(table, "source_url", "publish", ""),
+                               theme=self.string(table, "theme", "publish", ""),
+                               theme_options=tuple(sorted(options.items())), writer_notes=notes)
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:

@@ -15,11 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.config import CONFIG_NAME, Config, ConfigError, find_config, load_config
+from harness.config import CONFIG_NAME, Config, ConfigError, PublishSettings, find_config, load_config
 from harness.model import Document, from_json
 from harness.parsers.loader import load
 from harness.publish import BuildReport, Placement, PublishError, publish
 from harness.publish.identity import align_results, document_identity
+from harness.publish.siteconf import SiteOptions
 from harness.results import RunResult
 
 __all__ = ["add_arguments", "run", "build"]
@@ -38,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="FILE", help=f"the configuration (default: {DEFAULT_CONFIG})")
     parser.add_argument("--source-url", default="", metavar="TEMPLATE",
                         help="link template for source lines, with {path} and {line} "
-                             "(default: a file:// link to the source folder)")
+                             "(default: [publish] source_url of the config, else no link)")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel Sphinx processes")
 
 
@@ -101,8 +102,12 @@ def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: 
                   f"page: {listed}\n  hint: publish the sources that were replayed, with the same "
                   "docharness.toml (--config)", file=sys.stderr)
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
-    url = source_url or resolved_root.as_uri() + "/{path}"
-    return publish(documents, results, out_dir, placements=placements, source_url=url, jobs=jobs)
+    # never a file:// link into the builder's machine: the site gets published elsewhere
+    settings = config.publish if config is not None else PublishSettings()
+    options = SiteOptions(theme=settings.theme, theme_options=settings.theme_options,
+                          writer_notes=settings.writer_notes)
+    return publish(documents, results, out_dir, placements=placements, source_url=source_url or settings.source_url,
+                   jobs=jobs, options=options)
 
 
 def _common_folder(paths: Sequence[Path]) -> Path:

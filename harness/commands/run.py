@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("generated"),
                         help="where results, reports and the site go (default: generated)")
+    parser.add_argument("--source-url", default="", metavar="TEMPLATE",
+                        help="link template for source lines, with {path} and {line} "
+                             "(default: [publish] source_url of the config, else no link)")
 
 
 def _say(text: str) -> None:
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     _say(f"docharness run: publishing {len(documents)} documents to {out / 'site'} (Sphinx)")
     clock = time.perf_counter()
     try:
-        index = build(documents, result, out, config=config)
+        index = build(documents, result, out, config=config, source_url=args.source_url)
     except Exception as exc:  # a failed site build must not hide the replay's outcome
         print(f"publish: failed: {exc}", file=sys.stderr)
         return EXIT_FAILED

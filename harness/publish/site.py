@@ -19,6 +19,7 @@ from pathlib import Path
 
 from harness.model import Document
 from harness.publish.manifest import MANIFEST_NAME, Deferred, Manifest, SourceText, text_key
+from harness.publish.siteconf import SiteOptions
 from harness.publish.sources import GENERATED_MARK, Placement, plan_sources
 from harness.report.atomic import write_atomically
 from harness.results import RunResult
@@ -198,14 +199,15 @@ class PublishError(Exception):
 
 
 def publish(documents: Sequence[Document], run: RunResult | None, out_dir: Path, *,
-            placements: Mapping[str, Placement] | None = None, source_url: str = "", jobs: int = 1) -> BuildReport:
+            placements: Mapping[str, Placement] | None = None, source_url: str = "", jobs: int = 1,
+            options: SiteOptions = SiteOptions()) -> BuildReport:
     """Generate the sources under ``out_dir/site-src`` and build HTML under ``out_dir/site``.
 
     Sphinx's doctrees (its incremental-build state) stay in ``out_dir/site-doctrees``.
 
     :raises PublishError: when Sphinx fails; the report's warnings say why.
     """
-    files = plan_sources(documents, run, placements)
+    files = plan_sources(documents, run, placements, options=options)
     # the change cache lives with Sphinx's own incremental state, outside the deployed site
     stats = write_sources(files, out_dir / "site-src", out_dir / "site-doctrees" / MANIFEST_NAME)
     changes = len(stats.written) + len(stats.removed)

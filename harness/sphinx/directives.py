@@ -79,8 +79,9 @@ class OperationDirective(_Base):
                                 "run `docharness publish` again to regenerate it")
         view = PageView("", str(data.get("source_path") or document.path), self.config.docharness_source_url,
                         self.badges(document, indices, index_results(run), bool(data.get("have_results"))),
-                        indices, self.codegen(operation.parameters if operation else (), data.get("auth_headers") or ()))
-        title = (operation.title if operation else "") or document.title
+                        indices, self.codegen(operation.parameters if operation else (), data.get("auth_headers") or ()),
+                        title=str(data.get("title") or ""), writer_notes=self.config.docharness_writer_notes)
+        title = str(data.get("title") or "") or (operation.title if operation else "") or document.title
 
         def note(method: str, path: str) -> str | None:
             return note_endpoint(self.env, method, path, title)
@@ -128,7 +129,8 @@ class ExamplesDirective(_Base):
         self.note_operations(document, block)
         if document.diagnostics and "diagnostics" in self.options:
             block += diagnostics_admonition(document, path, self.config.docharness_source_url)
-        block += example_section(document, view).children[1:]  # the examples, without the section title
+        if document.examples:
+            block += example_section(document, view).children[1:]  # the examples, without the section title
         self.set_source_info(block)
         return [*out, block]
 

@@ -22,6 +22,7 @@ from harness.publish.codegen import DEFAULT_SECRET_HEADERS
 from harness.sphinx.directives import ExamplesDirective, OperationDirective
 from harness.sphinx.domain import EndpointRole
 from harness.sphinx.incremental import setup_incremental
+from harness.sphinx.writers import WriterNotesDirective
 
 __all__ = ["setup", "STATIC"]
 
@@ -52,6 +53,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
                          description="default results file (results.json) for docharness-examples")
     app.add_config_value("docharness_source_url", "", "env", types=frozenset({str}),
                          description="source link template with {path} and {line}; empty: no link")
+    app.add_config_value("docharness_writer_notes", False, "env", types=frozenset({bool}),
+                         description="show each page's notes for writers on the page (default: only on their page)")
     app.add_config_value("docharness_base_url_env", "DOCHARNESS_URL", "env", types=frozenset({str}),
                          description="environment variable the code tabs read the target URL from")
     app.add_config_value("docharness_secret_headers", dict(DEFAULT_SECRET_HEADERS), "env", types=frozenset({dict}),
@@ -61,6 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role_to_domain("http", "endpoint", EndpointRole())
     app.add_directive("docharness-operation", OperationDirective)
     app.add_directive("docharness-examples", ExamplesDirective)
+    app.add_directive("docharness-writer-notes", WriterNotesDirective)
     app.connect("config-inited", _add_static_path)
     app.connect("env-updated", _routing_table_label)
     setup_incremental(app)
