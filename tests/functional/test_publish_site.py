@@ -239,3 +239,16 @@ def test_no_file_link_to_the_builders_machine_by_default(tmp_path: Path) -> None
     built = (tmp_path / "site" / "ops" / "cloud-cdm-stopping-a-job.html").read_text(encoding="utf-8")
     assert "file://" not in built and str(DOCS) not in built
     assert "cloud/cdm/stopping_a_job.rst:" in text(html.fromstring(built))
+
+
+def test_a_team_sets_its_own_theme_and_source_links_in_the_config(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS / "cloud" / "cdm", docs / "cloud" / "cdm")
+    (docs / "docharness.toml").write_text(
+        '[docharness]\nsources = ["cloud"]\n\n[publish]\ntheme = "classic"\n'
+        'source_url = "https://example.invalid/team/{path}#L{line}"\n', encoding="utf-8")
+    assert main(["publish", "--config", str(docs / "docharness.toml"), "--out", str(tmp_path / "out")]) == 0
+    built = page(tmp_path / "out", "ops/cloud-cdm-stopping-a-job.html")
+    assert built.xpath("//link[contains(@href, 'classic.css')]")
+    links = {a.get("href") for a in find(built, "a.docharness-source-link")}
+    assert links and all(h.startswith("https://example.invalid/team/cloud/cdm/stopping_a_job.rst#L") for h in links)
