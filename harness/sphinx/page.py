@@ -146,6 +146,7 @@ def operation_page(document: Document, operation: Operation | None, view: PageVi
             sum((op.title or document.title) == title for op in document.operations) > 1:
         title = f"{title} ({operation.method} {operation.path})"  # one page per operation: tell them apart
     page = section(title, _anchor(view, "page"))
+    page["classes"].append("docharness-page")
     description = (operation.description if operation and operation.description else document.description)
     page += paragraphs(description)
     origin = nodes.paragraph("", "", classes=["docharness-origin"])
