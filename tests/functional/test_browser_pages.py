@@ -136,3 +136,11 @@ def test_screenshots_of_each_format_are_kept(served_site: str, tmp_path: Path, s
                  f"{served_site}/{PAGES[source]}")
         data = shot.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_search_results_show_paths_as_written(served_site: str, tmp_path: Path) -> None:
+    done = chromium(tmp_path / "profile", "--window-size=1280,1000", "--dump-dom",
+                    f"{served_site}/search.html?q=feed_id")
+    links = [" ".join(a.text_content().split()) for a in html.fromstring(done.stdout).xpath("//*[@id='search-results']//a")]
+    assert any("<feed_id>" in text for text in links), links
+    assert not any("&lt;" in text or "&gt;" in text for text in links)
