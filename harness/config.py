@@ -30,6 +30,7 @@ __all__ = [
     "CONFIG_NAME",
     "EMBEDDED",
     "Config",
+    "PublishSettings",
     "ConfigError",
     "HeaderSpec",
     "SourceRule",
@@ -139,6 +140,24 @@ class SourceRule:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishSettings:
+    """How ``publish`` and ``run`` build the site: the ``[publish]`` table.
+
+    :param source_url: link template of every source ``file:line`` (``{path}``, ``{line}``);
+        ``""`` shows them as text, never as a link into the builder's file system.
+    :param theme: the Sphinx HTML theme (``""``: Sphinx's default, alabaster).
+    :param theme_options: that theme's ``html_theme_options`` (strings, numbers, booleans).
+    :param writer_notes: also show each page's notes for writers on the page itself (they are
+        always on the site's "Notes for writers" page).
+    """
+
+    source_url: str = ""
+    theme: str = ""
+    theme_options: tuple[tuple[str, str | int | float | bool], ...] = ()
+    writer_notes: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole project configuration.
 
@@ -153,6 +172,7 @@ class Config:
     :param multipart: the form fields a table-form setup or teardown uploads, keyed ``setups.x`` /
         ``teardowns.x`` (``[setups.x] multipart = {...}``; file paths resolved from the config folder).
     :param captures: what a table-form setup or teardown captures from its last answer, keyed the same way.
+    :param publish: the ``[publish]`` settings of the site.
     :param lines: where things start in the file, for error messages: ``setups.x``,
         ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
         header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based), ``expected_unconverted``.
@@ -174,6 +194,7 @@ class Config:
     captures: dict[str, tuple[Capture, ...]] = field(default_factory=dict)
     elasticsearch: Dialect = AUTO
     expected_unconverted: tuple[str, ...] | None = None
+    publish: PublishSettings = PublishSettings()
 
     @property
     def root(self) -> Path:
@@ -302,7 +323,7 @@ class _Reader:
                       variables=self.strings(data, "variables"), setups=setups[0], teardowns=teardowns[0],
                       lines=lines, multipart={**setups[1], **teardowns[1]},
                       captures={**setups[2], **teardowns[2]}, elasticsearch=elasticsearch,
-                      expected_unconverted=unconverted)
+                      expected_unconverted=unconverted, publish=self.publish(self.table(data, "publish")))
 
     def snippets(self, data: dict[str, Any], key: str, path: Path) -> tuple[
             dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]]]:
@@ -353,6 +374,18 @@ class _Reader:
         except ValueError as exc:
             key, message, hint = exc.args
             raise self.fail(message, key, hint) from None
+
+    def publish(self, table: dict[str, Any]) -> PublishSettings:
+        options = table.get("theme_options", {})
+        if not isinstance(options, dict) or not all(isinstance(v, (str, int, float, bool)) for v in options.values()):
+            raise self.fail("publish.theme_options must be a table of strings, numbers and booleans",
+                            "theme_options", 'write theme_options = { sidebar_width = "20em" }')
+        notes = table.get("writer_notes", False)
+        if not isinstance(notes, bool):
+            raise self.fail("publish.writer_notes must be true or false", "writer_notes", "write writer_notes = true")
+        return PublishSettings(source_url=self.string(table, "source_url", "publish", ""),
+                               theme=self.string(table, "theme", "publish", ""),
+                               theme_options=tuple(sorted(options.items())), writer_notes=notes)
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:

@@ -212,7 +212,8 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             if not selected:
                 raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
             return None
-        reporter = TerminalReporter(out, redactor, color=use_color(out))
+        total = sum(select(f"{d.path}::{t.name}") for d in documents for t in d.tests)
+        reporter = TerminalReporter(out, redactor, color=use_color(out), total=total)
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))

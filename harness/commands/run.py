@@ -43,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("generated"),
                         help="where results, reports and the site go (default: generated)")
     add_ci_arguments(parser, html=False)
+    parser.add_argument("--source-url", default="", metavar="TEMPLATE",
+                        help="link template for source lines, with {path} and {line} "
+                             "(default: [publish] source_url of the config, else no link)")
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)  # each phase shows as it starts, also when stdout is a pipe
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,11 +58,16 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         config = find_project([], args.config)
+        sources = ", ".join(str(p) for p in config.source_paths()) or "no sources"
+        _say(f"docharness run: extracting {sources}")
+        clock = time.perf_counter()
         documents = load_documents([], config)
         examples = sum(len(d.examples) for d in documents)
+        tests = sum(len(d.tests) for d in documents)
         errors = sum(d.has_errors for d in documents)
-        print(f"docharness run: extracted {len(documents)} documents, {examples} examples"
-              + (f", {errors} with errors" if errors else ""))
+        _say(f"docharness run: extracted {len(documents)} documents, {examples} examples ({tests} tests)"
+             + (f", {errors} with errors" if errors else "") + f" in {time.perf_counter() - clock:.1f}s")
+        _say(f"docharness run: replaying {tests} tests")
         result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml",
                          ci=ci_outputs(args.annotations, out / "report.html"), totals=False)
     except (ConfigError, UsageError) as exc:
@@ -72,9 +84,11 @@ def run(args: argparse.Namespace) -> int:
         return status
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
+    _say(f"docharness run: publishing {len(documents)} documents to {out / 'site'} (Sphinx)")
+    clock = time.perf_counter()
     try:
-        index = build(documents, result, out, config=config)
-        print(f"site:    {index}")
+        index = build(documents, result, out, config=config, source_url=args.source_url)
+        _say(f"site:    {index} ({time.perf_counter() - clock:.1f}s)")
     except Exception as exc:  # a failed site build must not hide the replay's outcome
         print(f"publish: failed: {exc}", file=sys.stderr)
         status = EXIT_FAILED

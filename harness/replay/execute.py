@@ -27,7 +27,7 @@ from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.target import Target
 from harness.replay.variables import Variables
 from harness.report.redact import MASK, Redactor
-from harness.results import ExampleResult, Exchange, Failure, FailureKind, Outcome
+from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome
 
 __all__ = ["DocumentRunner"]
 
@@ -66,7 +66,6 @@ class DocumentRunner:
         self.sender = Sender(self.session, target.timeout)
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
         self._bound: dict[str, str] = {}  # what the running test captured, for its result
-        self._checked_by = ""
         self._polled = 0.0
 
     def close(self) -> None:
@@ -100,15 +99,21 @@ class DocumentRunner:
         started = datetime.now(UTC).isoformat(timespec="milliseconds")
         clock = time.perf_counter()
         exchanges: list[Exchange] = []
-        self._bound, self._checked_by, self._polled = {}, "", 0.0
+        self._bound, self._polled = {}, 0.0
         outcome, reason, failures = self._outcome(test, exchanges)
         result = ExampleResult(document=test.document, name=test.example.name, span=test.example.span,
                                outcome=outcome, reason=reason, failures=failures, exchanges=tuple(exchanges),
                                target=self.target.label, started=started,
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
-                               checked=self._checked_by if outcome is Outcome.PASSED else "",
+                               checked=self.checked(test), reference_server=self.target.embedded,
                                polled_ms=round(self._polled * 1000, 3))
         return self.redactor.data(result)
+
+    def checked(self, test: PlannedTest) -> str:
+        """How the item's answers are checked: the weakest check among its test requests."""
+        found = [expect.checked_as(e, e.match or self.policy) for s in test.steps if s.phase == "test"
+                 for e in s.expected] or ["status"]
+        return max(found, key=CHECKS.index)
 
     def _outcome(self, test: PlannedTest, exchanges: list[Exchange]) -> tuple[Outcome, str, tuple[Failure, ...]]:
         if test.skip is not None:
@@ -185,9 +190,6 @@ class DocumentRunner:
         for expected in step.expected:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile)))
-            if expected.body is not None and expected.skip is None:
-                self._checked_by = policy.value
-        self._checked_by = self._checked_by or "status"
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)

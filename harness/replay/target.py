@@ -41,6 +41,7 @@ class Target:
     :param reset: the requests run after every test (already cleared of writes the target refuses).
     :param unavailable: why nothing can be sent (a ``url = { env = ... }`` whose variable is unset);
         its examples are then not run, with this reason.
+    :param embedded: it is the built-in reference server, started for this run.
     """
 
     name: str
@@ -53,6 +54,7 @@ class Target:
     allow_writes: bool = False
     reset: tuple[Request, ...] = ()
     unavailable: str = ""
+    embedded: bool = False
 
     @property
     def label(self) -> str:
@@ -206,7 +208,8 @@ class Targets:
         reset = self._reset(configured, target_config, url, allow_writes) if url else ()
         return Target(name=target_config.name, url=url, headers=headers.values, secret_headers=headers.secret_names,
                       timeout=target_config.timeout, verify_tls=target_config.verify_tls,
-                      allow_writes=allow_writes, reset=reset, unavailable=unavailable)
+                      allow_writes=allow_writes, reset=reset, unavailable=unavailable,
+                      embedded=embedded)
 
     def _url_from_env(self, configured: TargetConfig) -> str:
         """The URL a ``url = { env = "NAME" }`` target reads at run time; empty when unset."""

@@ -146,11 +146,14 @@ class TerminalReporter:
     :param stream: where to write (the command line passes ``sys.stdout``).
     :param redactor: the run's secrets.
     :param color: add ANSI colours.
+    :param total: the number of tests the run will replay; each progress line then starts with
+        ``[done/total]`` and ends with the running count.
     """
 
-    def __init__(self, stream: TextIO, redactor: Redactor, *, color: bool = False) -> None:
+    def __init__(self, stream: TextIO, redactor: Redactor, *, color: bool = False, total: int | None = None) -> None:
         self.stream, self.redactor, self.color = stream, redactor, color
         self.started = time.perf_counter()
+        self.total, self.done, self.tally = total, 0, {o: 0 for o in Outcome}
 
     def write(self, text: str) -> None:
         """Write text with secrets masked, flushed at once."""
@@ -166,7 +169,15 @@ class TerminalReporter:
     def document_done(self, document: Document, results: list[ExampleResult]) -> None:
         """One progress line: the document and a mark per test."""
         marks = "".join(_MARKS[r.outcome] for r in results)
-        self.write(f"{document.path} {marks}\n")
+        if self.total is None:
+            self.write(f"{document.path} {marks}\n")
+            return
+        self.done += len(results)
+        for result in results:
+            self.tally[result.outcome] += 1
+        counts = ", ".join(f"{n} {o.value.replace('_', ' ')}" for o, n in self.tally.items() if n)
+        total = max(self.total, self.done)
+        self.write(f"[{self.done:>{len(str(total))}}/{total}] {document.path} {marks}  ({counts})\n")
 
     def finish(self, run: RunResult, *, totals: bool = True) -> None:
         """Failures and errors in full, skips with their reasons, then the totals (unless ``totals`` is false)."""
