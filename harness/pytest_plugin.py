@@ -25,7 +25,7 @@ from harness.cli import sigterm_as_interrupt
 from harness.config import ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
-from harness.parsers.loader import load_file
+from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
 from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
@@ -153,8 +153,10 @@ class DocFile(pytest.File):
         except ConfigError as exc:
             raise self.CollectError(mask_userinfo(str(exc))) from exc
         # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
-        # confined to the config's folder: a page symlinked out of it is an error item, never read
-        self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent,),
+        # confined to the config's folder (or a source listed outside it): a page symlinked out is an
+        # error item, never read
+        roots = source_roots(self.replay.config.source_paths(), config_path.parent)
+        self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent, *roots),
                                   dialect=self.replay.config.dialect_at)
         for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
             if diagnostic.level is Level.WARNING:
@@ -184,7 +186,6 @@ class ExampleItem(pytest.Item):
             self.result = parent.replay.runner(parent.document).run(self.test)
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
             pytest.fail(parent.replay.targets.redactor.text(str(exc)), pytrace=False)
-        self.user_properties.append(("outcome", self.result.outcome.value))
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
             pytest.skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:

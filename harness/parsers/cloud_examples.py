@@ -44,6 +44,7 @@ from harness.parsers.cloud_responses import (
 )
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.directives import (
+    CATCH_STATUS,
     TestArgs,
     match_directive,
     near_miss,
@@ -347,6 +348,14 @@ def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
         captures=draft.captures, retry=draft.retry)
 
 
+def _label(draft: _Draft) -> Label:
+    """The draft's label; an example that expects an error (``TEST[catch:...]``) is a failure example."""
+    catch = draft.args.catch
+    if catch is None or draft.label.success is not None:
+        return draft.label
+    return replace(draft.label, success=False, status=CATCH_STATUS.get(catch), caught=True)
+
+
 def _continues(section: Section, following: Section | None) -> bool:
     """An "Example Request" heading whose content sits under a nested label of the same kind."""
     if following is None or following.kind is not section.kind:
@@ -385,7 +394,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
     for draft in tests:
         if draft.response is not None:
             built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
-    chosen = dict(zip((id(d) for d in tests), pair([(d.label, d.response) for d in tests], reader.responses)))
+    chosen = dict(zip((id(d) for d in tests), pair([(_label(d), d.response) for d in tests], reader.responses)))
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

@@ -50,6 +50,8 @@ class Label:
 
     number: int | None = None
     success: bool | None = None
+    status: int | None = None  # the error status it expects (``TEST[catch:conflict]``: 409)
+    caught: bool = False  # a failure only by its ``TEST[catch:...]``: a page with no error response pairs it as usual
 
 
 def label_of(text: str) -> Label:
@@ -172,14 +174,18 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response])
     chosen: list[Response | None] = [own for _, own in drafts]
     numbered = {r.number: r for r in responses if r.number is not None}
     failures = [r for r in responses if not is_success(r)]
+    documents_failures = bool(failures)
     for index, (label, own) in enumerate(drafts):
         if own is None and label.number is not None and label.number in numbered:
             chosen[index] = numbered[label.number]
         elif own is None and label.success is False and failures:
-            chosen[index] = failures.pop(0)
+            wanted = next((r for r in failures if label.status is not None and r.status == label.status), failures[0])
+            failures.remove(wanted)
+            chosen[index] = wanted
     numbered_used = {id(r) for r in chosen if r is not None}
     success = [r for r in responses if is_success(r) and (r.number is None or id(r) not in numbered_used)]
-    plain = [i for i, r in enumerate(chosen) if r is None and drafts[i][0].success is not False]
+    plain = [i for i, r in enumerate(chosen) if r is None and (
+        drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
     for position, index in enumerate(plain):
         if success:
             chosen[index] = success[min(position, len(success) - 1)]
