@@ -100,7 +100,11 @@ def test_the_target_option(project: pytest.Pytester, fresh_reference_server: Ref
 def test_xdist_loadfile_keeps_documents_whole(project: pytest.Pytester) -> None:
     # each worker starts its own embedded reference server: documents never share state
     result = project.runpytest_subprocess("docs_src", "-n", "2", "--dist", "loadfile", "-p", "no:cacheprovider")
-    result.assert_outcomes(skipped=1, passed=_passed(result))
+    # one page skip (close-job's todo), and the Flink pages, not run without a cluster's URL
+    flink = len([p for p in (project.path / "docs_src" / "flink").rglob("*") if p.is_file()])
+    summary = result.parseoutcomes()
+    assert summary["skipped"] > flink >= 6, summary
+    result.assert_outcomes(skipped=summary["skipped"], passed=_passed(result))
     assert result.ret == 0
 
 
