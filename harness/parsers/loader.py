@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -21,7 +21,10 @@ from harness.model import (
     Span,
 )
 from harness.parsers import PARSERS, parser_for
+from harness.parsers.dialect import AUTO, Dialect
 from harness.sourcefiles import Refused, escapes, read_source
+
+DialectFor = Callable[[Path], Dialect]  # a file's path -> the Elasticsearch rules it is read with (Config.dialect_at)
 
 __all__ = ["discover", "document_path", "load", "load_file", "load_files", "source_roots"]
 
@@ -106,17 +109,20 @@ def document_path(path: Path, root: Path | None = None) -> str:
     return Path(relative).as_posix()
 
 
-def load_file(path: Path, root: Path | None = None, roots: Sequence[str | Path] = ()) -> Document:
+def load_file(path: Path, root: Path | None = None, roots: Sequence[str | Path] = (),
+              dialect: Dialect | DialectFor | None = None) -> Document:
     """Read, decode and parse one file; failures become an error Diagnostic.
 
     :param root: what ``Document.path`` is relative to (default: the current folder).
     :param roots: the docs roots (see ``source_roots``; default: the file's own folder). A file
         whose real path leaves its root is not read: the Document carries an error saying so.
+    :param dialect: the Elasticsearch rules AsciiDoc pages are read with, or a function giving them
+        for a file's path (``Config.dialect_at``); ``None`` for ``auto``.
     """
-    return _load(path, document_path(path, root), tuple(os.path.abspath(r) for r in roots))
+    return _load(path, document_path(path, root), tuple(os.path.abspath(r) for r in roots), dialect)
 
 
-def _load(path: Path, name: str, roots: tuple[str, ...] = ()) -> Document:
+def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect | DialectFor | None = None) -> Document:
     """``load_file`` for a file whose ``Document.path`` is ``name``."""
     fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
     top = _root_of(path, roots)
@@ -146,7 +152,13 @@ def _load(path: Path, name: str, roots: tuple[str, ...] = ()) -> Document:
     parse_format = parser_for(name) or parser_for(path.name)
     if parse_format is None:
         return _broken(name, fmt, "unknown-format", "no parser for this file type", 1, "")
+    if callable(dialect):
+        dialect = dialect(path)
     try:
+        if dialect is not None and dialect != AUTO and fmt is Format.ASCIIDOC:
+            from harness.parsers.asciidoc import parse_asciidoc  # the one format with version rules
+
+            return parse_asciidoc(text, name, dialect)
         return parse_format(text, name)
     except NotImplementedError as exc:
         return _broken(name, fmt, "parser-unavailable", str(exc), 1, "this format is not supported yet")
@@ -169,13 +181,15 @@ POOL_MIN_FILES = 64
 
 
 def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = None,
-         docs_root: Path | None = None) -> list[Document]:
+         docs_root: Path | None = None, dialect: DialectFor | None = None) -> list[Document]:
     """Discover and parse every known file under ``paths``, in sorted path order.
 
     :param paths: files and folders.
     :param root: what ``Document.path`` is relative to (default: the current folder).
     :param docs_root: the configuration's folder: given paths inside it are confined to it (see
         ``source_roots``); a page whose real path leaves its root is not read (an error Diagnostic).
+    :param dialect: gives the Elasticsearch rules each file is read with (``Config.dialect_at``);
+        ``None`` reads every page with ``auto``.
     :param jobs: ``None`` or ``1`` parses in this process; ``N > 1`` uses up to N worker processes and
         ``"auto"`` one per available CPU, when there are at least ``POOL_MIN_FILES`` files (the result
         is the same, in the same order).
@@ -196,14 +210,15 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
             # imported here: the pool is built on this module
             from harness.parsers.pool import parse_parallel
 
-            return parse_parallel(files, root, None if jobs == "auto" else jobs, roots)
-        return load_files(files, root, roots)
+            return parse_parallel(files, root, None if jobs == "auto" else jobs, roots, dialect)
+        return load_files(files, root, roots, dialect)
     finally:
         if paused:
             gc.enable()
 
 
-def load_files(files: list[Path], root: Path | None, roots: tuple[str, ...] = ()) -> list[Document]:
+def load_files(files: list[Path], root: Path | None, roots: tuple[str, ...] = (),
+               dialect: DialectFor | None = None) -> list[Document]:
     """``load_file`` over ``files``, with each ``Document.path`` worked out by one prefix test when it can."""
     base = os.path.abspath(root or Path.cwd())
     prefix = base.rstrip("/") + "/"
@@ -211,8 +226,8 @@ def load_files(files: list[Path], root: Path | None, roots: tuple[str, ...] = ()
     for path in files:
         absolute = os.path.abspath(path)
         if os.sep == "/" and absolute.startswith(prefix):  # what document_path gives, without relpath's work
-            documents.append(_load(path, absolute[len(prefix):], roots))
+            documents.append(_load(path, absolute[len(prefix):], roots, dialect))
         else:
-            documents.append(load_file(path, root, roots))
+            documents.append(load_file(path, root, roots, dialect))
     return documents
 

@@ -32,7 +32,7 @@ from harness.model import (
     field_values,
 )
 from harness.parsers import parser_for
-from harness.parsers.loader import discover, load_file, load_files, source_roots
+from harness.parsers.loader import DialectFor, discover, load_file, load_files, source_roots
 
 __all__ = ["default_jobs", "load_parallel", "parse_parallel"]
 
@@ -72,15 +72,15 @@ def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: i
 
 
 def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None = None,
-                   roots: tuple[str, ...] = ()) -> list[Document]:
+                   roots: tuple[str, ...] = (), dialect: DialectFor | None = None) -> list[Document]:
     """``loader.load_files`` over already discovered ``files``, with ``jobs`` worker processes.
 
     :param roots: the docs roots the files are confined to (``loader.source_roots``).
     """
     workers = min(jobs or default_jobs(), max(len(files) // _MIN_FILES_PER_JOB, 1))
     if workers <= 1:
-        return load_files(files, root, roots)
-    read = partial(load_file, root=root.absolute() if root else Path.cwd(), roots=roots)
+        return load_files(files, root, roots, dialect)
+    read = partial(load_file, root=root.absolute() if root else Path.cwd(), roots=roots, dialect=dialect)
     _register_model_reducers()
     _warm_parsers(files)
     # a few chunks per worker: big enough to amortise pickling, small enough to balance uneven pages
@@ -89,7 +89,7 @@ def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(read, files, chunksize=chunk))
     except BrokenProcessPool:  # a worker died (out of memory, killed): finish in-process
-        return load_files(files, root, roots)
+        return load_files(files, root, roots, dialect)
 
 
 def _register_model_reducers() -> None:
