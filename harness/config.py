@@ -13,6 +13,7 @@ found, and what to do; the command line turns it into exit status 2.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -167,7 +168,8 @@ class _Reader:
             return FormPart(name, value=value)
         if isinstance(value, dict) and isinstance(value.get("file"), str) and value["file"] and set(value) <= {
                 "file", "content_type"} and isinstance(value.get("content_type", ""), str):
-            return FormPart(name, file=str((path.parent / value["file"]).resolve()),
+            # absolute but not resolved: the path policy checks at upload time that no symlink leads out
+            return FormPart(name, file=os.path.abspath(path.parent / value["file"]),
                             content_type=value.get("content_type", ""))
         raise ConfigError(f"{where}.multipart.{name} must be a string or {{ file = \"...\", content_type = \"...\" }}",
                           self.path, self.line_mentioning(f"{name} ="), f'write {name} = {{ file = '

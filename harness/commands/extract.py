@@ -21,6 +21,7 @@ from harness.parsers.project_checks import check_project
 from harness.parsers.snippets import attach_source_lines
 from harness.report.color import use_color
 from harness.report.render import render_diagnostics
+from harness.sourcefiles import read_source
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -98,7 +99,8 @@ def _with_source_lines(document: Document, root: Path) -> Document:
     """The page's lines under the new diagnostics, for the renderer's gutter (read again: only pages with
     project errors are)."""
     try:
-        lines = (root / document.path).read_text(encoding="utf-8-sig").splitlines()
+        where = root / document.path  # the path policy, as for every page read: no symlink out of its folder
+        lines = read_source(where, where.parent).decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return document
     return dataclasses.replace(document, diagnostics=attach_source_lines(document.diagnostics, lines))

@@ -9,11 +9,11 @@ fields, with each file's name, type and size.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from urllib3.filepost import encode_multipart_formdata
 
 from harness.model import FormPart
+from harness.sourcefiles import read_source
 
 __all__ = ["encode_multipart"]
 
@@ -29,7 +29,8 @@ def encode_multipart(parts: tuple[FormPart, ...]) -> tuple[bytes, str, str]:
     shown: list[str] = []
     for part in parts:
         if part.file:
-            data = Path(part.file).read_bytes()
+            # the path policy: a regular file whose real path stays in its folder (no symlink out, no FIFO)
+            data = read_source(part.file, os.path.dirname(part.file))
             content_type = part.content_type or _OCTETS
             fields.append((part.name, (os.path.basename(part.file), data, content_type)))
             shown.append(f"{part.name}=@{os.path.basename(part.file)} ({content_type}, {len(data)} bytes)")

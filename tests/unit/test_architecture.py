@@ -30,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "harness.config": {"harness.model", "harness.parsers", "harness.config_types"},
     "harness.config_types": {"harness.model", "harness.parsers"},
     "harness.replay": {"harness.model", "harness.results", "harness.parsers", "harness.config", "harness.replay",
-                       "harness.server", "harness.report.redact"},
+                       "harness.server", "harness.report.redact", "harness.sourcefiles"},
     "harness.report": {"harness.model", "harness.results", "harness.report", "harness.sourcefiles"},
     "harness.publish": {"harness.model", "harness.results", "harness.report", "harness.publish"},
     "harness.sphinx": {"harness.model", "harness.results", "harness.parsers", "harness.publish", "harness.report",

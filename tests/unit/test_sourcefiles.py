@@ -117,3 +117,24 @@ def test_a_source_listed_outside_the_config_folder_is_a_root_of_its_own(tmp_path
     documents = {Path(d.path).name: d for d in load(config.source_paths(), root=tmp_path, docs_root=config.root)}
     assert not documents["real.asciidoc"].diagnostics
     assert documents["leak.asciidoc"].diagnostics[0].source_line == "(not read)"
+
+
+def test_a_configured_upload_file_keeps_the_path_policy(tmp_path: Path) -> None:
+    from harness.model import FormPart
+    from harness.replay.multipart import encode_multipart
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (docs / "job.jar").write_bytes(b"PK jar")
+    (docs / "stolen.jar").symlink_to(tmp_path / "secret.txt")
+    os.mkfifo(docs / "pipe.jar")
+    body, _, shown = encode_multipart((FormPart("jar", file=str(docs / "job.jar")),))
+    assert b"PK jar" in body and "job.jar" in shown
+    with pytest.raises(Refused, match="outside"):
+        encode_multipart((FormPart("jar", file=str(docs / "stolen.jar")),))
+    with pytest.raises(Refused, match="not a regular file"):
+        encode_multipart((FormPart("jar", file=str(docs / "pipe.jar")),))
+    config = parse_config('[setups.up]\nconsole = "POST /x"\nmultipart = { jar = { file = "stolen.jar" } }\n',
+                          docs / "docharness.toml")
+    assert config.multipart["setups.up"][0].file == str(docs / "stolen.jar")  # not resolved past the symlink
