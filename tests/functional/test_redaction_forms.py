@@ -81,7 +81,8 @@ def test_every_form_of_every_secret_is_masked_everywhere(tmp_path: Path, monkeyp
         (docs / "docharness.toml").write_text(CONFIG.replace("{url}", leaky.url), encoding="utf-8")
         with_credentials = leaky.url.replace("http://", f"http://{USER}:{quote(PASSWORD, safe='')}@")
         status = main(["replay", "--target", with_credentials, "--report", "out/results.json",
-                       "--junit", "out/junit.xml"])
+                       "--junit", "out/junit.xml", "--html", "out/report.html",
+                       "--annotations", "github", "--annotations", "gitlab:out/codequality.json"])
         dry = main(["replay", "--dry-run", "--target", with_credentials])
         published = main(["publish", "--results", "out/results.json", "--out", "site"])
         env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -95,6 +96,8 @@ def test_every_form_of_every_secret_is_masked_everywhere(tmp_path: Path, monkeyp
                    if p.is_file() and p.suffix in (".html", ".rst", ".json", ".txt", ".js"))
     outputs = {"stdout": captured.out, "stderr": captured.err, "results.json": results,
                "junit.xml": (tmp_path / "out" / "junit.xml").read_text(encoding="utf-8"), "site": site,
+               "report.html": (tmp_path / "out" / "report.html").read_text(encoding="utf-8"),
+               "codequality.json": (tmp_path / "out" / "codequality.json").read_text(encoding="utf-8"),
                "pytest": plugin.stdout + plugin.stderr}
     _assert_clean(outputs)
     # the target was reached and answered with the leak: the masks show where it would have been
