@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         ".rst, .html, .htm; other files are skipped)")
     parser.add_argument("--json", action="store_true", help="print the model as a JSON list of Documents")
     parser.add_argument("--quiet", "-q", action="store_true", help="show only error diagnostics")
-    parser.add_argument("--root", type=Path, default=None,
+    parser.add_argument("--root", type=_folder, default=None,
                         help="make document paths relative to this folder (default: the current folder)")
     parser.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
                         help="parse with N worker processes, or 'auto' (default): one per available CPU "
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     """Parse ``args.paths``, print the model or a summary, render diagnostics to stderr."""
     try:
         documents = load(args.paths, root=args.root, jobs=args.jobs)
-    except FileNotFoundError as exc:
+    except OSError as exc:  # no such path, or a folder that cannot be listed
         print(f"docharness extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
     color = _use_color()
@@ -51,6 +51,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(summary(documents))
     return EXIT_ERRORS if any(d.has_errors for d in documents) else EXIT_OK
+
+
+def _folder(value: str) -> Path:
+    """``--root``: an existing folder."""
+    if not Path(value).is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a folder")
+    return Path(value)
 
 
 def _jobs(value: str) -> int | Literal["auto"]:

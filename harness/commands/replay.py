@@ -10,13 +10,16 @@ interrupted (the reports are still written, marked partial).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from harness.config import (
     CONFIG_NAME,
+    EMBEDDED,
     Config,
     ConfigError,
     embedded_config,
@@ -45,6 +48,12 @@ class UsageError(Exception):
 
 class NothingSelected(Exception):
     """No test was selected (no page, no example, or ``-k`` matched none): exit status 5, as pytest's."""
+
+
+def cannot_write(exc: OSError) -> str:
+    """A report that could not be written, said with the path and what to do."""
+    return (f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}\n"
+            "  hint: choose a path in a folder this user can create and write")
 
 
 def nothing_selected(documents: Sequence[Document], keyword: str, paths: Sequence[str]) -> NothingSelected:
@@ -78,9 +87,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     """The options `replay` and `run` share."""
     parser.add_argument("--config", metavar="FILE", type=Path, help=f"the project config (default: the nearest {CONFIG_NAME})")
-    parser.add_argument("--target", metavar="URL", help="send every example here ('embedded' = the reference server)")
+    parser.add_argument("--target", metavar="URL", type=target_url,
+                        help="send every example here ('embedded' = the reference server)")
     parser.add_argument("--allow-writes", action="store_true",
                         help="send state-changing requests to a target that is not on loopback")
+
+
+def target_url(value: str) -> str:
+    """``--target``: ``embedded`` or an http(s) URL with a host (argparse turns a refusal into exit 2)."""
+    shown = re.sub(r"//[^/@]*@", "//***@", value)  # a password in the URL is never echoed
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a URL ({exc})") from exc
+    if value != EMBEDDED and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise argparse.ArgumentTypeError(f"expected 'embedded' or an http(s) URL such as http://127.0.0.1:9200, "
+                                         f"not {shown!r}")
+    return value
 
 
 def find_project(paths: Sequence[Path], explicit: Path | None) -> Config:
@@ -101,7 +125,10 @@ def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
     missing = [p for p in chosen if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
-    return load(chosen, root=Path.cwd())
+    try:
+        return load(chosen, root=Path.cwd())
+    except OSError as exc:  # a folder that cannot be listed
+        raise UsageError(str(exc)) from exc
 
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:
@@ -191,4 +218,7 @@ def run(args: argparse.Namespace) -> int:
     except NothingSelected as exc:
         print(f"docharness replay: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+    except OSError as exc:  # a report that cannot be written where it was asked for
+        print(f"docharness replay: {cannot_write(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK if result is None else exit_status(result)

@@ -23,7 +23,11 @@ from harness.model import (
 )
 from harness.parsers import PARSERS, parser_for
 
-__all__ = ["discover", "document_path", "load", "load_file", "load_files"]
+__all__ = ["UnreadableFolder", "discover", "document_path", "load", "load_file", "load_files"]
+
+
+class UnreadableFolder(OSError):
+    """A folder under the given paths that cannot be listed (a usage error: its pages would be missed)."""
 
 _FORMATS = {".asciidoc": Format.ASCIIDOC, ".adoc": Format.ASCIIDOC, ".rst": Format.RST, ".html": Format.HTML,
             ".htm": Format.HTML}
@@ -36,6 +40,7 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     followed); a file named directly is kept only when its suffix is known.
 
     :raises FileNotFoundError: when a path does not exist (a usage error).
+    :raises UnreadableFolder: when a folder cannot be listed (its pages would be silently missed).
     """
     found: set[Path] = set()
     for given in paths:
@@ -51,12 +56,17 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    for current, dirs, files in os.walk(folder):
+    for current, dirs, files in os.walk(folder, onerror=_unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             dot = name.rfind(".")  # Path(name).suffix, without making a Path for every file
             if 0 < dot < len(name) - 1 and name[dot:].lower() in PARSERS:
                 yield Path(os.path.join(current, name))
+
+
+def _unreadable(error: OSError) -> None:
+    raise UnreadableFolder(f"{error.filename}: cannot read the folder: {error.strerror or error}\n"
+                           "  hint: give this user read and execute permission on it, or leave it out of the paths")
 
 
 def document_path(path: Path, root: Path | None = None) -> str:

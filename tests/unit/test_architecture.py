@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "harness.results": {"harness.model"},
     "harness.parsers": {"harness.model", "harness.parsers"},
     "harness.server": {"harness.server"},
-    "harness.config": {"harness.model", "harness.parsers"},
+    "harness.config": {"harness.model", "harness.parsers", "harness.config_keys"},
     "harness.replay": {"harness.model", "harness.results", "harness.parsers", "harness.config", "harness.replay",
                        "harness.server", "harness.report.redact"},
     "harness.report": {"harness.model", "harness.results", "harness.report"},
