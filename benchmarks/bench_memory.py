@@ -33,7 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_extract import GENERATORS  # noqa: E402  (the benchmarks share their page generators)
 
-EXAMPLE = "[source,js]\n----\nGET _cluster/health\n----\n// CONSOLE\n\n"
+# a write and a read with a body each, against the embedded server (reset after every test)
+EXAMPLE = ('[source,js]\n----\nPUT my-index\n{"settings": {"number_of_shards": 1}}\n----\n// CONSOLE\n\n'
+           '[source,js]\n----\nPOST _xpack/rollup/job/does_not_exist/_stop\n----\n// CONSOLE\n// TEST[catch:missing]\n\n')
 
 
 def child(command: list[str]) -> None:
@@ -81,10 +83,11 @@ def replay(counts: list[int]) -> int:
         with tempfile.TemporaryDirectory(prefix="docharness-mem-replay-") as tmp:
             docs = Path(tmp) / "docs_src"
             docs.mkdir()
-            per_page = 50
+            per_page = 50  # examples, two per EXAMPLE
             for page in range(max(count // per_page, 1)):
-                (docs / f"page{page:04d}.asciidoc").write_text(EXAMPLE * per_page, encoding="utf-8")
-            (docs / "docharness.toml").write_text("[targets.reference]\nurl = 'embedded'\n", encoding="utf-8")
+                (docs / f"page{page:04d}.asciidoc").write_text(EXAMPLE * (per_page // 2), encoding="utf-8")
+            (docs / "docharness.toml").write_text("[targets.reference]\nurl = 'embedded'\nreset = 'POST /_reference/reset'\n",
+                                                  encoding="utf-8")
             figures = measure(["replay", "--report", "results.json"], Path(tmp))
             peaks.append(figures["rss_mb"])
             print(f"replay  {count:>6} examples  peak RSS {figures['rss_mb']:7.1f} MB  {figures['seconds']:6.1f} s "
