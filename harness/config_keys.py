@@ -18,23 +18,26 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from harness.parsers.dialect import TABLE_KEYS
+
 __all__ = ["FREE", "KNOWN", "UnknownKey", "check_keys", "suggestion"]
 
 KNOWN: dict[str, tuple[str, ...]] = {
-    "": ("docharness", "targets", "sources", "variables", "setups", "teardowns", "elasticsearch"),
+    "": ("docharness", "targets", "sources", "variables", "setups", "teardowns", "elasticsearch", "publish"),
     "docharness": ("sources", "default_target"),
     "targets.*": ("url", "timeout", "verify_tls", "headers", "reset", "allow_writes", "reset_on_override"),
-    "sources[]": ("paths", "family", "match", "target", "headers", "volatile"),
+    "sources[]": ("paths", "family", "match", "target", "headers", "volatile", "rules"),
     # a named setup or teardown written as a table rather than as console text
     "setups.*": ("console", "multipart", "capture"),
     "teardowns.*": ("console", "multipart", "capture"),
-    # the Elasticsearch docs' version attributes and build checks
-    "elasticsearch": ("version", "lucene_version", "build_flavor", "version_qualified", "build_type",
-                      "docs_version", "expected_unconverted"),
+    # the Elasticsearch docs' version attributes, rule set and build checks (the dialect's own list)
+    "elasticsearch": TABLE_KEYS,
+    "publish": ("source_url", "theme", "theme_options", "writer_notes"),
 }
 
 # tables whose keys are names the user chooses (below them, ``*`` stands for any such name)
-FREE: tuple[str, ...] = ("targets", "targets.*.headers", "sources[].headers", "variables", "setups", "teardowns")
+FREE: tuple[str, ...] = ("targets", "targets.*.headers", "sources[].headers", "variables", "setups", "teardowns",
+                         "publish.theme_options")
 
 LineOf = Callable[[str, int], int]
 
