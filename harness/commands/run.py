@@ -27,6 +27,7 @@ from harness.commands.replay import (
     NothingSelected,
     UsageError,
     add_target_arguments,
+    cannot_write,
     execute,
     exit_status,
     find_project,
@@ -76,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
     except NothingSelected as exc:  # the reports are written; a site of nothing is not built
         print(f"docharness run: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+    except OSError as exc:
+        print(f"docharness run: {cannot_write(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     assert result is not None  # not a dry run
     print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}\nhtml:    {out / 'report.html'}")
     status = exit_status(result)
