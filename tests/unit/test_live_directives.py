@@ -154,7 +154,7 @@ def test_unknown_directive_looking_lines_are_warned_in_every_format(name: str, l
 def test_directive_comments_no_block_owns_are_warned(name: str, text: str) -> None:
     document = parse(text, name)
     stray = [d for d in document.diagnostics if d.code == "unpaired-directive"]
-    assert stray and stray[0].message == "CAPTURE is not right after a code block, so it is ignored"
+    assert stray and stray[0].message == "CAPTURE is not right after an example's code block, so it is ignored"
     assert stray[0].span.line == text.splitlines().index(next(x for x in text.splitlines() if "CAPTURE" in x)) + 1
 
 
