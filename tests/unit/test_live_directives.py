@@ -224,3 +224,11 @@ def test_table_setup_and_volatile_errors_name_the_line(tmp_path: Path, change: s
     with pytest.raises(ConfigError) as raised:
         parse_config(CONFIG.replace(key, broken[key]), tmp_path / "docharness.toml")
     assert message in raised.value.message and raised.value.line > 0
+
+
+@pytest.mark.parametrize("name,secret", [("session_token", True), ("x_auth", True), ("API_KEY", True),
+                                         ("password", True), ("jar_id", False), ("author_id", False)])
+def test_which_capture_names_are_secrets(name: str, secret: bool) -> None:
+    from harness.replay.captures import is_secret_name
+
+    assert is_secret_name(name) is secret
