@@ -108,8 +108,10 @@ def test_capture_items_say_what_is_wrong_at_their_column() -> None:
     ("every:1s", "RETRY has no until: condition"),
     ("until:$body.x", "RETRY condition '$body.x' is not SUBJECT=VALUE"),
     ("until:x=1", "RETRY condition 'x=1' is not SUBJECT=VALUE"),
-    ("until:status=200 every:soon", "RETRY every:soon is not a duration"),
-    ("until:status=200 timeout:0s", "RETRY timeout:0s is not a duration"),
+    ("until:status=200 every:soon", "RETRY every:soon is not a duration from 10ms to 1h"),
+    ("until:status=200 timeout:0s", "RETRY timeout:0s is not a duration from 10ms to 1h"),
+    ("until:status=200 every:1ms", "RETRY every:1ms is not a duration from 10ms to 1h"),
+    ("until:status=200 timeout:" + "9" * 400 + "s", "RETRY timeout:" + "9" * 400 + "s is not a duration from 10ms to 1h"),
     ("until:status=200 tries:3", "RETRY item 'tries:3' is not until:, every: or timeout:"),
 ])
 def test_retry_problems_are_errors(args: str, message: str) -> None:
