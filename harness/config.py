@@ -373,8 +373,8 @@ class _Reader:
             return "", str(value["env"])
         if isinstance(value, str) and (value == EMBEDDED or URL.match(value)):
             return value, ""
-        raise self.fail(f"{where}.url must be 'embedded', an http(s) URL or {{ env = NAME }} naming one environment"
-                        f" variable, got {value!r}", "url", 'url = "embedded", "https://host:9200" or { env = "FLINK_URL" }')
+        raise self.fail(f"{where}.url must be 'embedded' or an http(s) URL (or {{ env = NAME }}, one environment "
+                        f"variable), got {value!r}", "url", 'url = "embedded", "https://host:9200" or { env = "X_URL" }')
 
     def header(self, where: str, name: str, value: Any) -> HeaderSpec:
         if isinstance(value, str):

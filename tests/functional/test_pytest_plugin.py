@@ -100,7 +100,7 @@ def test_the_target_option(project: pytest.Pytester, fresh_reference_server: Ref
 def test_xdist_loadfile_keeps_documents_whole(project: pytest.Pytester) -> None:
     # each worker starts its own embedded reference server: documents never share state
     result = project.runpytest_subprocess("docs_src", "-n", "2", "--dist", "loadfile", "-p", "no:cacheprovider")
-    result.assert_outcomes(skipped=1, passed=_passed(result))
+    result.assert_outcomes(skipped=16, passed=_passed(result))  # the todo and the 15 Flink tests
     assert result.ret == 0
 
 
