@@ -277,16 +277,17 @@ class _Reader:
                 texts[name] = self.strings({key: {name: value}}, key)[name]
                 continue
             where = f"{key}.{name}"
+            line = self.line_of(name, self.line_of(key)) or self.line_of(where)
             unknown = set(value) - {"console", "multipart", "capture"}
             if unknown or not isinstance(value.get("console"), str):
-                raise self.fail(f"[{where}] takes console = \"...\", and optionally multipart and capture"
-                                + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else ""), name,
-                                f'write [{where}] with console = "POST /path" and multipart = {{ field = {{ file = '
-                                '"relative/path" }} }}')
+                raise ConfigError(f"[{where}] takes console = \"...\", and optionally multipart and capture"
+                                  + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else ""), self.path, line,
+                                  f'write [{where}] with console = "POST /path" and multipart = {{ field = '
+                                  '{ file = "relative/path" } }')
             texts[name] = value["console"]
             parts[where] = tuple(self.form_part(where, k, v, path) for k, v in self.table(value, "multipart").items())
-            line = Span(str(path), self.line_of(name, self.line_of(key)) or 1)
-            captures[where] = tuple(self.capture(where, k, v, line) for k, v in self.table(value, "capture").items())
+            span = Span(str(path), line or 1)
+            captures[where] = tuple(self.capture(where, k, v, span) for k, v in self.table(value, "capture").items())
         return texts, parts, captures
 
     def form_part(self, where: str, name: str, value: Any, path: Path) -> FormPart:
@@ -296,15 +297,16 @@ class _Reader:
                 "file", "content_type"} and isinstance(value.get("content_type", ""), str):
             return FormPart(name, file=str((path.parent / value["file"]).resolve()),
                             content_type=value.get("content_type", ""))
-        raise self.fail(f"{where}.multipart.{name} must be a string or {{ file = \"...\", content_type = \"...\" }}",
-                        name, f'write {name} = {{ file = "relative/to/this/config.jar", content_type = '
-                        '"application/octet-stream" }}')
+        raise ConfigError(f"{where}.multipart.{name} must be a string or {{ file = \"...\", content_type = \"...\" }}",
+                          self.path, self.line_mentioning(f"{name} ="), f'write {name} = {{ file = '
+                          '"relative/to/this/config.jar", content_type = "application/octet-stream" }')
 
     def capture(self, where: str, name: str, value: Any, line: Span) -> Capture:
         if isinstance(value, str) and valid_source(value):
             return Capture(name, value, line)
-        raise self.fail(f"{where}.capture.{name} must be $body.path or $header.Name, got {value!r}", name,
-                        f'write {name} = "$body.filename" (list positions are numbers: "$body.files.0.id")')
+        raise ConfigError(f"{where}.capture.{name} must be $body.path or $header.Name, got {value!r}", self.path,
+                          self.line_mentioning(f"{name} ="),
+                          f'write {name} = "$body.filename" (list positions are numbers: "$body.files.0.id")')
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:

@@ -101,6 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, {"jobid": job}
         if len(parts) == 2 and parts[0] == "jars" and method == "DELETE":
             return (200, {}) if state.jars.pop(parts[1], None) else (404, {"errors": ["jar not found"]})
+        if parts == ["login"] and method == "POST":
+            return 200, {"token": "tok-5ecret-4f1d9a", "user": "docs"}
         if parts == ["jobs", "overview"] and method == "GET":
             return 200, {"jobs": list(state.jobs.values())}
         if len(parts) == 2 and parts[0] == "jobs" and method == "GET":

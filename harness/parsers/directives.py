@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from harness.model import Diagnostic, Level, MatchPolicy, Span, Substitution
+from harness.parsers.json_paths import path_error
 
 __all__ = [
     "CATCH_STATUS",
@@ -328,6 +329,9 @@ def _response_template(args: str) -> tuple[ResponseArgs, tuple[_SubTemplate, ...
             policy = MatchPolicy(found.group("policy"))
         elif kind == "volatile":
             volatile += [p for p in found.group("volatile").split(",") if p]
+            diagnostics += [(Level.ERROR, "bad-volatile", f"volatile path {problem}", found.start(), found.end() - 1,
+                             "write volatile:$.now,$.jobs[*].start-time (JSON paths from the body's root $)")
+                            for problem in map(path_error, found.group("volatile").split(",")) if problem]
     return ResponseArgs((), non_json, skip, policy, tuple(volatile)), tuple(subs), tuple(diagnostics)
 
 

@@ -7,6 +7,7 @@ apply to the block's last request:
 * ``CAPTURE[job_id=$body.jobid jar=$body.files.0.id loc=$header.Location]`` binds
   values of that request's answer; later requests of the same document (teardowns
   included) use them as ``{job_id}`` in path, query, headers and body.
+  ``jar=$body.filename~[^/]+$`` keeps the part a regex matches (its first group if it has one).
 * ``RETRY[until:$body.status.id=COMPLETED every:500ms timeout:30s]`` (or
   ``until:status=200``; several ``until:`` items must all hold) re-sends the
   request until the condition holds, then checks its expected response.
@@ -37,8 +38,17 @@ _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0}
 
 
 def valid_source(source: str) -> bool:
-    """Whether ``source`` names a value of an answer: ``$body``, ``$body.a.0.b`` or ``$header.Name``."""
-    return _SOURCE.fullmatch(source) is not None
+    """Whether ``source`` names a value of an answer: ``$body``, ``$body.a.0.b`` or ``$header.Name``,
+    optionally followed by ``~REGEX`` (the value is then the regex's first group, or its match)."""
+    where, tilde, pattern = source.partition("~")
+    if _SOURCE.fullmatch(where) is None:
+        return False
+    if tilde:
+        try:
+            re.compile(pattern)
+        except re.error:
+            return False
+    return not tilde or bool(pattern)
 
 
 def parse_duration(text: str) -> float | None:
@@ -60,7 +70,7 @@ def parse_capture_args(args: str, path: str, line: int, column: int) -> tuple[tu
         found = _CAPTURE_ITEM.fullmatch(item.group())
         if found is None or not valid_source(found["source"]):
             problems.append(_problem(
-                f"CAPTURE item {item.group()!r} is not NAME=$body.path or NAME=$header.Name",
+                f"CAPTURE item {item.group()!r} is not NAME=$body.path or NAME=$header.Name (optionally ~REGEX)",
                 "write CAPTURE[job_id=$body.jobid] (list positions are numbers: $body.files.0.id)",
                 path, line, column, item))
             continue

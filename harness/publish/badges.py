@@ -75,6 +75,9 @@ def failure_lines(failure: Failure) -> list[str]:
 def _from_result(result: ExampleResult) -> Badge:
     if result.outcome is Outcome.PASSED:
         date = result.started[:10] or "an unknown date"
+        if result.checked == "shape":  # values were not compared: never plain "verified"
+            return Badge(BadgeState.VERIFIED, f"shape-checked against {_target_name(result.target)} on {date} "
+                         "(keys and types only, values not compared)")
         return Badge(BadgeState.VERIFIED, f"verified against {_target_name(result.target)} on {date}")
     if result.outcome is Outcome.SKIPPED:
         return Badge(BadgeState.SKIPPED, f"skipped: {result.reason or 'no reason given'}")

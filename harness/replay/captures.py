@@ -21,7 +21,7 @@ from harness.replay.send import Reply
 from harness.replay.stash import MISSING, lookup
 from harness.replay.variables import normalize
 
-__all__ = ["Captured", "declared_names", "holds", "is_secret_name", "read", "shown"]
+__all__ = ["Captured", "capture_value", "declared_names", "holds", "is_secret_name", "read", "shown"]
 
 _SECRET = re.compile(r"token|secret|passw(or)?d|credential|api_?key|auth|cookie|session", re.I)
 
@@ -44,6 +44,22 @@ def read(source: str, reply: Reply) -> Any:
         return body if body is not None else MISSING
     value = lookup(body, source[len("$body."):])
     return MISSING if value is None else value
+
+
+def capture_value(source: str, reply: Reply) -> str | None:
+    """The text a capture binds (``$body.filename~[^/]+$``: the regex's first group or match), ``None``
+    when the answer holds no value there or the regex does not match."""
+    where, tilde, pattern = source.partition("~")
+    value = read(where, reply)
+    if value is MISSING:
+        return None
+    text = shown(value)
+    if not tilde:
+        return text
+    found = re.search(pattern, text)
+    if found is None:
+        return None
+    return found.group(1) if found.re.groups and found.group(1) is not None else found.group(0)
 
 
 def shown(value: Any) -> str:

@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 
 from harness.model import MatchPolicy, Request
 from harness.replay import expect
-from harness.replay.captures import Captured, holds, is_secret_name, read, shown
+from harness.replay.captures import Captured, capture_value, holds, is_secret_name
 from harness.replay.catch import NOT_SENT
 from harness.replay.plan import PlannedTest, Step
 from harness.replay.prepare import MissingVariables, PrepareError, Prepared, prepare
-from harness.replay.stash import MISSING
 from harness.replay.safety import changes_state, write_refusal
 from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.target import Target
@@ -228,14 +227,15 @@ class DocumentRunner:
         """Bind the step's captures; the failure for the first one the answer does not hold."""
         missing: Failure | None = None
         for capture in step.captures:
-            value = read(capture.source, reply)
-            if value is MISSING:
+            text = capture_value(capture.source, reply)
+            if text is None:
+                where, _, pattern = capture.source.partition("~")
+                what = f"no value at {where}" + (f" matching /{pattern}/" if pattern else "")
                 missing = missing or Failure(
-                    FailureKind.CAPTURE, f"CAPTURE {capture.name}={capture.source}: the answer holds no value at "
-                    f"{capture.source}", capture.span or step.request.span, expected=capture.source,
+                    FailureKind.CAPTURE, f"CAPTURE {capture.name}={capture.source}: the answer holds {what}",
+                    capture.span or step.request.span, expected=capture.source,
                     actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}")
                 continue
-            text = shown(value)
             if is_secret_name(capture.name):
                 self.redactor.add(text)
             self.captured.bind(capture.name, text)

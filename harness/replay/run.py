@@ -68,7 +68,6 @@ class Replay:
         self.teardowns = {n: self._named("teardowns", n, t) for n, t in config.teardowns.items()}
         # what table-form setups capture, by setup name (teardowns capture nothing anyone could use)
         self.captures = {key.split(".", 1)[1]: c for key, c in config.captures.items() if key.startswith("setups.")}
-        self._declared_extra = tuple(c for captures in config.captures.values() for c in captures)
 
     def _named(self, table: str, name: str, text: str) -> tuple[Request, ...]:
         """A named setup's requests; a table-form setup's multipart fields go with its last request."""
@@ -132,7 +131,8 @@ class Replay:
             rule = self.rule(document)
             self._runners[document.path] = DocumentRunner(
                 self.target(document), family=rule.family, policy=rule.match, variables=self.variables,
-                redactor=self.targets.redactor, captured=Captured(declared_names(document, self._declared_extra)),
+                redactor=self.targets.redactor, captured=Captured(declared_names(document, (
+                    c for e in document.examples for name in e.setups for c in self.captures.get(name, ())))),
                 volatile=rule.volatile)
         return self._runners[document.path]
 

@@ -195,7 +195,8 @@ class Targets:
     def _ready(self, configured: TargetConfig, target_config: TargetConfig, headers: _Headers) -> Target:
         embedded = target_config.url == EMBEDDED
         url = self._start_embedded(self._token) if embedded else target_config.url or self._url_from_env(configured)
-        allow_writes = target_config.allow_writes or self.allow_writes
+        # the embedded server is on loopback, also in a dry run where its URL shows as http://embedded
+        allow_writes = target_config.allow_writes or self.allow_writes or embedded
         unavailable = "" if url else (f"target {configured.name!r} has no URL: environment variable "
                                       f"{configured.url_env} is not set")
         reset = self._reset(configured, target_config, url, allow_writes) if url else ()

@@ -83,9 +83,11 @@ def _one_line(text: str, limit: int = 300) -> str:
 def render_result(result: ExampleResult, *, source_line: Callable[[str, int], str] = read_source_line,
                   color: bool = False) -> str:
     """Every failure of one result, or its reason when it has none."""
+    captured = f"\n  captured: {', '.join(f'{k}={v}' for k, v in result.captures)}" if result.captures else ""
     if not result.failures:
-        return result.reason
-    return "\n\n".join(render_failure(result, f, source_line=source_line, color=color) for f in result.failures)
+        return result.reason + captured
+    return "\n\n".join(render_failure(result, f, source_line=source_line, color=color)
+                       for f in result.failures) + captured
 
 
 def summary_line(run: RunResult, seconds: float | None = None) -> str:
@@ -168,4 +170,8 @@ class TerminalReporter:
         if reasons:
             self.write("\n" + "\n".join(f"NOT RUN {count} test{'s' * (count != 1)}: {reason}"
                                          for reason, count in reasons.items()) + "\n")
+        shaped = sum(r.outcome is Outcome.PASSED and r.checked == "shape" for r in run.results)
+        if shaped:
+            self.write(f"\n{shaped} of the passed examples {'were' if shaped > 1 else 'was'} shape-checked "
+                       "(keys and JSON types only, values not compared)\n")
         self.write(f"\n{summary_line(run, time.perf_counter() - self.started)}\n")

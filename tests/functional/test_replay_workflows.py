@@ -30,7 +30,7 @@ match = "exact"
 [setups.upload_job_jar]
 console = "POST /jars/upload"
 multipart = {{ jarfile = {{ file = "../generated/job.jar", content_type = "application/x-java-archive" }}, note = "hi" }}
-capture = {{ jar_id = "$body.id" }}
+capture = {{ jar_id = "$body.filename~[^/]+$" }}
 
 [teardowns]
 delete_jar = "DELETE /jars/{{jar_id}}"
@@ -239,6 +239,6 @@ def test_dry_run_shows_captures_unresolved(tmp_path: Path, monkeypatch: pytest.M
     out = capsys.readouterr().out
     assert f"POST {server.url}/jars/{{jar_id}}/run" in out and f"GET {server.url}/jobs/{{job_id}}" in out
     assert f"DELETE {server.url}/jars/{{jar_id}}   (teardown:delete_jar)" in out
-    assert "(captures {job_id} = $body.jobid)" in out and "(captures {jar_id} = $body.id)" in out
+    assert "(captures {job_id} = $body.jobid)" in out and "(captures {jar_id} = $body.filename~[^/]+$)" in out
     assert "(sent again every 0.02s until $body.state=RUNNING, for at most 5s)" in out
     assert "jarfile=@job.jar (application/x-java-archive" in out
