@@ -363,13 +363,11 @@ class _Reader:
             if not isinstance(flags[key], bool):
                 raise self.fail(f"{where}.{key} must be true or false", key, f"write {key} = {str(default).lower()}")
         headers = tuple(self.header(where, k, v) for k, v in self.table(table, "headers").items())
-        return TargetConfig(name=name, url=url.rstrip("/"), timeout=float(timeout), verify_tls=flags["verify_tls"],
-                            headers=headers, reset=self.string(table, "reset", where, ""),
-                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"],
-                            url_env=url_env)
+        return TargetConfig(name=name, url=url.rstrip("/"), url_env=url_env, timeout=float(timeout),
+                            verify_tls=flags["verify_tls"], headers=headers, reset=self.string(table, "reset", where, ""),
+                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"])
 
-    def url(self, table: dict[str, Any], where: str) -> tuple[str, str]:
-        """``url``: ``"embedded"``, an http(s) URL, or ``{ env = "NAME" }``; (the URL, the variable)."""
+    def url(self, table: dict[str, Any], where: str) -> tuple[str, str]:  # (the URL, or the variable it is read from)
         value = table.get("url", "")
         if isinstance(value, dict) and set(value) == {"env"} and re.fullmatch(r"[A-Za-z_]\w*", str(value["env"])):
             return "", str(value["env"])
