@@ -32,6 +32,7 @@ from harness.results import ExampleResult, Exchange, Failure, FailureKind, Outco
 __all__ = ["DocumentRunner"]
 
 _KEPT_HEADERS = ("content-type", "content-length", "warning", "location")
+_WEAKEST = ("shape", "subset", "non_json", "exact")
 _BODY_LIMIT = 64 * 1024
 
 
@@ -145,8 +146,8 @@ class DocumentRunner:
                 if self.captured.declared and step.phase != "reset":  # with the values captured so far
                     try:
                         prepared = self.prepare(step, strict=True)
-                    except PrepareError:
-                        if skipping and step.phase == "teardown":
+                    except MissingVariables as exc:
+                        if step.phase == "teardown" and exc.only_captures:
                             continue  # what it would clean up was never created: its capture is unbound
                         raise
                 self._step(step, prepared, exchanges)
@@ -183,11 +184,16 @@ class DocumentRunner:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile)))
             if expected.body is not None and expected.skip is None:
-                self._checked_by = policy.value
+                self._note_checked(policy.value)
         self._checked_by = self._checked_by or "status"
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
+
+    def _note_checked(self, policy: str) -> None:
+        """A test is only as checked as its weakest body check (shape < subset < non_json < exact)."""
+        if self._checked_by in ("", "status") or _WEAKEST.index(policy) < _WEAKEST.index(self._checked_by):
+            self._checked_by = policy
 
     def _send(self, step: Step, prepared: Prepared, exchanges: list[Exchange], *, again: bool = False) -> Reply:
         """Send one step; ``again`` replaces the last exchange (a retry keeps its first and last tries)."""

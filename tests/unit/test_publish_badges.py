@@ -64,3 +64,14 @@ def test_summary_counts_every_state() -> None:
     indexed = index_results(None)
     tally = summarise(badge_for(DOC, e, indexed, have_results=False) for e in DOC.examples)
     assert tally["not-run"] == 5 and tally["skipped"] == 1 and tally["not-a-test"] == 1 and tally["verified"] == 0
+
+
+def test_a_shape_match_is_shape_checked_never_plainly_verified() -> None:
+    run = RunResult(results=(
+        result(20, Outcome.PASSED, target="live=http://127.0.0.1:8081", started="2026-12-03T07:00:00Z", checked="shape"),
+        result(40, Outcome.PASSED, target="live=http://127.0.0.1:8081", started="2026-12-03T07:00:00Z", checked="exact"),
+    ))
+    shown = badges(run)
+    assert shown[1] == (BadgeState.VERIFIED, "shape-checked against live on 2026-12-03 "
+                                             "(keys and types only, values not compared)")
+    assert shown[3] == (BadgeState.VERIFIED, "verified against live on 2026-12-03")
