@@ -13,14 +13,22 @@ found, and what to do; the command line turns it into exit status 2.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.config_types import (
+    DEFAULT_TIMEOUT,
+    Config,
+    ConfigError,
+    HeaderSpec,
+    PublishSettings,
+    SourceRule,
+    TargetConfig,
+)
 from harness.model import Capture, FormPart, MatchPolicy, Span
+from harness.parsers.dialect import RULES, Dialect, dialect_from_table, rules_for, unconverted_from_table
 from harness.parsers.json_paths import path_error
 from harness.parsers.live_directives import valid_source
 
@@ -28,6 +36,7 @@ __all__ = [
     "CONFIG_NAME",
     "EMBEDDED",
     "Config",
+    "PublishSettings",
     "ConfigError",
     "HeaderSpec",
     "SourceRule",
@@ -43,148 +52,7 @@ CONFIG_NAME = "docharness.toml"
 EMBEDDED_RESET = "POST /_reference/reset\n"
 EMBEDDED = "embedded"
 FAMILIES = ("elasticsearch", "cloud")
-DEFAULT_TIMEOUT = 10.0
 URL = re.compile(r"https?://[^/\s]+")
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used, said with its place and a fix.
-
-    :param message: what is wrong.
-    :param path: the configuration file.
-    :param line: the 1-based line, or 0 when unknown.
-    :param hint: what to do about it.
-    """
-
-    def __init__(self, message: str, path: str, line: int = 0, hint: str = "") -> None:
-        self.message, self.path, self.line, self.hint = message, path, line, hint
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}" + (f"\n  hint: {hint}" if hint else ""))
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderSpec:
-    """One default request header of a target: a literal value or a secret's variable name.
-
-    :param name: the header name (``X-Auth-Token``).
-    :param value: the literal value, for headers that are not secret.
-    :param env: the environment variable holding a secret value.
-    """
-
-    name: str
-    value: str = ""
-    env: str = ""
-
-    @property
-    def is_secret(self) -> bool:
-        """Whether the value comes from the environment."""
-        return bool(self.env)
-
-
-@dataclass(frozen=True, slots=True)
-class TargetConfig:
-    """Where examples are sent: one configured target.
-
-    :param name: the table name under ``[targets]``.
-    :param url: base URL, or ``embedded`` for the in-process reference server.
-    :param timeout: seconds for every request (connect and read, and the whole body).
-    :param verify_tls: verify HTTPS certificates.
-    :param headers: default headers sent with every request.
-    :param reset: console text run after every test (the target's wipe).
-    :param allow_writes: send state-changing requests even when the target is not on loopback.
-    :param reset_on_override: keep running ``reset`` when ``--target URL`` sends this target's
-        sources elsewhere (the wipe was written for this target, so by default it is not sent).
-    :param url_env: ``url = { env = "NAME" }``: the URL is read from NAME at run time (unset: not run).
-    """
-
-    name: str
-    url: str
-    timeout: float = DEFAULT_TIMEOUT
-    verify_tls: bool = True
-    headers: tuple[HeaderSpec, ...] = ()
-    reset: str = ""
-    allow_writes: bool = False
-    reset_on_override: bool = False
-    url_env: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRule:
-    """Which documents a family, match policy and target apply to.
-
-    :param paths: glob patterns relative to the config folder (``elasticsearch/**``).
-    :param family: ``elasticsearch`` (error_trace, shard checks, warnings) or ``cloud``.
-    :param match: the policy for examples whose page does not name one.
-    :param target: the target name, or ``""`` for the default target.
-    :param headers: headers sent with these sources' requests only (a cloud API's token), after
-        and over the target's own.
-    :param volatile: JSON paths whose values are never compared (``$.jobs[*].start-time``).
-    """
-
-    paths: tuple[str, ...]
-    family: str = "elasticsearch"
-    match: MatchPolicy = MatchPolicy.EXACT
-    target: str = ""
-    headers: tuple[HeaderSpec, ...] = ()
-    volatile: tuple[str, ...] = ()
-
-    def covers(self, relative_path: str) -> bool:
-        """Whether a path relative to the config folder matches one of the globs."""
-        return any(_glob_match(relative_path, pattern) for pattern in self.paths)
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """The whole project configuration.
-
-    :param path: the configuration file.
-    :param sources: the folders and files under test, relative to the config folder.
-    :param default_target: the target for sources that name none.
-    :param targets: the targets by name.
-    :param rules: source rules, first match wins.
-    :param variables: placeholder values by name.
-    :param setups: named setups as console text.
-    :param teardowns: named teardowns as console text.
-    :param multipart: the form fields a table-form setup or teardown uploads, keyed ``setups.x`` /
-        ``teardowns.x`` (``[setups.x] multipart = {...}``; file paths resolved from the config folder).
-    :param captures: what a table-form setup or teardown captures from its last answer, keyed the same way.
-    :param lines: where things start in the file, for error messages: ``setups.x``,
-        ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
-        header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based).
-    """
-
-    path: Path
-    sources: tuple[str, ...] = (".",)
-    default_target: str = "reference"
-    targets: dict[str, TargetConfig] = field(default_factory=dict)
-    rules: tuple[SourceRule, ...] = ()
-    variables: dict[str, str] = field(default_factory=dict)
-    setups: dict[str, str] = field(default_factory=dict)
-    teardowns: dict[str, str] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
-    multipart: dict[str, tuple[FormPart, ...]] = field(default_factory=dict)
-    captures: dict[str, tuple[Capture, ...]] = field(default_factory=dict)
-
-    @property
-    def root(self) -> Path:
-        """The folder relative paths are taken from."""
-        return self.path.parent
-
-    def rule_for(self, relative_path: str) -> SourceRule:
-        """The first source rule covering a document path (relative to the config folder)."""
-        for rule in self.rules:
-            if rule.covers(relative_path):
-                return rule
-        return SourceRule(paths=("**",))
-
-    def target_for(self, relative_path: str) -> TargetConfig:
-        """The target a document goes to: its rule's target, else the default one."""
-        name = self.rule_for(relative_path).target or self.default_target
-        return self.targets[name]
-
-    def source_paths(self) -> list[Path]:
-        """The sources under test as paths."""
-        return [self.root / s for s in self.sources]
 
 
 def embedded_config(path: Path) -> Config:
@@ -261,10 +129,14 @@ class _Reader:
             raise self.fail("docharness.sources must be a list of paths", "sources",
                             'write sources = ["folder", ...] relative to this file')
         setups, teardowns = self.snippets(data, "setups", path), self.snippets(data, "teardowns", path)
+        elasticsearch, unconverted = self.elasticsearch(self.table(data, "elasticsearch"))
+        lines = self.snippet_lines(data, targets, rules)
+        lines["expected_unconverted"] = self.line_of("expected_unconverted")
         return Config(path=path, sources=tuple(sources), default_target=default, targets=targets, rules=rules,
                       variables=self.strings(data, "variables"), setups=setups[0], teardowns=teardowns[0],
-                      lines=self.snippet_lines(data, targets, rules), multipart={**setups[1], **teardowns[1]},
-                      captures={**setups[2], **teardowns[2]})
+                      lines=lines, multipart={**setups[1], **teardowns[1]},
+                      captures={**setups[2], **teardowns[2]}, elasticsearch=elasticsearch,
+                      expected_unconverted=unconverted, publish=self.publish(self.table(data, "publish")))
 
     def snippets(self, data: dict[str, Any], key: str, path: Path) -> tuple[
             dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]]]:
@@ -307,6 +179,26 @@ class _Reader:
         raise ConfigError(f"{where}.capture.{name} must be $body.path or $header.Name, got {value!r}", self.path,
                           self.line_mentioning(f"{name} ="),
                           f'write {name} = "$body.filename" (list positions are numbers: "$body.files.0.id")')
+
+    def elasticsearch(self, table: dict[str, Any]) -> tuple[Dialect, tuple[str, ...] | None]:
+        """The ``[elasticsearch]`` table: the dialect and the expected-unconverted pages."""
+        try:
+            return dialect_from_table(table), unconverted_from_table(table)
+        except ValueError as exc:
+            key, message, hint = exc.args
+            raise self.fail(message, key, hint) from None
+
+    def publish(self, table: dict[str, Any]) -> PublishSettings:
+        options = table.get("theme_options", {})
+        if not isinstance(options, dict) or not all(isinstance(v, (str, int, float, bool)) for v in options.values()):
+            raise self.fail("publish.theme_options must be a table of strings, numbers and booleans",
+                            "theme_options", 'write theme_options = { sidebar_width = "20em" }')
+        notes = table.get("writer_notes", False)
+        if not isinstance(notes, bool):
+            raise self.fail("publish.writer_notes must be true or false", "writer_notes", "write writer_notes = true")
+        return PublishSettings(source_url=self.string(table, "source_url", "publish", ""),
+                               theme=self.string(table, "theme", "publish", ""),
+                               theme_options=tuple(sorted(options.items())), writer_notes=notes)
 
     def snippet_lines(self, data: dict[str, Any], targets: dict[str, TargetConfig],
                       rules: tuple[SourceRule, ...]) -> dict[str, int]:
@@ -363,18 +255,20 @@ class _Reader:
             if not isinstance(flags[key], bool):
                 raise self.fail(f"{where}.{key} must be true or false", key, f"write {key} = {str(default).lower()}")
         headers = tuple(self.header(where, k, v) for k, v in self.table(table, "headers").items())
-        return TargetConfig(name=name, url=url.rstrip("/"), url_env=url_env, timeout=float(timeout),
-                            verify_tls=flags["verify_tls"], headers=headers, reset=self.string(table, "reset", where, ""),
-                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"])
+        return TargetConfig(name=name, url=url.rstrip("/"), timeout=float(timeout), verify_tls=flags["verify_tls"],
+                            headers=headers, reset=self.string(table, "reset", where, ""),
+                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"],
+                            url_env=url_env)
 
-    def url(self, table: dict[str, Any], where: str) -> tuple[str, str]:  # (the URL, or the variable it is read from)
+    def url(self, table: dict[str, Any], where: str) -> tuple[str, str]:
+        """``url``: ``"embedded"``, an http(s) URL, or ``{ env = "NAME" }``; (the URL, the variable)."""
         value = table.get("url", "")
         if isinstance(value, dict) and set(value) == {"env"} and re.fullmatch(r"[A-Za-z_]\w*", str(value["env"])):
             return "", str(value["env"])
         if isinstance(value, str) and (value == EMBEDDED or URL.match(value)):
             return value, ""
-        raise self.fail(f"{where}.url must be 'embedded' or an http(s) URL (or {{ env = NAME }}, one environment "
-                        f"variable), got {value!r}", "url", 'url = "embedded", "https://host:9200" or { env = "X_URL" }')
+        raise self.fail(f"{where}.url must be 'embedded', an http(s) URL or {{ env = NAME }} naming one environment"
+                        f" variable, got {value!r}", "url", 'url = "embedded", "https://host:9200" or { env = "FLINK_URL" }')
 
     def header(self, where: str, name: str, value: Any) -> HeaderSpec:
         if isinstance(value, str):
@@ -408,12 +302,11 @@ class _Reader:
         if any(problems):
             raise self.fail(f"{where}.volatile: {next(p for p in problems if p)}", "volatile",
                             'write volatile = ["$.jobs[*].start-time", "$.now"]')
+        rules = self.string(table, "rules", where, "")
+        try:
+            rules = rules_for(rules) if rules else ""
+        except ValueError:
+            raise self.fail(f"{where}.rules {rules!r} names no known rule set", "rules",
+                            f'write rules = "8.x" (one of {", ".join(RULES)}, or a version such as 6.3.2)') from None
         return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers,
-                          volatile=tuple(volatile))
-
-
-def _glob_match(path: str, pattern: str) -> bool:
-    """Glob with ``**`` spanning folders; ``folder/**`` covers everything below ``folder``."""
-    if pattern.endswith("/**") and (path == pattern[:-3] or path.startswith(pattern[:-2])):
-        return True
-    return fnmatch.fnmatchcase(path, pattern)
+                          rules=rules, volatile=tuple(volatile))

@@ -12,24 +12,29 @@ steps not sent) get a terminal summary section.
 from __future__ import annotations
 
 import functools
+import signal
 import warnings
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.cli import sigterm_as_interrupt
 from harness.config import ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
-from harness.parsers.loader import load_file
+from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
+from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
 from harness.results import ExampleResult, Outcome
 
 SESSION = pytest.StashKey[Replays]()
 CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved
+SIGNALS = pytest.StashKey[ExitStack]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,12 +61,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
     config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
                                     document_root=config.rootpath, variables={n.strip(): v for n, _, v in given})
+    # SIGTERM (CI runners, timeout, docker) ends the session as Ctrl-C does: --junitxml is still written
+    signals = ExitStack()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a handler someone installed stays
+        signals.enter_context(sigterm_as_interrupt())
+    config.stash[SIGNALS] = signals
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop what the session started."""
     if SESSION in config.stash:
         config.stash[SESSION].close()
+    if SIGNALS in config.stash:
+        config.stash[SIGNALS].close()
 
 
 def _config_for(path: Path, config: pytest.Config) -> Path | None:
@@ -101,7 +113,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     notices = tuple(n for s in config.stash[SESSION].sessions.values() for n in s.targets.notices)
     if notices:
         terminalreporter.write_sep("=", "docharness notices")
-        terminalreporter.write_line(render_notes((), notices))
+        redactors = [s.targets.redactor for s in config.stash[SESSION].sessions.values()]
+        text = render_notes((), notices)
+        for redactor in redactors:
+            text = redactor.text(text)
+        terminalreporter.write_line(mask_userinfo(text))
 
 
 class DocumentWarning(UserWarning):
@@ -135,9 +151,13 @@ class DocFile(pytest.File):
         try:
             self.replay = self.config.stash[SESSION].for_config(config_path)
         except ConfigError as exc:
-            raise self.CollectError(str(exc)) from exc
+            raise self.CollectError(mask_userinfo(str(exc))) from exc
         # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
-        self.document = load_file(self.path, root=self.config.rootpath)
+        # confined to the config's folder (or a source listed outside it): a page symlinked out is an
+        # error item, never read
+        roots = source_roots(self.replay.config.source_paths(), config_path.parent)
+        self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent, *roots),
+                                  dialect=self.replay.config.dialect_at)
         for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
             if diagnostic.level is Level.WARNING:
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
@@ -165,8 +185,7 @@ class ExampleItem(pytest.Item):
         try:
             self.result = parent.replay.runner(parent.document).run(self.test)
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
-            pytest.fail(str(exc), pytrace=False)
-        self.user_properties.append(("outcome", self.result.outcome.value))
+            pytest.fail(parent.replay.targets.redactor.text(str(exc)), pytrace=False)
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
             pytest.skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:

@@ -23,9 +23,13 @@ __all__ = [
     "ExampleResult",
     "RunResult",
     "RESULTS_SCHEMA_VERSION",
+    "CHECKS",
 ]
 
 RESULTS_SCHEMA_VERSION = 1
+# how an example's response was checked, strongest first: a MatchPolicy value, or "status"
+# when no body was compared (none documented, skip:, or text under the shape policy)
+CHECKS = ("exact", "non_json", "subset", "shape", "status")
 
 
 class Outcome(str, enum.Enum):
@@ -159,6 +163,7 @@ class ExampleResult:
     :param checked: how the answer was checked: ``exact``, ``subset``, ``shape`` (keys and types only),
         ``non_json``, or ``status`` when no body was compared; ``""`` when nothing was checked.
     :param polled_ms: time spent waiting between ``RETRY`` tries.
+    :param reference_server: the target was docharness's built-in reference server.
     """
 
     document: str
@@ -174,6 +179,7 @@ class ExampleResult:
     captures: tuple[tuple[str, str], ...] = ()
     checked: str = ""
     polled_ms: float = 0.0
+    reference_server: bool = False
 
     @property
     def node_id(self) -> str:

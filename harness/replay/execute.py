@@ -27,12 +27,11 @@ from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.target import Target
 from harness.replay.variables import Variables
 from harness.report.redact import MASK, Redactor
-from harness.results import ExampleResult, Exchange, Failure, FailureKind, Outcome
+from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome
 
 __all__ = ["DocumentRunner"]
 
 _KEPT_HEADERS = ("content-type", "content-length", "warning", "location")
-_WEAKEST = ("shape", "subset", "non_json", "exact")
 _BODY_LIMIT = 64 * 1024
 
 
@@ -53,18 +52,20 @@ class DocumentRunner:
     :param redactor: the run's secret values.
     :param captured: the document's captures (names it may bind, values bound so far).
     :param volatile: JSON paths of the source whose values are never compared.
+    :param ignored_warnings: prefixes of ``Warning`` headers the runner ignores (``Dialect.ignored_warnings``).
     """
 
     def __init__(self, target: Target, *, family: str, policy: MatchPolicy, variables: Variables,
-                 redactor: Redactor, captured: Captured | None = None, volatile: tuple[str, ...] = ()) -> None:
+                 redactor: Redactor, captured: Captured | None = None, volatile: tuple[str, ...] = (),
+                 ignored_warnings: tuple[str, ...] = ()) -> None:
         self.target, self.family, self.policy, self.variables, self.redactor = target, family, policy, variables, redactor
         self.captured = captured or Captured()
         self.volatile = volatile
+        self.ignored_warnings = ignored_warnings
         self.session = new_session(target.verify_tls, target.secret_headers)
         self.sender = Sender(self.session, target.timeout)
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
         self._bound: dict[str, str] = {}  # what the running test captured, for its result
-        self._checked_by = ""
         self._polled = 0.0
 
     def close(self) -> None:
@@ -98,15 +99,21 @@ class DocumentRunner:
         started = datetime.now(UTC).isoformat(timespec="milliseconds")
         clock = time.perf_counter()
         exchanges: list[Exchange] = []
-        self._bound, self._checked_by, self._polled = {}, "", 0.0
+        self._bound, self._polled = {}, 0.0
         outcome, reason, failures = self._outcome(test, exchanges)
         result = ExampleResult(document=test.document, name=test.example.name, span=test.example.span,
                                outcome=outcome, reason=reason, failures=failures, exchanges=tuple(exchanges),
                                target=self.target.label, started=started,
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
-                               checked=self._checked_by if outcome is Outcome.PASSED else "",
+                               checked=self.checked(test), reference_server=self.target.embedded,
                                polled_ms=round(self._polled * 1000, 3))
         return self.redactor.data(result)
+
+    def checked(self, test: PlannedTest) -> str:
+        """How the item's answers are checked: the weakest check among its test requests."""
+        found = [expect.checked_as(e, e.match or self.policy) for s in test.steps if s.phase == "test"
+                 for e in s.expected] or ["status"]
+        return max(found, key=CHECKS.index)
 
     def _outcome(self, test: PlannedTest, exchanges: list[Exchange]) -> tuple[Outcome, str, tuple[Failure, ...]]:
         if test.skip is not None:
@@ -179,21 +186,13 @@ class DocumentRunner:
         if step.check_shards:
             checks.append(expect.check_shards(step, reply))
         if self.family == "elasticsearch":
-            checks.append(expect.check_warnings(step, reply))
+            checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
         for expected in step.expected:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile)))
-            if expected.body is not None and expected.skip is None:
-                self._note_checked(policy.value)
-        self._checked_by = self._checked_by or "status"
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
-
-    def _note_checked(self, policy: str) -> None:
-        """A test is only as checked as its weakest body check (shape < subset < non_json < exact)."""
-        if self._checked_by in ("", "status") or _WEAKEST.index(policy) < _WEAKEST.index(self._checked_by):
-            self._checked_by = policy
 
     def _send(self, step: Step, prepared: Prepared, exchanges: list[Exchange], *, again: bool = False) -> Reply:
         """Send one step; ``again`` replaces the last exchange (a retry keeps its first and last tries)."""

@@ -34,8 +34,8 @@ from harness.results import Failure, FailureKind
 __all__ = ["METHODS", "PlannedTest", "Step", "plan_document"]
 
 METHODS = frozenset({"GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE", "PATCH"})
-# the paths the Elasticsearch generator exempts from "is_false: _shards.failures"
-_NO_SHARD_CHECK = ("_cat", "_xpack/ml/datafeeds/")
+# the paths the Elasticsearch 6.x generator exempts from "is_false: _shards.failures" (7.x: _ml/datafeeds/)
+_NO_SHARD_CHECK: tuple[str, ...] = ("_cat", "_xpack/ml/datafeeds/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +91,14 @@ class PlannedTest:
 
 def plan_document(document: Document, *, family: str, setups: Mapping[str, tuple[Request, ...]],
                   teardowns: Mapping[str, tuple[Request, ...]],
-                  captures: Mapping[str, tuple[Capture, ...]] | None = None) -> list[PlannedTest]:
+                  captures: Mapping[str, tuple[Capture, ...]] | None = None,
+                  no_shard_check: tuple[str, ...] = _NO_SHARD_CHECK) -> list[PlannedTest]:
     """Every test item of a document, in page order, with its steps.
 
     :param captures: what a named setup (or teardown) captures from its last answer, by name.
+    :param no_shard_check: the path prefixes without the shard-failure check (``Dialect.shard_check_exempt``).
     """
-    planner = _Planner(document, family, setups, teardowns)
+    planner = _Planner(document, family, setups, teardowns, no_shard_check)
     planner.captures = captures or {}
     tests = [planner.test(i, e) for i, e in enumerate(document.examples) if e.role is Role.TEST and not e.continued]
     return tests + planner.stray_errors()
@@ -104,8 +106,9 @@ def plan_document(document: Document, *, family: str, setups: Mapping[str, tuple
 
 class _Planner:
     def __init__(self, document: Document, family: str, setups: Mapping[str, tuple[Request, ...]],
-                 teardowns: Mapping[str, tuple[Request, ...]]) -> None:
+                 teardowns: Mapping[str, tuple[Request, ...]], no_shard_check: tuple[str, ...]) -> None:
         self.document, self.family, self.setups, self.teardowns = document, family, setups, teardowns
+        self.no_shard_check = no_shard_check
         self.errors = [d for d in document.diagnostics if d.level is Level.ERROR]
         self.claimed: set[int] = set()
         self.captures: Mapping[str, tuple[Capture, ...]] = {}
@@ -199,7 +202,7 @@ class _Planner:
         if self.family != "elasticsearch" or example.skip_shard_failures:
             return False
         path = request.path.lstrip("/").split("?")[0]
-        return not path.startswith(_NO_SHARD_CHECK)
+        return not path.startswith(self.no_shard_check)
 
     def diagnostic_problems(self, head: Example, followers: Sequence[Example]) -> list[Failure]:
         """Error diagnostics that sit inside this test's snippets make it an error item."""

@@ -102,6 +102,11 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     if parts.scheme in ("http", "https"):  # a page's full URL: its path goes to the configured target
         path = parts.path + (f"?{parts.query}" if parts.query else "")
     path, missing = variables.fill(path)
+    if family == "elasticsearch":
+        # the runner sends an unfilled {name} as text, escaping <>{}| in the path (reference §5.5);
+        # only a placeholder the page itself declares must have a value
+        missing = [name for name in missing if name in body_variables]
+        path = _escape_path(path)
     headers = list(target.headers)
     for name, value in target.source_headers if source_headers else ():
         headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, value)]
@@ -130,6 +135,15 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     if body is not None and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", _CONTENT_TYPES.get(request.body_kind, _CONTENT_TYPES[BodyKind.JSON])))
     return Prepared(method=request.method.upper(), url=url, headers=tuple(headers), body=body)
+
+
+_PATH_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in "<>{}|"}
+
+
+def _escape_path(path: str) -> str:
+    """What Elasticsearch's generator escapes in a request path before the query: ``< > { } |``."""
+    base, mark, query = path.partition("?")
+    return base.translate(_PATH_ESCAPES) + mark + query
 
 
 def _with_error_trace(path: str) -> str:

@@ -122,18 +122,20 @@ class Replay:
     def plan(self, document: Document) -> list[PlannedTest]:
         """The document's test items with their steps."""
         return plan_document(document, family=self.rule(document).family, setups=self.setups,
-                             teardowns=self.teardowns, captures=self.captures)
+                             teardowns=self.teardowns, captures=self.captures,
+                             no_shard_check=self.config.dialect_for(self._relative(document)).shard_check_exempt)
 
     def runner(self, document: Document) -> DocumentRunner:
         """The document's runner: one session, tests in order."""
         self.start()
         if document.path not in self._runners:
             rule = self.rule(document)
+            dialect = self.config.dialect_for(self._relative(document))
             self._runners[document.path] = DocumentRunner(
                 self.target(document), family=rule.family, policy=rule.match, variables=self.variables,
                 redactor=self.targets.redactor, captured=Captured(declared_names(document, (
                     c for e in document.examples for name in e.setups for c in self.captures.get(name, ())))),
-                volatile=rule.volatile)
+                volatile=rule.volatile, ignored_warnings=dialect.ignored_warnings)
         return self._runners[document.path]
 
     def finish(self, document: Document) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from harness.config import EMBEDDED, EMBEDDED_RESET, URL, Config, ConfigError, HeaderSpec, SourceRule, TargetConfig
 from harness.model import Diagnostic, Level, Request, Span
 from harness.replay.safety import changes_state, is_loopback
-from harness.report.redact import Redactor
+from harness.report.redact import Redactor, mask_userinfo
 
 __all__ = ["EMBEDDED_RESET", "Target", "Targets", "parse_snippet"]
 
@@ -41,6 +41,7 @@ class Target:
     :param reset: the requests run after every test (already cleared of writes the target refuses).
     :param unavailable: why nothing can be sent (a ``url = { env = ... }`` whose variable is unset);
         its examples are then not run, with this reason.
+    :param embedded: it is the built-in reference server, started for this run.
     """
 
     name: str
@@ -53,11 +54,13 @@ class Target:
     allow_writes: bool = False
     reset: tuple[Request, ...] = ()
     unavailable: str = ""
+    embedded: bool = False
 
     @property
     def label(self) -> str:
-        """``name=url``, as reports show the target (``name=unset`` when it has no URL)."""
-        return f"{self.name}={self.url or 'unset'}"
+        """``name=url``, as reports show the target (a password in the URL masked; ``name=unset``
+        when it has no URL)."""
+        return f"{self.name}={mask_userinfo(self.url) if self.url else 'unset'}"
 
     @property
     def writes_allowed(self) -> bool:
@@ -98,6 +101,9 @@ class Targets:
         self.config, self.override_url, self.allow_writes, self.environ = config, override_url, allow_writes, environ
         self.start_servers = start_servers
         self.redactor = Redactor()
+        # credentials in a target URL (--target http://user:PASS@host) are secrets in every form
+        for url in (override_url or "", *(t.url for t in config.targets.values())):
+            self.redactor.add_url(url)
         self.notices: list[Diagnostic] = []
         self._stack = ExitStack()
         self._targets: dict[str, Target] = {}
@@ -202,7 +208,8 @@ class Targets:
         reset = self._reset(configured, target_config, url, allow_writes) if url else ()
         return Target(name=target_config.name, url=url, headers=headers.values, secret_headers=headers.secret_names,
                       timeout=target_config.timeout, verify_tls=target_config.verify_tls,
-                      allow_writes=allow_writes, reset=reset, unavailable=unavailable)
+                      allow_writes=allow_writes, reset=reset, unavailable=unavailable,
+                      embedded=embedded)
 
     def _url_from_env(self, configured: TargetConfig) -> str:
         """The URL a ``url = { env = "NAME" }`` target reads at run time; empty when unset."""

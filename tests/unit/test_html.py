@@ -164,8 +164,7 @@ def test_request_line_block_then_body_block_and_bold_status() -> None:
 def test_line_breaks_inside_pre_and_paragraphs() -> None:
     requests = '<p>POST /v1/{project_id}/jobs<br/>POST /v1/{project_id}/jobs?dry_run=true</p>'
     doc = parse_html(page(requests, "<p>None</p>"), "p.html")
-    (example,) = doc.examples
-    assert [(r.method, r.path, r.body) for r in example.requests] == [
+    assert [(r.method, r.path, r.body) for e in doc.examples for r in e.requests] == [
         ("POST", "/v1/{project_id}/jobs", None), ("POST", "/v1/{project_id}/jobs?dry_run=true", None)]
     (body_only,) = [e for e in parse_html(page('<pre>{"name":<br>"a"}</pre>', "<p>None</p>"), "p.html").examples]
     assert body_only.requests[0].body == '{"name":\n"a"}'
