@@ -191,12 +191,13 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
     if not (text.strong or text.text.rstrip().endswith(":") or len(words) <= 3):
         return None
     bare = text.text.strip().rstrip(":").strip().lower()
+    labelled = text.strong or text.text.rstrip().endswith(":")
+    if bare in _BARE_LABELS and (enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) or
+                                 enclosing is Kind.OTHER and labelled):
+        return _BARE_LABELS[bare]  # "**Request**" / "Response:" in an example or a walk-through step
     if enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
-        if bare in _BARE_LABELS:
-            return _BARE_LABELS[bare]
         mentions = {k for word, k in (("response", Kind.EXAMPLE_RESPONSE), ("request", Kind.EXAMPLE_REQUEST))
                     if re.search(rf"\b{word}s?\b", bare)}
-        labelled = text.strong or text.text.rstrip().endswith(":")
         if len(mentions) == 1 and labelled:  # "The response is as follows:" inside a "Samples" section
             return mentions.pop()
     return kind if kind in _LABEL_KINDS else None
