@@ -241,7 +241,7 @@ class _Reader:
                 self.drafts.append(draft)
         elif _is_none(block.text):
             self.request_none = block.span
-        elif len(block.text.split()) <= 14:
+        else:
             self.label = label_of(block.text)
 
     def read_requests(self, section: Section) -> None:

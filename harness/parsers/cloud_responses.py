@@ -54,8 +54,7 @@ class Label:
 
 def label_of(text: str) -> Label:
     """The number and success/failure a short label states (``Example request 2 (failed)``)."""
-    if len(text.split()) > _LABEL_WORDS:
-        return Label()
+    text = " ".join(text.split()[:_LABEL_WORDS])  # a long label says what it is in its first words
     number = _NUMBER.search(text)
     success: bool | None = None
     bare = _BARE.match(text)
