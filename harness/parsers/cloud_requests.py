@@ -23,6 +23,7 @@ __all__ = ["Chunk", "split_block", "make_request", "read_body"]
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _HEADER = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(\S.*)$")
+_SURE_HEADER = re.compile(r"^(?:[A-Za-z]+-[\w-]+|Authorization|Accept|Host|Cookie)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,12 @@ def _chunk(line: RequestLine | None, rest: list[str], first: int) -> Chunk:
             index += 1
     while index < len(rest) and not rest[index].strip():
         index += 1
+    if line is not None and not headers:  # after a blank line: only names that are surely headers
+        while index < len(rest) and (found := _HEADER.match(rest[index].strip())) and _SURE_HEADER.match(found[1]):
+            headers.append((found[1], found[2].strip()))
+            index += 1
+        while index < len(rest) and not rest[index].strip():
+            index += 1
     body = "\n".join(rest[index:]).strip("\n")
     return Chunk(line, tuple(headers), body, first + index)
 

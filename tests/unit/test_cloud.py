@@ -170,3 +170,35 @@ def test_fill_spans_repeats_spanning_cells() -> None:
     a, b, c, d, e = (Cell(x) for x in "abcde")
     grid = fill_spans([[(a, 1, 2), (b, 2, 1)], [(c, 1, 1), (d, 1, 1)], [(e, 1, 1)]])
     assert [[cell.text for cell in row] for row in grid] == [["a", "b", "b"], ["a", "c", "d"], ["e"]]
+
+
+@pytest.mark.parametrize(("text", "method", "path", "headers", "body"), [
+    ("post https://{e}/v1/ servers/ s-1/tags HTTP/1.1\n\n{}", "POST", "/v1/servers/s-1/tags", (), "{}"),
+    ("Request URL: GET https://{e}/v1/x?limit=1", "GET", "/v1/x?limit=1", (), ""),
+    ("https://{endpoint}/v1/x\n\n{\"a\": 1}", "", "/v1/x", (), '{"a": 1}'),
+    ("Method: PUT\nPATH: /v1/x/1\n\n{\"a\": 1}", "PUT", "/v1/x/1", (), '{"a": 1}'),
+    ("POST /v1/x\n\nContent-Type: application/json\n\n{\"a\": 1}", "POST", "/v1/x",
+     (("Content-Type", "application/json"),), '{"a": 1}'),
+    ("POST /v1/x\n\napiVersion: v1\nkind: Pod", "POST", "/v1/x", (), "apiVersion: v1\nkind: Pod"),
+    ("curl -X PUT 'https://{e}/v1/x?a=1' -H 'X-Language: en' \\\n  --data '{\"a\": 1}'", "PUT", "/v1/x?a=1",
+     (("X-Language", "en"),), '{"a": 1}'),
+    ("$ curl https://{e}/v1/x -d 'a=1' -d 'b=2'", "POST", "/v1/x", (), "a=1&b=2"),
+    ("curl -I https://{e}/v1/x", "HEAD", "/v1/x", (), ""),
+])
+def test_request_line_forms(text: str, method: str, path: str, headers: tuple[tuple[str, str], ...],
+                            body: str) -> None:
+    (chunk,) = split_block(text, SPAN, 1)
+    assert chunk.line is not None and not chunk.unrecognised
+    assert (chunk.line.method, chunk.line.path, chunk.headers, chunk.body) == (method, path, headers, body)
+
+
+@pytest.mark.parametrize("text", [
+    "POST: /v1/x\n{}", "GET/v1/x", "curl -d '{unclosed https://{e}/v1/x", "curl -X POST https://h/v1/x -d @body.json"])
+def test_unreadable_request_lines_are_never_bodies(text: str) -> None:
+    (chunk,) = split_block(text, SPAN, 4)
+    assert chunk.line is None and chunk.unrecognised and chunk.body == "" and chunk.body_line == 4
+
+
+@pytest.mark.parametrize("text", ["Put the file in /data/x", "GET /v1/x returns the jobs", "Delete the job"])
+def test_prose_is_not_a_request_line(text: str) -> None:
+    assert find_request_line(text, SPAN) is None
