@@ -100,6 +100,7 @@ class _Reader:
         self.generic = False  # an "Examples" / "Samples" section: requests and responses together
         self.label = Label()  # the label in force for the next request block
         self.groups = 0
+        self.responses_follow = True  # the page has an example-response section (set by read_examples)
 
     def directives(self, blocks: list[Block], index: int) -> list[Directive]:
         """The directive comments right after ``blocks[index]``; near misses become warnings."""
@@ -224,8 +225,6 @@ class _Reader:
             draft.source = f"{draft.source}\n\n{block.text}"
             draft.span = Span(self.path, draft.span.line, 1, block.span.last_line)
             draft.waiting = False
-
-    responses_follow = True  # set by read_examples: the page has an example-response section
 
     def request_text(self, block: Text) -> None:
         chunks = [c for c in split_block(block.text, block.span, block.span.line) if c.line is not None]
