@@ -57,6 +57,7 @@ _NONE = {"none", "n/a", "na", "null", "not applicable", "not involved", "-"}
 # "See Responses (Task).", "For details, see Status Codes": a pointer to another documented topic
 _ELSEWHERE = re.compile(r"\b(?:[Ss]ee|[Rr]efer to|described in|[Ss]ame as)\s+(?:the\s+)?[\"“:`]?[A-Z]")
 _BODYLESS = ("GET", "HEAD")
+_HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*-[\w-]*:[ \t]*\S|^(?:Date|Server|Connection|ETag|Location):[ \t]*\S")
 _GENERIC = {"example", "examples", "sample", "samples"}
 
 
@@ -79,6 +80,12 @@ class _Draft:
 
 def _is_none(text: str) -> bool:
     return " ".join(text.lower().split()).rstrip(".") in _NONE
+
+
+def _headers_only(text: str) -> bool:
+    """A block of ``Name: value`` lines only: the response headers a page shows, not a body."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(_HEADER_LINE.match(line) for line in lines)
 
 
 def _refers_elsewhere(text: str) -> bool:
@@ -269,7 +276,7 @@ class _Reader:
                                             self.state.number, empty=True), self.responses)
                 else:
                     self._label(block.text, block.span)
-            elif isinstance(block, Code):
+            elif isinstance(block, Code) and not _headers_only(block.text):  # "X-Subject-Token: ..." blocks
                 response = self._response(block, self.directives(section.blocks, index))
                 self.state.add(response, self.responses)
         if len(self.responses) == before and heading is not None and self.state.stated is None:
