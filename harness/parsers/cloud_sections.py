@@ -66,6 +66,8 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for 
 
 
 _LABEL_KINDS = (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.URI)
+_EXAMPLE_KINDS = {Kind.REQUEST: Kind.EXAMPLE_REQUEST, Kind.RESPONSE: Kind.EXAMPLE_RESPONSE,
+                  Kind.EXAMPLE_REQUEST: Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE: Kind.EXAMPLE_RESPONSE}
 _LABEL_LEVEL = 99
 _BARE_LABELS = {"request": Kind.EXAMPLE_REQUEST, "request body": Kind.EXAMPLE_REQUEST,
                 "response": Kind.EXAMPLE_RESPONSE, "response body": Kind.EXAMPLE_RESPONSE}
@@ -223,6 +225,8 @@ def split_sections(blocks: list[Block]) -> list[Section]:
         kind = section_kind(block.title)
         if kind is Kind.OTHER and stack:
             kind = stack[-1][1]
+        elif stack and stack[-1][1] in _EXAMPLE_KINDS and kind in _EXAMPLE_KINDS:
+            kind = _EXAMPLE_KINDS[kind]  # "Request 1" / "Response body" under "Example Requests" is an example
         stack.append((block.level, kind))
         sections.append(Section(kind, block))
     return sections
