@@ -198,8 +198,9 @@ class _Reader:
         if chunk.unrecognised:
             self.diagnostics.append(Diagnostic(
                 Level.WARNING, "unrecognised-request-line", f"{chunk.unrecognised}; the example is not tested",
-                Span(self.path, chunk.body_line), "write the request line as 'METHOD /path' (or a full URL, or a "
-                "curl command)"))
+                Span(self.path, chunk.body_line), "show the body in the command itself (-d '{...}'), quotes balanced"
+                if "curl" in chunk.unrecognised else "write the request line as 'METHOD /path' (or a full URL, or "
+                "a curl command)"))
             return None
         method, path = (self.operation.method, self.operation.path) if self.operation else ("", "")
         if (chunk.line is None or not chunk.line.method) and self.operation is None:
