@@ -188,12 +188,13 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
     if len(words) > 8:
         return None
     kind = section_kind(text.text)
-    if kind in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
+    labelled = text.strong or text.text.rstrip().endswith(":")
+    near_examples = enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.REQUEST, Kind.RESPONSE)
+    if kind in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) and (near_examples or labelled or len(words) <= 3):
         return kind  # "Example request 2: ...", "Response to example 2 (status code 400)"
-    if not (text.strong or text.text.rstrip().endswith(":") or len(words) <= 3):
+    if not (labelled or len(words) <= 3):
         return None
     bare = text.text.strip().rstrip(":").strip().lower()
-    labelled = text.strong or text.text.rstrip().endswith(":")
     if bare in _BARE_LABELS and (enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) or
                                  enclosing is Kind.OTHER and labelled):
         return _BARE_LABELS[bare]  # "**Request**" / "Response:" in an example or a walk-through step

@@ -202,3 +202,12 @@ def test_unreadable_request_lines_are_never_bodies(text: str) -> None:
 @pytest.mark.parametrize("text", ["Put the file in /data/x", "GET /v1/x returns the jobs", "Delete the job"])
 def test_prose_is_not_a_request_line(text: str) -> None:
     assert find_request_line(text, SPAN) is None
+
+
+def test_example_labels_start_sections_only_near_examples() -> None:
+    span = Span("p.rst", 1)
+    blocks = [Heading("Function", 2, span), Text("Example requests are shown below for each case.", span),
+              Heading("Example Responses", 2, span), Text("Response to example 2 (status code 400)", span)]
+    kinds = [(s.kind, s.heading.title if s.heading else "") for s in split_sections(blocks)]
+    assert kinds == [(Kind.OTHER, ""), (Kind.FUNCTION, "Function"), (Kind.EXAMPLE_RESPONSE, "Example Responses"),
+                     (Kind.EXAMPLE_RESPONSE, "Response to example 2 (status code 400)")]
