@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness.model import BodyKind, Level, Span
@@ -17,7 +19,9 @@ from harness.parsers.cloud_sections import (
     status_label,
 )
 from harness.parsers.cloud_tables import read_tables
+from harness.parsers.html import parse_html
 from harness.parsers.page import Cell, Heading, Table, Text
+from harness.parsers.rst import parse_rst
 
 SPAN = Span("p.rst", 10)
 
@@ -211,3 +215,24 @@ def test_example_labels_start_sections_only_near_examples() -> None:
     kinds = [(s.kind, s.heading.title if s.heading else "") for s in split_sections(blocks)]
     assert kinds == [(Kind.OTHER, ""), (Kind.FUNCTION, "Function"), (Kind.EXAMPLE_RESPONSE, "Example Responses"),
                      (Kind.EXAMPLE_RESPONSE, "Response to example 2 (status code 400)")]
+
+
+def test_tables_kept_apart_nested_and_typed_on_the_regression_pages() -> None:
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    links = parse_rst((samples / "rst" / "tables-same-name-and-per-type.rst").read_text(encoding="utf-8"), "l.rst")
+    (operation,) = links.operations
+    # only the generic request table is top level; per-type tables stay objects; request and response
+    # "link" tables are two objects; the state table is neither fields nor status codes
+    assert [(p.name, p.location, p.object_ref) for p in operation.parameters] == [("link", "body", "link")]
+    assert [(p.name, p.object_ref) for p in operation.response_fields] == [("link", "link (response)")]
+    assert {o.name for o in operation.objects} == {
+        "link", "link (response)", "Properties of an OBS link", "Properties of a MySQL link"}
+    assert [s.code for s in operation.status_codes] == [202, 400] and links.diagnostics == ()
+    alarms = parse_html((samples / "html" / "uri-method-path-and-query-table.html").read_text(encoding="utf-8"),
+                        "a.html")
+    (operation,) = alarms.operations
+    assert (operation.method, operation.path) == ("GET", "/v1/{project_id}/alarms")
+    assert [(p.name, p.location) for p in operation.parameters] == [("limit", "query"), ("start", "query")]
+    states = parse_html((samples / "html" / "status-list-label-and-state-table.html").read_text(encoding="utf-8"),
+                        "s.html")
+    assert states.operations[0].status_codes == () and states.diagnostics == ()
