@@ -129,7 +129,7 @@ class ResponseState:
     def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
         self.flush(out)
         self.status, self.stated = status, span
-        self.number = label.number if label.number is not None else self.number
+        self.number = label.number  # a new status starts a new group: an earlier number does not carry over
         if label.success is not None:
             self.success = label.success
 
@@ -169,7 +169,10 @@ class ResponseState:
 def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response]) -> list[Response | None]:
     """The response each request draft expects (``None``: none documented), by the rules above."""
     chosen: list[Response | None] = [own for _, own in drafts]
-    numbered = {r.number: r for r in responses if r.number is not None}
+    numbered: dict[int, Response] = {}
+    for response in responses:  # the first response of each number ("Response to example 2")
+        if response.number is not None:
+            numbered.setdefault(response.number, response)
     failures = [r for r in responses if not is_success(r)]
     for index, (label, own) in enumerate(drafts):
         if own is None and label.number is not None and label.number in numbered:
