@@ -101,6 +101,11 @@ CASES = [
     ("undocumented-key", page(example('POST /v1/p/jobs\n{"name": "a", "colour": "red"}'),
                               tables=REQUEST_TABLE.format(row="")),
      page(example('POST /v1/p/jobs\n{"name": "a"}'), tables=REQUEST_TABLE.format(row=""))),
+    ("misplaced-directive", page(example('POST /v1/p/jobs\n{"name": "a"}')).replace(
+        "\nExample Response", "\n.. TESTRESPONSE[skip:not yet]\n\nExample Response"),
+     page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. TESTRESPONSE[skip:not yet]\n"),
+    ("rst-markup", page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. unknown-directive:: x\n",
+     page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\nSee :ref:`Status Codes <codes>` and :doc:`jobs`.\n"),
     ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
                                     tables=RESPONSE_TABLE),
      page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
