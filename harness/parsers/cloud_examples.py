@@ -82,6 +82,13 @@ def _is_none(text: str) -> bool:
     return " ".join(text.lower().split()).rstrip(".") in _NONE
 
 
+def _without_query_templates(path: str) -> str:
+    """``/v1/x?limit={limit}&type=a`` -> ``/v1/x?type=a``: optional query placeholders are not sent unfilled."""
+    base, _, query = path.partition("?")
+    kept = [part for part in query.split("&") if part and not re.fullmatch(r"[^=]+=\{[^{}]+\}", part)]
+    return f"{base}?{'&'.join(kept)}" if kept else base
+
+
 def _headers_only(text: str) -> bool:
     """A block of ``Name: value`` lines only: the response headers a page shows, not a body."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
@@ -358,8 +365,9 @@ def read_examples(sections: list[Section], operation: Operation | None,
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
         none = _Draft(reader.request_none)
-        none.requests.append(Request(operation.method, operation.path, span=reader.request_none))
-        none.variables += placeholders(operation.path)
+        path = _without_query_templates(operation.path)
+        none.requests.append(Request(operation.method, path, span=reader.request_none))
+        none.variables += placeholders(path)
         drafts.append(none)
     defaults = default_status(operation), default_status(operation, success=False)
     # every response is read (and checked) once, even when several examples share it
