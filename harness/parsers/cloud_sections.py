@@ -22,7 +22,8 @@ _REQUEST_LINE = re.compile(
     r"^[ \t]*(?:(?:request[ \t]*)?(?:url|uri|line)?[ \t]*[:：][ \t]*)?"  # "Request URL: POST https://..."
     r"(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]+(\S[^\n]*?)(?:[ \t]+HTTP/[\d.]+)?[ \t]*$", re.M | re.I)
 # a full URL alone on its line: the method comes from the page's URI section
-_BARE_URL = re.compile(r"^[ \t]*((?:https?://|\{[\w-]*endpoint[\w-]*\}/)\S*)[ \t]*$", re.M | re.I)
+_BARE_URL = re.compile(r"^[ \t]*(?:(?:request[ \t]*)?(?:url|uri)[ \t]*[:：][ \t]*)?"
+                       r"((?:https?://|\{[\w-]*endpoint[\w-]*\}/)\S*)[ \t]*$", re.M | re.I)
 # the "Method: POST" / "PATH: /v1/{project_id}/jobs" form of URI sections
 _METHOD_LABEL = re.compile(r"^[ \t]*(?:request[ \t]+|http[ \t]+)?method[ \t]*[:：][ \t]*([A-Za-z]+)[ \t]*$", re.M | re.I)
 _PATH_LABEL = re.compile(r"^[ \t]*(?:request[ \t]+)?(?:path|uri|url)[ \t]*[:：][ \t]*(\S+)[ \t]*$", re.M | re.I)

@@ -180,6 +180,7 @@ def test_fill_spans_repeats_spanning_cells() -> None:
     ("post https://{e}/v1/ servers/ s-1/tags HTTP/1.1\n\n{}", "POST", "/v1/servers/s-1/tags", (), "{}"),
     ("Request URL: GET https://{e}/v1/x?limit=1", "GET", "/v1/x?limit=1", (), ""),
     ("https://{endpoint}/v1/x\n\n{\"a\": 1}", "", "/v1/x", (), '{"a": 1}'),
+    ("Request URL: https://{endpoint}/v1/x?a=1", "", "/v1/x?a=1", (), ""),
     ("Method: PUT\nPATH: /v1/x/1\n\n{\"a\": 1}", "PUT", "/v1/x/1", (), '{"a": 1}'),
     ("POST /v1/x\n\nContent-Type: application/json\n\n{\"a\": 1}", "POST", "/v1/x",
      (("Content-Type", "application/json"),), '{"a": 1}'),
