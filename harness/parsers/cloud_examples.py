@@ -115,6 +115,7 @@ class _Reader:
         self.label = Label()  # the label in force for the next request block
         self.groups = 0
         self.responses_follow = True  # the page has an example-response section (set by read_examples)
+        self.last: tuple[str, str] | None = None  # the section's last request line, for body-only blocks
 
     def directives(self, blocks: list[Block], index: int) -> list[Directive]:
         """The directive comments right after ``blocks[index]``; near misses become warnings."""
@@ -210,7 +211,9 @@ class _Reader:
                 "a curl command)"))
             return None
         method, path = (self.operation.method, self.operation.path) if self.operation else ("", "")
-        if (chunk.line is None or not chunk.line.method) and self.operation is None:
+        if self.last is not None:  # body-only blocks after "Example URL request: POST https://.../x"
+            method, path = self.last
+        if (chunk.line is None or not chunk.line.method) and self.operation is None and self.last is None:
             self.diagnostics.append(Diagnostic(
                 Level.WARNING, "body-without-request-line", "the example request gives no method, and the page "
                 "documents no request line to take it from", block.span, "add the request line to the URI section"))
@@ -233,6 +236,8 @@ class _Reader:
         kind, problem = read_body(chunk.body, chunk.body_line, self.path)
         if problem is not None:
             self.diagnostics.append(problem)
+        if len(drafts) == 1:
+            self.last = drafts[0].requests[-1].method, drafts[0].requests[-1].path
         for draft in drafts:
             last = draft.requests[-1]
             draft.requests[-1] = Request(last.method, last.path, chunk.body or None, kind, last.headers, last.span)
@@ -260,6 +265,8 @@ class _Reader:
 
     def read_requests(self, section: Section) -> None:
         before = len(self.drafts), self.request_none
+        if section.heading is None or section.heading.level < 7:
+            self.last = None
         self.label = label_of(section.heading.title) if section.heading else Label()
         self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
         for index, block in enumerate(section.blocks):
