@@ -265,10 +265,10 @@ class _Reader:
 
     def read_requests(self, section: Section) -> None:
         before = len(self.drafts), self.request_none
-        if section.heading is None or section.heading.level < 7:
+        if section.heading is None or section.heading.level < 7:  # a real heading; a label keeps the context
             self.last = None
+            self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
         self.label = label_of(section.heading.title) if section.heading else Label()
-        self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
         for index, block in enumerate(section.blocks):
             if isinstance(block, Code):
                 self.request_block(block, self.directives(section.blocks, index))
