@@ -35,8 +35,11 @@ __all__ = [
     "ObjectTable",
     "StatusCode",
     "Operation",
+    "FormPart",
     "Request",
     "Substitution",
+    "Capture",
+    "Retry",
     "Directive",
     "ExpectedResponse",
     "Example",
@@ -219,6 +222,17 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class FormPart:
+    """One ``multipart/form-data`` field: a text ``value``, or a ``file`` (absolute path) sent with
+    its ``content_type``. Named setups that upload files use it."""
+
+    name: str
+    value: str = ""
+    file: str = ""
+    content_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     """One HTTP request of an example, as a test sends it.
 
@@ -230,6 +244,7 @@ class Request:
     :param body_kind: json, ndjson, text or none.
     :param headers: extra request headers the page documents, in order.
     :param span: the request line (for a body-only cloud example: the body block).
+    :param multipart: form fields sent as ``multipart/form-data`` instead of ``body`` (named setups only).
     """
 
     method: str
@@ -238,6 +253,7 @@ class Request:
     body_kind: BodyKind = BodyKind.NONE
     headers: tuple[tuple[str, str], ...] = ()
     span: Span | None = None
+    multipart: tuple[FormPart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +263,27 @@ class Substitution:
     pattern: str
     replacement: str
     span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """``CAPTURE[name=$body.a.0.b]``: ``source`` (``$body[.path]``, ``$header.Name``) of an answer,
+    bound as ``{name}``."""
+
+    name: str
+    source: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """``RETRY[until:$body.status.id=COMPLETED every:500ms timeout:30s]``: re-send until every ``(subject,
+    value)`` condition holds (``status``, ``$body[.path]``, ``$header.Name``), ``every`` s apart, for ``timeout`` s."""
+
+    conditions: tuple[tuple[str, str], ...]
+    every: float = 0.5
+    timeout: float = 30.0
+    span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +315,7 @@ class ExpectedResponse:
     :param skip: ``TESTRESPONSE[skip:reason]``: the response is shown but not compared.
     :param substitutions: the ``TESTRESPONSE[s/.../.../]`` items, in declaration order.
     :param span: the response block, first to last line.
+    :param volatile: JSON paths (``$.jobs[*].start-time``) whose values are not compared.
     """
 
     source: str
@@ -288,6 +326,7 @@ class ExpectedResponse:
     skip: str | None = None
     substitutions: tuple[Substitution, ...] = ()
     span: Span | None = None
+    volatile: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +357,8 @@ class Example:
     :param testenv: the file's ``[testenv="..."]`` value in force, or ``None``.
     :param variables: placeholders used by the requests (``project_id`` ...),
         filled from configuration at replay time.
+    :param captures: ``CAPTURE[...]``: values of the last request's answer, for later requests.
+    :param retry: ``RETRY[...]``: the last request is re-sent until its condition holds.
     """
 
     name: str
@@ -338,6 +379,8 @@ class Example:
     directives: tuple[Directive, ...] = ()
     testenv: str | None = None
     variables: tuple[str, ...] = ()
+    captures: tuple[Capture, ...] = ()
+    retry: Retry | None = None
 
 
 @dataclass(frozen=True, slots=True)

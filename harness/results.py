@@ -23,9 +23,13 @@ __all__ = [
     "ExampleResult",
     "RunResult",
     "RESULTS_SCHEMA_VERSION",
+    "CHECKS",
 ]
 
 RESULTS_SCHEMA_VERSION = 1
+# how an example's response was checked, strongest first: a MatchPolicy value, or "status"
+# when no body was compared (none documented, skip:, or text under the shape policy)
+CHECKS = ("exact", "non_json", "subset", "shape", "status")
 
 
 class Outcome(str, enum.Enum):
@@ -59,6 +63,8 @@ class FailureKind(str, enum.Enum):
     REDIRECT = "redirect"
     SERVER_ERROR = "server_error"
     SETUP_FAILED = "setup_failed"
+    CAPTURE = "capture"  # a CAPTURE path the answer does not hold
+    RETRY = "retry"  # a RETRY condition that never held
 
     @property
     def is_assertion(self) -> bool:
@@ -66,7 +72,8 @@ class FailureKind(str, enum.Enum):
 
 
 _ASSERTIONS = frozenset(
-    {FailureKind.STATUS, FailureKind.BODY, FailureKind.CATCH, FailureKind.WARNINGS, FailureKind.SHARD_FAILURES}
+    {FailureKind.STATUS, FailureKind.BODY, FailureKind.CATCH, FailureKind.WARNINGS, FailureKind.SHARD_FAILURES,
+     FailureKind.CAPTURE, FailureKind.RETRY}
 )
 
 
@@ -152,6 +159,11 @@ class ExampleResult:
     :param target: the target's name and URL it ran against.
     :param started: ISO-8601 UTC time the item started.
     :param duration_ms: wall time of the item.
+    :param captures: the values this item captured (``CAPTURE[...]``), name and value, secrets masked.
+    :param checked: how the answer was checked: ``exact``, ``subset``, ``shape`` (keys and types only),
+        ``non_json``, or ``status`` when no body was compared; ``""`` when nothing was checked.
+    :param polled_ms: time spent waiting between ``RETRY`` tries.
+    :param reference_server: the target was docharness's built-in reference server.
     """
 
     document: str
@@ -164,6 +176,10 @@ class ExampleResult:
     target: str = ""
     started: str = ""
     duration_ms: float = 0.0
+    captures: tuple[tuple[str, str], ...] = ()
+    checked: str = ""
+    polled_ms: float = 0.0
+    reference_server: bool = False
 
     @property
     def node_id(self) -> str:

@@ -15,10 +15,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.config import CONFIG_NAME, Config, ConfigError, find_config, load_config
+from harness.config import CONFIG_NAME, Config, ConfigError, PublishSettings, find_config, load_config
 from harness.model import Document, from_json
 from harness.parsers.loader import load
 from harness.publish import BuildReport, Placement, PublishError, publish
+from harness.report.redact import Redactor
+from harness.publish.identity import align_results, document_identity
+from harness.publish.siteconf import SiteOptions
 from harness.results import RunResult
 
 __all__ = ["add_arguments", "run", "build"]
@@ -37,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="FILE", help=f"the configuration (default: {DEFAULT_CONFIG})")
     parser.add_argument("--source-url", default="", metavar="TEMPLATE",
                         help="link template for source lines, with {path} and {line} "
-                             "(default: a file:// link to the source folder)")
+                             "(default: [publish] source_url of the config, else no link)")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel Sphinx processes")
 
 
@@ -48,28 +51,13 @@ def _config(args: argparse.Namespace) -> Config | None:
     return load_config(found) if found else None
 
 
-def _shown_path(path: str, root: Path, resolved_root: Path | None = None) -> str:
-    """The document path relative to the source root, for readers and for family rules.
-
-    ``resolved_root`` is ``root.resolve()`` when the caller already has it (resolving costs
-    a file-system lookup per path component, for each of thousands of documents).
-    """
-    candidate = Path(path)
-    if not candidate.is_absolute() and (root / candidate).exists():
-        return candidate.as_posix()
-    try:
-        return candidate.resolve().relative_to(resolved_root or root.resolve()).as_posix()
-    except ValueError:
-        return candidate.as_posix()
-
-
 def _placement(path: str, root: Path, config: Config | None, resolved_root: Path | None = None) -> Placement:
     """Family from the config's [[sources]] rules (else the first folder); auth as replay sends it.
 
     The code tabs carry the secret headers replay would send for this page, the target's and
     its source's, as variable references (never values).
     """
-    shown = _shown_path(path, root, resolved_root)
+    shown = document_identity(path, root, resolved_root)
     first = shown.strip("/").split("/", 1)
     family = first[0] if len(first) > 1 else "other"
     auth: tuple[tuple[str, str], ...] = ()
@@ -107,9 +95,22 @@ def build(documents: Sequence[Document], results: RunResult | None, out_dir: Pat
 def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: Path, root: Path,
              config: Config | None, source_url: str, jobs: int) -> BuildReport:
     resolved_root = root.resolve()
+    # a results file from elsewhere may still carry a password in a target URL: never publish it
+    results = Redactor().data(results) if results is not None else None
+    if results is not None:
+        results, unmatched = align_results(results, documents, root)
+        if unmatched:
+            listed = ", ".join(unmatched[:3]) + (f" and {len(unmatched) - 3} more" if len(unmatched) > 3 else "")
+            print(f"docharness publish: warning: the results of {len(unmatched)} document(s) match no published "
+                  f"page: {listed}\n  hint: publish the sources that were replayed, with the same "
+                  "docharness.toml (--config)", file=sys.stderr)
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
-    url = source_url or resolved_root.as_uri() + "/{path}"
-    return publish(documents, results, out_dir, placements=placements, source_url=url, jobs=jobs)
+    # never a file:// link into the builder's machine: the site gets published elsewhere
+    settings = config.publish if config is not None else PublishSettings()
+    options = SiteOptions(theme=settings.theme, theme_options=settings.theme_options,
+                          writer_notes=settings.writer_notes)
+    return publish(documents, results, out_dir, placements=placements, source_url=source_url or settings.source_url,
+                   jobs=jobs, options=options)
 
 
 def _common_folder(paths: Sequence[Path]) -> Path:
@@ -128,10 +129,10 @@ def _results(args: argparse.Namespace) -> RunResult | None:
 def run(args: argparse.Namespace) -> int:
     try:
         config = _config(args)
+        paths = [Path(p) for p in args.paths] or (config.source_paths() if config else [])
     except ConfigError as exc:
         print(f"docharness publish: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    paths = [Path(p) for p in args.paths] or (config.source_paths() if config else [])
     if not paths:
         print(f"docharness publish: no documents: give PATH... or create {DEFAULT_CONFIG}", file=sys.stderr)
         return EXIT_USAGE
@@ -146,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness publish: cannot read the results {args.results}: {exc}\n"
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
-    documents = load(paths, root=root)
+    documents = load(paths, root=root, docs_root=config.root if config else None,
+                     dialect=config.dialect_at if config else None)
     try:
         report = _publish(documents, results, args.out, root, config, args.source_url, args.jobs)
     except PublishError as exc:

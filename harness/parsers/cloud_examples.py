@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from harness.model import (
     BodyKind,
+    Capture,
     Diagnostic,
     Directive,
     Example,
@@ -25,6 +26,7 @@ from harness.model import (
     Level,
     Operation,
     Request,
+    Retry,
     Role,
     Span,
 )
@@ -42,13 +44,16 @@ from harness.parsers.cloud_responses import (
 )
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.directives import (
+    CATCH_STATUS,
     TestArgs,
     match_directive,
     near_miss,
     parse_response_args,
     parse_test_args,
 )
+from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.page import Block, Code, Comment, Text
+from harness.parsers.stray_directives import stray_directives
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
@@ -76,6 +81,8 @@ class _Draft:
     label: Label = field(default_factory=Label)
     response: Response | None = None  # shown right under the request, in the request section
     name_line: int = 0  # several examples from one block are named by their request lines
+    captures: tuple[Capture, ...] = ()
+    retry: Retry | None = None
 
 
 def _is_none(text: str) -> bool:
@@ -111,6 +118,7 @@ class _Reader:
         self.state = ResponseState()
         self.request_none: Span | None = None
         self.nested = False  # the section's content continues in a nested section of the same kind
+        self.read: set[int] = set()  # first lines of the comments read as a block's directives
         self.generic = False  # an "Examples" / "Samples" section: requests and responses together
         self.label = Label()  # the label in force for the next request block
         self.groups = 0
@@ -123,6 +131,7 @@ class _Reader:
         for block in blocks[index + 1:]:
             if not isinstance(block, Comment):
                 break
+            self.read.add(block.span.line)
             for offset, line in enumerate(block.text.split("\n")):
                 span = Span(self.path, block.span.line + offset, block.span.column if offset == 0 else 1)
                 text = line.strip()
@@ -132,6 +141,17 @@ class _Reader:
                 elif (miss := near_miss(text, span)) is not None:
                     self.diagnostics.append(miss)
         return found
+
+    def _live(self, draft: _Draft, directive: Directive) -> None:
+        """``CAPTURE[...]`` / ``RETRY[...]`` after a request block (``harness.parsers.live_directives``)."""
+        where = self._args_span(directive)
+        if directive.name == "CAPTURE":
+            captures, problems = parse_capture_args(directive.args, where.path, where.line, where.column)
+            draft.captures += captures
+        else:
+            retry, problems = parse_retry_args(directive.args, where.path, where.line, where.column)
+            draft.retry = retry or draft.retry
+        self.diagnostics.extend(problems)
 
     def _args_span(self, directive: Directive) -> Span:
         column = directive.span.column + len(directive.name) + 1
@@ -148,6 +168,8 @@ class _Reader:
             if directive.name == "TEST" and directive.args:  # a bare TEST has nothing to parse
                 draft.args, problems = parse_test_args(directive.args, self._args_span(directive))
                 self.diagnostics.extend(problems)
+            if directive.name in ("CAPTURE", "RETRY"):
+                self._live(draft, directive)
             draft.role = {"TESTSETUP": Role.SETUP, "TEARDOWN": Role.TEARDOWN}.get(directive.name, draft.role)
         return draft
 
@@ -189,7 +211,8 @@ class _Reader:
                 continue
             draft = _Draft(template.span, template.language, template.source, [request],
                            directives=template.directives, args=template.args, role=template.role,
-                           group=self.groups, label=template.label)
+                           group=self.groups, label=template.label, captures=template.captures,
+                           retry=template.retry)
             draft.variables += placeholders(chunk.line.target if chunk.line else request.path) + \
                 placeholders(chunk.body)
             draft.waiting = chunk.line is not None and not chunk.body
@@ -342,7 +365,16 @@ def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
         source=draft.source, requests=tuple(draft.requests), expected=expected, setups=args.setups,
         teardowns=args.teardowns, continued=args.continued, skip=args.skip, catch=args.catch,
         warnings=args.warnings, skip_shard_failures=args.skip_shard_failures, substitutions=args.substitutions,
-        directives=tuple(draft.directives), variables=tuple(dict.fromkeys(draft.variables)))
+        directives=tuple(draft.directives), variables=tuple(dict.fromkeys(draft.variables)),
+        captures=draft.captures, retry=draft.retry)
+
+
+def _label(draft: _Draft) -> Label:
+    """The draft's label; an example that expects an error (``TEST[catch:...]``) is a failure example."""
+    catch = draft.args.catch
+    if catch is None or draft.label.success is not None:
+        return draft.label
+    return replace(draft.label, success=False, status=CATCH_STATUS.get(catch), caught=True)
 
 
 def _continues(section: Section, following: Section | None) -> bool:
@@ -368,6 +400,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
         else:
             reader.state.reset(reader.responses)
     reader.state.reset(reader.responses)
+    reader.diagnostics += stray_directives((b for s in sections for b in s.blocks), reader.read, path)
     drafts = [d for d in reader.drafts if d.requests]
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
@@ -383,7 +416,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
     for draft in tests:
         if draft.response is not None:
             built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
-    chosen = dict(zip((id(d) for d in tests), pair([(d.label, d.response) for d in tests], reader.responses)))
+    chosen = dict(zip((id(d) for d in tests), pair([(_label(d), d.response) for d in tests], reader.responses)))
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

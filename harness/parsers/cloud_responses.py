@@ -50,6 +50,8 @@ class Label:
 
     number: int | None = None
     success: bool | None = None
+    status: int | None = None  # the error status it expects (``TEST[catch:conflict]``: 409)
+    caught: bool = False  # a failure only by its ``TEST[catch:...]``: a page with no error response pairs it as usual
 
 
 def label_of(text: str) -> Label:
@@ -174,14 +176,18 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response])
         if response.number is not None:
             numbered.setdefault(response.number, response)
     failures = [r for r in responses if not is_success(r)]
+    documents_failures = bool(failures)
     for index, (label, own) in enumerate(drafts):
         if own is None and label.number is not None and label.number in numbered:
             chosen[index] = numbered[label.number]
         elif own is None and label.success is False and failures:
-            chosen[index] = failures.pop(0)
+            wanted = next((r for r in failures if label.status is not None and r.status == label.status), failures[0])
+            failures.remove(wanted)
+            chosen[index] = wanted
     numbered_used = {id(r) for r in chosen if r is not None}
     success = [r for r in responses if is_success(r) and (r.number is None or id(r) not in numbered_used)]
-    plain = [i for i, r in enumerate(chosen) if r is None and drafts[i][0].success is not False]
+    plain = [i for i, r in enumerate(chosen) if r is None and (
+        drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
     for position, index in enumerate(plain):
         if success:
             chosen[index] = success[min(position, len(success) - 1)]
@@ -203,11 +209,15 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)
-    # the body a test matches is the substituted one, read the way the build reads it ($body tokens quoted)
-    kind, problem = read_body(quote_stash_tokens(body), response.content_line or response.span.line, path)
+    # the body a test matches is the substituted one: JSON as written, else read the way the build reads it
+    # ($body tokens quoted); quoting first would break a '$' inside a string ("lambda$handle$0")
+    line = response.content_line or response.span.line
+    kind, problem = read_body(body, line, path)
+    if problem is not None:
+        kind, problem = read_body(quote_stash_tokens(body), line, path)
     if problem is not None and not args.non_json:
         diagnostics.append(problem)
     return ExpectedResponse(
         source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
-        match=MatchPolicy.NON_JSON if args.non_json else None, skip=args.skip,
-        substitutions=args.substitutions, span=response.span)
+        match=args.policy, skip=args.skip, substitutions=args.substitutions, span=response.span,
+        volatile=args.volatile)

@@ -104,6 +104,19 @@ def _text_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
     return [nodes.literal(rawtext, text)], []
 
 
+def _docutils_lookup(function: Any) -> Any:
+    """docutils' own ``directive``/``role`` lookup under Sphinx's wrappers (``sphinx_domains``)."""
+    for _ in range(8):  # a wrapper keeps the function it replaced; nested builds wrap again
+        if getattr(function, "__module__", "").startswith("docutils."):
+            return function
+        owner = getattr(function, "__self__", None)
+        inner = getattr(owner, "directive_func" if function.__name__ == "directive" else "role_func", None)
+        if inner is None:
+            break
+        function = inner
+    return function
+
+
 @contextmanager
 def sphinx_names() -> Iterator[None]:
     """Register the Sphinx names for one parse and restore docutils' registries after.
@@ -116,6 +129,13 @@ def sphinx_names() -> Iterator[None]:
     directive_table: dict[str, Any] = getattr(directives, "_directives")
     role_table: dict[str, Any] = getattr(roles, "_roles")
     saved_directives, saved_roles = dict(directive_table), dict(role_table)
+    # inside a Sphinx build, Sphinx has rebound the two lookup functions to its domains and
+    # filled the tables with its own names, whose handlers need a Sphinx environment: the page
+    # is read with docutils' own names plus ours, the same as outside Sphinx
+    saved_lookups = directives.directive, roles.role
+    directives.directive, roles.role = _docutils_lookup(directives.directive), _docutils_lookup(roles.role)
+    directive_table.clear()
+    role_table.clear()
     for name in ("code-block", "sourcecode", "code"):
         directive_table[name] = _CodeBlock
     for name in _SILENT_DIRECTIVES:
@@ -129,6 +149,7 @@ def sphinx_names() -> Iterator[None]:
     try:
         yield
     finally:
+        directives.directive, roles.role = saved_lookups
         directive_table.clear()
         directive_table.update(saved_directives)
         role_table.clear()

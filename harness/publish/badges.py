@@ -1,27 +1,36 @@
 """The verification badge of one published example, read from a run's results.
 
-A badge says, in one line, what the last replay found: "verified against
-<target> on <date>", "failed" (with the failure and its JSON diff), "error",
-"skipped: <reason>" or "not run". Badges only read ``RunResult`` data; a
-missing results file means every example is "not run".
+A badge says, in one line, what the last replay found and how much that
+means: "verified (exact match) against <target> on <date>" only when values
+were compared; "shape-checked (keys and types only; values not compared)" and
+"status-checked (status code only; no body compared)" otherwise, as the result
+records the check replay really made. The built-in reference server is named as
+the built-in reference implementation, never as a real service. A failure shows
+its diff; "skipped: <reason>" and "not run" say why. Badges only read
+``RunResult`` data; a missing results file means every example is "not run".
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from harness.model import Document, Example, Role
 from harness.results import ExampleResult, Failure, Outcome, RunResult
 
-__all__ = ["BadgeState", "Badge", "ResultIndex", "index_results", "badge_for", "failure_lines", "summarise"]
+__all__ = ["BadgeState", "Badge", "ResultIndex", "REFERENCE_TARGET", "index_results", "badge_for", "failure_lines",
+           "summarise", "target_name", "badge_result"]
 
 
 class BadgeState(str, enum.Enum):
     """What a badge shows; the value is also its CSS class suffix."""
 
     VERIFIED = "verified"
+    SHAPE_CHECKED = "shape-checked"
+    STATUS_CHECKED = "status-checked"
+    PASSED = "passed"  # passed, but the results do not say how it was checked
     FAILED = "failed"
     ERROR = "error"
     SKIPPED = "skipped"
@@ -52,10 +61,50 @@ def index_results(run: RunResult | None) -> dict[tuple[str, str], ExampleResult]
     return {} if run is None else {(r.document, r.name): r for r in run.results}
 
 
-def _target_name(target: str) -> str:
-    """``reference=http://127.0.0.1:41234`` -> ``reference``: the port of a one-off server is noise."""
-    name, _, url = target.partition("=")
-    return name or url or "the target"
+REFERENCE_TARGET = "the built-in reference implementation (not a real service)"
+# how each check reads on a badge that passed: (state, what was checked)
+_PASSED = {
+    "exact": (BadgeState.VERIFIED, "verified (exact match)"),
+    "non_json": (BadgeState.VERIFIED, "verified (text lines matched)"),
+    "subset": (BadgeState.VERIFIED, "verified (subset: documented fields present and equal)"),
+    "shape": (BadgeState.SHAPE_CHECKED, "shape-checked (keys and types only; values not compared)"),
+    "status": (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body compared)"),
+}
+
+
+def target_name(result: ExampleResult) -> str:
+    """Who answered: the reference implementation, or the configured target's name (no port: noise);
+    ``""`` when the result does not say."""
+    if result.reference_server:
+        return REFERENCE_TARGET
+    name, _, url = result.target.partition("=")
+    return name or url
+
+
+def _scrub(text: str, url: str, name: str) -> str:
+    """``text`` with the target's URL, then its bare host:port, written as ``<name>``."""
+    for token in (url.rstrip("/"), urlsplit(url).netloc if url else ""):
+        if token and token in text:
+            text = text.replace(token, f"<{name}>")
+    return text
+
+
+def badge_result(result: ExampleResult) -> ExampleResult:
+    """The part of a result a badge reads, without what changes from run to run.
+
+    Page sources keep only this: no exchanges, timings or start time (the date stays), and the
+    target's URL — a one-off port for the embedded server — replaced by its name in messages,
+    so an unchanged rerun leaves every page source, and so every HTML page, as it was.
+    """
+    name, _, url = result.target.partition("=")
+    name = name or "target"
+    failures = tuple(replace(f, message=_scrub(f.message, url, name), expected=_scrub(f.expected, url, name),
+                             actual=_scrub(f.actual, url, name),
+                             diff=tuple(replace(m, expected=_scrub(m.expected, url, name),
+                                                actual=_scrub(m.actual, url, name)) for m in f.diff))
+                     for f in result.failures)
+    return replace(result, reason=_scrub(result.reason, url, name), failures=failures, exchanges=(),
+                   target=name if result.target else "", started=result.started[:10], duration_ms=0.0)
 
 
 def failure_lines(failure: Failure) -> list[str]:
@@ -73,16 +122,18 @@ def failure_lines(failure: Failure) -> list[str]:
 
 
 def _from_result(result: ExampleResult) -> Badge:
+    name = target_name(result)
+    where = f" against {name}" if name else ""
     if result.outcome is Outcome.PASSED:
-        date = result.started[:10] or "an unknown date"
-        return Badge(BadgeState.VERIFIED, f"verified against {_target_name(result.target)} on {date}")
+        state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
+        return Badge(state, f"{how}{where} on {result.started[:10] or 'an unknown date'}")
     if result.outcome is Outcome.SKIPPED:
         return Badge(BadgeState.SKIPPED, f"skipped: {result.reason or 'no reason given'}")
     if result.outcome is Outcome.NOT_RUN:
         return Badge(BadgeState.NOT_RUN, "not run" + (f": {result.reason}" if result.reason else ""))
     details = tuple(line for failure in result.failures for line in failure_lines(failure))
     state = BadgeState.FAILED if result.outcome is Outcome.FAILED else BadgeState.ERROR
-    label = "failed" if state is BadgeState.FAILED else "error"
+    label = f"failed{where}" if state is BadgeState.FAILED else f"error{where}"
     return Badge(state, f"{label}: {result.reason}" if result.reason else label, details)
 
 

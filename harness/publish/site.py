@@ -19,6 +19,7 @@ from pathlib import Path
 
 from harness.model import Document
 from harness.publish.manifest import MANIFEST_NAME, Deferred, Manifest, SourceText, text_key
+from harness.publish.siteconf import SiteOptions
 from harness.publish.sources import GENERATED_MARK, Placement, plan_sources
 from harness.report.atomic import write_atomically
 from harness.results import RunResult
@@ -198,20 +199,58 @@ class PublishError(Exception):
 
 
 def publish(documents: Sequence[Document], run: RunResult | None, out_dir: Path, *,
-            placements: Mapping[str, Placement] | None = None, source_url: str = "", jobs: int = 1) -> BuildReport:
+            placements: Mapping[str, Placement] | None = None, source_url: str = "", jobs: int = 1,
+            options: SiteOptions = SiteOptions()) -> BuildReport:
     """Generate the sources under ``out_dir/site-src`` and build HTML under ``out_dir/site``.
 
     Sphinx's doctrees (its incremental-build state) stay in ``out_dir/site-doctrees``.
 
     :raises PublishError: when Sphinx fails; the report's warnings say why.
     """
-    files = plan_sources(documents, run, placements)
+    files = plan_sources(documents, run, placements, options=options)
     # the change cache lives with Sphinx's own incremental state, outside the deployed site
     stats = write_sources(files, out_dir / "site-src", out_dir / "site-doctrees" / MANIFEST_NAME)
     changes = len(stats.written) + len(stats.removed)
+    overrides = {"docharness_source_url": source_url}
+    stamp, stamp_file = _build_stamp(overrides), out_dir / "site-doctrees" / BUILD_STAMP
+    index = out_dir / "site" / "index.html"
+    if not changes and index.is_file() and _read(stamp_file) == stamp:
+        # nothing Sphinx reads has changed since its last good build: even its index pages
+        # (genindex, search, routing table), which it rewrites on every build, stay as they are
+        return BuildReport(True, index)
+    stamp_file.unlink(missing_ok=True)
     report = build_html(out_dir / "site-src", out_dir / "site", out_dir / "site-doctrees",
                         jobs=1 if changes <= SERIAL_CHANGE else jobs,
-                        overrides={"docharness_source_url": source_url}, small_change=changes <= SMALL_CHANGE)
+                        overrides=overrides, small_change=changes <= SMALL_CHANGE)
     if not report.ok:
         raise PublishError(report)
+    write_atomically(stamp_file, stamp)
     return report
+
+
+BUILD_STAMP = "docharness-build.txt"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _build_stamp(overrides: Mapping[str, object]) -> str:
+    """What a good build was made with besides its sources: Sphinx, the extension and its settings."""
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256(repr(sorted(overrides.items())).encode("utf-8"))
+    for name in ("sphinx", "sphinxcontrib-httpdomain", "sphinx-copybutton"):
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none".encode())
+    folder = Path(__file__).resolve().parents[1] / "sphinx"  # the extension (read, not imported)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".js", ".css", ".html"):
+            digest.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest() + "\n"

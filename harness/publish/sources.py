@@ -17,8 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.model import Document, to_data
+from harness.publish.badges import badge_result
 from harness.publish.manifest import Deferred, SourceText, input_key, render
 from harness.publish.naming import assign_names, slug
+from harness.publish.siteconf import SiteOptions, conf_py
+from harness.publish.titles import unique_titles
+from harness.publish.writers import WRITERS_PAGE, writers_files
 from harness.results import ExampleResult, RunResult
 
 __all__ = ["GENERATED_MARK", "PAGE_SCHEMA", "Page", "Placement", "plan_pages", "site_sources", "plan_sources",
@@ -34,7 +38,9 @@ AREA_THRESHOLD = 60
 FAMILY_TITLES = {"elasticsearch": "Elasticsearch", "cloud": "Cloud services"}
 _PLACEHOLDER = re.compile(r"\{[^}/]*\}|<[^>/]*>")
 # the code a page's JSON is made by: a change to any of them changes every page's key
-_PAGE_CODE = (to_data.__module__, "harness.model", "harness.results", "harness.publish.naming", __name__)
+_PAGE_CODE = (to_data.__module__, "harness.model", "harness.results", "harness.publish.naming",
+              "harness.publish.badges",
+              "harness.publish.titles", __name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +134,12 @@ def plan_pages(documents: Sequence[Document], placements: Mapping[str, Placement
     return sorted(pages, key=lambda p: (p.family, p.name))
 
 
-def page_data(page: Page, results: Sequence[ExampleResult], have_results: bool) -> str:
+def page_data(page: Page, results: Sequence[ExampleResult], have_results: bool, title: str = "") -> str:
     """The JSON the ``docharness-operation`` directive renders: the document and its results."""
     data = {
         "generator": GENERATED_MARK,
         "schema": PAGE_SCHEMA,
+        "title": title,
         "family": page.family,
         "source_path": page.placement.source_path or page.document.path,
         "auth_headers": [list(pair) for pair in page.placement.auth_headers],
@@ -184,7 +191,7 @@ def _family_files(family: str, pages: Sequence[Page]) -> dict[str, str]:
     return files
 
 
-def _index_rst(families: Sequence[str], counts: Mapping[str, int], project: str) -> str:
+def _index_rst(families: Sequence[str], counts: Mapping[str, int], project: str, notes: bool = False) -> str:
     title = re.sub(r"[^\w .,()-]", "", project) or "API reference"
     summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items() if n) or "no results"
     lines = [f".. {GENERATED_MARK}", "", title, "=" * len(title), "",
@@ -194,40 +201,22 @@ def _index_rst(families: Sequence[str], counts: Mapping[str, int], project: str)
              "* :ref:`http-routingtable` (every endpoint)", "* :ref:`genindex`", "",
              ".. toctree::", "   :maxdepth: 2", ""]
     lines += [f"   {family}" for family in families]
+    if notes:
+        lines += [f"   {WRITERS_PAGE}"]
     return "\n".join(lines) + "\n"
 
 
-# Above this many pages the sidebar drops the whole-site navigation: rendering it on every
-# page costs O(pages^2) (about 45 ms per page at 200 pages), which would dominate big builds.
-FULL_NAVIGATION_LIMIT = 300
-_SMALL_SIDEBAR = '["navigation.html", "relations.html", "searchbox.html"]'
-_LARGE_SIDEBAR = '["localtoc.html", "relations.html", "searchbox.html"]'
-
-CONF_PY = f'''# {GENERATED_MARK}
-project = "API reference"
-extensions = ["harness.sphinx"]
-exclude_patterns = ["_build"]
-html_copy_source = False
-html_show_sourcelink = False
-html_title = "API reference"
-html_theme_options = {{"page_width": "1100px"}}
-# page text is shown as written: no curly quotes inside parameter names, values and code
-smartquotes = False
-# pages carry no raw HTML and no source text: only the model's text nodes
-suppress_warnings = ["misc.highlighting_failure"]
-html_sidebars = {{"**": SIDEBAR}}
-'''
-
-
 def site_sources(documents: Sequence[Document], run: RunResult | None,
-                 placements: Mapping[str, Placement] | None = None, project: str = "API reference") -> dict[str, str]:
+                 placements: Mapping[str, Placement] | None = None, project: str = "API reference",
+                 options: SiteOptions = SiteOptions()) -> dict[str, str]:
     """Every generated source file of the site: relative posix path -> text."""
-    return {name: render(source) for name, source in plan_sources(documents, run, placements, project).items()}
+    return {name: render(source) for name, source in plan_sources(documents, run, placements, project,
+                                                                   options).items()}
 
 
 def plan_sources(documents: Sequence[Document], run: RunResult | None,
                  placements: Mapping[str, Placement] | None = None,
-                 project: str = "API reference") -> dict[str, SourceText]:
+                 project: str = "API reference", options: SiteOptions = SiteOptions()) -> dict[str, SourceText]:
     """``site_sources`` with each page's JSON deferred: keyed by its inputs, rendered on demand.
 
     Encoding every page's model is most of the cost of an incremental publish; with the
@@ -236,23 +225,31 @@ def plan_sources(documents: Sequence[Document], run: RunResult | None,
     pages = plan_pages(documents, placements)
     by_document: dict[str, list[ExampleResult]] = {}
     for result in (run.results if run else ()):
-        by_document.setdefault(result.document, []).append(result)
-    sidebar = _SMALL_SIDEBAR if len(pages) <= FULL_NAVIGATION_LIMIT else _LARGE_SIDEBAR
-    files: dict[str, SourceText] = {"conf.py": CONF_PY.replace("SIDEBAR", sidebar)}
+        by_document.setdefault(result.document, []).append(badge_result(result))
+    files: dict[str, SourceText] = {"conf.py": conf_py(GENERATED_MARK, len(pages), options)}
+    titles = unique_titles(pages, lambda p: area_title(area_of(p)), lambda p: p.placement.source_path or p.document.path)
     grouped: dict[str, list[Page]] = {}
     for page in pages:
         grouped.setdefault(page.family, []).append(page)
         files[f"{PAGES_DIR}/{page.name}.rst"] = _page_rst(page)
         files[f"{PAGES_DIR}/{page.name}.json"] = _deferred_page_data(page, by_document.get(page.document.path, []),
-                                                                     run is not None)
+                                                                     run is not None, titles[page.name])
     for family, members in grouped.items():
         files.update(_family_files(family, members))
+    notes = [(f"{PAGES_DIR}/{page.name}", titles[page.name], page.placement.source_path or page.document.path,
+              page.document.diagnostics) for page in pages if page.document.diagnostics and _first_of(page)]
+    files.update(writers_files(GENERATED_MARK, notes))
     counts = run.counts() if run else {}
-    files["index.rst"] = _index_rst(sorted(grouped), counts, project)
+    files["index.rst"] = _index_rst(sorted(grouped), counts, project, bool(notes))
     return files
 
 
-def _deferred_page_data(page: Page, results: Sequence[ExampleResult], have_results: bool) -> Deferred:
+def _first_of(page: Page) -> bool:
+    """Whether the page is its document's first (a document's notes are listed once)."""
+    return page.operation in (None, 0)
+
+
+def _deferred_page_data(page: Page, results: Sequence[ExampleResult], have_results: bool, title: str) -> Deferred:
     frozen = tuple(results)
-    return Deferred(input_key(_PAGE_CODE, PAGE_SCHEMA, page, frozen, have_results),
-                    lambda: page_data(page, frozen, have_results))
+    return Deferred(input_key(_PAGE_CODE, PAGE_SCHEMA, page, frozen, have_results, title),
+                    lambda: page_data(page, frozen, have_results, title))

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from harness.parsers import parse
@@ -25,10 +26,13 @@ from harness.publish.badges import Badge, ResultIndex, badge_for, index_results
 from harness.publish.codegen import CodegenOptions, options_for
 from harness.publish.naming import slug
 from harness.results import ExampleResult, RunResult
-from harness.sphinx.domain import HTTPDomain
+from harness.sourcefiles import read_source
+from harness.sphinx.domain import note_endpoint
 from harness.sphinx.page import PageView, diagnostics_admonition, example_section, operation_page
 
 __all__ = ["OperationDirective", "ExamplesDirective"]
+
+logger = logging.getLogger(__name__)
 
 
 class _Base(SphinxDirective):
@@ -38,7 +42,8 @@ class _Base(SphinxDirective):
         """(path relative to the source dir, text); notes the file as a dependency of this page."""
         relative, absolute = self.env.relfn2path(argument, self.env.docname)
         self.env.note_dependency(relative)
-        return relative, Path(absolute).read_text(encoding="utf-8")
+        # the loader's path policy: a file symlinked out of its folder is not read (Refused, an OSError)
+        return relative, read_source(absolute, Path(absolute).parent).decode("utf-8")
 
     def problem(self, message: str) -> list[nodes.Node]:
         """A visible, located warning instead of a crash (bad input is normal input)."""
@@ -76,13 +81,12 @@ class OperationDirective(_Base):
                                 "run `docharness publish` again to regenerate it")
         view = PageView("", str(data.get("source_path") or document.path), self.config.docharness_source_url,
                         self.badges(document, indices, index_results(run), bool(data.get("have_results"))),
-                        indices, self.codegen(operation.parameters if operation else (), data.get("auth_headers") or ()))
-        domain = self.env.get_domain("http")
-        assert isinstance(domain, HTTPDomain)
-        title = (operation.title if operation else "") or document.title
+                        indices, self.codegen(operation.parameters if operation else (), data.get("auth_headers") or ()),
+                        title=str(data.get("title") or ""), writer_notes=self.config.docharness_writer_notes)
+        title = str(data.get("title") or "") or (operation.title if operation else "") or document.title
 
-        def note(method: str, path: str, anchor: str) -> None:
-            domain.note_endpoint(method, path, self.env.docname, anchor, title)
+        def note(method: str, path: str) -> str | None:
+            return note_endpoint(self.env, method, path, title)
 
         page = operation_page(document, operation, view, note)
         page["support_smartquotes"] = False  # page text is shown as written
@@ -112,6 +116,8 @@ class ExamplesDirective(_Base):
         except (ValueError, NotImplementedError) as exc:
             return self.problem(f"docharness-examples: {exc}")
         out: list[nodes.Node] = []
+        if not document.examples:
+            self.no_examples(document, path)
         run, warning = self.results()
         if warning:
             out += self.problem(warning)
@@ -122,20 +128,28 @@ class ExamplesDirective(_Base):
         anchor = nodes.make_id(f"{view.name}-examples")
         # page text is shown as written: no curly quotes in names, values and messages
         block = nodes.container(ids=[anchor], classes=["docharness-examples"], support_smartquotes=False)
-        self.note_operations(document, anchor)
+        self.note_operations(document, block)
         if document.diagnostics and "diagnostics" in self.options:
             block += diagnostics_admonition(document, path, self.config.docharness_source_url)
-        block += example_section(document, view).children[1:]  # the examples, without the section title
+        if document.examples:
+            block += example_section(document, view).children[1:]  # the examples, without the section title
         self.set_source_info(block)
         return [*out, block]
 
-    def note_operations(self, document: Document, anchor: str) -> None:
-        """List the page's operations in the endpoint index, pointing at these examples."""
-        domain = self.env.get_domain("http")
-        assert isinstance(domain, HTTPDomain)
+    def no_examples(self, document: Document, path: str) -> None:
+        """A source that yields no example is a Sphinx warning (``-W`` fails), saying why when known."""
+        errors = [d for d in document.diagnostics if d.level.value == "error"]
+        why = (f"; first problem: {errors[0].span.path}:{errors[0].span.line}: {errors[0].message}" if errors
+               else "; check that its request blocks are marked as the docharness README describes")
+        logger.warning("docharness-examples: %s yields no examples%s", path, why,
+                       location=(self.env.docname, self.lineno), type="docharness", subtype="no_examples")
+
+    def note_operations(self, document: Document, block: nodes.Element) -> None:
+        """List the page's operations in the routing table, pointing at these examples."""
         for operation in document.operations:
-            domain.note_endpoint(operation.method, operation.path, self.env.docname, anchor,
-                                 operation.title or document.title)
+            anchor = note_endpoint(self.env, operation.method, operation.path, operation.title or document.title)
+            if anchor and anchor not in block["ids"]:
+                block["ids"].append(anchor)
 
     def results(self) -> tuple[RunResult | None, str]:
         """The run results named by ``:results:`` (or ``docharness_results``), and a warning if unusable."""

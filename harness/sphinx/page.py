@@ -1,10 +1,11 @@
 """Docutils nodes for one operation page: the same sections whatever the source format.
 
-Title, description, notes for writers (the page's diagnostics), request
-(method + path template), path / query / header parameters, request body,
-response fields with their nested object tables linked, status codes,
-authorization, examples. An empty section says "No ... documented." rather
-than disappearing, so every page has the same shape.
+Title, description, request (method + path template), path / query / header
+parameters, request body, response fields with their nested object tables
+linked, status codes, authorization, examples — always in this order, and a
+section the page documents nothing for is left out. The notes for writers (the
+page's diagnostics) are shown only when asked for; the site lists them on its
+own "Notes for writers" page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from docutils import nodes
 from harness.model import Document, Operation, Parameter
 from harness.publish.badges import Badge, summarise
 from harness.publish.codegen import CodegenOptions
-from harness.sphinx.blocks import Cell, literal, none_documented, paragraphs, section, table
+from harness.sphinx.blocks import Cell, literal, paragraphs, section, table
 from harness.sphinx.examples import ExampleView, example_nodes, source_link
 
 __all__ = ["PageView", "operation_page", "diagnostics_admonition", "example_section"]
@@ -36,6 +37,8 @@ class PageView:
     :param badges: one badge per shown example, same order as ``examples``.
     :param examples: indices into the document's examples.
     :param codegen: options for the code tabs.
+    :param title: the page title (``""``: the operation's or document's own).
+    :param writer_notes: show the document's diagnostics on the page.
     """
 
     name: str
@@ -44,6 +47,8 @@ class PageView:
     badges: tuple[Badge, ...]
     examples: tuple[int, ...]
     codegen: CodegenOptions
+    title: str = ""
+    writer_notes: bool = False
 
 
 def _anchor(view: PageView, *parts: str) -> str:
@@ -92,9 +97,6 @@ def diagnostics_admonition(document: Document, source_path: str, source_url: str
 def example_section(document: Document, view: PageView) -> nodes.section:
     """The Examples section: a summary line then each example block."""
     body = section("Examples", _anchor(view, "examples"))
-    if not view.examples:
-        body += none_documented("examples")
-        return body
     tally = summarise(view.badges)
     summary = ", ".join(f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n)
     body += paragraphs(f"{len(view.examples)} example(s): {summary}.", ["docharness-summary"])
@@ -107,48 +109,55 @@ def example_section(document: Document, view: PageView) -> nodes.section:
 
 
 def _operation_sections(operation: Operation, view: PageView,
-                        note_endpoint: Callable[[str, str, str], None]) -> list[nodes.Node]:
+                        note_endpoint: Callable[[str, str], str | None]) -> list[nodes.Node]:
     objects = {o.name: _anchor(view, "object", o.name) for o in operation.objects}
-    request_anchor = _anchor(view, "request")
-    note_endpoint(operation.method, operation.path, request_anchor)
-    out: list[nodes.Node] = [section("Request", request_anchor,
-                                     literal(f"{operation.method} {operation.path}", "text", ["docharness-request"]))]
+    request = section("Request", _anchor(view, "request"),
+                      literal(f"{operation.method} {operation.path}", "text", ["docharness-request"]))
+    endpoint = note_endpoint(operation.method, operation.path)
+    if endpoint:
+        request["ids"].append(endpoint)  # where the routing table and :http: references link
+    out: list[nodes.Node] = [request]
     for location, title in PARAMETER_SECTIONS:
         found = [p for p in operation.parameters if p.location == location]
-        what = "request body fields" if location == "body" else f"{location} parameters"
-        content = _parameter_table(found, objects, True) if found else none_documented(what)
-        out.append(section(title, _anchor(view, location), content))
-    fields = section("Response fields", _anchor(view, "response"))
-    fields += _parameter_table(operation.response_fields, objects, False) if operation.response_fields \
-        else none_documented("response fields")
-    for obj in operation.objects:
-        fields += section(obj.name, objects[obj.name], _parameter_table(obj.fields, objects, False))
-    out.append(fields)
-    codes = table(["Status code", "Description"], [[str(s.code), s.description or "-"] for s in operation.status_codes],
-                  [20, 80]) if operation.status_codes else none_documented("status codes")
-    out.append(section("Status codes", _anchor(view, "status-codes"), codes))
-    auth = paragraphs(operation.authorization) or [none_documented("authorization requirements")]
-    out.append(section("Authorization", _anchor(view, "authorization"), *auth))
+        if found:  # a section with nothing documented is left out
+            out.append(section(title, _anchor(view, location), _parameter_table(found, objects, True)))
+    if operation.response_fields or operation.objects:
+        fields = section("Response fields", _anchor(view, "response"))
+        if operation.response_fields:
+            fields += _parameter_table(operation.response_fields, objects, False)
+        for obj in operation.objects:
+            fields += section(obj.name, objects[obj.name], _parameter_table(obj.fields, objects, False))
+        out.append(fields)
+    if operation.status_codes:
+        codes = table(["Status code", "Description"],
+                      [[str(s.code), s.description or "-"] for s in operation.status_codes], [20, 80])
+        out.append(section("Status codes", _anchor(view, "status-codes"), codes))
+    if operation.authorization.strip():
+        out.append(section("Authorization", _anchor(view, "authorization"), *paragraphs(operation.authorization)))
     return out
 
 
 def operation_page(document: Document, operation: Operation | None, view: PageView,
-                   note_endpoint: Callable[[str, str, str], None]) -> nodes.section:
-    """The page's one top section; ``note_endpoint(method, path, anchor)`` registers the endpoint."""
-    title = (operation.title if operation and operation.title else document.title) or view.source_path
-    if operation is not None and sum((op.title or document.title) == title for op in document.operations) > 1:
+                   note_endpoint: Callable[[str, str], str | None]) -> nodes.section:
+    """The page's one top section; ``note_endpoint(method, path)`` registers the endpoint and
+    returns the id to give its Request section (``None``: not indexed)."""
+    title = view.title or (operation.title if operation and operation.title else document.title) or view.source_path
+    if not view.title and operation is not None and \
+            sum((op.title or document.title) == title for op in document.operations) > 1:
         title = f"{title} ({operation.method} {operation.path})"  # one page per operation: tell them apart
     page = section(title, _anchor(view, "page"))
+    page["classes"].append("docharness-page")
     description = (operation.description if operation and operation.description else document.description)
-    page += paragraphs(description) or [none_documented("description")]
+    page += paragraphs(description)
     origin = nodes.paragraph("", "", classes=["docharness-origin"])
     origin += nodes.Text(f"Documented in {document.format.value}: ")
     line = operation.span.line if operation and operation.span else 1
     origin += source_link(view.source_path, line, view.source_url)
     page += origin
-    if document.diagnostics:
+    if document.diagnostics and view.writer_notes:
         page += diagnostics_admonition(document, view.source_path, view.source_url)
     if operation is not None:
         page += _operation_sections(operation, view, note_endpoint)
-    page += example_section(document, view)
+    if view.examples:
+        page += example_section(document, view)
     return page

@@ -47,7 +47,7 @@ def test_examples_directive_renders_badges_tabs_and_diagnostics(tmp_path: Path) 
     assert warnings == ""
     root = html.parse(str(out / "index.html")).getroot()
     badges = [words(b) for b in classes(root, "docharness-badge")]
-    assert badges == ["verified against staging on 2026-11-20", "failed: status 200, expected 404"]
+    assert badges == ["verified (exact match) against staging on 2026-11-20", "failed: status 200, expected 404"]
     assert "catch: expected a 404 (missing), got 200" in words(classes(root, "docharness-failure")[0])
     assert len(classes(root, "docharness-tabs")) == 2
     curl = words(classes(root, "docharness-lang-curl")[0].xpath(".//pre")[0])
@@ -58,16 +58,36 @@ def test_examples_directive_renders_badges_tabs_and_diagnostics(tmp_path: Path) 
     assert link.get("href") == "https://example.invalid/docs/queues/purge-queue.asciidoc#L13"
     assert (out / "_static" / "docharness.js").is_file() and (out / "_static" / "docharness.css").is_file()
     assert root.xpath("//script[contains(@src, 'docharness.js')]")
+    assert root.xpath("//script[contains(@src, 'copybutton.js')]")  # sphinx-copybutton comes with it
 
 
 def test_endpoint_index_and_references(tmp_path: Path) -> None:
     out, warnings = build("test-examples", tmp_path)
+    assert warnings == ""
     table = html.parse(str(out / "http-routingtable.html")).getroot()
     (entry,) = [a for a in table.xpath("//a") if "POST /_queue/<name>/_purge" in words(a)]
-    assert entry.get("href") == "index.html#queues-purge-queue-examples"
+    anchor = entry.get("href").split("#", 1)[1]
+    assert entry.get("href").startswith("index.html#")
     index = html.parse(str(out / "index.html")).getroot()
-    (ref,) = [a for a in index.xpath("//a") if words(a) == "POST /_queue/<name>/_purge"]
-    assert ref.get("href") == "#queues-purge-queue-examples"
+    (target,) = index.xpath(f"//*[@id='{anchor}']")
+    block = target if target.get("class") else target.getparent()  # extra ids are spans inside their element
+    assert "docharness-examples" in block.get("class")  # the index leads to the examples
+    refs = [a for a in index.xpath("//a") if words(a) == "POST /_queue/<name>/_purge"]
+    assert len(refs) == 2 and all(a.get("href") == f"#{anchor}" for a in refs)  # :http:endpoint: and :http:post:
+
+
+def test_a_reference_to_an_undocumented_endpoint_warns_and_stays_text(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-examples", source)
+    with (source / "index.rst").open("a", encoding="utf-8") as page:
+        page.write("\nAnd :http:endpoint:`GET /_queue/<name>/_stats`.\n")
+    warnings = io.StringIO()
+    with docutils_namespace():
+        app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "dt"), "html",
+                     status=None, warning=warnings, freshenv=True)
+        app.build()
+    assert "index.rst:12" in warnings.getvalue() and "GET /_queue/<name>/_stats" in warnings.getvalue()
+    index = html.parse(str(tmp_path / "html" / "index.html")).getroot()
     unresolved = [e for e in index.xpath("//code") if words(e) == "GET /_queue/<name>/_stats"]
     assert unresolved and unresolved[0].getparent().tag != "a"  # not documented: shown, not linked
 

@@ -40,7 +40,7 @@ def seed_results(documents: list[Document]) -> RunResult:
                       diff=(Mismatch("$.error.type", '"resource_not_found_exception"', '"index_not_found"'),))
     return RunResult(results=(
         ExampleResult(STOP, first.name, first.span, Outcome.PASSED, target="reference=http://127.0.0.1:4000",
-                      started="2026-11-22T17:00:00Z"),
+                      started="2026-11-22T17:00:00Z", checked="exact", reference_server=True),
         ExampleResult(STOP, second.name, second.span, Outcome.FAILED, reason="body differs", failures=(failure,)),
     ), targets=("reference=http://127.0.0.1:4000",), started="2026-11-22T17:00:00Z", finished="2026-11-22T17:00:01Z")
 
@@ -52,6 +52,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[
     results = out / "results.json"
     results.write_text(to_json(seed_results(documents)), encoding="utf-8")
     code = main(["publish", "--config", str(DOCS / "docharness.toml"), "--results", str(results), "--out", str(out),
+                 "--source-url", "https://example.invalid/src/{path}#L{line}",
                  str(DOCS / "elasticsearch"), str(DOCS / "cloud")])
     assert code == 0
     yield out, documents
@@ -96,12 +97,13 @@ def test_every_operation_has_its_page_with_the_same_sections(site: tuple[Path, l
                  if text(find(root, "pre")[0]) == f"{operation.method} {operation.path}"]
         assert len(found) == 1, (document.path, operation.method, operation.path)
         (root,) = found
-        title = (operation.title or document.title)
-        if sum((op.title or document.title) == title for op in document.operations) > 1:
-            title += f" ({operation.method} {operation.path})"
-        assert text(find(root, "h1")[0]).rstrip("¶ ").strip() == title
+        assert text(find(root, "h1")[0]).rstrip("¶ ").strip().startswith(operation.title or document.title)
         headings = [text(h).rstrip("¶").strip() for h in find(root, "h2")]
-        assert headings == SECTIONS, document.path
+        # always in the same order; a section the page documents nothing for is left out
+        assert headings == [s for s in SECTIONS if s in headings] and headings[0] == "Request", document.path
+        assert ("Status codes" in headings) == bool(operation.status_codes)
+        body = text(find(root, "div.body")[0])
+        assert "documented." not in body and "Notes for writers" not in body  # notes are on their own page
     assert sum(len(v) for v in pages.values()) == len(operations) + sum(not d.operations for d in documents)
 
 
@@ -116,7 +118,7 @@ def test_every_example_has_badge_tabs_and_source_link(site: tuple[Path, list[Doc
             link = find(block, "a.docharness-source-link")[0]
             path, line = text(link).rsplit(":", 1)
             example = by_line[int(line)]
-            assert path == document.path and link.get("href").endswith(f"docs_src/{document.path}")
+            assert path == document.path and link.get("href") == f"https://example.invalid/src/{document.path}#L{line}"
             assert len(find(block, ".docharness-badge")) == 1
             tabs = [c for t in find(block, "div.docharness-tab") for c in t.get("class").split() if "-lang-" in c]
             assert tabs == (["docharness-lang-documented", "docharness-lang-curl", "docharness-lang-python"]
@@ -128,7 +130,8 @@ def test_badges_come_from_the_results(site: tuple[Path, list[Document]]) -> None
     pages = pages_by_document(out)
     stop = [root for _, root in pages[STOP]]
     badges = [text(b) for root in stop for b in find(root, ".docharness-badge")]
-    assert badges == ["verified against reference on 2026-11-22", "failed: body differs"]
+    assert badges == ["verified (exact match) against the built-in reference implementation (not a real service) "
+                      "on 2026-11-22", "failed: body differs"]
     failure = text(find(stop[0], ".docharness-failure")[0])
     assert '$.error.type: expected "resource_not_found_exception", got "index_not_found"' in failure
     for document in documents:
@@ -209,3 +212,43 @@ def test_usage_errors_exit_2_and_build_failures_exit_1(tmp_path: Path, capsys: p
     (tmp_path / "blocked" / "site").write_text("a file where the site should go", encoding="utf-8")
     assert main(["publish", "--out", str(tmp_path / "blocked"), str(SAMPLES)]) == 1
     assert "Sphinx build failed" in capsys.readouterr().err
+
+
+def test_notes_for_writers_have_their_own_page(site: tuple[Path, list[Document]]) -> None:
+    out, documents = site
+    noted = [d for d in documents if d.diagnostics]
+    assert noted
+    notes = page(out, "writers.html")
+    body = text(find(notes, "div.body")[0])
+    for document in noted:
+        assert f"{document.diagnostics[0].span.path}:{document.diagnostics[0].span.line}" in body
+    links = {a.get("href") for a in find(notes, "div.body")[0].xpath(".//h2//a[not(@class='headerlink')]")}
+    assert len(links) == len(noted) and all(h.startswith("ops/") for h in links)
+    assert "writers.html" in {a.get("href") for a in find(page(out, "index.html"), "div.toctree-wrapper a")}
+
+
+def test_titles_in_the_index_are_unique(site: tuple[Path, list[Document]]) -> None:
+    out, _ = site
+    titles = [text(a) for a in find(page(out, "cloud.html"), "div.toctree-wrapper a")]
+    assert len(titles) == len(set(titles)) and "Deleting a Job (CDM)" in titles and "Deleting a Job (DLI)" in titles
+
+
+def test_no_file_link_to_the_builders_machine_by_default(tmp_path: Path) -> None:
+    assert main(["publish", "--config", str(DOCS / "docharness.toml"), "--out", str(tmp_path),
+                 str(DOCS / "cloud" / "cdm")]) == 0
+    built = (tmp_path / "site" / "ops" / "cloud-cdm-stopping-a-job.html").read_text(encoding="utf-8")
+    assert "file://" not in built and str(DOCS) not in built
+    assert "cloud/cdm/stopping_a_job.rst:" in text(html.fromstring(built))
+
+
+def test_a_team_sets_its_own_theme_and_source_links_in_the_config(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS / "cloud" / "cdm", docs / "cloud" / "cdm")
+    (docs / "docharness.toml").write_text(
+        '[docharness]\nsources = ["cloud"]\n\n[publish]\ntheme = "classic"\n'
+        'source_url = "https://example.invalid/team/{path}#L{line}"\n', encoding="utf-8")
+    assert main(["publish", "--config", str(docs / "docharness.toml"), "--out", str(tmp_path / "out")]) == 0
+    built = page(tmp_path / "out", "ops/cloud-cdm-stopping-a-job.html")
+    assert built.xpath("//link[contains(@href, 'classic.css')]")
+    links = {a.get("href") for a in find(built, "a.docharness-source-link")}
+    assert links and all(h.startswith("https://example.invalid/team/cloud/cdm/stopping_a_job.rst#L") for h in links)

@@ -203,3 +203,14 @@ def test_degenerate_input_never_raises(text: str) -> None:
     doc = parse_html(text, "odd.html")
     assert isinstance(doc, Document)
     assert all(d.span.line >= 1 for d in doc.diagnostics)
+
+
+def test_an_example_with_catch_gets_the_documented_error_response() -> None:
+    text = page('<pre>{"name": "a"}</pre>\n<pre>{"name": "b"}</pre>\n<!-- TEST[catch:conflict] -->\n'
+                '<pre>{"name": "c"}</pre>',
+                '<p><strong>Status code: 200</strong></p>\n<pre>{"id": "1"}</pre>\n'
+                '<p><strong>Status code: 409</strong></p>\n<pre>{"errors": ["already finished"]}</pre>\n'
+                '<p><strong>Status code: 200</strong></p>\n<pre>{"id": "3"}</pre>')
+    first, second, third = parse_html(text, "p.html").examples
+    assert [(e.expected[0].status, e.expected[0].body) for e in (first, second, third)] == [
+        (200, '{"id": "1"}'), (409, '{"errors": ["already finished"]}'), (200, '{"id": "3"}')]

@@ -43,15 +43,17 @@ def test_outcomes_become_badges_with_target_date_and_diff() -> None:
     failure = Failure(FailureKind.BODY, "the body differs", Span(PATH, 52),
                       diff=(Mismatch("$.stopped", "true", "false"),))
     run = RunResult(results=(
-        result(20, Outcome.PASSED, target="reference=http://127.0.0.1:39999", started="2026-11-22T18:00:01Z"),
+        result(20, Outcome.PASSED, target="staging=http://10.1.2.3:9200", started="2026-11-22T18:00:01Z",
+               checked="exact"),
         result(40, Outcome.FAILED, reason="body differs", failures=(failure,)),
         result(50, Outcome.ERROR, reason="connection refused",
                failures=(Failure(FailureKind.CONNECTION, "connection refused"),)),
         result(60, Outcome.SKIPPED, reason="live cluster: writes disabled"),
     ))
     shown = badges(run)
-    assert shown[1] == (BadgeState.VERIFIED, "verified against reference on 2026-11-22")
-    assert shown[2] == (BadgeState.VERIFIED, "verified against reference on 2026-11-22 (as part of line_20)")
+    assert shown[1] == (BadgeState.VERIFIED, "verified (exact match) against staging on 2026-11-22")
+    assert shown[2] == (BadgeState.VERIFIED,
+                        "verified (exact match) against staging on 2026-11-22 (as part of line_20)")
     assert shown[3] == (BadgeState.FAILED, "failed: body differs")
     assert shown[4] == (BadgeState.ERROR, "error: connection refused")
     assert shown[5] == (BadgeState.SKIPPED, "skipped: live cluster: writes disabled")
@@ -64,3 +66,32 @@ def test_summary_counts_every_state() -> None:
     indexed = index_results(None)
     tally = summarise(badge_for(DOC, e, indexed, have_results=False) for e in DOC.examples)
     assert tally["not-run"] == 5 and tally["skipped"] == 1 and tally["not-a-test"] == 1 and tally["verified"] == 0
+
+
+def passed(checked: str, **kw: object) -> tuple[BadgeState, str]:
+    run = RunResult(results=(result(20, Outcome.PASSED, target="reference=http://127.0.0.1:39999",
+                                    started="2026-11-22T18:00:01Z", checked=checked, **kw),))
+    return badges(run)[1]
+
+
+def test_each_badge_says_how_the_example_was_checked() -> None:
+    assert passed("exact")[1].startswith("verified (exact match) against reference")
+    assert passed("subset") == (BadgeState.VERIFIED, "verified (subset: documented fields present and equal) "
+                                                     "against reference on 2026-11-22")
+    assert passed("shape") == (BadgeState.SHAPE_CHECKED, "shape-checked (keys and types only; values not compared) "
+                                                         "against reference on 2026-11-22")
+    assert passed("status") == (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body compared) "
+                                                           "against reference on 2026-11-22")
+    # results that do not record the check never read as verified
+    assert passed("") == (BadgeState.PASSED, "passed (how it was checked is not recorded) against reference "
+                                             "on 2026-11-22")
+
+
+def test_the_reference_server_is_named_as_the_reference_implementation() -> None:
+    state, text = passed("shape", reference_server=True)
+    assert state is BadgeState.SHAPE_CHECKED
+    assert text.endswith("against the built-in reference implementation (not a real service) on 2026-11-22")
+    assert "127.0.0.1" not in text and "verified" not in text
+    failed = RunResult(results=(result(40, Outcome.FAILED, reason="body differs", reference_server=True),))
+    assert badges(failed)[3] == (BadgeState.FAILED, "failed against the built-in reference implementation "
+                                                    "(not a real service): body differs")

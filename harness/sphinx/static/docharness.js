@@ -74,7 +74,31 @@
     if (!select(fragmentTab())) { select("documented"); }
   }
 
+  // Sphinx escapes object names in its search index and its search page escapes them again,
+  // so a path such as /_xpack/ml/datafeeds/<feed_id> showed as &lt;feed_id&gt;: decode once
+  function decodeSearchTitles(results) {
+    var box = document.createElement("textarea");  // RCDATA: decoding runs no markup
+    Array.prototype.forEach.call(results.querySelectorAll("a"), function (link) {
+      if (/&(lt|gt|amp|quot|#0?39);/.test(link.textContent)) {
+        box.innerHTML = link.textContent.replace(/</g, "&lt;");
+        link.textContent = box.value;
+      }
+    });
+  }
+
+  function watchSearch() {
+    var results = document.getElementById("search-results");
+    if (!results || !window.MutationObserver) { return; }
+    new MutationObserver(function () { decodeSearchTitles(results); })
+      .observe(results, { childList: true, subtree: true });
+  }
+
   window.addEventListener("hashchange", function () { select(fragmentTab()); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watchSearch);
+  } else {
+    watchSearch();
+  }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {

@@ -1,0 +1,62 @@
+"""One document identity for pages and results: the path relative to the docs root.
+
+``replay`` records each result's document as it loaded it (relative to the
+folder it ran in, ``docs_src/cloud/cdm/stop.rst``); ``publish`` loads the same
+page relative to the configuration's folder (``cloud/cdm/stop.rst``). Both are
+reduced to the path relative to the docs root before they are compared, so a
+results file written by ``replay`` marks the pages ``publish`` builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from harness.model import Document
+from harness.results import RunResult
+
+__all__ = ["document_identity", "align_results"]
+
+
+def document_identity(path: str, root: Path, resolved_root: Path | None = None) -> str:
+    """The document path relative to the docs root, for readers, family rules and results.
+
+    A relative path that exists under ``root`` already is one; any other is resolved (from the
+    working folder) and made relative to the root; a path outside the root is kept as it is.
+    ``resolved_root`` is ``root.resolve()`` when the caller already has it (resolving costs a
+    file-system lookup per path component, for each of thousands of documents).
+    """
+    candidate = Path(path)
+    if not candidate.is_absolute() and (root / candidate).exists():
+        return candidate.as_posix()
+    try:
+        return candidate.resolve().relative_to(resolved_root or root.resolve()).as_posix()
+    except ValueError:
+        return candidate.as_posix()
+
+
+def _suffix_match(recorded: str, known: dict[str, str]) -> str | None:
+    """The one document whose identity ends with ``recorded``'s path components (or the reverse)."""
+    want = recorded.strip("/").removeprefix("./")
+    found = {path for identity, path in known.items()
+             if identity.endswith("/" + want) or want.endswith("/" + identity)}
+    return found.pop() if len(found) == 1 else None
+
+
+def align_results(run: RunResult, documents: Sequence[Document], root: Path) -> tuple[RunResult, tuple[str, ...]]:
+    """``run`` with every result's document rewritten to the path of the document it belongs to.
+
+    Returns the aligned results and the recorded document paths that match no document
+    (their results are left as they are, and show on no page).
+    """
+    resolved = root.resolve()
+    known = {document_identity(d.path, root, resolved): d.path for d in documents}
+    mapping: dict[str, str | None] = {}
+    for recorded in {r.document for r in run.results}:
+        mapping[recorded] = known.get(document_identity(recorded, root, resolved)) or _suffix_match(recorded, known)
+    unmatched = tuple(sorted(recorded for recorded, path in mapping.items() if path is None))
+    if all(mapping[r.document] in (None, r.document) for r in run.results):
+        return run, unmatched
+    results = tuple(replace(r, document=mapping[r.document] or r.document) for r in run.results)
+    return replace(run, results=results), unmatched
