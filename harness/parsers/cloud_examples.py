@@ -13,7 +13,6 @@ example-response sections, read and paired with their requests by
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from harness.model import (
@@ -30,7 +29,14 @@ from harness.model import (
     Role,
     Span,
 )
-from harness.parsers.cloud_requests import Chunk, make_request, read_body, split_block
+from harness.parsers.cloud_requests import (
+    Chunk,
+    headers_only,
+    make_request,
+    read_body,
+    split_block,
+    without_query_templates,
+)
 from harness.parsers.cloud_responses import (
     Label,
     Response,
@@ -42,7 +48,7 @@ from harness.parsers.cloud_responses import (
     pair,
     status_line,
 )
-from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
+from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
     TestArgs,
@@ -58,11 +64,7 @@ from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
 
-_NONE = {"none", "n/a", "na", "null", "not applicable", "not involved", "-"}
-# "See Responses (Task).", "For details, see Status Codes": a pointer to another documented topic
-_ELSEWHERE = re.compile(r"\b(?:[Ss]ee|[Rr]efer to|described in|[Ss]ame as)\s+(?:the\s+)?[\"“:`]?[A-Z]")
 _BODYLESS = ("GET", "HEAD")
-_HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*-[\w-]*:[ \t]*\S|^(?:Date|Server|Connection|ETag|Location):[ \t]*\S")
 _GENERIC = {"example", "examples", "sample", "samples"}
 
 
@@ -83,28 +85,6 @@ class _Draft:
     name_line: int = 0  # several examples from one block are named by their request lines
     captures: tuple[Capture, ...] = ()
     retry: Retry | None = None
-
-
-def _is_none(text: str) -> bool:
-    return " ".join(text.lower().split()).rstrip(".") in _NONE
-
-
-def _without_query_templates(path: str) -> str:
-    """``/v1/x?limit={limit}&type=a`` -> ``/v1/x?type=a``: optional query placeholders are not sent unfilled."""
-    base, _, query = path.partition("?")
-    kept = [part for part in query.split("&") if part and not re.fullmatch(r"[^=]+=\{[^{}]+\}", part)]
-    return f"{base}?{'&'.join(kept)}" if kept else base
-
-
-def _headers_only(text: str) -> bool:
-    """A block of ``Name: value`` lines only: the response headers a page shows, not a body."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return bool(lines) and all(_HEADER_LINE.match(line) for line in lines)
-
-
-def _refers_elsewhere(text: str) -> bool:
-    """Whether the text points the reader at another documented topic for the example."""
-    return bool(_ELSEWHERE.search(" ".join(text.split())))
 
 
 class _Reader:
@@ -281,7 +261,7 @@ class _Reader:
                 draft.variables += placeholders(chunk.line.target if chunk.line else "")
                 draft.waiting = not chunk.body
                 self.drafts.append(draft)
-        elif _is_none(block.text):
+        elif is_none(block.text):
             self.request_none = block.span
         else:
             self.label = label_of(block.text)
@@ -309,12 +289,12 @@ class _Reader:
             self._label(heading.title, heading.span)
         for index, block in enumerate(section.blocks):
             if isinstance(block, Text):
-                if _is_none(block.text):
+                if is_none(block.text):
                     self.state.add(Response(block.span, "", self.state.status, self.state.success,
                                             self.state.number, empty=True), self.responses)
                 else:
                     self._label(block.text, block.span)
-            elif isinstance(block, Code) and not _headers_only(block.text):  # "X-Subject-Token: ..." blocks
+            elif isinstance(block, Code) and not headers_only(block.text):  # "X-Subject-Token: ..." blocks
                 response = self._response(block, self.directives(section.blocks, index))
                 self.state.add(response, self.responses)
         if len(self.responses) == before and heading is not None and self.state.stated is None:
@@ -351,7 +331,7 @@ class _Reader:
         """An example section with neither a code block nor "None" (nor a pointer to another page)."""
         if self.nested or section.heading is None or section.heading.level >= 7:
             return
-        if any(isinstance(b, Text) and _refers_elsewhere(b.text) for b in section.blocks):
+        if any(isinstance(b, Text) and refers_elsewhere(b.text) for b in section.blocks):
             return
         self.diagnostics.append(Diagnostic(
             Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block",
@@ -405,9 +385,9 @@ def read_examples(sections: list[Section], operation: Operation | None,
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
         none = _Draft(reader.request_none)
-        path = _without_query_templates(operation.path)
-        none.requests.append(Request(operation.method, path, span=reader.request_none))
-        none.variables += placeholders(path)
+        documented = without_query_templates(operation.path)
+        none.requests.append(Request(operation.method, documented, span=reader.request_none))
+        none.variables += placeholders(documented)
         drafts.append(none)
     defaults = default_status(operation), default_status(operation, success=False)
     # every response is read (and checked) once, even when several examples share it
@@ -427,7 +407,8 @@ def read_examples(sections: list[Section], operation: Operation | None,
         elif draft.role is Role.TEST and defaults[failure] is not None:
             expected = (ExpectedResponse("", None, BodyKind.NONE, defaults[failure]),)
         example = _example(draft, expected)
-        if draft.role is Role.TEST and failure and (expected[0].status if expected else None) is None:
+        if draft.role is Role.TEST and failure and not draft.args.catch and (
+                expected[0].status if expected else None) is None:
             # an error example whose status the page does not give: a 2xx check would be wrong
             example = replace(example, skip=example.skip or "the page shows this error response without its "
                               "status code")

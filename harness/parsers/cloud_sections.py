@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from harness.model import Span
 from harness.parsers.page import Block, Heading, Text
 
-__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "labelled_request", "split_target",
-           "placeholders", "section_kind", "split_sections", "status_label"]
+__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "is_none", "labelled_request", "refers_elsewhere",
+           "split_target", "placeholders", "section_kind", "split_sections", "status_label"]
 
 # a method (any case, as pages write it), the target, maybe broken by stray spaces, maybe "HTTP/1.1"
 _REQUEST_LINE = re.compile(
@@ -232,3 +232,17 @@ def split_sections(blocks: list[Block]) -> list[Section]:
         stack.append((block.level, kind))
         sections.append(Section(kind, block))
     return sections
+
+
+_NONE = {"none", "n/a", "na", "null", "not applicable", "not involved", "-"}
+# "See Responses (Task).", "For details, see Status Codes": a pointer to another documented topic
+_ELSEWHERE = re.compile(r"\b(?:[Ss]ee|[Rr]efer to|described in|[Ss]ame as)\s+(?:the\s+)?[\"“:`]?[A-Z]")
+
+
+def is_none(text: str) -> bool:
+    return " ".join(text.lower().split()).rstrip(".") in _NONE
+
+
+def refers_elsewhere(text: str) -> bool:
+    """Whether the text points the reader at another documented topic for the example."""
+    return bool(_ELSEWHERE.search(" ".join(text.split())))
