@@ -40,6 +40,7 @@ __all__ = [
     "Directive",
     "ExpectedResponse",
     "Example",
+    "Notice",
     "Document",
     "field_values",
     "to_data",
@@ -318,6 +319,7 @@ class Example:
     :param testenv: the file's ``[testenv="..."]`` value in force, or ``None``.
     :param variables: placeholders used by the requests (``project_id`` ...),
         filled from configuration at replay time.
+    :param caption: the prose that introduces the example on the page (plain text), or ``""``.
     """
 
     name: str
@@ -338,6 +340,22 @@ class Example:
     directives: tuple[Directive, ...] = ()
     testenv: str | None = None
     variables: tuple[str, ...] = ()
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An admonition of the page for its readers: experimental, beta, deprecated, note, warning...
+
+    :param kind: ``experimental``, ``beta``, ``deprecated``, ``note``, ``tip``, ``important``,
+        ``warning`` or ``caution``.
+    :param text: what it says, plain text (may be empty for a bare ``experimental[]``).
+    :param span: where it is written.
+    """
+
+    kind: str
+    text: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +369,7 @@ class Document:
     :param operations: the operations the page documents (usually one).
     :param examples: the examples, in page order.
     :param diagnostics: what the parser found wrong, in page order.
+    :param notices: the page's admonitions for readers, in page order.
     """
 
     path: str
@@ -360,6 +379,7 @@ class Document:
     operations: tuple[Operation, ...] = ()
     examples: tuple[Example, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    notices: tuple[Notice, ...] = ()
 
     @property
     def has_errors(self) -> bool:

@@ -119,7 +119,8 @@ def test_run_extracts_replays_reports_and_publishes(tmp_path: Path, monkeypatch:
     status = main(["run"])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert out.startswith("docharness run: extracted ")
+    assert out.startswith("docharness run: extracting docs_src/elasticsearch, docs_src/cloud\n")
+    assert "\ndocharness run: extracted " in out
     report = json.loads((tmp_path / "generated" / "results.json").read_text(encoding="utf-8"))
     assert report["complete"] is True and report["counts"]["failed"] == 0 and report["counts"]["passed"] >= 6
     assert (tmp_path / "generated" / "junit.xml").is_file()
