@@ -262,3 +262,10 @@ def test_examples_are_captioned_by_their_prose_and_notices_shown(site: tuple[Pat
     assert not [c for c in captions if c.startswith("line_")]
     (notice,) = find(stop, ".docharness-notice-experimental")
     assert text(notice).startswith("Experimental This functionality is experimental")
+
+
+def test_an_endpoint_two_pages_document_is_listed_once_for_the_first(site: tuple[Path, list[Document]]) -> None:
+    out, _ = site
+    table = page(out, "http-routingtable.html")
+    links = [a.get("href") for a in table.xpath("//a") if text(a) == "POST /_xpack/ml/anomaly_detectors/<job_id>/_close"]
+    assert len(links) == 1 and links[0].startswith("ops/elasticsearch-ml-close-job.html#")
