@@ -5,15 +5,20 @@ functions, ``add_arguments(parser)`` and ``run(args) -> int``, so the command
 line stays a thin adapter over the core.
 
 Exit codes: 0 all good, 1 examples failed or documents have errors, 2 usage or
-configuration error (argparse already exits 2 on bad usage).
+configuration error (argparse already exits 2 on bad usage), 130 interrupted by
+Ctrl-C or SIGTERM (what CI runners, ``timeout``, docker and Kubernetes send): both
+end the run the same way, with the partial reports written.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from harness import __version__
 
@@ -51,12 +56,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args._module.run(args))
+        with sigterm_as_interrupt():
+            return int(args._module.run(args))
     except KeyboardInterrupt:
         print("docharness: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: stop as Ctrl-C stops, so every command's interruption path runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated(f"signal {signum}")
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises ``Terminated`` (a ``KeyboardInterrupt``); the previous handler after.
+
+    Only the main thread can handle signals: elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,24 @@ found, and what to do; the command line turns it into exit status 2.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.model import MatchPolicy
+from harness.config_types import (
+    DEFAULT_TIMEOUT,
+    Config,
+    ConfigError,
+    HeaderSpec,
+    PublishSettings,
+    SourceRule,
+    TargetConfig,
+)
+from harness.model import Capture, FormPart, MatchPolicy, Span
+from harness.parsers.dialect import RULES, Dialect, dialect_from_table, rules_for, unconverted_from_table
+from harness.parsers.json_paths import path_error
+from harness.parsers.live_directives import valid_source
 
 __all__ = [
     "CONFIG_NAME",
@@ -42,158 +52,7 @@ CONFIG_NAME = "docharness.toml"
 EMBEDDED_RESET = "POST /_reference/reset\n"
 EMBEDDED = "embedded"
 FAMILIES = ("elasticsearch", "cloud")
-DEFAULT_TIMEOUT = 10.0
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used, said with its place and a fix.
-
-    :param message: what is wrong.
-    :param path: the configuration file.
-    :param line: the 1-based line, or 0 when unknown.
-    :param hint: what to do about it.
-    """
-
-    def __init__(self, message: str, path: str, line: int = 0, hint: str = "") -> None:
-        self.message, self.path, self.line, self.hint = message, path, line, hint
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}" + (f"\n  hint: {hint}" if hint else ""))
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderSpec:
-    """One default request header of a target: a literal value or a secret's variable name.
-
-    :param name: the header name (``X-Auth-Token``).
-    :param value: the literal value, for headers that are not secret.
-    :param env: the environment variable holding a secret value.
-    """
-
-    name: str
-    value: str = ""
-    env: str = ""
-
-    @property
-    def is_secret(self) -> bool:
-        """Whether the value comes from the environment."""
-        return bool(self.env)
-
-
-@dataclass(frozen=True, slots=True)
-class TargetConfig:
-    """Where examples are sent: one configured target.
-
-    :param name: the table name under ``[targets]``.
-    :param url: base URL, or ``embedded`` for the in-process reference server.
-    :param timeout: seconds for every request (connect and read, and the whole body).
-    :param verify_tls: verify HTTPS certificates.
-    :param headers: default headers sent with every request.
-    :param reset: console text run after every test (the target's wipe).
-    :param allow_writes: send state-changing requests even when the target is not on loopback.
-    :param reset_on_override: keep running ``reset`` when ``--target URL`` sends this target's
-        sources elsewhere (the wipe was written for this target, so by default it is not sent).
-    """
-
-    name: str
-    url: str
-    timeout: float = DEFAULT_TIMEOUT
-    verify_tls: bool = True
-    headers: tuple[HeaderSpec, ...] = ()
-    reset: str = ""
-    allow_writes: bool = False
-    reset_on_override: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRule:
-    """Which documents a family, match policy and target apply to.
-
-    :param paths: glob patterns relative to the config folder (``elasticsearch/**``).
-    :param family: ``elasticsearch`` (error_trace, shard checks, warnings) or ``cloud``.
-    :param match: the policy for examples whose page does not name one.
-    :param target: the target name, or ``""`` for the default target.
-    :param headers: headers sent with these sources' requests only (a cloud API's token), after
-        and over the target's own.
-    """
-
-    paths: tuple[str, ...]
-    family: str = "elasticsearch"
-    match: MatchPolicy = MatchPolicy.EXACT
-    target: str = ""
-    headers: tuple[HeaderSpec, ...] = ()
-
-    def covers(self, relative_path: str) -> bool:
-        """Whether a path relative to the config folder matches one of the globs."""
-        return any(_glob_match(relative_path, pattern) for pattern in self.paths)
-
-
-@dataclass(frozen=True, slots=True)
-class PublishSettings:
-    """How ``publish`` and ``run`` build the site: the ``[publish]`` table.
-
-    :param source_url: link template of every source ``file:line`` (``{path}``, ``{line}``);
-        ``""`` shows them as text, never as a link into the builder's file system.
-    :param theme: the Sphinx HTML theme (``""``: Sphinx's default, alabaster).
-    :param theme_options: that theme's ``html_theme_options`` (strings, numbers, booleans).
-    :param writer_notes: also show each page's notes for writers on the page itself (they are
-        always on the site's "Notes for writers" page).
-    """
-
-    source_url: str = ""
-    theme: str = ""
-    theme_options: tuple[tuple[str, str | int | float | bool], ...] = ()
-    writer_notes: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """The whole project configuration.
-
-    :param path: the configuration file.
-    :param sources: the folders and files under test, relative to the config folder.
-    :param default_target: the target for sources that name none.
-    :param targets: the targets by name.
-    :param rules: source rules, first match wins.
-    :param variables: placeholder values by name.
-    :param setups: named setups as console text.
-    :param teardowns: named teardowns as console text.
-    :param publish: the ``[publish]`` settings of the site.
-    :param lines: where things start in the file, for error messages: ``setups.x``,
-        ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
-        header ``Name`` of the ``N``-th ``[[sources]]`` entry, 0-based).
-    """
-
-    path: Path
-    sources: tuple[str, ...] = (".",)
-    default_target: str = "reference"
-    targets: dict[str, TargetConfig] = field(default_factory=dict)
-    rules: tuple[SourceRule, ...] = ()
-    variables: dict[str, str] = field(default_factory=dict)
-    setups: dict[str, str] = field(default_factory=dict)
-    teardowns: dict[str, str] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
-    publish: PublishSettings = PublishSettings()
-
-    @property
-    def root(self) -> Path:
-        """The folder relative paths are taken from."""
-        return self.path.parent
-
-    def rule_for(self, relative_path: str) -> SourceRule:
-        """The first source rule covering a document path (relative to the config folder)."""
-        for rule in self.rules:
-            if rule.covers(relative_path):
-                return rule
-        return SourceRule(paths=("**",))
-
-    def target_for(self, relative_path: str) -> TargetConfig:
-        """The target a document goes to: its rule's target, else the default one."""
-        name = self.rule_for(relative_path).target or self.default_target
-        return self.targets[name]
-
-    def source_paths(self) -> list[Path]:
-        """The sources under test as paths."""
-        return [self.root / s for s in self.sources]
+URL = re.compile(r"https?://[^/\s]+")
 
 
 def embedded_config(path: Path) -> Config:
@@ -269,10 +128,65 @@ class _Reader:
         if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
             raise self.fail("docharness.sources must be a list of paths", "sources",
                             'write sources = ["folder", ...] relative to this file')
+        setups, teardowns = self.snippets(data, "setups", path), self.snippets(data, "teardowns", path)
+        elasticsearch, unconverted = self.elasticsearch(self.table(data, "elasticsearch"))
+        lines = self.snippet_lines(data, targets, rules)
+        lines["expected_unconverted"] = self.line_of("expected_unconverted")
         return Config(path=path, sources=tuple(sources), default_target=default, targets=targets, rules=rules,
-                      variables=self.strings(data, "variables"), setups=self.strings(data, "setups"),
-                      teardowns=self.strings(data, "teardowns"), lines=self.snippet_lines(data, targets, rules),
-                      publish=self.publish(self.table(data, "publish")))
+                      variables=self.strings(data, "variables"), setups=setups[0], teardowns=teardowns[0],
+                      lines=lines, multipart={**setups[1], **teardowns[1]},
+                      captures={**setups[2], **teardowns[2]}, elasticsearch=elasticsearch,
+                      expected_unconverted=unconverted, publish=self.publish(self.table(data, "publish")))
+
+    def snippets(self, data: dict[str, Any], key: str, path: Path) -> tuple[
+            dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]]]:
+        """``[setups]`` / ``[teardowns]``: console text, or a table with ``console``, ``multipart``, ``capture``."""
+        texts: dict[str, str] = {}
+        parts: dict[str, tuple[FormPart, ...]] = {}
+        captures: dict[str, tuple[Capture, ...]] = {}
+        for name, value in self.table(data, key).items():
+            if not isinstance(value, dict):
+                texts[name] = self.strings({key: {name: value}}, key)[name]
+                continue
+            where = f"{key}.{name}"
+            line = self.line_of(name, self.line_of(key)) or self.line_of(where)
+            unknown = set(value) - {"console", "multipart", "capture"}
+            if unknown or not isinstance(value.get("console"), str):
+                raise ConfigError(f"[{where}] takes console = \"...\", and optionally multipart and capture"
+                                  + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else ""), self.path, line,
+                                  f'write [{where}] with console = "POST /path" and multipart = {{ field = '
+                                  '{ file = "relative/path" } }')
+            texts[name] = value["console"]
+            parts[where] = tuple(self.form_part(where, k, v, path) for k, v in self.table(value, "multipart").items())
+            span = Span(str(path), line or 1)
+            captures[where] = tuple(self.capture(where, k, v, span) for k, v in self.table(value, "capture").items())
+        return texts, parts, captures
+
+    def form_part(self, where: str, name: str, value: Any, path: Path) -> FormPart:
+        if isinstance(value, str):
+            return FormPart(name, value=value)
+        if isinstance(value, dict) and isinstance(value.get("file"), str) and value["file"] and set(value) <= {
+                "file", "content_type"} and isinstance(value.get("content_type", ""), str):
+            return FormPart(name, file=str((path.parent / value["file"]).resolve()),
+                            content_type=value.get("content_type", ""))
+        raise ConfigError(f"{where}.multipart.{name} must be a string or {{ file = \"...\", content_type = \"...\" }}",
+                          self.path, self.line_mentioning(f"{name} ="), f'write {name} = {{ file = '
+                          '"relative/to/this/config.jar", content_type = "application/octet-stream" }')
+
+    def capture(self, where: str, name: str, value: Any, line: Span) -> Capture:
+        if isinstance(value, str) and valid_source(value):
+            return Capture(name, value, line)
+        raise ConfigError(f"{where}.capture.{name} must be $body.path or $header.Name, got {value!r}", self.path,
+                          self.line_mentioning(f"{name} ="),
+                          f'write {name} = "$body.filename" (list positions are numbers: "$body.files.0.id")')
+
+    def elasticsearch(self, table: dict[str, Any]) -> tuple[Dialect, tuple[str, ...] | None]:
+        """The ``[elasticsearch]`` table: the dialect and the expected-unconverted pages."""
+        try:
+            return dialect_from_table(table), unconverted_from_table(table)
+        except ValueError as exc:
+            key, message, hint = exc.args
+            raise self.fail(message, key, hint) from None
 
     def publish(self, table: dict[str, Any]) -> PublishSettings:
         options = table.get("theme_options", {})
@@ -291,11 +205,11 @@ class _Reader:
         """Where each console snippet of the file starts, keyed ``setups.x`` / ``teardowns.x`` / ``reset.t``."""
         # a key is looked up after its own table's header: two targets both have a `reset`, and a
         # setup and a teardown may share a name
-        lines = {f"{table}.{name}": self.line_of(name, self.line_of(table)) for table in ("setups", "teardowns")
-                 for name in self.table(data, table)}
+        lines = {f"{table}.{name}": self.line_of(name, self.line_of(table)) or self.line_of(f"{table}.{name}")
+                 for table in ("setups", "teardowns") for name in self.table(data, table)}
         for name, target in targets.items():
             start = self.line_of(f"targets.{name}")
-            lines[f"reset.{name}"] = self.line_of("reset", start)
+            lines[f"reset.{name}"], lines[f"url.{name}"] = self.line_of("reset", start), self.line_of("url", start)
             headers = self.line_of(f"targets.{name}.headers", start) or start
             lines.update({f"header.{name}.{h.name}": self.line_of(h.name, headers) for h in target.headers})
         lines.update({f"source.{index}.{h.name}": self.line_of(h.name) or self.line_mentioning(h.name)
@@ -331,10 +245,7 @@ class _Reader:
         where = f"targets.{name}"
         if not isinstance(table, dict):
             raise self.fail(f"[{where}] must be a table", name, f"write [{where}] with url = ...")
-        url = self.string(table, "url", where, "")
-        if not url or not (url == EMBEDDED or re.match(r"https?://[^/\s]+", url)):
-            raise self.fail(f"{where}.url must be 'embedded' or an http(s) URL, got {url!r}", "url",
-                            'write url = "embedded" or url = "https://host:9200"')
+        url, url_env = self.url(table, where)
         timeout = table.get("timeout", DEFAULT_TIMEOUT)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise self.fail(f"{where}.timeout must be a positive number of seconds", "timeout", "write timeout = 10.0")
@@ -346,7 +257,18 @@ class _Reader:
         headers = tuple(self.header(where, k, v) for k, v in self.table(table, "headers").items())
         return TargetConfig(name=name, url=url.rstrip("/"), timeout=float(timeout), verify_tls=flags["verify_tls"],
                             headers=headers, reset=self.string(table, "reset", where, ""),
-                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"])
+                            allow_writes=flags["allow_writes"], reset_on_override=flags["reset_on_override"],
+                            url_env=url_env)
+
+    def url(self, table: dict[str, Any], where: str) -> tuple[str, str]:
+        """``url``: ``"embedded"``, an http(s) URL, or ``{ env = "NAME" }``; (the URL, the variable)."""
+        value = table.get("url", "")
+        if isinstance(value, dict) and set(value) == {"env"} and re.fullmatch(r"[A-Za-z_]\w*", str(value["env"])):
+            return "", str(value["env"])
+        if isinstance(value, str) and (value == EMBEDDED or URL.match(value)):
+            return value, ""
+        raise self.fail(f"{where}.url must be 'embedded', an http(s) URL or {{ env = NAME }} naming one environment"
+                        f" variable, got {value!r}", "url", 'url = "embedded", "https://host:9200" or { env = "FLINK_URL" }')
 
     def header(self, where: str, name: str, value: Any) -> HeaderSpec:
         if isinstance(value, str):
@@ -374,11 +296,17 @@ class _Reader:
             raise self.fail(f"{where}.target {target!r} is not a configured target", "target",
                             f"add [targets.{target}] or use one of: {', '.join(sorted(targets))}")
         headers = tuple(self.header(where, k, v) for k, v in self.table(table, "headers").items())
-        return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers)
-
-
-def _glob_match(path: str, pattern: str) -> bool:
-    """Glob with ``**`` spanning folders; ``folder/**`` covers everything below ``folder``."""
-    if pattern.endswith("/**") and (path == pattern[:-3] or path.startswith(pattern[:-2])):
-        return True
-    return fnmatch.fnmatchcase(path, pattern)
+        volatile = table.get("volatile", [])
+        problems = [path_error(v) if isinstance(v, str) else f"{v!r} is not a string" for v in volatile] \
+            if isinstance(volatile, list) else ["it is not a list"]
+        if any(problems):
+            raise self.fail(f"{where}.volatile: {next(p for p in problems if p)}", "volatile",
+                            'write volatile = ["$.jobs[*].start-time", "$.now"]')
+        rules = self.string(table, "rules", where, "")
+        try:
+            rules = rules_for(rules) if rules else ""
+        except ValueError:
+            raise self.fail(f"{where}.rules {rules!r} names no known rule set", "rules",
+                            f'write rules = "8.x" (one of {", ".join(RULES)}, or a version such as 6.3.2)') from None
+        return SourceRule(paths=tuple(paths), family=family, match=MatchPolicy(match), target=target, headers=headers,
+                          rules=rules, volatile=tuple(volatile))

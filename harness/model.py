@@ -24,29 +24,10 @@ import enum
 from dataclasses import dataclass
 
 __all__ = [
-    "Span",
-    "Level",
-    "Diagnostic",
-    "Format",
-    "BodyKind",
-    "Role",
-    "MatchPolicy",
-    "Parameter",
-    "ObjectTable",
-    "StatusCode",
-    "Operation",
-    "Request",
-    "Substitution",
-    "Directive",
-    "ExpectedResponse",
-    "Example",
-    "Notice",
-    "Document",
-    "field_values",
-    "to_data",
-    "from_data",
-    "to_json",
-    "from_json",
+    "Span", "Level", "Diagnostic", "Format", "BodyKind", "Role", "MatchPolicy", "Parameter", "ObjectTable",
+    "StatusCode", "Operation", "FormPart", "Request", "Substitution", "Capture", "Retry", "Directive",
+    "ExpectedResponse", "Example", "Notice", "Document", "field_values", "to_data", "from_data", "to_json",
+    "from_json"
 ]
 
 
@@ -220,6 +201,17 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class FormPart:
+    """One ``multipart/form-data`` field: a text ``value``, or a ``file`` (absolute path) sent with
+    its ``content_type``. Named setups that upload files use it."""
+
+    name: str
+    value: str = ""
+    file: str = ""
+    content_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     """One HTTP request of an example, as a test sends it.
 
@@ -231,6 +223,7 @@ class Request:
     :param body_kind: json, ndjson, text or none.
     :param headers: extra request headers the page documents, in order.
     :param span: the request line (for a body-only cloud example: the body block).
+    :param multipart: form fields sent as ``multipart/form-data`` instead of ``body`` (named setups only).
     """
 
     method: str
@@ -239,6 +232,7 @@ class Request:
     body_kind: BodyKind = BodyKind.NONE
     headers: tuple[tuple[str, str], ...] = ()
     span: Span | None = None
+    multipart: tuple[FormPart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +242,27 @@ class Substitution:
     pattern: str
     replacement: str
     span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """``CAPTURE[name=$body.a.0.b]``: ``source`` (``$body[.path]``, ``$header.Name``) of an answer,
+    bound as ``{name}``."""
+
+    name: str
+    source: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """``RETRY[until:$body.status.id=COMPLETED every:500ms timeout:30s]``: re-send until every ``(subject,
+    value)`` condition holds (``status``, ``$body[.path]``, ``$header.Name``), ``every`` s apart, for ``timeout`` s."""
+
+    conditions: tuple[tuple[str, str], ...]
+    every: float = 0.5
+    timeout: float = 30.0
+    span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +294,7 @@ class ExpectedResponse:
     :param skip: ``TESTRESPONSE[skip:reason]``: the response is shown but not compared.
     :param substitutions: the ``TESTRESPONSE[s/.../.../]`` items, in declaration order.
     :param span: the response block, first to last line.
+    :param volatile: JSON paths (``$.jobs[*].start-time``) whose values are not compared.
     """
 
     source: str
@@ -289,6 +305,7 @@ class ExpectedResponse:
     skip: str | None = None
     substitutions: tuple[Substitution, ...] = ()
     span: Span | None = None
+    volatile: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +336,8 @@ class Example:
     :param testenv: the file's ``[testenv="..."]`` value in force, or ``None``.
     :param variables: placeholders used by the requests (``project_id`` ...),
         filled from configuration at replay time.
+    :param captures: ``CAPTURE[...]``: values of the last request's answer, for later requests.
+    :param retry: ``RETRY[...]``: the last request is re-sent until its condition holds.
     :param caption: the prose that introduces the example on the page (plain text), or ``""``.
     """
 
@@ -340,6 +359,8 @@ class Example:
     directives: tuple[Directive, ...] = ()
     testenv: str | None = None
     variables: tuple[str, ...] = ()
+    captures: tuple[Capture, ...] = ()
+    retry: Retry | None = None
     caption: str = ""
 
 

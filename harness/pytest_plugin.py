@@ -11,23 +11,30 @@ steps not sent) get a terminal summary section.
 
 from __future__ import annotations
 
+import functools
+import signal
 import warnings
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.config import ConfigError, find_config
+from harness.cli import sigterm_as_interrupt
+from harness.config import ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
-from harness.parsers.loader import load_file
+from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
+from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
 from harness.results import ExampleResult, Outcome
 
 SESSION = pytest.StashKey[Replays]()
+CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved
+SIGNALS = pytest.StashKey[ExitStack]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,27 +44,68 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="send every example here instead of the configured targets ('embedded' allowed)")
     group.addoption("--docharness-allow-writes", action="store_true", default=False,
                     help="send state-changing requests to targets that are not on loopback")
+    group.addoption("--docharness-config", metavar="FILE", default=None,
+                    help="use this docharness.toml for every page below its folder or its sources")
+    group.addoption("--docharness-var", metavar="NAME=VALUE", action="append", default=[],
+                    help="a placeholder value, over [variables] and $DOCHARNESS_VAR_NAME (repeatable)")
     parser.addini("docharness_target", "default for --docharness-target", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Create the session object (nothing starts until an example runs)."""
     target = config.getoption("docharness_target") or config.getini("docharness_target") or None
+    given = [v.partition("=") for v in config.getoption("docharness_var")]
+    if any(not sep or not name.strip() for name, sep, _ in given):
+        raise pytest.UsageError("--docharness-var: write NAME=VALUE (for example --docharness-var jar_id=abc.jar)")
+    explicit = config.getoption("docharness_config")
+    config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
     config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
-                                    document_root=config.rootpath)
+                                    document_root=config.rootpath, variables={n.strip(): v for n, _, v in given})
+    # SIGTERM (CI runners, timeout, docker) ends the session as Ctrl-C does: --junitxml is still written
+    signals = ExitStack()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a handler someone installed stays
+        signals.enter_context(sigterm_as_interrupt())
+    config.stash[SIGNALS] = signals
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop what the session started."""
     if SESSION in config.stash:
         config.stash[SESSION].close()
+    if SIGNALS in config.stash:
+        config.stash[SIGNALS].close()
+
+
+def _config_for(path: Path, config: pytest.Config) -> Path | None:
+    """``--docharness-config`` when the page is below its folder or one of its sources, else the nearest one."""
+    explicit = config.stash[CONFIG]
+    if explicit is None:
+        return find_config(path)
+    return explicit if any(path.resolve().is_relative_to(root) for root in _roots(explicit)) else None
+
+
+@functools.lru_cache(maxsize=8)
+def _roots(explicit: Path) -> tuple[Path, ...]:
+    try:
+        return (explicit.parent, *(p.resolve() for p in load_config(explicit).source_paths()))
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from exc
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocFile | None:
-    """A page with a known format below a ``docharness.toml`` is a ``DocFile``."""
-    if parser_for(file_path.name) is None or find_config(file_path) is None:
+    """A page with a known format below a ``docharness.toml`` (or ``--docharness-config``) is a ``DocFile``."""
+    if parser_for(file_path.name) is None or _config_for(file_path, parent.config) is None:
         return None
     return DocFile.from_parent(parent, path=file_path)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A skipped example is reported at its page's line, not at a line of this plugin."""
+    outcome = yield
+    report = outcome.get_result()
+    if isinstance(item, ExampleItem) and report.skipped and isinstance(report.longrepr, tuple):
+        report.longrepr = (str(item.path), item.test.example.span.line, report.longrepr[2])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -65,7 +113,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     notices = tuple(n for s in config.stash[SESSION].sessions.values() for n in s.targets.notices)
     if notices:
         terminalreporter.write_sep("=", "docharness notices")
-        terminalreporter.write_line(render_notes((), notices))
+        redactors = [s.targets.redactor for s in config.stash[SESSION].sessions.values()]
+        text = render_notes((), notices)
+        for redactor in redactors:
+            text = redactor.text(text)
+        terminalreporter.write_line(mask_userinfo(text))
 
 
 class DocumentWarning(UserWarning):
@@ -94,14 +146,18 @@ class DocFile(pytest.File):
 
     def collect(self) -> Iterator[ExampleItem]:
         """Parse the page and plan its tests (no request is sent while collecting)."""
-        config_path = find_config(self.path)
+        config_path = _config_for(self.path, self.config)
         assert config_path is not None  # checked in pytest_collect_file
         try:
             self.replay = self.config.stash[SESSION].for_config(config_path)
         except ConfigError as exc:
-            raise self.CollectError(str(exc)) from exc
+            raise self.CollectError(mask_userinfo(str(exc))) from exc
         # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
-        self.document = load_file(self.path, root=self.config.rootpath)
+        # confined to the config's folder (or a source listed outside it): a page symlinked out is an
+        # error item, never read
+        roots = source_roots(self.replay.config.source_paths(), config_path.parent)
+        self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent, *roots),
+                                  dialect=self.replay.config.dialect_at)
         for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
             if diagnostic.level is Level.WARNING:
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
@@ -129,8 +185,7 @@ class ExampleItem(pytest.Item):
         try:
             self.result = parent.replay.runner(parent.document).run(self.test)
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
-            pytest.fail(str(exc), pytrace=False)
-        self.user_properties.append(("outcome", self.result.outcome.value))
+            pytest.fail(parent.replay.targets.redactor.text(str(exc)), pytrace=False)
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
             pytest.skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:

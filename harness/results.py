@@ -63,6 +63,8 @@ class FailureKind(str, enum.Enum):
     REDIRECT = "redirect"
     SERVER_ERROR = "server_error"
     SETUP_FAILED = "setup_failed"
+    CAPTURE = "capture"  # a CAPTURE path the answer does not hold
+    RETRY = "retry"  # a RETRY condition that never held
 
     @property
     def is_assertion(self) -> bool:
@@ -70,7 +72,8 @@ class FailureKind(str, enum.Enum):
 
 
 _ASSERTIONS = frozenset(
-    {FailureKind.STATUS, FailureKind.BODY, FailureKind.CATCH, FailureKind.WARNINGS, FailureKind.SHARD_FAILURES}
+    {FailureKind.STATUS, FailureKind.BODY, FailureKind.CATCH, FailureKind.WARNINGS, FailureKind.SHARD_FAILURES,
+     FailureKind.CAPTURE, FailureKind.RETRY}
 )
 
 
@@ -156,8 +159,10 @@ class ExampleResult:
     :param target: the target's name and URL it ran against.
     :param started: ISO-8601 UTC time the item started.
     :param duration_ms: wall time of the item.
-    :param checked: how the response was checked, one of ``CHECKS`` (the weakest check of the
-        item's requests); ``""`` when not recorded (results of an older version).
+    :param captures: the values this item captured (``CAPTURE[...]``), name and value, secrets masked.
+    :param checked: how the answer was checked: ``exact``, ``subset``, ``shape`` (keys and types only),
+        ``non_json``, or ``status`` when no body was compared; ``""`` when nothing was checked.
+    :param polled_ms: time spent waiting between ``RETRY`` tries.
     :param reference_server: the target was docharness's built-in reference server.
     """
 
@@ -171,7 +176,9 @@ class ExampleResult:
     target: str = ""
     started: str = ""
     duration_ms: float = 0.0
+    captures: tuple[tuple[str, str], ...] = ()
     checked: str = ""
+    polled_ms: float = 0.0
     reference_server: bool = False
 
     @property

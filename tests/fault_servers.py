@@ -169,3 +169,44 @@ def echo_headers(conn: socket.socket, head: bytes, stop: threading.Event) -> Non
 
     body = json.dumps({"error": {"reason": head.decode("latin-1")}, "status": 400}).encode()
     conn.sendall(answer(400, body))
+
+
+def header_drip(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """The status line at once, then one header byte every 0.2 s for ever (never a blank line)."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+    while not stop.wait(0.2):
+        conn.sendall(b"X")
+
+
+def body_drip(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """Complete headers, then one body byte every 0.2 s."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+    while not stop.wait(0.2):
+        conn.sendall(b" ")
+
+
+def keepalive_close(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """Answer as if the connection stayed open (no ``Connection: close``), then close it as soon as
+    the client sends its next request on it: the race a closing keep-alive target causes, made certain."""
+    body = b'{"acknowledged": true}'
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                 % (len(body), body))
+    conn.settimeout(5)
+    try:
+        conn.recv(1, socket.MSG_PEEK)  # the next request arrived: hang up with it unread
+    except OSError:
+        pass
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def keepalive_close_now(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """Answer as if the connection stayed open, then close it at once."""
+    body = b'{"acknowledged": true}'
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                 % (len(body), body))
+
+
+def slow_ok(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """A correct JSON answer after 0.3 s: a slow but healthy target."""
+    if not stop.wait(0.3):
+        conn.sendall(answer(200, b'{"acknowledged": true}'))

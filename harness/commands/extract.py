@@ -8,13 +8,18 @@ one has, 2 for usage errors (a path that does not exist).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
 from typing import Literal
 
+from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level, to_json
 from harness.parsers.loader import load
+from harness.parsers.project_checks import check_project
+from harness.parsers.snippets import attach_source_lines
+from harness.report.color import use_color
 from harness.report.render import render_diagnostics
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -26,6 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         ".rst, .html, .htm; other files are skipped)")
     parser.add_argument("--json", action="store_true", help="print the model as a JSON list of Documents")
     parser.add_argument("--quiet", "-q", action="store_true", help="show only error diagnostics")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="the project config (default: the nearest docharness.toml above the first path); "
+                        "with one, pages are read with its [elasticsearch] rules and checked against its named "
+                        "setups and expected_unconverted list")
     parser.add_argument("--root", type=Path, default=None,
                         help="make document paths relative to this folder (default: the current folder)")
     parser.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
@@ -36,11 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Parse ``args.paths``, print the model or a summary, render diagnostics to stderr."""
     try:
-        documents = load(args.paths, root=args.root, jobs=args.jobs)
-    except FileNotFoundError as exc:
+        config = _config(args.paths, args.config)
+        documents = load(args.paths, root=args.root, jobs=args.jobs,
+                         dialect=config.dialect_at if config is not None else None)
+    except (FileNotFoundError, ConfigError) as exc:
         print(f"docharness extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    color = _use_color()
+    if config is not None:
+        documents = project_checks(documents, config, args.root or Path.cwd())
+    color = use_color(sys.stderr)
     minimum = Level.ERROR if args.quiet else Level.WARNING
     for document in documents:
         rendered = render_diagnostics(document.diagnostics, color=color, minimum=minimum)
@@ -53,6 +66,44 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if any(d.has_errors for d in documents) else EXIT_OK
 
 
+def _config(paths: list[str], explicit: Path | None) -> Config | None:
+    """``--config``, else the nearest ``docharness.toml`` above the first path, else ``None``."""
+    if explicit is not None:
+        return load_config(explicit)
+    first = Path(paths[0])
+    if not first.exists():
+        raise FileNotFoundError(f"{paths[0]}: no such file or folder")
+    found = find_config(first.resolve())
+    return load_config(found) if found is not None else None
+
+
+def project_checks(documents: list[Document], config: Config, root: Path) -> list[Document]:
+    """The checks that need the config: unknown named setups, the expected-unconverted list."""
+    base = config.root.resolve()
+
+    def relative(document: Document) -> str:
+        try:
+            return (root / document.path).resolve().relative_to(base).as_posix()
+        except ValueError:
+            return document.path
+
+    line = config.lines.get("expected_unconverted", 0)
+    checked = check_project(documents, relative=relative, setups=config.setups, teardowns=config.teardowns,
+                            expected_unconverted=config.expected_unconverted,
+                            config=f"{config.path}:{line}" if line else str(config.path))
+    return [_with_source_lines(d, root) if d is not before else d for d, before in zip(checked, documents)]
+
+
+def _with_source_lines(document: Document, root: Path) -> Document:
+    """The page's lines under the new diagnostics, for the renderer's gutter (read again: only pages with
+    project errors are)."""
+    try:
+        lines = (root / document.path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return document
+    return dataclasses.replace(document, diagnostics=attach_source_lines(document.diagnostics, lines))
+
+
 def _jobs(value: str) -> int | Literal["auto"]:
     """``-j`` values: a positive number or ``auto``."""
     if value == "auto":
@@ -60,10 +111,6 @@ def _jobs(value: str) -> int | Literal["auto"]:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number or 'auto', not {value!r}")
     return int(value)
-
-
-def _use_color() -> bool:
-    return sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def summary(documents: list[Document]) -> str:

@@ -19,6 +19,7 @@ from harness.config import CONFIG_NAME, Config, ConfigError, PublishSettings, fi
 from harness.model import Document, from_json
 from harness.parsers.loader import load
 from harness.publish import BuildReport, Placement, PublishError, publish
+from harness.report.redact import Redactor
 from harness.publish.identity import align_results, document_identity
 from harness.publish.siteconf import SiteOptions
 from harness.results import RunResult
@@ -94,6 +95,8 @@ def build(documents: Sequence[Document], results: RunResult | None, out_dir: Pat
 def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: Path, root: Path,
              config: Config | None, source_url: str, jobs: int) -> BuildReport:
     resolved_root = root.resolve()
+    # a results file from elsewhere may still carry a password in a target URL: never publish it
+    results = Redactor().data(results) if results is not None else None
     if results is not None:
         results, unmatched = align_results(results, documents, root)
         if unmatched:
@@ -126,10 +129,10 @@ def _results(args: argparse.Namespace) -> RunResult | None:
 def run(args: argparse.Namespace) -> int:
     try:
         config = _config(args)
+        paths = [Path(p) for p in args.paths] or (config.source_paths() if config else [])
     except ConfigError as exc:
         print(f"docharness publish: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    paths = [Path(p) for p in args.paths] or (config.source_paths() if config else [])
     if not paths:
         print(f"docharness publish: no documents: give PATH... or create {DEFAULT_CONFIG}", file=sys.stderr)
         return EXIT_USAGE
@@ -144,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness publish: cannot read the results {args.results}: {exc}\n"
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
-    documents = load(paths, root=root)
+    documents = load(paths, root=root, docs_root=config.root if config else None,
+                     dialect=config.dialect_at if config else None)
     try:
         report = _publish(documents, results, args.out, root, config, args.source_url, args.jobs)
     except PublishError as exc:

@@ -1,20 +1,23 @@
 """`docharness replay`: replay the examples of documentation pages against a target.
 
 ``docharness replay [PATH...] [--target URL] [--dry-run] [-k EXPR] [--report FILE]
-[--junit FILE] [--allow-writes] [-x]``. Exit 0 when everything passed or was
-skipped, 1 on failures or errors, 2 on usage or configuration errors, 130 when
+[--junit FILE] [--html FILE] [--annotations FORMAT] [--allow-writes] [-x]``; the last
+line is the summary. Exit 0 when everything passed or was
+skipped, 1 on failures or errors, 2 on usage or configuration errors, 5 when
+nothing was selected (no page, no example, ``-k`` matching none), 130 when
 interrupted (the reports are still written, marked partial).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from harness.commands.ci_outputs import CiOutputs, add_ci_arguments, ci_outputs
 from harness.config import (
     CONFIG_NAME,
     Config,
@@ -25,22 +28,44 @@ from harness.config import (
 )
 from harness.model import Document
 from harness.parsers.loader import load
-from harness.replay import Replay
+from harness.replay import Replay, Step
 from harness.replay import run as replay_run
 from harness.replay.run import document_diagnostics
-from harness.replay.prepare import MissingVariables
+from harness.replay.prepare import PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.json_report import write_json_report
+from harness.report.color import use_color
 from harness.report.junit import write_junit
-from harness.report.redact import MASK
+from harness.report.redact import MASK, mask_userinfo
 from harness.report.terminal import TerminalReporter
 from harness.results import RunResult
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
 
 
 class UsageError(Exception):
     """A command-line or configuration problem: exit status 2 with this message."""
+
+
+class NothingSelected(Exception):
+    """No test was selected (no page, no example, or ``-k`` matched none): exit status 5, as pytest's."""
+
+
+def nothing_selected(documents: Sequence[Document], keyword: str, paths: Sequence[str]) -> NothingSelected:
+    """Why nothing ran, and what to do about it."""
+    if not documents:
+        where = ", ".join(paths) or "the configured sources"
+        return NothingSelected(f"no documentation pages found in {where}: nothing was replayed\n"
+                               "  hint: pages end in .asciidoc, .adoc, .rst or .html; check the paths given or "
+                               "`sources` in docharness.toml")
+    if keyword:
+        return NothingSelected(f"no test matched -k {keyword!r} in {len(documents)} document"
+                               f"{'s' * (len(documents) != 1)}: nothing was replayed\n"
+                               "  hint: node ids read page.asciidoc::line_42; `--dry-run` lists them")
+    several = len(documents) != 1
+    return NothingSelected(f"the {len(documents)} document{'s hold' if several else ' holds'} no examples: "
+                           "nothing was replayed\n  hint: examples are // CONSOLE snippets (AsciiDoc) or "
+                           "request/response sections (RST, HTML)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", metavar="FILE", type=Path, help="write the JSON results file here")
     parser.add_argument("--junit", metavar="FILE", type=Path, help="write JUnit XML here")
     parser.add_argument("-x", "--exitfirst", action="store_true", help="stop after the first failure or error")
+    add_ci_arguments(parser)
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +86,19 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", metavar="URL", help="send every example here ('embedded' = the reference server)")
     parser.add_argument("--allow-writes", action="store_true",
                         help="send state-changing requests to a target that is not on loopback")
+    parser.add_argument("--var", dest="variables", metavar="NAME=VALUE", action="append", default=[],
+                        help="a placeholder value, over [variables] and $DOCHARNESS_VAR_NAME (repeatable)")
+
+
+def parse_variables(items: Sequence[str]) -> dict[str, str]:
+    """``--var NAME=VALUE`` items as a mapping; ``UsageError`` for an item without ``=``."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--var {item!r}: write --var NAME=VALUE (for example --var jar_id=abc.jar)")
+        values[name.strip()] = value
+    return values
 
 
 def find_project(paths: Sequence[Path], explicit: Path | None) -> Config:
@@ -80,57 +119,101 @@ def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
     missing = [p for p in chosen if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
-    return load(chosen, root=Path.cwd())
+    # a configured project's pages are confined to its folder (symlinks leaving it are not read)
+    return load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None,
+                dialect=config.dialect_at)
 
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:
-    """The dry run: every request of every selected test, as it would be sent."""
-    count = 0
+    """The dry run: every request of every selected test, as it would be sent (the real run's
+    write-safety rule applied: a test it would skip is listed as skipped, not as to be sent);
+    the number of tests selected."""
+    count = skipped = selected = 0
     for document in documents:
         runner = replay.runner(document)
         for test in replay.plan(document):
             if not select(test.node_id):
                 continue
+            selected += 1
             out.write(f"{test.node_id}\n")
             if test.skip is not None or test.problem is not None:
                 label = "skipped" if test.skip is not None else "error"
                 out.write(f"  {label}: {test.skip if test.skip is not None else test.problem.message}\n")  # type: ignore[union-attr]
                 continue
-            for step in test.steps + runner.reset_steps:
+            if runner.target.unavailable:
+                out.write(f"  not run: {runner.target.unavailable}\n")
+                continue
+            steps = test.steps + runner.reset_steps
+            prepared: list[Prepared | PrepareError] = []
+            for step in steps:
                 try:
-                    prepared = runner.prepare(step)
-                except MissingVariables as exc:
-                    out.write(f"  {step.phase:<9} error: {exc}\n")
-                    continue
-                count += 1
-                note = f"   ({step.origin})" if step.phase != "test" else ""
-                out.write(f"  {step.phase:<9} {prepared.method} {prepared.url}{note}\n")
-                for name, value in prepared.headers:
-                    shown = MASK if name.lower() in runner.target.secret_headers else value
-                    out.write(f"  {'':<9}   {name}: {shown}\n")
-                if prepared.body_text:
-                    out.write("".join(f"  {'':<9}   {line}\n" for line in prepared.body_text.splitlines()))
+                    prepared.append(runner.prepare(step))
+                except PrepareError as exc:
+                    prepared.append(exc)
+            refusal = runner.refusal(test, [p for p in prepared if isinstance(p, Prepared)])
+            if refusal is not None:
+                skipped += 1
+                out.write(f"  skipped: {refusal}\n")
+                continue
+            count += _render_steps(list(zip(steps, prepared)), runner.target.secret_headers, out)
         replay.finish(document)
-    out.write(f"\n{count} requests planned, none sent\n")
+    note = f"; {skipped} test{'s' * (skipped != 1)} would be skipped (state-changing, not on loopback)" \
+        if skipped else ""
+    out.write(f"\n{count} requests planned, none sent{note}\n")
+    return selected
+
+
+def _render_steps(work: list[tuple[Step, Prepared | PrepareError]], secret_headers: frozenset[str],
+                  out: TextIO) -> int:
+    """One test's requests as the dry run prints them; the number of requests."""
+    count = 0
+    for step, prepared in work:
+        if isinstance(prepared, PrepareError):
+            out.write(f"  {step.phase:<9} error: {prepared}\n")
+            continue
+        count += 1
+        note = f"   ({step.origin})" if step.phase != "test" else ""
+        out.write(f"  {step.phase:<9} {prepared.method} {prepared.url}{note}\n")
+        for name, value in prepared.headers:
+            shown = MASK if name.lower() in secret_headers else value
+            out.write(f"  {'':<9}   {name}: {shown}\n")
+        if prepared.body_text:
+            out.write("".join(f"  {'':<9}   {line}\n" for line in prepared.body_text.splitlines()))
+        if step.retry is not None:
+            wanted = " and ".join(f"{subject}={value}" for subject, value in step.retry.conditions)
+            out.write(f"  {'':<9}   (sent again every {step.retry.every:g}s until {wanted}, "
+                      f"for at most {step.retry.timeout:g}s)\n")
+        for capture in step.captures:
+            out.write(f"  {'':<9}   (captures {{{capture.name}}} = {capture.source})\n")
     return count
 
 
 def execute(args: argparse.Namespace, documents: Sequence[Document], config: Config, *,
             report: Path | None, junit: Path | None, keyword: str = "", exitfirst: bool = False,
-            dry_run: bool = False, out: TextIO | None = None) -> RunResult | None:
-    """Replay the documents, writing progress to ``out`` (stdout) and the reports; ``None`` for a dry run."""
+            dry_run: bool = False, out: TextIO | None = None, ci: CiOutputs | None = None,
+            totals: bool = True) -> RunResult | None:
+    """Replay the documents, writing progress to ``out`` (stdout) and the reports; ``None`` for a dry run.
+
+    ``totals=False`` leaves the summary line to the caller, which writes it last.
+    """
     out = out or sys.stdout
     try:
         select = keyword_filter(keyword)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    with Replay(config, target_url=args.target, allow_writes=args.allow_writes, dry_run=dry_run) as replay:
+    variables = parse_variables(getattr(args, "variables", []))
+    with Replay(config, target_url=args.target, allow_writes=args.allow_writes, dry_run=dry_run,
+                variables=variables) as replay:
         redactor = replay.targets.redactor
         if dry_run:
-            render_plan(documents, replay, select, out)
+            plan = io.StringIO()
+            selected = render_plan(documents, replay, select, plan)
+            out.write(redactor.text(plan.getvalue()))
+            if not selected:
+                raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
             return None
         total = sum(select(f"{d.path}::{t.name}") for d in documents for t in d.tests)
-        reporter = TerminalReporter(out, redactor, color=wants_color(out), total=total)
+        reporter = TerminalReporter(out, redactor, color=use_color(out), total=total)
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
@@ -142,13 +225,12 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             write_json_report(result, report, redactor)
         if junit is not None:
             write_junit(result, junit, redactor)
-        reporter.finish(result)
-        return result
-
-
-def wants_color(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never with ``NO_COLOR`` set (no-color.org) or ``TERM=dumb``."""
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        if ci is not None:
+            ci.write(result, redactor, reporter)
+        reporter.finish(result, totals=totals)
+        if not result.results and result.complete:
+            raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
+        return redactor.data(result)  # what the caller publishes carries no secret either
 
 
 def exit_status(result: RunResult) -> int:
@@ -165,8 +247,12 @@ def run(args: argparse.Namespace) -> int:
         config = find_project(paths, args.config)
         documents = load_documents(paths, config)
         result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
-                         exitfirst=args.exitfirst, dry_run=args.dry_run)
+                         exitfirst=args.exitfirst, dry_run=args.dry_run,
+                         ci=ci_outputs(args.annotations, args.html))
     except (ConfigError, UsageError) as exc:
-        print(f"docharness replay: {exc}", file=sys.stderr)
+        print(f"docharness replay: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except NothingSelected as exc:
+        print(f"docharness replay: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     return EXIT_OK if result is None else exit_status(result)

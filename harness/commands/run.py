@@ -2,10 +2,12 @@
 
 The whole pipeline in one command: the config's sources are parsed, replayed
 against the default target (the embedded reference server unless configured
-otherwise), ``generated/results.json`` and ``generated/junit.xml`` are written,
-and the verified reference is built by ``harness.commands.publish.build`` when
-the publisher is available. Exit 0 all good, 1 failures, errors or document
-errors, 2 configuration errors.
+otherwise), ``generated/results.json``, ``generated/junit.xml`` and
+``generated/report.html`` are written, and the verified reference is built by
+``harness.commands.publish.build`` when the publisher is available. The last
+line is the summary (``N passed, N failed, N error, N skipped in X s``). Exit 0
+all good, 1 failures, errors or document errors, 2 configuration errors, 5 nothing
+to replay, 130 interrupted (Ctrl-C or SIGTERM: partial reports written, no site).
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import sys
 import time
 from pathlib import Path
 
+from harness.commands.ci_outputs import add_ci_arguments, ci_outputs
 from harness.commands.publish import build
 from harness.commands.replay import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_NOTHING,
     EXIT_USAGE,
+    NothingSelected,
     UsageError,
     add_target_arguments,
     execute,
@@ -28,6 +33,8 @@ from harness.commands.replay import (
     load_documents,
 )
 from harness.config import ConfigError
+from harness.report.redact import mask_userinfo
+from harness.report.terminal import summary_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("generated"),
                         help="where results, reports and the site go (default: generated)")
+    add_ci_arguments(parser, html=False)
     parser.add_argument("--source-url", default="", metavar="TEMPLATE",
                         help="link template for source lines, with {path} and {line} "
                              "(default: [publish] source_url of the config, else no link)")
@@ -55,6 +63,7 @@ def _say(text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Extract, replay, report and publish; the exit status."""
     out: Path = args.out
+    started = time.perf_counter()
     try:
         config = find_project([], args.config)
         sources = ", ".join(_shown(p) for p in config.source_paths()) or "no sources"
@@ -67,21 +76,29 @@ def run(args: argparse.Namespace) -> int:
         _say(f"docharness run: extracted {len(documents)} documents, {examples} examples ({tests} tests)"
              + (f", {errors} with errors" if errors else "") + f" in {time.perf_counter() - clock:.1f}s")
         _say(f"docharness run: replaying {tests} tests")
-        result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml")
+        result = execute(args, documents, config, report=out / "results.json", junit=out / "junit.xml",
+                         ci=ci_outputs(args.annotations, out / "report.html"), totals=False)
     except (ConfigError, UsageError) as exc:
-        print(f"docharness run: {exc}", file=sys.stderr)
+        print(f"docharness run: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except NothingSelected as exc:  # the reports are written; a site of nothing is not built
+        print(f"docharness run: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     assert result is not None  # not a dry run
-    print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}")
+    print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}\nhtml:    {out / 'report.html'}")
     status = exit_status(result)
+    if not result.complete:  # Ctrl-C or SIGTERM: the partial reports are written, the site is not
+        print("publish: skipped: the run was interrupted", file=sys.stderr)
+        return status
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
     _say(f"docharness run: publishing {len(documents)} documents to {out / 'site'} (Sphinx)")
     clock = time.perf_counter()
     try:
         index = build(documents, result, out, config=config, source_url=args.source_url)
+        _say(f"site:    {index} ({time.perf_counter() - clock:.1f}s)")
     except Exception as exc:  # a failed site build must not hide the replay's outcome
         print(f"publish: failed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    _say(f"site:    {index} ({time.perf_counter() - clock:.1f}s)")
+        status = EXIT_FAILED
+    print(summary_line(result, time.perf_counter() - started), flush=True)  # the last line, for CI to read
     return status

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-from harness.model import Diagnostic, Directive, Document, Format, Level, Span
+from harness.model import Diagnostic, Directive, Document, Example, Format, Level, Role, Span
 from harness.parsers.asciidoc_meta import OUTLINE_MARKS, page_metadata
+from harness.parsers.dialect import AUTO, Dialect, unsupported_items
 from harness.parsers.directives import (
     match_directive,
     near_miss,
@@ -23,21 +24,23 @@ from harness.parsers.directives import (
     parse_response_args_at,
     parse_test_args_at,
 )
+from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
 
 __all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc", "source_line"]
 
 TESTENV = re.compile(r'\[testenv="([^"]+)"\]\s*')
+TESTENVS = ("basic", "gold", "platinum")
 FENCE = re.compile(r"-{4,}\s*")
 SOURCE_LINE = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?(,((?!id=).)*(id="?([-\w]+)"?)?(.*))?].*', re.ASCII)
 CALLOUT = re.compile(r"<\d+>")
 # SOURCE_LINE in linear steps (see source_line): the regex backtracks quadratically on long lines
 _SOURCE_PREFIX = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?', re.ASCII)
 _SOURCE_ID = re.compile(r'id="?([-\w]+)"?', re.ASCII)
-TESTENVS = ("basic", "gold", "platinum")
 _SPECIAL = frozenset("-[/")  # the first characters of every line that can change the scanner's state
 _MARKS = _SPECIAL | OUTLINE_MARKS  # ... and of every line the page outline looks at
 _SOURCE_START = ("[source", '["source')  # what every SOURCE_LINE starts with: a cheap test before the regex
+_STYLED_SOURCE = re.compile(r'\["?source"?\.')  # [source.merge.styled,x]: the 8.x Java parser's form
 
 
 def source_line(line: str) -> tuple[str, str | None] | None:
@@ -63,8 +66,11 @@ def source_line(line: str) -> tuple[str, str | None] | None:
 class _Scanner:
     """The per-file state of Elasticsearch's line scanner."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, dialect: Dialect = AUTO) -> None:
         self.path = path
+        self.dialect = dialect
+        self.plus = dialect.since("6.4")  # a "+" line keeps a closed snippet pending (after 6.3)
+        self.testenvs: list[tuple[int, str]] = []  # (line, value) of every [testenv=...] in force
         self.snippet: Snippet | None = None
         self.done: list[Snippet] = []
         self.diagnostics: list[Diagnostic] = []
@@ -130,7 +136,7 @@ class _Scanner:
                     snippet.lines.extend(map(str.rstrip, chunk))
                 return
             line = lines[start]
-            if line.strip() != "+":
+            if line.strip() != "+" or not self.plus:
                 self.emit(start + 1, blank=not line.strip())
             start += 1
 
@@ -139,8 +145,12 @@ class _Scanner:
         if line.startswith('[testenv="') and (env := TESTENV.fullmatch(line)):
             self.set_testenv(env.group(1), number)
         if line.startswith(_SOURCE_START) and (source := source_line(line)):
+            if not self.dialect.console_forms and "-" in source[0]:
+                return False  # before late 7.x a language is \w+: [source,console-result] is no source line
+            if self.dialect.rules not in ("auto", "8.x") and _STYLED_SOURCE.match(line):
+                return False  # [source.merge.styled,x] is a source line for the 8.x Java parser only
             self.last_language, self.last_language_line = source[0], number
-            self.pending_name = source[1]
+            self.pending_name = source[1] if self.dialect.console_forms else None
             return True
         return False
 
@@ -153,14 +163,19 @@ class _Scanner:
             return
         if not snippet.end:
             snippet.lines.append(CALLOUT.sub("", line).rstrip())
-        elif line.strip() != "+":
+        elif line.strip() != "+" or not self.plus:
             self.emit(number, blank=not line.strip())
 
     def set_testenv(self, value: str, number: int) -> None:
+        """A ``[testenv=...]`` line; its value is checked where a test is generated under it (``snippets``)."""
+        if not self.dialect.testenv:
+            self.problem(Level.WARNING, "ignored-testenv", f"[testenv=...] has no effect under the "
+                         f"{self.dialect.rules} rules: the test is not marked as needing X-Pack", number,
+                         "testenv exists from 6.4 to 7.x only: remove the line, or configure the rules of "
+                         "the version the docs are built with")
+            return
         self.testenv = value
-        if value not in TESTENVS:
-            self.problem(Level.ERROR, "unsupported-testenv", f"Unsupported testEnv: {value}", number,
-                         f"use one of {', '.join(TESTENVS)}", column=11)
+        self.testenvs.append((number, value))
 
     def fence(self, number: int) -> None:
         if self.snippet is None:
@@ -185,6 +200,11 @@ class _Scanner:
                     self.diagnostics.append(miss)
             return False
         name, args = found
+        if name == "TEARDOWN" and not self.dialect.since("6.4"):
+            self.problem(Level.WARNING, "malformed-directive", "// TEARDOWN is not a directive under the 6.3 rules, "
+                         "so the line is plain text", number, "make the snippet a TESTSETUP or a TEST, or "
+                         "configure the rules of a later version for this source")
+            return False
         if name == "AUTOSENSE":
             self.problem(Level.ERROR, "autosense", "AUTOSENSE has been replaced by CONSOLE", number,
                          "write // CONSOLE instead")
@@ -195,7 +215,18 @@ class _Scanner:
             return True
         snippet.directives.append(Directive(name, args, Span(self.path, number, 1)))
         self.attach(snippet, name, args, number, line.index("[") + 2 if args else 1)
+        if args and self.dialect.rules != "auto":
+            self.version_items(name, args, number, line.index("[") + 2)
         return True
+
+    def version_items(self, name: str, args: str, number: int, column: int) -> None:
+        """Errors for directive items the configured version's grammar does not have."""
+        for item, offset, when in unsupported_items(self.dialect, name, args):
+            where = Span(self.path, number, column + offset, number, column + offset + len(item) - 1)
+            self.diagnostics.append(Diagnostic(
+                Level.ERROR, "bad-directive-args", f"{name}[{item}] is not part of the {self.dialect.rules} "
+                f"{name} syntax (it exists {when}), so Elasticsearch's build rejects this line", where,
+                "remove the item, or configure the rules of the version the docs are built with"))
 
     def attach(self, snippet: Snippet, name: str, args: str, number: int, column: int) -> None:
         """Apply a directive (on line ``number``, its arguments from ``column``) to its snippet."""
@@ -220,8 +251,16 @@ class _Scanner:
             snippet.console = name == "CONSOLE"
         elif name == "TESTSETUP":
             snippet.testsetup = True
-        else:
+        elif name == "TEARDOWN":
             snippet.teardown = True
+        elif name == "CAPTURE":
+            captures, problems = parse_capture_args(args, self.path, number, column)
+            self.diagnostics.extend(problems)
+            snippet.captures.extend(captures)
+        else:  # RETRY
+            retry, problems = parse_retry_args(args, self.path, number, column)
+            self.diagnostics.extend(problems)
+            snippet.retry = retry or snippet.retry
 
     def unpaired(self, name: str, number: int) -> None:
         hint = "put the directive on the line right after the closing fence of its code block"
@@ -232,11 +271,32 @@ class _Scanner:
         self.problem(Level.ERROR, "unpaired-directive", f"{name} not paired with a snippet", number, hint)
 
 
-def parse_asciidoc(text: str, path: str) -> Document:
+def testenv_problems(testenvs: list[tuple[int, str]], examples: tuple[Example, ...], path: str) -> list[Diagnostic]:
+    """``Unsupported testEnv``: an error where a test is generated under the value (the build checks it
+    only when it writes a test's skip block), a warning on a page that generates none under it."""
+    out: list[Diagnostic] = []
+    for index, (line, value) in enumerate(testenvs):
+        if value in TESTENVS:
+            continue
+        stop = testenvs[index + 1][0] if index + 1 < len(testenvs) else float("inf")
+        tests = [e.span.line for e in examples if e.role is Role.TEST and not e.continued and line < e.span.line < stop]
+        span, hint = Span(path, line, 11, line, 10 + len(value)), f"use one of {', '.join(TESTENVS)}"
+        if tests:
+            out.append(Diagnostic(Level.ERROR, "unsupported-testenv", f"Unsupported testEnv: {value}", span,
+                                  hint + f" (the test of line {tests[0]} is generated under it)"))
+        else:
+            out.append(Diagnostic(Level.WARNING, "unsupported-testenv", f"Unsupported testEnv: {value}; no test is "
+                                  "generated under it, so Elasticsearch's build lets it pass", span,
+                                  hint + "; a test added below it would fail the build"))
+    return out
+
+
+def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
     """Parse an AsciiDoc page into a Document: metadata, examples and diagnostics.
 
     :param text: the page's text.
     :param path: the source path (posix separators), used in every span.
+    :param dialect: the Elasticsearch version whose docs-test rules and attribute values apply.
     """
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -244,10 +304,11 @@ def parse_asciidoc(text: str, path: str) -> Document:
     if "\r" in text:
         lines = [line.removesuffix("\r") for line in lines]
     marked = [i for i, line in enumerate(lines) if line[:1] in _MARKS]  # one pass for the scanner and the outline
-    scanner = _Scanner(path)
+    scanner = _Scanner(path, dialect)
     scanner.scan_all(lines, [i for i in marked if lines[i][0] in _SPECIAL])
     scanner.emit(len(lines), blank=False)
-    examples, problems = build_examples(scanner.done, path)
+    examples, problems = build_examples(scanner.done, path, dialect)
+    problems += testenv_problems(scanner.testenvs, examples, path)
     meta = page_metadata(lines, path, [i for i in marked if lines[i][0] in OUTLINE_MARKS])
     diagnostics = scanner.diagnostics + problems + meta.diagnostics
     return Document(path=path, format=Format.ASCIIDOC, title=meta.title, description=meta.description,

@@ -14,7 +14,14 @@ from __future__ import annotations
 from harness.model import Diagnostic, Document, Format, Level, Operation, Span
 from harness.parsers.cloud_checks import check_examples
 from harness.parsers.cloud_examples import read_examples
-from harness.parsers.cloud_sections import Kind, RequestLine, Section, find_request_line, split_sections
+from harness.parsers.cloud_sections import (
+    Kind,
+    RequestLine,
+    Section,
+    find_request_line,
+    labelled_request,
+    split_sections,
+)
 from harness.parsers.cloud_tables import read_tables
 from harness.parsers.page import Block, Code, Heading, Outline, Text
 from harness.parsers.snippets import attach_source_lines
@@ -36,10 +43,13 @@ def _request_lines(sections: list[Section]) -> list[RequestLine]:
     A URI section may list alternatives (``/v2.1/...`` and ``/v2/...``); the first is
     the operation's, all of them are templates an example may fit.
     """
-    found = [line for s in sections if s.kind is Kind.URI for b in s.blocks if isinstance(b, (Text, Code))
-             if (line := find_request_line(b.text, b.span)) is not None]
+    uri = [b for s in sections if s.kind is Kind.URI for b in s.blocks if isinstance(b, (Text, Code))]
+    found = [line for b in uri if (line := find_request_line(b.text, b.span)) is not None]
     if found:
         return found
+    labelled = labelled_request([(b.text, b.span) for b in uri])  # "Method: POST" / "PATH: /v1/..."
+    if labelled is not None:
+        return [labelled]
     ordered = [s for s in sections if s.kind not in (Kind.URI, Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE)]
     ordered += [s for s in sections if s.kind is Kind.EXAMPLE_REQUEST]
     for section in ordered:
@@ -58,7 +68,7 @@ def build_document(outline: Outline, fmt: Format) -> Document:
     lines = _request_lines(sections)
     line = lines[0] if lines else None
     diagnostics = list(outline.diagnostics)
-    tables = read_tables(sections, line.path if line else "", outline.path)
+    tables = read_tables(sections, line.path if line else "", outline.path, line.method if line else "")
     diagnostics += tables.diagnostics
     operations: tuple[Operation, ...] = ()
     if line is not None:

@@ -20,6 +20,8 @@ __all__ = ["check_examples", "template_pattern"]
 
 _PLACEHOLDER = re.compile(r"\{[^{}/]+\}|<[^<>/]+>")
 _MAX_DEPTH = 8
+_DEFAULT = re.compile(r"\bdefault(?: value)?\s*(?:is|[:：])\s*(?!n/?a\b|none\b|null\b|left\b|blank\b|empty\b|-)\w",
+                      re.I)
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
@@ -78,8 +80,8 @@ class _Checker:
         if not isinstance(value, dict) or depth > _MAX_DEPTH or not fields:
             return
         names = {f.name for f in fields}
-        for field in fields:
-            if field.required and field.name not in value:
+        for field in fields:  # a "mandatory" field with a documented default may be left out
+            if field.required and field.name not in value and not _DEFAULT.search(field.description):
                 self.warn("missing-required-key", f"the example body has no {where + field.name!r}, which the "
                           f"request table marks mandatory", span, "add the key to the example or fix the table")
         for key, item in value.items():

@@ -2,50 +2,67 @@
 
 Requests come from the code blocks of the example-request sections (completed
 from the URI section when a block is body-only, or joined with the next block
-when a request line stands alone); responses from the example-response sections,
-under "Status code: NNN" or "Success/Failure response" labels. Each request
-example gets the success response at its position (or the only one). Directive
-comments right after a block (``.. TEST[setup:x]``, ``<!-- TESTRESPONSE[...] -->``)
-are read by ``harness.parsers.directives``, exactly as for AsciiDoc.
+when a request line stands alone). Every request line is an example of its own:
+two lines offered as alternatives (a v2 and a v2.1 form) are two examples sharing
+the body that follows them, never one sequence. Responses come from the
+example-response sections, read and paired with their requests by
+``harness.parsers.cloud_responses``. Directive comments right after a block
+(``.. TEST[setup:x]``, ``<!-- TESTRESPONSE[...] -->``) are read by
+``harness.parsers.directives``, exactly as for AsciiDoc.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harness.model import (
     BodyKind,
+    Capture,
     Diagnostic,
     Directive,
     Example,
     ExpectedResponse,
     Level,
-    MatchPolicy,
     Operation,
     Request,
+    Retry,
     Role,
     Span,
 )
 from harness.parsers.cloud_requests import Chunk, make_request, read_body, split_block
+from harness.parsers.cloud_responses import (
+    Label,
+    Response,
+    ResponseState,
+    default_status,
+    expected_response,
+    is_success,
+    label_of,
+    pair,
+    status_line,
+)
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.directives import (
-    ResponseArgs,
+    CATCH_STATUS,
     TestArgs,
     match_directive,
     near_miss,
     parse_response_args,
     parse_test_args,
 )
-from harness.parsers.page import Block, Code, Comment, Heading, Text
-from harness.parsers.snippets import quote_stash_tokens
+from harness.parsers.live_directives import parse_capture_args, parse_retry_args
+from harness.parsers.page import Block, Code, Comment, Text
+from harness.parsers.stray_directives import stray_directives
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
 
 _NONE = {"none", "n/a", "na", "null", "not applicable", "not involved", "-"}
-_SUCCESS = re.compile(r"^(success(ful)?|normal|correct)\b.*\b(response|example)s?\b", re.I)
-_FAILURE = re.compile(r"^(fail(ed|ure)?|error|abnormal|exception)\b.*\b(response|example)s?\b", re.I)
+# "See Responses (Task).", "For details, see Status Codes": a pointer to another documented topic
+_ELSEWHERE = re.compile(r"\b(?:[Ss]ee|[Rr]efer to|described in|[Ss]ame as)\s+(?:the\s+)?[\"“:`]?[A-Z]")
+_BODYLESS = ("GET", "HEAD")
+_GENERIC = {"example", "examples", "sample", "samples"}
 
 
 @dataclass(slots=True)
@@ -58,22 +75,22 @@ class _Draft:
     directives: list[Directive] = field(default_factory=list)
     args: TestArgs = field(default_factory=TestArgs)
     role: Role = Role.TEST
-    waiting: bool = False  # its last request line has no body yet
-
-
-@dataclass(slots=True)
-class _Response:
-    span: Span
-    source: str
-    status: int | None
-    success: bool | None
-    args: ResponseArgs = field(default_factory=ResponseArgs)
-    empty: bool = False
-    content_line: int = 0
+    waiting: bool = False  # its request line has no body yet: a body-only block next completes it
+    group: int = 0  # drafts read from one block (alternatives complete together)
+    label: Label = field(default_factory=Label)
+    response: Response | None = None  # shown right under the request, in the request section
+    name_line: int = 0  # several examples from one block are named by their request lines
+    captures: tuple[Capture, ...] = ()
+    retry: Retry | None = None
 
 
 def _is_none(text: str) -> bool:
     return " ".join(text.lower().split()).rstrip(".") in _NONE
+
+
+def _refers_elsewhere(text: str) -> bool:
+    """Whether the text points the reader at another documented topic for the example."""
+    return bool(_ELSEWHERE.search(" ".join(text.split())))
 
 
 class _Reader:
@@ -83,9 +100,14 @@ class _Reader:
         self.operation, self.path = operation, path
         self.diagnostics: list[Diagnostic] = []
         self.drafts: list[_Draft] = []
-        self.responses: list[_Response] = []
+        self.responses: list[Response] = []
+        self.state = ResponseState()
         self.request_none: Span | None = None
         self.nested = False  # the section's content continues in a nested section of the same kind
+        self.read: set[int] = set()  # first lines of the comments read as a block's directives
+        self.generic = False  # an "Examples" / "Samples" section: requests and responses together
+        self.label = Label()  # the label in force for the next request block
+        self.groups = 0
 
     def directives(self, blocks: list[Block], index: int) -> list[Directive]:
         """The directive comments right after ``blocks[index]``; near misses become warnings."""
@@ -93,6 +115,7 @@ class _Reader:
         for block in blocks[index + 1:]:
             if not isinstance(block, Comment):
                 break
+            self.read.add(block.span.line)
             for offset, line in enumerate(block.text.split("\n")):
                 span = Span(self.path, block.span.line + offset, block.span.column if offset == 0 else 1)
                 text = line.strip()
@@ -103,98 +126,192 @@ class _Reader:
                     self.diagnostics.append(miss)
         return found
 
+    def _live(self, draft: _Draft, directive: Directive) -> None:
+        """``CAPTURE[...]`` / ``RETRY[...]`` after a request block (``harness.parsers.live_directives``)."""
+        where = self._args_span(directive)
+        if directive.name == "CAPTURE":
+            captures, problems = parse_capture_args(directive.args, where.path, where.line, where.column)
+            draft.captures += captures
+        else:
+            retry, problems = parse_retry_args(directive.args, where.path, where.line, where.column)
+            draft.retry = retry or draft.retry
+        self.diagnostics.extend(problems)
+
     def _args_span(self, directive: Directive) -> Span:
         column = directive.span.column + len(directive.name) + 1
         return Span(directive.span.path, directive.span.line, column)
 
-    def request_block(self, block: Code, directives: list[Directive]) -> None:
-        draft = _Draft(block.span, block.language, block.text, directives=directives)
+    def _template(self, block: Code, directives: list[Directive]) -> _Draft | None:
+        """A draft carrying the block's directives (``None`` for NOTCONSOLE: not an example)."""
+        draft = _Draft(block.span, block.language, block.text, directives=directives, label=self.label)
         for directive in directives:
             if directive.name == "NOTCONSOLE":
-                return
+                return None
             if directive.name == "TESTRESPONSE":
                 self._misplaced(directive, "an example request", "the example response block")
             if directive.name == "TEST" and directive.args:  # a bare TEST has nothing to parse
                 draft.args, problems = parse_test_args(directive.args, self._args_span(directive))
                 self.diagnostics.extend(problems)
+            if directive.name in ("CAPTURE", "RETRY"):
+                self._live(draft, directive)
             draft.role = {"TESTSETUP": Role.SETUP, "TEARDOWN": Role.TEARDOWN}.get(directive.name, draft.role)
-        text, problems = apply_substitutions(block.text, draft.args.substitutions)
+        return draft
+
+    def _waiting(self) -> list[_Draft]:
+        """The drafts of the last block whose request lines still wait for a body."""
+        last = self.drafts[-1].group if self.drafts else -1
+        return [d for d in self.drafts if d.group == last and d.waiting]
+
+    def request_block(self, block: Code, directives: list[Directive]) -> None:
+        template = self._template(block, directives)
+        if template is None:
+            return
+        text, problems = apply_substitutions(block.text, template.args.substitutions)
         self.diagnostics.extend(problems)
         chunks = split_block(text, block.span, block.content_line)
-        previous = self.drafts[-1] if self.drafts else None
-        if chunks[0].line is None and previous is not None and previous.waiting and not directives:
-            self._complete(previous, block, chunks[0])  # the request line stood in the block before
+        waiting = self._waiting()
+        if chunks[0].line is None and not chunks[0].unrecognised and waiting and not directives:
+            self._complete(waiting, block, chunks[0])  # the request line stood in the block before
             chunks = chunks[1:]
-            if not chunks:
-                return
-        for chunk in chunks:
-            if chunk.line is None and self.operation is None:
-                self.diagnostics.append(Diagnostic(
-                    Level.WARNING, "body-without-request-line", "a body-only example request, but the page "
-                    "documents no request line to complete it", block.span, "add the request line to the URI section"))
-                return
-            method, path = (self.operation.method, self.operation.path) if self.operation else ("", "")
-            draft.requests.append(make_request(chunk, method, path, block.span, self.diagnostics))
-            draft.variables += placeholders(chunk.line.target if chunk.line else path) + placeholders(chunk.body)
-        draft.waiting = chunks[-1].line is not None and not chunks[-1].body
-        self.drafts.append(draft)
+        elif chunks[0].line is None and not chunks[0].unrecognised and self._is_response(block):
+            self.state.add(Response(block.span, block.text, None, None, content_line=block.content_line),
+                           self.responses)
+            chunks = chunks[1:]
+        if chunks:
+            self._drafts(template, block, chunks)
+        self.label = Label()
 
-    def _complete(self, draft: _Draft, block: Code, chunk: Chunk) -> None:
+    def _is_response(self, block: Code) -> bool:
+        """A body-only block in an "Examples" section of a GET/HEAD page is the response it shows."""
+        return self.generic and self.operation is not None and self.operation.method in _BODYLESS and \
+            bool(self.drafts)
+
+    def _drafts(self, template: _Draft, block: Code, chunks: list[Chunk]) -> None:
+        self.groups += 1
+        made: list[_Draft] = []
+        for chunk in chunks:
+            request = self._request(chunk, block)
+            if request is None:
+                continue
+            draft = _Draft(template.span, template.language, template.source, [request],
+                           directives=template.directives, args=template.args, role=template.role,
+                           group=self.groups, label=template.label, captures=template.captures,
+                           retry=template.retry)
+            draft.variables += placeholders(chunk.line.target if chunk.line else request.path) + \
+                placeholders(chunk.body)
+            draft.waiting = chunk.line is not None and not chunk.body
+            made.append(draft)
+        for draft in made if len(made) > 1 else ():
+            draft.name_line = draft.requests[0].span.line if draft.requests[0].span else 0
+        for index, draft in enumerate(made):  # alternatives: bodiless lines share the body after them
+            later = next((d for d in made[index + 1:] if d.requests[0].body is not None), None)
+            if draft.waiting and later is not None and later.requests[0].method == draft.requests[0].method:
+                self._share(draft, later.requests[0])
+        self.drafts += made
+
+    def _request(self, chunk: Chunk, block: Code) -> Request | None:
+        if chunk.unrecognised:
+            self.diagnostics.append(Diagnostic(
+                Level.WARNING, "unrecognised-request-line", f"{chunk.unrecognised}; the example is not tested",
+                Span(self.path, chunk.body_line), "write the request line as 'METHOD /path' (or a full URL, or a "
+                "curl command)"))
+            return None
+        method, path = (self.operation.method, self.operation.path) if self.operation else ("", "")
+        if (chunk.line is None or not chunk.line.method) and self.operation is None:
+            self.diagnostics.append(Diagnostic(
+                Level.WARNING, "body-without-request-line", "the example request gives no method, and the page "
+                "documents no request line to take it from", block.span, "add the request line to the URI section"))
+            return None
+        return make_request(chunk, method, path, block.span, self.diagnostics)
+
+    def _share(self, draft: _Draft, request: Request) -> None:
         last = draft.requests[-1]
+        draft.requests[-1] = Request(last.method, last.path, request.body, request.body_kind, last.headers, last.span)
+        draft.variables += placeholders(request.body or "")
+        draft.waiting = False
+
+    def _complete(self, drafts: list[_Draft], block: Code, chunk: Chunk) -> None:
+        bodyless = all(d.requests[-1].method in _BODYLESS for d in drafts)
+        if bodyless and not self.responses_follow:  # a GET shows its response right after it
+            for draft in drafts:
+                draft.response = Response(block.span, block.text, None, None, content_line=block.content_line)
+                draft.waiting = False
+            return
         kind, problem = read_body(chunk.body, chunk.body_line, self.path)
         if problem is not None:
             self.diagnostics.append(problem)
-        draft.requests[-1] = Request(last.method, last.path, chunk.body or None, kind, last.headers, last.span)
-        draft.variables += placeholders(chunk.body)
-        draft.source = f"{draft.source}\n\n{block.text}"
-        draft.span = Span(self.path, draft.span.line, 1, block.span.last_line)
-        draft.waiting = False
+        for draft in drafts:
+            last = draft.requests[-1]
+            draft.requests[-1] = Request(last.method, last.path, chunk.body or None, kind, last.headers, last.span)
+            draft.variables += placeholders(chunk.body)
+            draft.source = f"{draft.source}\n\n{block.text}"
+            draft.span = Span(self.path, draft.span.line, 1, block.span.last_line)
+            draft.waiting = False
+
+    responses_follow = True  # set by read_examples: the page has an example-response section
 
     def request_text(self, block: Text) -> None:
         chunks = [c for c in split_block(block.text, block.span, block.span.line) if c.line is not None]
-        if chunks:  # request lines written as a paragraph; a body block may follow
-            draft = _Draft(block.span, "", block.text)
+        if chunks and all(c.line is not None and c.line.method for c in chunks):
+            # request lines written as a paragraph; a body block may follow
+            self.groups += 1
             for chunk in chunks:
+                draft = _Draft(block.span, "", block.text, group=self.groups, label=self.label,
+                               name_line=chunk.line.span.line if chunk.line and len(chunks) > 1 else 0)
                 draft.requests.append(make_request(chunk, "", "", block.span, self.diagnostics))
                 draft.variables += placeholders(chunk.line.target if chunk.line else "")
-            draft.waiting = not chunks[-1].body
-            self.drafts.append(draft)
+                draft.waiting = not chunk.body
+                self.drafts.append(draft)
         elif _is_none(block.text):
             self.request_none = block.span
+        elif len(block.text.split()) <= 14:
+            self.label = label_of(block.text)
 
     def read_requests(self, section: Section) -> None:
         before = len(self.drafts), self.request_none
+        self.label = label_of(section.heading.title) if section.heading else Label()
+        self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
         for index, block in enumerate(section.blocks):
             if isinstance(block, Code):
                 self.request_block(block, self.directives(section.blocks, index))
             elif isinstance(block, Text):
                 self.request_text(block)
         if (len(self.drafts), self.request_none) == before and section.heading is not None:
-            self._no_code(section.heading)
+            self._no_code(section)
 
     def read_responses(self, section: Section) -> None:
         before = len(self.responses)
-        status: int | None = None
-        success: bool | None = None
-        if section.heading is not None and status_label(section.heading.title) is not None:
-            status = status_label(section.heading.title)
+        heading = section.heading
+        if heading is not None and heading.level < 7:  # a real heading starts afresh; a label refines
+            self.state.reset(self.responses)
+        if heading is not None:
+            self._label(heading.title, heading.span)
         for index, block in enumerate(section.blocks):
             if isinstance(block, Text):
-                if status_label(block.text) is not None:
-                    status, success = status_label(block.text), None
-                elif _SUCCESS.match(block.text.strip()) or _FAILURE.match(block.text.strip()):
-                    success, status = bool(_SUCCESS.match(block.text.strip())), None
-                elif _is_none(block.text):
-                    self.responses.append(_Response(block.span, "", status, success, empty=True))
+                if _is_none(block.text):
+                    self.state.add(Response(block.span, "", self.state.status, self.state.success,
+                                            self.state.number, empty=True), self.responses)
+                else:
+                    self._label(block.text, block.span)
             elif isinstance(block, Code):
-                self.responses.append(self._response(block, status, success, self.directives(section.blocks, index)))
-        if len(self.responses) == before and section.heading is not None and status_label(
-                section.heading.title) is None:
-            self._no_code(section.heading)
+                response = self._response(block, self.directives(section.blocks, index))
+                self.state.add(response, self.responses)
+        if len(self.responses) == before and heading is not None and self.state.stated is None:
+            self._no_code(section)
 
-    def _response(self, block: Code, status: int | None, success: bool | None,
-                  directives: list[Directive]) -> _Response:
-        response = _Response(block.span, block.text, status, success, content_line=block.content_line)
+    def _label(self, text: str, span: Span) -> None:
+        status = status_label(text)
+        label = label_of(text)
+        if status is not None:
+            self.state.status_label(status, span, label, self.responses)
+        elif label.success is not None or label.number is not None:
+            self.state.label(label, span, self.responses)
+
+    def _response(self, block: Code, directives: list[Directive]) -> Response:
+        state = self.state
+        status, source, skipped = status_line(block.text)  # "HTTP/1.1 201 Created" and headers first
+        response = Response(block.span, source, status if status is not None else state.status, state.success,
+                            state.number, content_line=block.content_line + skipped, empty=not source.strip())
         for directive in directives:
             if directive.name == "TESTRESPONSE":
                 if directive.args:  # a bare TESTRESPONSE has nothing to parse
@@ -209,52 +326,34 @@ class _Reader:
             Level.WARNING, "misplaced-directive", f"{directive.name} after {block} has no effect", directive.span,
             hint=f"put it right after {place}"))
 
-    def _no_code(self, heading: Heading) -> None:
-        if self.nested:
+    def _no_code(self, section: Section) -> None:
+        """An example section with neither a code block nor "None" (nor a pointer to another page)."""
+        if self.nested or section.heading is None or section.heading.level >= 7:
+            return
+        if any(isinstance(b, Text) and _refers_elsewhere(b.text) for b in section.blocks):
             return
         self.diagnostics.append(Diagnostic(
-            Level.WARNING, "example-without-code", f"the section {heading.title!r} has no code block",
-            heading.span, hint="put the example in a code block, or write 'None' if there is none"))
-
-
-def _expected(response: _Response, default_status: int | None, path: str,
-              diagnostics: list[Diagnostic]) -> ExpectedResponse:
-    status = response.status if response.status is not None else default_status
-    if response.empty:
-        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span)
-    args = response.args
-    body, problems = apply_substitutions(response.source, args.substitutions)
-    diagnostics.extend(problems)
-    # the body a test matches is the substituted one, read the way the build reads it ($body tokens quoted)
-    kind, problem = read_body(quote_stash_tokens(body), response.content_line or response.span.line, path)
-    if problem is not None and not args.non_json:
-        diagnostics.append(problem)
-    return ExpectedResponse(
-        source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
-        match=MatchPolicy.NON_JSON if args.non_json else None, skip=args.skip,
-        substitutions=args.substitutions, span=response.span)
-
-
-def _is_success(response: _Response) -> bool:
-    if response.status is not None:
-        return 200 <= response.status < 300
-    return response.success is not False
+            Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block",
+            section.heading.span, hint="put the example in a code block, or write 'None' if there is none"))
 
 
 def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
     args = draft.args
     return Example(
-        name=f"line_{draft.span.line}", span=draft.span, role=draft.role, language=draft.language,
+        name=f"line_{draft.name_line or draft.span.line}", span=draft.span, role=draft.role, language=draft.language,
         source=draft.source, requests=tuple(draft.requests), expected=expected, setups=args.setups,
         teardowns=args.teardowns, continued=args.continued, skip=args.skip, catch=args.catch,
         warnings=args.warnings, skip_shard_failures=args.skip_shard_failures, substitutions=args.substitutions,
-        directives=tuple(draft.directives), variables=tuple(dict.fromkeys(draft.variables)))
+        directives=tuple(draft.directives), variables=tuple(dict.fromkeys(draft.variables)),
+        captures=draft.captures, retry=draft.retry)
 
 
-def _default_status(operation: Operation | None) -> int | None:
-    """The single 2xx of the status-code table, the status a page's examples are expected to get."""
-    codes = [s.code for s in operation.status_codes if 200 <= s.code < 300] if operation else []
-    return codes[0] if len(codes) == 1 else None
+def _label(draft: _Draft) -> Label:
+    """The draft's label; an example that expects an error (``TEST[catch:...]``) is a failure example."""
+    catch = draft.args.catch
+    if catch is None or draft.label.success is not None:
+        return draft.label
+    return replace(draft.label, success=False, status=CATCH_STATUS.get(catch), caught=True)
 
 
 def _continues(section: Section, following: Section | None) -> bool:
@@ -268,14 +367,19 @@ def _continues(section: Section, following: Section | None) -> bool:
 
 def read_examples(sections: list[Section], operation: Operation | None,
                   path: str) -> tuple[list[Example], list[Diagnostic]]:
-    """The page's examples, each request example paired with its success response."""
+    """The page's examples, each request paired with the response the page gives it."""
     reader = _Reader(operation, path)
+    reader.responses_follow = any(s.kind is Kind.EXAMPLE_RESPONSE for s in sections)
     for index, section in enumerate(sections):
         reader.nested = _continues(section, sections[index + 1] if index + 1 < len(sections) else None)
         if section.kind is Kind.EXAMPLE_REQUEST:
             reader.read_requests(section)
         elif section.kind is Kind.EXAMPLE_RESPONSE:
             reader.read_responses(section)
+        else:
+            reader.state.reset(reader.responses)
+    reader.state.reset(reader.responses)
+    reader.diagnostics += stray_directives((b for s in sections for b in s.blocks), reader.read, path)
     drafts = [d for d in reader.drafts if d.requests]
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
@@ -283,17 +387,27 @@ def read_examples(sections: list[Section], operation: Operation | None,
         none.requests.append(Request(operation.method, operation.path, span=reader.request_none))
         none.variables += placeholders(operation.path)
         drafts.append(none)
-    default = _default_status(operation)
+    defaults = default_status(operation), default_status(operation, success=False)
     # every response is read (and checked) once, even when several examples share it
-    built = [(_expected(r, default, path, reader.diagnostics), _is_success(r)) for r in reader.responses]
-    success = [expected for expected, ok in built if ok]
-    examples: list[Example] = []
+    built = {id(r): expected_response(r, defaults, path, reader.diagnostics) for r in reader.responses}
     tests = [d for d in drafts if d.role is Role.TEST]
+    for draft in tests:
+        if draft.response is not None:
+            built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
+    chosen = dict(zip((id(d) for d in tests), pair([(_label(d), d.response) for d in tests], reader.responses)))
+    examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()
-        if draft.role is Role.TEST and success:
-            expected = (success[min(tests.index(draft), len(success) - 1)],)
-        elif draft.role is Role.TEST and default is not None:
-            expected = (ExpectedResponse("", None, BodyKind.NONE, default),)
-        examples.append(_example(draft, expected))
+        response = chosen.get(id(draft))
+        failure = draft.label.success is False if response is None else not is_success(response)
+        if response is not None:
+            expected = (built[id(response)],)
+        elif draft.role is Role.TEST and defaults[failure] is not None:
+            expected = (ExpectedResponse("", None, BodyKind.NONE, defaults[failure]),)
+        example = _example(draft, expected)
+        if draft.role is Role.TEST and failure and (expected[0].status if expected else None) is None:
+            # an error example whose status the page does not give: a 2xx check would be wrong
+            example = replace(example, skip=example.skip or "the page shows this error response without its "
+                              "status code")
+        examples.append(example)
     return examples, reader.diagnostics

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from harness.model import BodyKind, Diagnostic, Level, Request, Span
-from harness.parsers.cloud_sections import RequestLine, find_request_line
+from harness.parsers.cloud_curl import is_curl, parse_curl
+from harness.parsers.cloud_sections import RequestLine, find_request_line, labelled_request, split_target
 from harness.parsers.console import body_kind
 
 __all__ = ["Chunk", "split_block", "make_request", "read_body"]
@@ -26,38 +27,93 @@ _HEADER = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(\S.*)$")
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """One request of a block: its request line (``None`` for a body-only block), headers and body."""
+    """One request of a block: its request line (``None`` for a body-only block), headers and body.
+
+    :param unrecognised: set when this part of the block looks like a request line that could
+        not be read (``POST: /v1/x``, a broken curl command): the reason, for a warning at
+        ``body_line``; such a chunk is never sent.
+    """
 
     line: RequestLine | None
     headers: tuple[tuple[str, str], ...]
     body: str
     body_line: int
+    unrecognised: str = ""
+
+
+_ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
+_BODY_START = ("{", "[", "<", '"')
 
 
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
-    """Split a code block into requests at each ``METHOD target`` line."""
-    lines = _join_split_request_lines(text.split("\n"))
-    starts = [i for i, line in enumerate(lines) if find_request_line(line, span) is not None]
+    """Split a code block into requests at each request line (``METHOD target``, a full URL, curl)."""
+    lines = _labelled_lines(_join_split_request_lines(text.split("\n")))
+    if any(is_curl(line) for line in lines):
+        return _curl_chunks(lines, span, content_line)
+    starts = [i for i, line in enumerate(lines) if find_request_line(line, span, bare=True) is not None]
     chunks: list[Chunk] = []
     if not starts or "".join(lines[:starts[0]]).strip():
         end = starts[0] if starts else len(lines)
-        chunks.append(_chunk(None, lines[:end], content_line))
+        chunks.append(_leading(lines[:end], content_line))
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        found = find_request_line(lines[start], Span(span.path, content_line + start))
+        found = find_request_line(lines[start], Span(span.path, content_line + start), bare=True)
         chunks.append(_chunk(found, lines[start + 1:end], content_line + start + 1))
     return chunks
+
+
+def _leading(lines: list[str], first: int) -> Chunk:
+    """The part of a block before its first request line: a body, or a request line we cannot read."""
+    index = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    head = lines[index].strip() if lines else ""
+    if not head.startswith(_BODY_START) and _ATTEMPT.search(head):
+        return Chunk(None, (), "", first + index, unrecognised=f"the line {head[:60]!r} is not a request line")
+    return _chunk(None, lines, first)
+
+
+def _curl_chunks(lines: list[str], span: Span, first: int) -> list[Chunk]:
+    """One chunk per curl command; text before the first command is not part of any request."""
+    starts = [i for i, line in enumerate(lines) if is_curl(line)]
+    chunks: list[Chunk] = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        command = parse_curl("\n".join(lines[start:end]).strip())
+        where = Span(span.path, first + start)
+        if command is None or command.body is not None and command.body.startswith("@"):
+            reason = "the curl command could not be read" if command is None else \
+                f"the curl body comes from a file the page does not show ({command.body})"
+            chunks.append(Chunk(None, (), "", first + start, unrecognised=reason))
+            continue
+        body = command.body or ""
+        offset = next((i for i in range(start, end) if body and body.split("\n")[0] in lines[i]), start)
+        line = RequestLine(command.method, command.url, split_target(command.url), where)
+        chunks.append(Chunk(line, command.headers, body, first + offset))
+    return chunks
+
+
+def _labelled_lines(lines: list[str]) -> list[str]:
+    """``Method: POST`` with ``PATH: /v1/x`` (either order, close together) -> ``POST /v1/x``."""
+    for index, line in enumerate(lines):
+        if ":" not in line or "method" not in line.lower():
+            continue
+        near = [(i, lines[i]) for i in range(max(index - 3, 0), min(index + 4, len(lines))) if i != index]
+        for other, text in near:
+            found = labelled_request([(line, Span("", 1)), (text, Span("", 1))])
+            if found is not None and found.method.lower() in line.lower() and ":" in line:
+                lines[index], lines[other] = f"{found.method} {found.target}", ""
+                break
+    return lines
 
 
 def _join_split_request_lines(lines: list[str]) -> list[str]:
     """``POST`` alone on a line, the URL on a later one: one request line (blank lines keep numbering)."""
     for index, line in enumerate(lines):
-        if line.strip() not in _METHODS:
+        if line.strip().upper() not in _METHODS:
             continue
         after = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
         if after is not None and lines[after].strip().startswith(("/", "http://", "https://", "{")) and \
                 " " not in lines[after].strip() and not lines[after].strip().startswith("{\""):
-            lines[index] = f"{line.strip()} {lines[after].strip()}"
+            lines[index] = f"{line.strip().upper()} {lines[after].strip()}"
             lines[after] = ""
     return lines
 
@@ -99,6 +155,6 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
     kind, problem = read_body(chunk.body, chunk.body_line, where.path)
     if problem is not None:
         diagnostics.append(problem)
-    if chunk.line is not None:
-        method, path, where = chunk.line.method, chunk.line.path, chunk.line.span
+    if chunk.line is not None:  # a full URL alone keeps the documented method
+        method, path, where = chunk.line.method or method, chunk.line.path, chunk.line.span
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)

@@ -14,13 +14,23 @@ from dataclasses import dataclass, field
 from harness.model import Span
 from harness.parsers.page import Block, Heading, Text
 
-__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "split_target", "placeholders",
-           "section_kind", "split_sections", "status_label"]
+__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "labelled_request", "split_target",
+           "placeholders", "section_kind", "split_sections", "status_label"]
 
+# a method (any case, as pages write it), the target, maybe broken by stray spaces, maybe "HTTP/1.1"
 _REQUEST_LINE = re.compile(
-    r"^[ \t]*(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]+(\S+)(?:[ \t]+HTTP/[\d.]+)?[ \t]*$", re.M)
+    r"^[ \t]*(?:(?:request[ \t]*)?(?:url|uri|line)?[ \t]*[:：][ \t]*)?"  # "Request URL: POST https://..."
+    r"(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]+(\S[^\n]*?)(?:[ \t]+HTTP/[\d.]+)?[ \t]*$", re.M | re.I)
+# a full URL alone on its line: the method comes from the page's URI section
+_BARE_URL = re.compile(r"^[ \t]*((?:https?://|\{[\w-]*endpoint[\w-]*\}/)\S*)[ \t]*$", re.M | re.I)
+# the "Method: POST" / "PATH: /v1/{project_id}/jobs" form of URI sections
+_METHOD_LABEL = re.compile(r"^[ \t]*(?:request[ \t]+|http[ \t]+)?method[ \t]*[:：][ \t]*([A-Za-z]+)[ \t]*$", re.M | re.I)
+_PATH_LABEL = re.compile(r"^[ \t]*(?:request[ \t]+)?(?:path|uri|url)[ \t]*[:：][ \t]*(\S+)[ \t]*$", re.M | re.I)
 _SCHEME_HOST = re.compile(r"^(?:[A-Za-z][\w+.-]*://)?(?P<host>[^/?#]*)(?P<rest>[/?#].*)?$")
-_STATUS_LABEL = re.compile(r"^\s*(?:http\s+)?status\s+code\s*[:：]?\s*(\d{3})\b", re.I)
+# "Status code: 404", "HTTP status code 204", "(status code 202)", "Status Code 201 Created"
+_STATUS_LABEL = re.compile(r"(?:^\s*|[(\[,;:–-]\s*)(?:http\s+)?status\s+code\s*[:：]?\s*(\d{3})\b", re.I)
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+_LABEL_WORDS = 14  # longer text is prose that mentions a status, not a label
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.\-]*)\}")
 
 
@@ -37,11 +47,15 @@ class Kind(enum.Enum):
     OTHER = "other"
 
 
+# "Example normal response", "Failed sample response", "Successful example request"
+_QUALIFIER = r"((successful|success|failed|failure|normal|abnormal|error|exception|correct) )?"
 # (pattern on the lower-cased heading, kind), first match wins: "example request"
 # must be tried before "request"
 _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for p, k in (
-    (r"^(example|sample)s? (of )?requests?\b|^requests? examples?\b", Kind.EXAMPLE_REQUEST),
-    (r"^(example|sample)s? (of )?responses?\b|^responses? examples?\b", Kind.EXAMPLE_RESPONSE),
+    (rf"^{_QUALIFIER}(example|sample)s? (of )?{_QUALIFIER}(url )?requests?\b|^requests? (examples?|samples?)\b",
+     Kind.EXAMPLE_REQUEST),
+    (rf"^{_QUALIFIER}(example|sample)s? (of )?{_QUALIFIER}(http )?responses?\b|^responses? (examples?|samples?)\b"
+     r"|^responses? (to|for|of) (the )?(example|sample|request)s?\b", Kind.EXAMPLE_RESPONSE),
     (r"^(examples?|samples?)$", Kind.EXAMPLE_REQUEST),
     (r"^status codes?\b|^returned values?\b|^http status", Kind.STATUS),
     (r"^(function|description|api description|functions)\b", Kind.FUNCTION),
@@ -59,14 +73,20 @@ _BARE_LABELS = {"request": Kind.EXAMPLE_REQUEST, "request body": Kind.EXAMPLE_RE
 
 def status_label(text: str) -> int | None:
     """The NNN of a ``Status code: NNN`` label, or ``None``."""
-    found = _STATUS_LABEL.match(text)
+    if len(text.split()) > _LABEL_WORDS:
+        return None
+    found = _STATUS_LABEL.search(text)
     return int(found[1]) if found else None
 
 
 def section_kind(title: str) -> Kind:
     """Classify a section heading (``Example Requests`` -> EXAMPLE_REQUEST)."""
-    if status_label(title) is not None:  # "Status code: 200" sub-headings belong to their parent
+    if status_label(title) is not None and _STATUS_LABEL.match(title.strip()):
+        # "Status code: 200" sub-headings belong to their parent
         return Kind.OTHER
+    path_label = _PATH_LABEL.search(title)
+    if path_label is not None and _target(path_label[1]) is not None:
+        return Kind.OTHER  # "PATH: /v1/{project_id}/jobs" is a request line, not a heading
     lowered = " ".join(title.lower().replace(":", " ").split())
     return next((kind for pattern, kind in _KINDS if pattern.search(lowered)), Kind.OTHER)
 
@@ -110,14 +130,50 @@ def placeholders(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_PLACEHOLDER.findall(text)))
 
 
-def find_request_line(text: str, span: Span) -> RequestLine | None:
-    """The first ``METHOD target`` line in ``text`` (a paragraph or code block starting at ``span``)."""
-    found = _REQUEST_LINE.search(text)
-    if found is None:
+def _target(text: str) -> str | None:
+    """The request target of ``text`` with stray spaces closed up, or ``None`` when it is prose.
+
+    ``https://host/v3/x/instances/ 49b9/switch`` is one target: every piece after the
+    first continues a path (it holds a ``/`` or follows one, or is a ``?&=`` part).
+    """
+    pieces = text.split()
+    first = pieces[0]
+    if not first.startswith(("/", "{", "?")) and "://" not in first and "/" not in first:
         return None
-    line = span.line + text.count("\n", 0, found.start(1))
-    target = found[2]
-    return RequestLine(found[1], target, split_target(target), Span(span.path, line))
+    for before, piece in zip(pieces, pieces[1:]):
+        if "/" not in piece and not piece.startswith(("?", "&", "=")) and not before.endswith(("/", "?", "&", "=")):
+            return None
+    return "".join(pieces)
+
+
+def find_request_line(text: str, span: Span, bare: bool = False) -> RequestLine | None:
+    """The first ``METHOD target`` line in ``text`` (a paragraph or code block starting at ``span``).
+
+    :param bare: also take a full URL alone on its line (method ``""``: the caller completes it).
+    """
+    for found in _REQUEST_LINE.finditer(text):
+        target = _target(found[2])
+        if target is not None:
+            line = span.line + text.count("\n", 0, found.start(1))
+            return RequestLine(found[1].upper(), target, split_target(target), Span(span.path, line))
+    found_url = _BARE_URL.search(text) if bare else None
+    if found_url is not None:
+        line = span.line + text.count("\n", 0, found_url.start(1))
+        return RequestLine("", found_url[1], split_target(found_url[1]), Span(span.path, line))
+    return None
+
+
+def labelled_request(parts: list[tuple[str, Span]]) -> RequestLine | None:
+    """A request written as ``Method: POST`` and ``PATH: /v1/...`` lines (in one block or in several)."""
+    method = path = None
+    for text, span in parts:
+        if method is None and (found := _METHOD_LABEL.search(text)) and found[1].upper() in _METHODS:
+            method = found[1].upper()
+        if path is None and (found := _PATH_LABEL.search(text)) and _target(found[1]) is not None:
+            path = (found[1], Span(span.path, span.line + text.count("\n", 0, found.start(1))))
+    if method is None or path is None:
+        return None
+    return RequestLine(method, path[0], split_target(path[0]), path[1])
 
 
 def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
@@ -127,12 +183,22 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
     example's request and its response.
     """
     words = text.text.split()
-    if not (text.strong or text.text.rstrip().endswith(":") or len(words) <= 3) or len(words) > 8:
+    if len(words) > 8:
         return None
     kind = section_kind(text.text)
+    if kind in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
+        return kind  # "Example request 2: ...", "Response to example 2 (status code 400)"
+    if not (text.strong or text.text.rstrip().endswith(":") or len(words) <= 3):
+        return None
     bare = text.text.strip().rstrip(":").strip().lower()
-    if enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) and bare in _BARE_LABELS:
-        return _BARE_LABELS[bare]
+    if enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
+        if bare in _BARE_LABELS:
+            return _BARE_LABELS[bare]
+        mentions = {k for word, k in (("response", Kind.EXAMPLE_RESPONSE), ("request", Kind.EXAMPLE_REQUEST))
+                    if re.search(rf"\b{word}s?\b", bare)}
+        labelled = text.strong or text.text.rstrip().endswith(":")
+        if len(mentions) == 1 and labelled:  # "The response is as follows:" inside a "Samples" section
+            return mentions.pop()
     return kind if kind in _LABEL_KINDS else None
 
 

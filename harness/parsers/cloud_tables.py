@@ -47,6 +47,25 @@ class _Found:
     status: int | None
     columns: dict[str, int]
     name: str
+    side: str = "request"  # or "response": same-named objects on both sides are kept apart
+
+
+_GENERIC_CAPTION = _GENERIC_TYPES | {
+    "table", "requests", "responses", "headers", "params", "param", "descriptions", "field", "fields", "the",
+    "returned", "values", "value", "common", "elements", "element", "attributes", "attribute", "input", "output",
+    "message", "structure", "in", "a", "an", "to", "for", "this", "api", "status", "code", "codes", "information",
+    "info", "data", "result", "results", "normal", "format", "url", "body", "parameter", "parameters"}
+
+
+def _named(found: _Found) -> bool:
+    """Whether the caption names a particular object (``image field description``), not "Request parameters"."""
+    words = re.findall(r"[a-z0-9_-]+", _TABLE_PREFIX.sub("", found.table.caption).lower())
+    return any(w not in _GENERIC_CAPTION and not w.isdigit() for w in words)
+
+
+def _body_side(found: _Found) -> bool:
+    caption = found.table.caption.lower()
+    return found.kind is not Kind.URI and not any(w in caption for w in ("header", "query", "path", "uri"))
 
 
 def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
@@ -72,16 +91,22 @@ def _object_name(caption: str) -> str:
     return rest
 
 
-def _location(found: _Found, template_names: set[str], name: str) -> str:
+def _location(found: _Found, template: str, name: str, method: str = "") -> str:
+    """Where a parameter goes: caption and section first, then the URI template and the method."""
     caption = found.table.caption.lower()
+    path, _, query = template.partition("?")
+    template_names = {n.lower() for n in placeholders(path)}
     if found.kind is Kind.RESPONSE or "response" in caption:
         return "response"
     if "header" in caption:
         return "header"
-    if "query" in caption:
+    if "query" in caption or name.lower() in {n.lower() for n in placeholders(query)} | set(
+            re.findall(r"[?&]([\w.-]+)=", f"?{query}")):
         return "query"
     if found.kind is Kind.URI or "path" in caption or "uri" in caption:
         return "path" if not template_names or name.lower() in template_names else "query"
+    if method.upper() in ("GET", "HEAD"):  # a "Request" table of a GET lists its query parameters
+        return "path" if name.lower() in template_names else "query"
     return "body"
 
 
@@ -114,37 +139,72 @@ def _collect(sections: list[Section]) -> tuple[list[_Found], list[Table]]:
             if "status" in columns and "name" not in columns:
                 statuses.append(block)
             elif "name" in columns:
-                params.append(_Found(block, section.kind, status, columns, _object_name(block.caption)))
+                response = section.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE) or "response" in \
+                    block.caption.lower()
+                params.append(_Found(block, section.kind, status, columns, _object_name(block.caption),
+                                     "response" if response else "request"))
     return params, statuses
 
 
 def _references(params: list[_Found]) -> dict[tuple[int, int], _Found]:
     """Which row ((table index, row index)) refers to which object table."""
     by_anchor = {a: f for f in params for a in f.table.anchors}
-    by_name = {f.name.lower(): f for f in params if f.name and " " not in f.name}
+    by_name: dict[tuple[str, str], _Found] = {}
+    for f in params:  # the first table of a name on each side
+        if f.name and " " not in f.name:
+            by_name.setdefault((f.side, f.name.lower()), f)
     refs: dict[tuple[int, int], _Found] = {}
     for t, found in enumerate(params):
+        other = "request" if found.side == "response" else "response"
         for r, row in enumerate(_body_rows(found)):
             target = next((by_anchor[link.lstrip("#").lower()] for cell in row for link in cell.links
                            if link.lstrip("#").lower() in by_anchor), None)
-            if target is None:
-                words = re.findall(r"[\w-]+", _cell(row, found.columns.get("type")).text.lower())
-                target = next((by_name[w] for w in words if w in by_name and w not in _GENERIC_TYPES), None)
+            if target is None:  # the type names it ("CreateListenerOption object"): this side first
+                words = [w for w in re.findall(r"[\w-]+", _cell(row, found.columns.get("type")).text.lower())
+                         if w not in _GENERIC_TYPES]
+                target = next((by_name[(side, w)] for side in (found.side, other) for w in words
+                               if (side, w) in by_name), None)
+            if target is None:  # "image | Object" and a table captioned "image field description"
+                name = _cell(row, found.columns["name"]).text.strip().lower()
+                named = by_name.get((found.side, name))
+                target = named if named is not None and _named(named) else None
             if target is not None and target is not found:
                 refs[(t, r)] = target
     return refs
+
+
+def _top_level(params: list[_Found], referenced: set[int]) -> set[int]:
+    """The tables whose rows are top-level fields: generic captions, else a side's first body table.
+
+    A table no row refers to but whose caption names an object (``Properties of the OBS
+    link``, ``tag objects``) describes a nested or per-type object: it is never flattened.
+    """
+    top: set[int] = set()
+    for side in ("request", "response"):
+        group = [f for f in params if f.side == side and id(f) not in referenced]
+        top |= {id(f) for f in group if not _named(f) or not _body_side(f)}
+        if not any(_body_side(f) for f in group if id(f) in top):
+            first = next((f for f in group if _body_side(f)), None)
+            top |= {id(first)} if first is not None else set()
+    return top
 
 
 def _body_rows(found: _Found) -> tuple[tuple[Cell, ...], ...]:
     return found.table.rows if found.table.header else found.table.rows[1:]
 
 
-def read_tables(sections: list[Section], template: str, path: str) -> TableFindings:
+def _object_key(found: _Found, request_names: set[str]) -> str:
+    """The object's name; a response object named like a request one is ``name (response)``."""
+    return f"{found.name} (response)" if found.side == "response" and found.name in request_names else found.name
+
+
+def read_tables(sections: list[Section], template: str, path: str, method: str = "") -> TableFindings:
     """Read every parameter and status-code table of the page's sections."""
     params, statuses = _collect(sections)
     refs = _references(params)
     referenced = {id(f) for f in refs.values()}
-    template_names = {n.lower() for n in placeholders(template)}
+    top_level = _top_level(params, referenced)
+    names = {f.name for f in params if f.side == "request" and id(f) not in top_level}
     findings = TableFindings()
     top: list[Parameter] = []
     objects: dict[int, ObjectTable] = {}
@@ -157,14 +217,14 @@ def read_tables(sections: list[Section], template: str, path: str) -> TableFindi
             if found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE):
                 location = "response"
             else:  # a nested object's fields are body fields, whatever its caption says
-                location = "body" if id(found) in referenced else _location(found, template_names, name)
+                location = "body" if id(found) not in top_level else _location(found, template, name, method)
             target = refs.get((t, r))
             rows.append(Parameter(
                 name=name, location=location, required=_required(_cell(row, found.columns.get("required")).text),
-                type=_cell(row, found.columns.get("type")).text, object_ref=target.name if target else "",
-                description=_cell(row, found.columns.get("description")).text))
-        if id(found) in referenced:
-            objects.setdefault(id(found), ObjectTable(found.name, tuple(rows), found.table.span))
+                type=_cell(row, found.columns.get("type")).text, object_ref=_object_key(target, names) if target
+                else "", description=_cell(row, found.columns.get("description")).text))
+        if id(found) not in top_level:
+            objects.setdefault(id(found), ObjectTable(_object_key(found, names), tuple(rows), found.table.span))
         elif rows and rows[0].location == "response":
             if found.status is None or 200 <= found.status < 300:
                 findings.response_fields += tuple(rows)
@@ -172,8 +232,26 @@ def read_tables(sections: list[Section], template: str, path: str) -> TableFindi
             top.extend(rows)
     findings.parameters = tuple(top)
     findings.objects = tuple(objects.values())
-    findings.status_codes = _status_codes(statuses, path, findings.diagnostics)
+    findings.status_codes = _status_codes(statuses, path, findings.diagnostics) + _stated_codes(sections)
     return findings
+
+
+_NORMAL = re.compile(r"^(?:normal|success(?:ful)?|succeeded|ok)\b(?:\s*(?:response|request))?[\s:：/-]*(\d{3})?$",
+                     re.I)
+
+
+def _stated_codes(sections: list[Section]) -> tuple[StatusCode, ...]:
+    """The success status written as prose in a status section: "Normal" then "200", or "Normal: 204"."""
+    codes: list[StatusCode] = []
+    for section in (s for s in sections if s.kind is Kind.STATUS):
+        texts = [" ".join(b.text.split()) for b in section.blocks if isinstance(b, Text)]
+        for index, text in enumerate(texts):
+            found = _NORMAL.match(text)
+            following = texts[index + 1] if index + 1 < len(texts) else ""
+            code = found[1] if found and found[1] else following if found and re.fullmatch(r"\d{3}", following) else ""
+            if code:
+                codes.append(StatusCode(int(code), text))
+    return tuple(codes)
 
 
 def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic]) -> tuple[StatusCode, ...]:
@@ -181,6 +259,8 @@ def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic])
     for table in tables:
         columns = _columns(table.header or table.rows[0])
         rows = table.rows if table.header else table.rows[1:]
+        if not any(re.match(r"^\d{3}\b", _cell(row, columns["status"]).text.strip()) for row in rows):
+            continue  # a table of resource states (ACTIVE, VERIFY_RESIZE ...), not of HTTP status codes
         for row in rows:
             text = _cell(row, columns["status"]).text.strip()
             found = re.match(r"^(\d{3})\b", text)

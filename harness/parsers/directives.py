@@ -14,7 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from harness.model import Diagnostic, Level, Span, Substitution
+from harness.model import Diagnostic, Level, MatchPolicy, Span, Substitution
+from harness.parsers.json_paths import path_error
 
 __all__ = [
     "CATCH_STATUS",
@@ -34,9 +35,11 @@ __all__ = [
     "parse_test_args_at",
 ]
 
-NAMES = ("CONSOLE", "NOTCONSOLE", "TEST", "TESTRESPONSE", "TESTSETUP", "TEARDOWN", "AUTOSENSE")
+NAMES = ("CONSOLE", "NOTCONSOLE", "TEST", "TESTRESPONSE", "TESTSETUP", "TEARDOWN", "AUTOSENSE", "CAPTURE", "RETRY")
 
-_DIRECTIVE = re.compile(r"\s*(?:(AUTOSENSE|CONSOLE|NOTCONSOLE|TESTSETUP|TEARDOWN)|(TESTRESPONSE|TEST)(?:\[(.+)\])?)\s*")
+# CAPTURE and RETRY (docharness's own, for live clusters) are parsed by ``live_directives``
+_DIRECTIVE = re.compile(
+    r"\s*(?:(AUTOSENSE|CONSOLE|NOTCONSOLE|TESTSETUP|TEARDOWN)|(TESTRESPONSE|TEST|CAPTURE|RETRY)(?:\[(.+)\])?)\s*")
 
 _SCHAR = r"(?:\\/|[^/])"
 _SUBSTITUTION = rf"s/(?P<pattern>{_SCHAR}+)/(?P<replacement>{_SCHAR}*)/"
@@ -45,7 +48,8 @@ _TEST_SYNTAX = re.compile(
     rf"(?:catch:\s*(?P<catch>(?:/[^/]+/)|[^ \]]+)|{_SUBSTITUTION}|{_SKIP}|(?P<continued>continued)"
     r"|setup:(?P<setup>[^ \]]+)|teardown:(?P<teardown>[^ \]]+)|warning:(?P<warning>.+)"
     r"|(?P<skip_shard_failures>skip_shard_failures)) ?")
-_RESPONSE_SYNTAX = re.compile(rf"(?:{_SUBSTITUTION}|(?P<non_json>non_json|_cat)|{_SKIP}) ?")
+_RESPONSE_SYNTAX = re.compile(rf"(?:{_SUBSTITUTION}|(?P<non_json>non_json|_cat)|{_SKIP}"
+                              r"|volatile:(?P<volatile>[^ ]+)|(?P<policy>exact|subset|shape)(?= |$)) ?")
 
 # What TESTRESPONSE[non_json] appends, as written in the build (Java replacement syntax).
 NON_JSON_SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
@@ -70,11 +74,12 @@ def is_known_catch(value: str) -> bool:
 # The item keywords, for "did you mean" on arguments that match no item (value placeholders after the colon).
 _TEST_KEYWORDS = {"continued": "", "skip_shard_failures": "", "catch:": "NAME", "skip:": "REASON", "setup:": "NAME",
                   "teardown:": "NAME", "warning:": "TEXT"}
-_RESPONSE_KEYWORDS = {"non_json": "", "skip:": "REASON"}
+_RESPONSE_KEYWORDS = {"non_json": "", "skip:": "REASON", "volatile:": "$.PATH", "exact": "", "subset": "",
+                      "shape": ""}
 
 _TEST_ITEMS = "s/pattern/replacement/, catch:NAME, skip:REASON, continued, setup:A,B, teardown:A,B, " \
               "warning:TEXT, skip_shard_failures"
-_RESPONSE_ITEMS = "s/pattern/replacement/, non_json, skip:REASON"
+_RESPONSE_ITEMS = "s/pattern/replacement/, non_json, exact, subset, shape, volatile:$.A,$.B[*].C, skip:REASON"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +115,15 @@ class ResponseArgs:
     :param substitutions: ``s/.../.../`` items and, at its place, the four ``non_json`` ones.
     :param non_json: ``non_json`` (or the older ``_cat``).
     :param skip: the skip reason, or ``None``.
+    :param policy: ``exact``, ``subset`` or ``shape`` (``non_json`` included), or ``None``.
+    :param volatile: ``volatile:$.a,$.b[*].c`` JSON paths whose values are not compared.
     """
 
     substitutions: tuple[Substitution, ...] = ()
     non_json: bool = False
     skip: str | None = None
+    policy: MatchPolicy | None = None
+    volatile: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=4096)  # directive lines repeat across pages; the answer depends on the text only
@@ -295,7 +304,7 @@ def parse_response_args_at(args: str, path: str, line: int, column: int) -> tupl
     if not subs and not problems:
         return parsed, []
     placed, diagnostics = _place(subs, problems, path, line, column)
-    return ResponseArgs(placed, parsed.non_json, parsed.skip), diagnostics
+    return ResponseArgs(placed, parsed.non_json, parsed.skip, parsed.policy, parsed.volatile), diagnostics
 
 
 @functools.lru_cache(maxsize=4096)
@@ -305,99 +314,39 @@ def _response_template(args: str) -> tuple[ResponseArgs, tuple[_SubTemplate, ...
     subs: list[_SubTemplate] = []
     non_json = False
     skip = None
+    policy: MatchPolicy | None = None
+    volatile: list[str] = []
     for found in matches:
         kind = found.lastgroup
         if kind == "replacement":
             subs.append(_substitution(found))
         elif kind == "non_json":
-            non_json = True
+            non_json, policy = True, MatchPolicy.NON_JSON
             subs.extend((p, r, found.start(), found.end() - 1) for p, r in NON_JSON_SUBSTITUTIONS)
         elif kind == "skip":
             skip = found.group("skip")
-    return ResponseArgs((), non_json, skip), tuple(subs), tuple(diagnostics)
+        elif kind == "policy":
+            policy = MatchPolicy(found.group("policy"))
+        elif kind == "volatile":
+            volatile += [p for p in found.group("volatile").split(",") if p]
+            diagnostics += [(Level.ERROR, "bad-volatile", f"volatile path {problem}", found.start(), found.end() - 1,
+                             "write volatile:$.now,$.jobs[*].start-time (JSON paths from the body's root $)")
+                            for problem in map(path_error, found.group("volatile").split(",")) if problem]
+    return ResponseArgs((), non_json, skip, policy, tuple(volatile)), tuple(subs), tuple(diagnostics)
 
 
 _SWALLOWED = re.compile(r" (continued|setup:|catch:|warning:|teardown:|skip_shard_failures|s/)")
-_WORD = re.compile(r"(\s*)([A-Za-z_]+)(.*)")
 
 
 def near_miss(text: str, span: Span) -> Diagnostic | None:
-    """A warning for a comment that looks like a directive but is not one, or ``None``.
+    """A warning for a comment that looks like a directive but is not one (``harness.parsers.near_miss``)."""
+    from harness.parsers import near_miss as rules  # it builds on this module's grammar
 
-    Elasticsearch treats such lines as prose, silently dropping the directive:
-    ``TEST [continued]``, ``TEST[]``, ``TEST[x] trailing``, an unclosed bracket,
-    a lower-case or misspelt name.
-
-    :param text: the comment text with its marker removed.
-    :param span: the comment line (its column is where ``text`` starts).
-    """
-    name = near_miss_name(text)
-    found = _WORD.fullmatch(text)
-    if name is None or found is None:
-        return None
-    lead, word, rest = found.groups()
-    where = Span(span.path, span.line, span.column + len(lead), span.line, span.column + len(text.rstrip()) - 1)
-    return _near_miss_diagnostic(name, word, rest, where)
+    return rules.near_miss(text, span)
 
 
-@functools.lru_cache(maxsize=4096)  # comment lines repeat across pages; difflib is slow
 def near_miss_name(text: str) -> str | None:
-    """The directive name a comment text nearly is (when ``near_miss`` would warn), or ``None``."""
-    if match_directive(text) is not None:
-        return None
-    found = _WORD.fullmatch(text)
-    if found is None:
-        return None
-    word, rest = found.group(2), found.group(3)
-    return word if word in NAMES else _close_name(word, rest)
+    """The directive name a comment text nearly is, or ``None`` (``harness.parsers.near_miss``)."""
+    from harness.parsers import near_miss as rules
 
-
-def _close_name(word: str, rest: str) -> str | None:
-    if word.upper() in NAMES:
-        return word.upper()
-    if not (word.isupper() or rest.lstrip().startswith("[")):
-        return None
-    close = difflib.get_close_matches(word.upper(), NAMES, n=1, cutoff=0.8)
-    if close:
-        return close[0]
-    # a bare word (or one followed by "[") one typo away: TSET, TESTRESPONCE, CONSLE
-    if len(word) >= 3 and (not rest.strip() or rest.lstrip().startswith("[")):
-        return next((name for name in NAMES if _one_edit(word.upper(), name)), None)
-    return None
-
-
-def _one_edit(word: str, name: str) -> bool:
-    """Whether ``word`` is ``name`` with one letter changed, added, dropped or two neighbours swapped."""
-    if abs(len(word) - len(name)) > 1 or word == name:
-        return False
-    first = next((i for i, (a, b) in enumerate(zip(word, name)) if a != b), min(len(word), len(name)))
-    if len(word) == len(name):
-        return (word[first + 1:] == name[first + 1:]
-                or word[first:first + 2] == name[first:first + 2][::-1] and word[first + 2:] == name[first + 2:])
-    shorter, longer = (word, name) if len(word) < len(name) else (name, word)
-    return shorter[first:] == longer[first + 1:]
-
-
-def _near_miss_diagnostic(name: str, word: str, rest: str, where: Span) -> Diagnostic:
-    stripped = rest.strip()
-    args = stripped[1:stripped.rfind("]")] if stripped.startswith("[") and "]" in stripped else ""
-    suggestion = f"{name}[{args}]" if args else name
-    code = "malformed-directive"
-    if word != name:
-        code = "unknown-directive"
-        message = f"{word!r} is not a directive name, so the line is ignored"
-    elif rest.startswith((" ", "\t")) and stripped.startswith("["):
-        message = f"the space before '[' makes this {name} line plain text"
-    elif stripped == "[]":
-        message = f"empty brackets make this {name} line plain text"
-    elif stripped.startswith("[") and "]" not in stripped:
-        message = f"the bracket of this {name} line is never closed, so the line is plain text"
-        suggestion = f"{name}{stripped}]"
-    elif stripped.startswith("[") and not stripped.endswith("]"):
-        message = f"text after ']' makes this {name} line plain text"
-    elif name in ("CONSOLE", "NOTCONSOLE", "TESTSETUP", "TEARDOWN", "AUTOSENSE") and stripped:
-        message = f"{name} takes no arguments, so this line is plain text"
-        suggestion = name
-    else:
-        message = f"this {name} line is not a valid directive, so it is ignored"
-    return Diagnostic(Level.WARNING, code, message, where, f"did you mean `{suggestion}`?")
+    return rules.near_miss_name(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -21,26 +21,37 @@ from harness.model import (
     Span,
 )
 from harness.parsers import PARSERS, parser_for
+from harness.parsers.dialect import AUTO, Dialect
+from harness.sourcefiles import Refused, escapes, read_source
 
-__all__ = ["discover", "document_path", "load", "load_file", "load_files"]
+DialectFor = Callable[[Path], Dialect]  # a file's path -> the Elasticsearch rules it is read with (Config.dialect_at)
+
+__all__ = ["discover", "document_path", "load", "load_file", "load_files", "source_roots"]
 
 _FORMATS = {".asciidoc": Format.ASCIIDOC, ".adoc": Format.ASCIIDOC, ".rst": Format.RST, ".html": Format.HTML,
             ".htm": Format.HTML}
+_NOT_READ = "(not read)"
 
 
-def discover(paths: Sequence[str | Path]) -> list[Path]:
+def discover(paths: Sequence[str | Path], *, docs_root: Path | None = None) -> list[Path]:
     """List the files with a known suffix under ``paths``, sorted and without duplicates.
 
     Folders are walked recursively (hidden folders skipped, symlinked folders not
-    followed); a file named directly is kept only when its suffix is known.
+    followed); a file named directly is kept only when its suffix is known. A symlinked
+    folder whose real path leaves its docs root (see ``source_roots``) is listed itself,
+    so that loading it gives a diagnostic saying it was not read.
 
     :raises FileNotFoundError: when a path does not exist (a usage error).
     """
     found: set[Path] = set()
+    roots = source_roots(paths, docs_root)
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.update(_walk(path))
+            if escapes(path, _root_of(path, roots)):
+                found.add(path)
+            else:
+                found.update(_walk(path, roots))
         elif path.is_file():
             if path.suffix.lower() in PARSERS:
                 found.add(path)
@@ -49,13 +60,43 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, roots: tuple[str, ...]) -> Iterator[Path]:
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:  # os.walk does not follow symlinked folders: name those that leave the root
+            child = os.path.join(current, name)
+            if os.path.islink(child) and escapes(child, _root_of(child, roots)):
+                yield Path(child)
         for name in files:
             dot = name.rfind(".")  # Path(name).suffix, without making a Path for every file
             if 0 < dot < len(name) - 1 and name[dot:].lower() in PARSERS:
                 yield Path(os.path.join(current, name))
+
+
+def source_roots(paths: Sequence[str | Path], docs_root: Path | None = None) -> tuple[str, ...]:
+    """The docs roots files under ``paths`` are confined to (absolute, symlinks not resolved).
+
+    A given path inside ``docs_root`` (the configuration's folder) is confined to it; any other
+    given folder is its own root, and a given file is confined to its own folder. A file is read
+    only when its real path lies inside the real path of its root.
+    """
+    base = os.path.abspath(docs_root) if docs_root is not None else None
+    roots: set[str] = set()
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if base is not None and (absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep)):
+            roots.add(base)
+        else:
+            roots.add(absolute if os.path.isdir(absolute) and not os.path.islink(absolute) else
+                      os.path.dirname(absolute))
+    return tuple(sorted(roots))
+
+
+def _root_of(path: str | Path, roots: Sequence[str]) -> str:
+    """The innermost root holding ``path`` (lexically), else the path's own folder."""
+    absolute = os.path.abspath(path)
+    holding = [root for root in roots if absolute.startswith(root.rstrip(os.sep) + os.sep)]
+    return max(holding, key=len) if holding else os.path.dirname(absolute)
 
 
 def document_path(path: Path, root: Path | None = None) -> str:
@@ -68,16 +109,35 @@ def document_path(path: Path, root: Path | None = None) -> str:
     return Path(relative).as_posix()
 
 
-def load_file(path: Path, root: Path | None = None) -> Document:
-    """Read, decode and parse one file; failures become an error Diagnostic."""
-    return _load(path, document_path(path, root))
+def load_file(path: Path, root: Path | None = None, roots: Sequence[str | Path] = (),
+              dialect: Dialect | DialectFor | None = None) -> Document:
+    """Read, decode and parse one file; failures become an error Diagnostic.
+
+    :param root: what ``Document.path`` is relative to (default: the current folder).
+    :param roots: the docs roots (see ``source_roots``; default: the file's own folder). A file
+        whose real path leaves its root is not read: the Document carries an error saying so.
+    :param dialect: the Elasticsearch rules AsciiDoc pages are read with, or a function giving them
+        for a file's path (``Config.dialect_at``); ``None`` for ``auto``.
+    """
+    return _load(path, document_path(path, root), tuple(os.path.abspath(r) for r in roots), dialect)
 
 
-def _load(path: Path, name: str) -> Document:
+def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect | DialectFor | None = None) -> Document:
     """``load_file`` for a file whose ``Document.path`` is ``name``."""
     fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
+    top = _root_of(path, roots)
+    # the offending line is "(not read)": a renderer must not go and read it either
+    if os.path.isdir(path) and escapes(path, top):
+        return _broken(name, fmt, "outside-docs-root", f"folder not read: its real path "
+                       f"{os.path.realpath(path)} is outside the docs root {os.path.realpath(top)}; nothing under "
+                       "it was read", 1, "move the pages into the docs tree, or point the symlink inside it",
+                       source_line=_NOT_READ)
     try:
-        data = path.read_bytes()
+        data = read_source(path, top)
+    except Refused as exc:
+        return _broken(name, fmt, exc.code, f"page not read: {exc}", 1,
+                       "a page must be a regular file inside the docs tree: replace the symlink with the page",
+                       source_line=_NOT_READ)
     except OSError as exc:
         return _broken(name, fmt, "unreadable-file", f"cannot read the file: {exc.strerror or exc}", 1,
                        "check the file's permissions, or leave it out of the paths given")
@@ -92,7 +152,13 @@ def _load(path: Path, name: str) -> Document:
     parse_format = parser_for(name) or parser_for(path.name)
     if parse_format is None:
         return _broken(name, fmt, "unknown-format", "no parser for this file type", 1, "")
+    if callable(dialect):
+        dialect = dialect(path)
     try:
+        if dialect is not None and dialect != AUTO and fmt is Format.ASCIIDOC:
+            from harness.parsers.asciidoc import parse_asciidoc  # the one format with version rules
+
+            return parse_asciidoc(text, name, dialect)
         return parse_format(text, name)
     except NotImplementedError as exc:
         return _broken(name, fmt, "parser-unavailable", str(exc), 1, "this format is not supported yet")
@@ -114,11 +180,16 @@ Jobs = int | Literal["auto"] | None
 POOL_MIN_FILES = 64
 
 
-def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = None) -> list[Document]:
+def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = None,
+         docs_root: Path | None = None, dialect: DialectFor | None = None) -> list[Document]:
     """Discover and parse every known file under ``paths``, in sorted path order.
 
     :param paths: files and folders.
     :param root: what ``Document.path`` is relative to (default: the current folder).
+    :param docs_root: the configuration's folder: given paths inside it are confined to it (see
+        ``source_roots``); a page whose real path leaves its root is not read (an error Diagnostic).
+    :param dialect: gives the Elasticsearch rules each file is read with (``Config.dialect_at``);
+        ``None`` reads every page with ``auto``.
     :param jobs: ``None`` or ``1`` parses in this process; ``N > 1`` uses up to N worker processes and
         ``"auto"`` one per available CPU, when there are at least ``POOL_MIN_FILES`` files (the result
         is the same, in the same order).
@@ -127,7 +198,8 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
     """
     if jobs is not None and jobs != "auto" and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ValueError(f"jobs must be a positive number or 'auto', not {jobs!r}")
-    files = discover(paths)
+    files = discover(paths, docs_root=docs_root)
+    roots = source_roots(paths, docs_root)
     # Parsing allocates many small objects that form no reference cycles; the cyclic
     # collector would rescan all of them again and again (~15% of the time) and free nothing.
     # Forked workers inherit the paused collector too.
@@ -138,14 +210,15 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
             # imported here: the pool is built on this module
             from harness.parsers.pool import parse_parallel
 
-            return parse_parallel(files, root, None if jobs == "auto" else jobs)
-        return load_files(files, root)
+            return parse_parallel(files, root, None if jobs == "auto" else jobs, roots, dialect)
+        return load_files(files, root, roots, dialect)
     finally:
         if paused:
             gc.enable()
 
 
-def load_files(files: list[Path], root: Path | None) -> list[Document]:
+def load_files(files: list[Path], root: Path | None, roots: tuple[str, ...] = (),
+               dialect: DialectFor | None = None) -> list[Document]:
     """``load_file`` over ``files``, with each ``Document.path`` worked out by one prefix test when it can."""
     base = os.path.abspath(root or Path.cwd())
     prefix = base.rstrip("/") + "/"
@@ -153,8 +226,8 @@ def load_files(files: list[Path], root: Path | None) -> list[Document]:
     for path in files:
         absolute = os.path.abspath(path)
         if os.sep == "/" and absolute.startswith(prefix):  # what document_path gives, without relpath's work
-            documents.append(_load(path, absolute[len(prefix):]))
+            documents.append(_load(path, absolute[len(prefix):], roots, dialect))
         else:
-            documents.append(load_file(path, root))
+            documents.append(load_file(path, root, roots, dialect))
     return documents
 

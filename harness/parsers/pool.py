@@ -32,7 +32,7 @@ from harness.model import (
     field_values,
 )
 from harness.parsers import parser_for
-from harness.parsers.loader import discover, load_file, load_files
+from harness.parsers.loader import DialectFor, discover, load_file, load_files, source_roots
 
 __all__ = ["default_jobs", "load_parallel", "parse_parallel"]
 
@@ -59,7 +59,8 @@ def _warm_parsers(files: list[Path]) -> None:
                 pass
 
 
-def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: int | None = None) -> list[Document]:
+def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: int | None = None,
+                  docs_root: Path | None = None) -> list[Document]:
     """Discover and parse every known file under ``paths`` with ``jobs`` worker processes.
 
     :param paths: files and folders, as for ``loader.load``.
@@ -67,15 +68,19 @@ def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: i
     :param jobs: worker processes; ``None`` means one per available CPU, ``1`` loads in-process.
     :raises FileNotFoundError: when a given path does not exist.
     """
-    return parse_parallel(discover(paths), root, jobs)
+    return parse_parallel(discover(paths, docs_root=docs_root), root, jobs, source_roots(paths, docs_root))
 
 
-def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None = None) -> list[Document]:
-    """``loader.load_files`` over already discovered ``files``, with ``jobs`` worker processes."""
+def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None = None,
+                   roots: tuple[str, ...] = (), dialect: DialectFor | None = None) -> list[Document]:
+    """``loader.load_files`` over already discovered ``files``, with ``jobs`` worker processes.
+
+    :param roots: the docs roots the files are confined to (``loader.source_roots``).
+    """
     workers = min(jobs or default_jobs(), max(len(files) // _MIN_FILES_PER_JOB, 1))
     if workers <= 1:
-        return load_files(files, root)
-    read = partial(load_file, root=root.absolute() if root else Path.cwd())
+        return load_files(files, root, roots, dialect)
+    read = partial(load_file, root=root.absolute() if root else Path.cwd(), roots=roots, dialect=dialect)
     _register_model_reducers()
     _warm_parsers(files)
     # a few chunks per worker: big enough to amortise pickling, small enough to balance uneven pages
@@ -84,7 +89,7 @@ def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(read, files, chunksize=chunk))
     except BrokenProcessPool:  # a worker died (out of memory, killed): finish in-process
-        return load_files(files, root)
+        return load_files(files, root, roots, dialect)
 
 
 def _register_model_reducers() -> None:

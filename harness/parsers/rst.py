@@ -96,9 +96,12 @@ class _Walker:
         return Code(text, node.get("language", ""), self.span(first, last), content)
 
     def comment(self, node: nodes.Element) -> Comment:
-        # docutils reports a comment on the line after it ends; walk back to its ``..``
-        index = min((node.line or 1) - 2, len(self.lines) - 1)
-        while index > 0 and not self.lines[index].lstrip().startswith(".."):
+        # docutils reports a comment on the line after it ends (on its own line when another explicit
+        # markup block follows at once); walk back to the ``..`` line that holds its first text
+        first_text = node.astext().split("\n", 1)[0].strip()
+        index = min((node.line or 1) - 1, len(self.lines) - 1)
+        while index > 0 and not (self.lines[index].lstrip().startswith("..")
+                                 and first_text in self.lines[index]):
             index -= 1
         first = index + 1
         source = self.lines[index] if 0 <= index < len(self.lines) else ""

@@ -21,18 +21,22 @@ from typing import Any
 
 from harness.model import (
     BodyKind,
+    Capture,
     Diagnostic,
     Directive,
     Example,
     ExpectedResponse,
     Level,
     MatchPolicy,
+    Retry,
     Role,
     Span,
     Substitution,
 )
 from harness.parsers.console import parse_console_detail
+from harness.parsers.dialect import AUTO, Dialect
 from harness.parsers.directives import ResponseArgs, TestArgs
+from harness.parsers.lenient_json import Leniency, lenient_json_error, lenient_json_text
 from harness.parsers.substitutions import (
     apply_substitutions,
     default_substitutions,
@@ -48,11 +52,12 @@ _QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]+)\s*:")
 _ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
 # Examples and responses are built from positional arguments (speed): fail at import, not with
 # shuffled fields, if the model's field order ever changes.
-if [f.name for f in dataclasses.fields(Example)][:17] != [
+if [f.name for f in dataclasses.fields(Example)][:20] != [
         "name", "span", "role", "language", "source", "requests", "expected", "setups", "teardowns", "continued",
-        "skip", "catch", "warnings", "skip_shard_failures", "substitutions", "directives", "testenv"] or [
-        f.name for f in dataclasses.fields(ExpectedResponse)][:8] != [
-        "source", "body", "body_kind", "status", "match", "skip", "substitutions", "span"]:
+        "skip", "catch", "warnings", "skip_shard_failures", "substitutions", "directives", "testenv", "variables",
+        "captures", "retry"] or [
+        f.name for f in dataclasses.fields(ExpectedResponse)][:9] != [
+        "source", "body", "body_kind", "status", "match", "skip", "substitutions", "span", "volatile"]:
     raise ImportError("harness.model's Example or ExpectedResponse fields changed order: update snippets.py")
 
 
@@ -92,6 +97,8 @@ class Snippet:
     testenv: str | None = None
     response_kind: BodyKind | None = None  # set by the JSON check, so responses are parsed once
     block_span: Span | None = None
+    captures: list[Capture] = field(default_factory=list)  # CAPTURE[...] items, in page order
+    retry: Retry | None = None  # RETRY[...]
 
     @property
     def span(self) -> Span:
@@ -128,6 +135,7 @@ class _FileState:
     names: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modern: bool = False  # the file uses [source,console] / console-result
+    dialect: Dialect = AUTO
 
     def error(self, code: str, message: str, span: Span, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(Level.ERROR, code, message, span, hint))
@@ -136,15 +144,19 @@ class _FileState:
         self.diagnostics.append(Diagnostic(Level.WARNING, code, message, span, hint))
 
 
-def build_examples(snippets: Sequence[Snippet], path: str) -> tuple[tuple[Example, ...], list[Diagnostic]]:
-    """Turn one file's snippets (page order) into Examples, with the build's checks as Diagnostics."""
-    state = _FileState(modern=any(s.language in ("console", "console-result") for s in snippets))
+def build_examples(snippets: Sequence[Snippet], path: str,
+                   dialect: Dialect = AUTO) -> tuple[tuple[Example, ...], list[Diagnostic]]:
+    """Turn one file's snippets (page order) into Examples, with the build's checks as Diagnostics.
+
+    :param dialect: the Elasticsearch version whose rules and attribute values apply.
+    """
+    state = _FileState(modern=any(s.language in ("console", "console-result") for s in snippets), dialect=dialect)
     defaults: tuple[Substitution, ...] = ()
     for snippet in snippets:
         source = "\n".join(snippet.lines) + "\n" if snippet.lines else ""
         # the defaults change nothing unless one matches: one search instead of five regex passes
         if uses_defaults(source):
-            defaults = defaults or default_substitutions(path)
+            defaults = defaults or default_substitutions(path, None if dialect is AUTO else dialect.attributes())
             subs = defaults + tuple(snippet.substitutions)
         else:
             subs = tuple(snippet.substitutions)
@@ -153,8 +165,17 @@ def build_examples(snippets: Sequence[Snippet], path: str) -> tuple[tuple[Exampl
             state.diagnostics.extend(problems)
         else:
             contents = source
+        drafts = len(state.drafts)
         if _emit_checks(snippet, contents, state):
             _classify(snippet, source, contents, state)
+            if dialect.candidates and is_candidate(snippet, contents):
+                state.diagnostics.append(Diagnostic(
+                    Level.INFO, "unconverted-snippet", f"this {snippet.language} snippet looks like a request but is "
+                    "neither CONSOLE nor NOTCONSOLE", snippet.span, "mark it // CONSOLE (a test) or // NOTCONSOLE"))
+        if (snippet.captures or snippet.retry) and len(state.drafts) == drafts:
+            name = "CAPTURE" if snippet.captures else "RETRY"
+            state.warn("misplaced-directive", f"{name} on a block that is not a request snippet has no effect",
+                       snippet.directive_span(name), "put it right after the request snippet whose answer it reads")
     for draft in state.drafts:
         draft[_EXPECTED] = tuple(draft[_EXPECTED])
     return tuple(Example(*draft) for draft in state.drafts), state.diagnostics
@@ -180,6 +201,13 @@ def _emit_checks(snippet: Snippet, contents: str, state: _FileState) -> bool:
     return True
 
 
+def is_candidate(snippet: Snippet, contents: str) -> bool:
+    """A console candidate (reference §8): neither CONSOLE nor NOTCONSOLE, not a response, and ``js``
+    or a ``sh``/``shell`` snippet holding ``curl``."""
+    return snippet.console is None and not snippet.response and (
+        snippet.language == "js" or snippet.language in ("sh", "shell") and "curl" in contents)
+
+
 def quote_stash_tokens(contents: str) -> str:
     """The build's munging: quote ``$body...`` values and keys (reference §2.2 step 4)."""
     return _QUOTE_KEYS.sub(r'"\1":', _QUOTE_VALUES.sub(r'\1 "\2"', contents)) if "$" in contents else contents
@@ -189,46 +217,53 @@ def munge_response(contents: str) -> str:
     """Expected-response text as strict JSON text, the way the build reads it.
 
     The build quotes ``$body...`` values and keys before parsing, and its JSON
-    reader tolerates trailing commas, so documented responses may rely on both;
-    replay can parse what this returns with ``json.loads``.
+    reader is lenient (trailing commas, numbers such as ``00``, escapes such as
+    ``\\.``), so documented responses may rely on all of these; replay can parse
+    what this returns with ``json.loads``.
     """
     munged = quote_stash_tokens(contents)
     try:
         json.loads(munged)
     except ValueError:
-        return _drop_trailing_commas(munged)
+        return lenient_json_text(munged)[0]
     return munged
 
 
-def _json_error(contents: str) -> ValueError | None:
-    """Why the munged response is not JSON (trailing commas allowed), or ``None``; one parse when valid."""
+def _json_error(contents: str) -> tuple[ValueError | None, tuple[Leniency, ...]]:
+    """Why the munged response is not JSON even to the build's lenient reader (or ``None``), and the
+    leniencies it needed; one parse when valid."""
     munged = quote_stash_tokens(contents)
     try:
         json.loads(munged)
     except ValueError:
-        try:
-            json.loads(_drop_trailing_commas(munged))
-        except ValueError as exc:
-            return exc
-    return None
-
-
-_STRING_OR_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(\s*[}\]])')
-
-
-def _drop_trailing_commas(text: str) -> str:
-    return _STRING_OR_TRAILING_COMMA.sub(lambda m: m.group(0) if m.group(1) is None else m.group(1), text)
+        return lenient_json_error(munged)
+    return None, ()
 
 
 def _json_check(snippet: Snippet, contents: str, state: _FileState) -> None:
-    exc = _json_error(contents) if contents.strip() else None
+    exc, leniencies = _json_error(contents) if contents.strip() else (None, ())
     snippet.response_kind = BodyKind.TEXT if exc else BodyKind.JSON
+    # only what the page's own text says (trailing commas have always been tolerated quietly); an
+    # escape a substitution wrote, such as a $body path's "\\.", is right as it is
+    shown: list[tuple[str, int]] = []
+    for text, what in leniencies:
+        at = next((i for i, line in enumerate(snippet.lines) if text in line), -1) if text != "," else -1
+        if at >= 0:
+            shown.append((what, at))
+    if shown:
+        state.warn("lenient-json-response", f"the response is not strict JSON: {'; '.join(w for w, _ in shown)}; "
+                   "Elasticsearch's build reads it, but other JSON readers do not",
+                   Span(snippet.path, snippet.start + 1 + shown[0][1], 1), "write strict JSON")
     if exc is not None:
         lineno = getattr(exc, "lineno", 1)
         line = min(snippet.start + lineno, max(snippet.end - 1, snippet.start + 1))
-        state.error("invalid-json-response", f"Invalid json in the response: {exc.args[0] if exc.args else exc}",
-                    Span(snippet.path, line, 1), "substitute placeholders such as ... away with "
-                    "TESTRESPONSE[s/.../.../], or add TESTRESPONSE[skip:reason]")
+        message = f"Invalid json in the response: {exc.args[0] if exc.args else exc}"
+        hint = "substitute placeholders such as ... away with TESTRESPONSE[s/.../.../], or add TESTRESPONSE[skip:reason]"
+        if state.dialect.json_check:
+            state.error("invalid-json-response", message, Span(snippet.path, line, 1), hint)
+        else:  # the 8.x build does not check, but its runner cannot read the response
+            state.warn("invalid-json-response", message + " (the 8.x build lets it pass; its runner fails the test)",
+                       Span(snippet.path, line, 1), hint)
 
 
 def _response_skip(snippet: Snippet) -> str | None:
@@ -255,13 +290,14 @@ def _classify(snippet: Snippet, source: str, contents: str, state: _FileState) -
                         snippet.directive_span("TEARDOWN"),
                         "move the TEARDOWN snippet right after the TESTSETUP snippet (or first)")
         _add_test(snippet, source, contents, state, Role.TEARDOWN)
-    elif snippet.response or snippet.language == "console-result":
+    elif snippet.response or snippet.language == "console-result" and state.dialect.console_forms:
         _add_response(snippet, source, contents, state)
-    elif snippet.language == "js" and snippet.console is True and state.modern:
+    elif snippet.language == "js" and snippet.console is True and (
+            state.dialect.strict_console or state.modern and state.dialect.rules == "auto"):
+        why = "this page uses the 7.x forms" if state.modern else f"the {state.dialect.rules} rules"
         state.error("console-directive", "Use `[source,console]` instead of `// CONSOLE`",
-                    snippet.directive_span("CONSOLE"),
-                    "this page uses the 7.x forms: write [source,console] and drop // CONSOLE")
-    elif snippet.test or snippet.console is True or snippet.language == "console":
+                    snippet.directive_span("CONSOLE"), f"{why}: write [source,console] and drop // CONSOLE")
+    elif snippet.test or snippet.console is True or snippet.language == "console" and state.dialect.console_forms:
         _add_test(snippet, source, contents, state, Role.TEST)
 
 
@@ -293,19 +329,26 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
     if args.warnings and role is not Role.TEST:
         state.warn("warning-in-setup", f"warning: on a {role.value} snippet breaks Elasticsearch's runner",
                    snippet.directive_span("TEST", containing="warning:"), "expect warnings only on test snippets")
+    if role is Role.SETUP and args.setups and not state.dialect.since("6.4"):
+        state.warn("setup-ignored", "TEST[setup:...] on a TESTSETUP snippet is ignored by the 6.3 build",
+                   snippet.directive_span("TEST", containing="setup:"), "run the named setup from each test instead")
+        args = dataclasses.replace(args, setups=())
     # a skipped test is never sent, so the runner never reads its bodies
     parsed = parse_console_detail(contents, snippet.contents_span, check_bodies=args.skip is None,
                                   substituted=contents != source)
     state.diagnostics.extend(parsed.diagnostics)
-    if (args.catch is not None and not parsed.ends_with_request
-            and not any(d.level is Level.ERROR for d in parsed.diagnostics)):
-        state.warn("lost-catch", f"catch:{args.catch} is lost: the snippet ends with a comment or a yaml block, "
-                   "so no request gets it", snippet.directive_span("TEST", containing="catch:"),
-                   "move the trailing # comment above the last request")
+    catch = args.catch
+    if catch is not None and not parsed.ends_with_request:
+        catch = None  # the build gives it to no request: replay runs the test as the build does
+        if not any(d.level is Level.ERROR for d in parsed.diagnostics):
+            state.warn("lost-catch", f"catch:{args.catch} is lost: the snippet ends with a comment or a yaml block, "
+                       "so no request gets it", snippet.directive_span("TEST", containing="catch:"),
+                       "move the trailing # comment above the last request")
     state.drafts.append([  # Example's fields, in order (positional arguments are the cheapest to pass)
         name, snippet.span, role, snippet.language or "", source, parsed.requests, [], args.setups, args.teardowns,
-        args.continued, args.skip, args.catch, args.warnings, args.skip_shard_failures,
-        tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv])
+        args.continued, args.skip, catch, args.warnings, args.skip_shard_failures,
+        tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv, (), tuple(snippet.captures),
+        snippet.retry])
     state.previous = len(state.drafts) - 1
 
 
@@ -340,14 +383,17 @@ def _add_response(snippet: Snippet, source: str, contents: str, state: _FileStat
         return
     non_json = any(a.non_json for a in snippet.response_args)
     kind = BodyKind.TEXT if non_json else snippet.response_kind or _response_kind(contents)
+    policies = [a.policy for a in snippet.response_args if a.policy is not None]
     expected = ExpectedResponse(
-        source, contents if contents.strip() else None, kind, None, MatchPolicy.NON_JSON if non_json else None,
-        _response_skip(snippet), tuple(snippet.substitutions), snippet.span)
+        source, contents if contents.strip() else None, kind, None,
+        MatchPolicy.NON_JSON if non_json else policies[-1] if policies else None,
+        _response_skip(snippet), tuple(snippet.substitutions), snippet.span,
+        tuple(p for a in snippet.response_args for p in a.volatile))
     target[_EXPECTED].append(expected)
 
 
 def _response_kind(contents: str) -> BodyKind:
-    return BodyKind.JSON if contents.strip() and _json_error(contents) is None else BodyKind.TEXT
+    return BodyKind.JSON if contents.strip() and _json_error(contents)[0] is None else BodyKind.TEXT
 
 
 def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:

@@ -60,10 +60,18 @@ def uses_defaults(text: str) -> bool:
     return _DEFAULTS_ANY.search(text) is not None
 
 
-def default_substitutions(path: str) -> tuple[Substitution, ...]:
-    """The build's default substitutions, as ``Substitution`` items spanning line 1 of ``path``."""
+def default_substitutions(path: str, attributes: Sequence[tuple[str, str]] | None = None) -> tuple[Substitution, ...]:
+    """The build's default substitutions, as ``Substitution`` items spanning line 1 of ``path``.
+
+    :param attributes: (attribute name, value) pairs, in the build's order (``Dialect.attributes()``);
+        ``None`` for ``DEFAULT_VALUES``.
+    """
     span = Span(path, 1)
-    return tuple(Substitution(pattern, value, span) for pattern, value in DEFAULT_VALUES)
+    if attributes is None:
+        return tuple(Substitution(pattern, value, span) for pattern, value in DEFAULT_VALUES)
+    # a value is a Java replacement: its backslashes and dollars are literal text
+    return tuple(Substitution(rf"\{{{name}\}}", value.replace("\\", "\\\\").replace("$", "\\$"), span)
+                 for name, value in attributes)
 
 
 @functools.lru_cache(maxsize=1024)

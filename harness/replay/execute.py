@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 
 from harness.model import MatchPolicy, Request
 from harness.replay import expect
+from harness.replay.captures import Captured, capture_value, holds, is_secret_name
 from harness.replay.catch import NOT_SENT
 from harness.replay.plan import PlannedTest, Step
-from harness.replay.prepare import MissingVariables, Prepared, prepare
+from harness.replay.prepare import MissingVariables, PrepareError, Prepared, prepare
 from harness.replay.safety import changes_state, write_refusal
 from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.target import Target
@@ -49,37 +50,63 @@ class DocumentRunner:
     :param policy: the match policy for examples whose page names none.
     :param variables: placeholder values.
     :param redactor: the run's secret values.
+    :param captured: the document's captures (names it may bind, values bound so far).
+    :param volatile: JSON paths of the source whose values are never compared.
+    :param ignored_warnings: prefixes of ``Warning`` headers the runner ignores (``Dialect.ignored_warnings``).
     """
 
     def __init__(self, target: Target, *, family: str, policy: MatchPolicy, variables: Variables,
-                 redactor: Redactor) -> None:
+                 redactor: Redactor, captured: Captured | None = None, volatile: tuple[str, ...] = (),
+                 ignored_warnings: tuple[str, ...] = ()) -> None:
         self.target, self.family, self.policy, self.variables, self.redactor = target, family, policy, variables, redactor
+        self.captured = captured or Captured()
+        self.volatile = volatile
+        self.ignored_warnings = ignored_warnings
         self.session = new_session(target.verify_tls, target.secret_headers)
         self.sender = Sender(self.session, target.timeout)
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
+        self._bound: dict[str, str] = {}  # what the running test captured, for its result
+        self._polled = 0.0
 
     def close(self) -> None:
         """Close the document's connection."""
         self.session.close()
 
-    def prepare(self, step: Step) -> Prepared:
-        """The wire form of a step (``MissingVariables`` when a placeholder has no value)."""
+    def prepare(self, step: Step, *, strict: bool = False) -> Prepared:
+        """The wire form of a step (``PrepareError`` when it cannot be built).
+
+        Captures not bound yet are left as ``{name}`` unless ``strict`` (just before sending).
+        """
         # reset steps are the target's own admin calls, not Elasticsearch requests
         family = "" if step.phase == "reset" else self.family
-        return prepare(step.request, self.target, family=family, variables=self.variables,
-                       body_variables=step.variables, source_headers=step.phase != "reset")
+        declared = self.captured.declared
+        variables = self.variables.layered(self.captured.values, frozenset() if strict else declared)
+        try:
+            return prepare(step.request, self.target, family=family, variables=variables,
+                           body_variables=(*step.variables, *declared), source_headers=step.phase != "reset")
+        except MissingVariables as exc:
+            raise MissingVariables(exc.names, declared) from None
+
+    def refusal(self, test: PlannedTest, prepared: list[Prepared]) -> str | None:
+        """The skip reason when the test would send a state-changing request the target may not get."""
+        refused = next((p for p in prepared[:len(test.steps)] if changes_state(p.method)), None)
+        if refused is not None and not self.target.writes_allowed:
+            return write_refusal(refused.method, self.target.url)
+        return None
 
     def run(self, test: PlannedTest) -> ExampleResult:
         """Run one test item and say how it ended."""
         started = datetime.now(UTC).isoformat(timespec="milliseconds")
         clock = time.perf_counter()
         exchanges: list[Exchange] = []
+        self._bound, self._polled = {}, 0.0
         outcome, reason, failures = self._outcome(test, exchanges)
         result = ExampleResult(document=test.document, name=test.example.name, span=test.example.span,
                                outcome=outcome, reason=reason, failures=failures, exchanges=tuple(exchanges),
                                target=self.target.label, started=started,
-                               duration_ms=(time.perf_counter() - clock) * 1000,
-                               checked=self.checked(test), reference_server=self.target.embedded)
+                               duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
+                               checked=self.checked(test), reference_server=self.target.embedded,
+                               polled_ms=round(self._polled * 1000, 3))
         return self.redactor.data(result)
 
     def checked(self, test: PlannedTest) -> str:
@@ -93,15 +120,17 @@ class DocumentRunner:
             return Outcome.SKIPPED, test.skip, ()
         if test.problem is not None:
             return Outcome.ERROR, test.problem.message, (test.problem,)
+        if self.target.unavailable:
+            return Outcome.NOT_RUN, self.target.unavailable, ()
         steps = test.steps + self.reset_steps
         try:
             prepared = [self._checked(step) for step in steps]
         except _Stop as stop:
             return Outcome.ERROR, stop.failure.message, (stop.failure,)
         # the test's own requests are judged; the target dropped reset steps it may not send
-        refused = next((p for p in prepared[:len(test.steps)] if changes_state(p.method)), None)
-        if refused is not None and not self.target.writes_allowed:
-            return Outcome.SKIPPED, write_refusal(refused.method, self.target.url), ()
+        refusal = self.refusal(test, prepared)
+        if refusal is not None:
+            return Outcome.SKIPPED, refusal, ()
         failure = self._send_all(list(zip(steps, prepared)), exchanges)
         if failure is None:
             return Outcome.PASSED, "", ()
@@ -111,8 +140,8 @@ class DocumentRunner:
         # an unknown catch value never gets here: the plan makes it the item's problem
         try:
             return self.prepare(step)
-        except MissingVariables as exc:
-            raise _Stop(Failure(FailureKind.MISSING_VARIABLE, str(exc), step.request.span)) from exc
+        except PrepareError as exc:
+            raise _Stop(Failure(exc.kind, str(exc), step.request.span)) from exc
 
     def _send_all(self, work: list[tuple[Step, Prepared]], exchanges: list[Exchange]) -> Failure | None:
         first: Failure | None = None
@@ -121,7 +150,16 @@ class DocumentRunner:
             if skipping and step.phase in ("setup", "test"):
                 continue
             try:
+                if self.captured.declared and step.phase != "reset":  # with the values captured so far
+                    try:
+                        prepared = self.prepare(step, strict=True)
+                    except PrepareError:
+                        if skipping and step.phase == "teardown":
+                            continue  # what it would clean up was never created: its capture is unbound
+                        raise
                 self._step(step, prepared, exchanges)
+            except PrepareError as exc:
+                first, skipping = first or Failure(exc.kind, str(exc), step.request.span), True
             except _Stop as stop:
                 first = first or stop.failure
                 skipping = True
@@ -132,28 +170,82 @@ class DocumentRunner:
     def _step(self, step: Step, prepared: Prepared, exchanges: list[Exchange]) -> None:
         if step.catch == NOT_SENT:
             return  # catch: param means the client refuses to send it
+        reply = self._send(step, prepared, exchanges)
+        if step.retry is not None:
+            reply = self._retry(step, prepared, reply, exchanges)
+        missing = self._capture(step, reply)  # bound before checking: a teardown may need them
+        if step.phase != "test":
+            if not 200 <= reply.status < 300:
+                raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
+                                    f"{_request_line(prepared)} answered {reply.status}", step.request.span,
+                                    expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
+            if missing is not None:
+                raise _Stop(missing)
+            return
+        checks = [expect.check_status(step, reply)]
+        if step.check_shards:
+            checks.append(expect.check_shards(step, reply))
+        if self.family == "elasticsearch":
+            checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
+        for expected in step.expected:
+            policy = expected.match or self.policy
+            checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile)))
+        failure = next((c for c in checks if c is not None), missing)
+        if failure is not None:
+            raise _Stop(failure)
+
+    def _send(self, step: Step, prepared: Prepared, exchanges: list[Exchange], *, again: bool = False) -> Reply:
+        """Send one step; ``again`` replaces the last exchange (a retry keeps its first and last tries)."""
         try:
             reply = self.sender.send(prepared.method, prepared.url, dict(prepared.headers), prepared.body)
         except TargetError as exc:
             exchanges.append(self._exchange(step, prepared, None))
             raise _Stop(Failure(exc.kind, f"{exc.message} ({_request_line(prepared)})", step.request.span),
                         reachable=False) from exc
+        if again:
+            exchanges.pop()
         exchanges.append(self._exchange(step, prepared, reply))
-        if step.phase != "test":
-            if not 200 <= reply.status < 300:
-                raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
-                                    f"{_request_line(prepared)} answered {reply.status}", step.request.span,
-                                    expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
-            return
-        checks = [expect.check_status(step, reply)]
-        if step.check_shards:
-            checks.append(expect.check_shards(step, reply))
-        if self.family == "elasticsearch":
-            checks.append(expect.check_warnings(step, reply))
-        checks += [expect.check_body(e, reply, e.match or self.policy) for e in step.expected]
-        failure = next((c for c in checks if c is not None), None)
-        if failure is not None:
-            raise _Stop(failure)
+        return reply
+
+    def _retry(self, step: Step, prepared: Prepared, reply: Reply, exchanges: list[Exchange]) -> Reply:
+        """Send again until the step's RETRY condition holds; a failure on timeout."""
+        retry = step.retry
+        assert retry is not None
+        deadline = time.monotonic() + retry.timeout
+        tries = 1
+        ok, seen = holds(retry, reply)
+        while not ok:
+            if time.monotonic() + retry.every > deadline:
+                wanted = " and ".join(f"{subject}={value}" for subject, value in retry.conditions)
+                raise _Stop(Failure(FailureKind.RETRY, f"RETRY until {wanted}: still not met after {tries} "
+                                    f"tr{'ies' if tries > 1 else 'y'} in {retry.timeout:g}s; last seen {seen}",
+                                    retry.span or step.request.span, expected=wanted,
+                                    actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
+            time.sleep(retry.every)
+            self._polled += retry.every
+            reply = self._send(step, prepared, exchanges, again=tries >= 2)
+            tries += 1
+            ok, seen = holds(retry, reply)
+        return reply
+
+    def _capture(self, step: Step, reply: Reply) -> Failure | None:
+        """Bind the step's captures; the failure for the first one the answer does not hold."""
+        missing: Failure | None = None
+        for capture in step.captures:
+            text = capture_value(capture.source, reply)
+            if text is None:
+                where, _, pattern = capture.source.partition("~")
+                what = f"no value at {where}" + (f" matching /{pattern}/" if pattern else "")
+                missing = missing or Failure(
+                    FailureKind.CAPTURE, f"CAPTURE {capture.name}={capture.source}: the answer holds {what}",
+                    capture.span or step.request.span, expected=capture.source,
+                    actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}")
+                continue
+            if is_secret_name(capture.name):
+                self.redactor.add(text)
+            self.captured.bind(capture.name, text)
+            self._bound[capture.name] = text
+        return missing
 
     def _exchange(self, step: Step, prepared: Prepared, reply: Reply | None) -> Exchange:
         headers = tuple((k, MASK if k.lower() in self.target.secret_headers else v) for k, v in prepared.headers)

@@ -10,22 +10,33 @@ runner owns control flow. Policies (design guide, "Matching"):
   regex only when it is the whole expected value, as the runner does.
 * ``subset`` — documented keys present and equal, extra keys allowed, ``/regex/``
   strings honoured at any depth.
-* ``shape`` — same keys and JSON types, recursively; values not compared.
+* ``shape`` — same keys and JSON types, recursively; values not compared. A
+  documented empty list matches only an empty list, a non-empty one needs a
+  non-empty list whose items have the documented shape.
 * ``non_json`` — the regex text the parser built, matched against the text body.
+
+In ``subset`` and ``shape`` a documented string ending in ``...`` (or ``…``) is a
+prefix: the actual string must start with the text before it (a stack trace cut
+short), and it is compared even in ``shape``. ``volatile`` paths
+(``harness.parsers.json_paths``) are never compared, in any policy.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
+from harness.parsers.json_paths import compile_path
 from harness.parsers.snippets import munge_response
 from harness.results import Mismatch
 
 __all__ = [
     "MAX_MISMATCHES",
+    "Volatile",
     "compile_regex",
+    "is_prefix",
     "is_regex",
     "match_exact",
     "match_non_json",
@@ -35,10 +46,49 @@ __all__ = [
 ]
 
 MAX_MISMATCHES = 20
+_ELLIPSES = ("...", "\u2026")
+
+
 def parse_expected(text: str) -> Any:
-    """The expected JSON value, read as the build reads it (``munge_response``: ``$body`` tokens
-    quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON."""
-    return json.loads(munge_response(text))
+    """The expected JSON value: JSON as written, else read as the build reads it (``munge_response``:
+    ``$body`` tokens quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON.
+
+    Strict JSON is tried first: the build's quoting would break a ``$`` inside a string
+    (``"lambda$handleRequest$0(X.java:128)"``), and valid JSON needs no munging.
+    """
+    try:
+        return json.loads(text)
+    except ValueError:
+        return json.loads(munge_response(text))
+
+
+class Volatile:
+    """The JSON paths whose values are not compared (compiled once per body check).
+
+    :param paths: volatile paths as written (``$.jobs[*].start-time``); invalid ones never match.
+    """
+
+    def __init__(self, paths: Iterable[str] = ()) -> None:
+        self.patterns = [p for p in map(compile_path, dict.fromkeys(paths)) if p is not None]
+
+    def __call__(self, path: str) -> bool:
+        return any(p.fullmatch(path) for p in self.patterns)
+
+
+_NOTHING_VOLATILE = Volatile()
+
+
+def is_prefix(value: Any) -> bool:
+    """A documented string cut short with ``...``: a prefix in ``subset`` and ``shape`` matching."""
+    return isinstance(value, str) and value.endswith(_ELLIPSES) and len(value.rstrip(".\u2026")) > 0
+
+
+def _prefix_finds(expected: str, actual: Any, path: str, out: list[Mismatch]) -> None:
+    prefix = expected.removesuffix("...").removesuffix("\u2026")
+    if not isinstance(actual, str):
+        out.append(Mismatch(path, show(expected), show(actual), f"expected string, got {_kind(actual)}"))
+    elif not actual.startswith(prefix):
+        out.append(Mismatch(path, show(expected), show(actual), "does not start with the documented text"))
 
 
 def show(value: Any) -> str:
@@ -96,8 +146,10 @@ def _same_scalar(expected: Any, actual: Any) -> bool:
     return type(expected) is type(actual) and expected == actual
 
 
-def match_exact(expected: Any, actual: Any) -> list[Mismatch] | None:
+def match_exact(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATILE) -> list[Mismatch] | None:
     """Elasticsearch ``match``: ``None`` when equal, else what differs."""
+    if volatile("$"):
+        return None
     if is_regex(expected):
         out: list[Mismatch] = []
         _regex_finds(expected, actual, "$", out)
@@ -106,36 +158,42 @@ def match_exact(expected: Any, actual: Any) -> list[Mismatch] | None:
         equal = float(expected) == float(actual)
         return None if equal else [Mismatch("$", show(expected), show(actual), "numbers differ")]
     out = []
-    _compare(expected, actual, "$", out, extra_fail=True, regex=False)
+    _compare(expected, actual, "$", out, extra_fail=True, regex=False, volatile=volatile)
     return out or None
 
 
-def match_subset(expected: Any, actual: Any) -> list[Mismatch] | None:
+def match_subset(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATILE) -> list[Mismatch] | None:
     """Documented keys present and equal; extra keys allowed; ``/regex/`` strings anywhere."""
     out: list[Mismatch] = []
-    _compare(expected, actual, "$", out, extra_fail=False, regex=True)
+    if not volatile("$"):
+        _compare(expected, actual, "$", out, extra_fail=False, regex=True, volatile=volatile)
     return out or None
 
 
-def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extra_fail: bool, regex: bool) -> None:
+def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extra_fail: bool, regex: bool,
+             volatile: Volatile) -> None:
     if len(out) >= MAX_MISMATCHES:
         return
     if regex and is_regex(expected):
         _regex_finds(expected, actual, path, out)
+    elif regex and is_prefix(expected):  # regex marks subset: "..." strings are prefixes there
+        _prefix_finds(expected, actual, path, out)
     elif isinstance(expected, dict) and isinstance(actual, dict):
         for key, value in expected.items():
             child = f"{path}.{key}"
             if key not in actual:
                 out.append(Mismatch(child, show(value), "<missing>", "field missing from the response"))
-            else:
-                _compare(value, actual[key], child, out, extra_fail=extra_fail, regex=regex)
+            elif not volatile(child):
+                _compare(value, actual[key], child, out, extra_fail=extra_fail, regex=regex, volatile=volatile)
         if extra_fail:
             for key in actual.keys() - expected.keys():
-                out.append(Mismatch(f"{path}.{key}", "<absent>", show(actual[key]),
-                                    "unexpected field in the response"))
+                if not volatile(f"{path}.{key}"):
+                    out.append(Mismatch(f"{path}.{key}", "<absent>", show(actual[key]),
+                                        "unexpected field in the response"))
     elif isinstance(expected, list) and isinstance(actual, list):
         for index, (e, a) in enumerate(zip(expected, actual)):
-            _compare(e, a, f"{path}[{index}]", out, extra_fail=extra_fail, regex=regex)
+            if not volatile(f"{path}[{index}]"):
+                _compare(e, a, f"{path}[{index}]", out, extra_fail=extra_fail, regex=regex, volatile=volatile)
         if len(expected) != len(actual):
             out.append(Mismatch(path, f"{len(expected)} items", f"{len(actual)} items", "list lengths differ"))
     elif not _same_scalar(expected, actual):
@@ -143,30 +201,40 @@ def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extr
         out.append(Mismatch(path, show(expected), show(actual), message))
 
 
-def match_shape(expected: Any, actual: Any) -> list[Mismatch] | None:
+def match_shape(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATILE) -> list[Mismatch] | None:
     """Same keys and JSON types, recursively; list items checked against the documented items."""
     out: list[Mismatch] = []
-    _shape(expected, actual, "$", out)
+    if not volatile("$"):
+        _shape(expected, actual, "$", out, volatile)
     return out or None
 
 
-def _shape(expected: Any, actual: Any, path: str, out: list[Mismatch]) -> None:
+def _shape(expected: Any, actual: Any, path: str, out: list[Mismatch], volatile: Volatile) -> None:
     if len(out) >= MAX_MISMATCHES:
         return
     if _kind(expected) != _kind(actual):
         out.append(Mismatch(path, _kind(expected), _kind(actual), f"expected {_kind(expected)}, got {_kind(actual)}"))
+    elif is_prefix(expected):
+        _prefix_finds(expected, actual, path, out)
     elif isinstance(expected, dict):
         for key in expected.keys() - actual.keys():
             out.append(Mismatch(f"{path}.{key}", show(expected[key]), "<missing>", "field missing from the response"))
         for key in actual.keys() - expected.keys():
-            out.append(Mismatch(f"{path}.{key}", "<absent>", show(actual[key]), "unexpected field in the response"))
+            if not volatile(f"{path}.{key}"):
+                out.append(Mismatch(f"{path}.{key}", "<absent>", show(actual[key]), "unexpected field in the response"))
         for key in expected.keys() & actual.keys():
-            _shape(expected[key], actual[key], f"{path}.{key}", out)
-    elif isinstance(expected, list) and expected:
+            if not volatile(f"{path}.{key}"):
+                _shape(expected[key], actual[key], f"{path}.{key}", out, volatile)
+    elif isinstance(expected, list):
+        if bool(expected) != bool(actual):  # [] documents "none"; [x] documents "some, like x"
+            out.append(Mismatch(path, f"{len(expected)} items", f"{len(actual)} items",
+                                "expected an empty list" if not expected else "expected a non-empty list"))
+            return
         # a live list may be longer or shorter than the documented one; each item must
         # look like the documented item at its place (the last one beyond the end)
         for index, item in enumerate(actual):
-            _shape(expected[min(index, len(expected) - 1)], item, f"{path}[{index}]", out)
+            if not volatile(f"{path}[{index}]"):
+                _shape(expected[min(index, len(expected) - 1)], item, f"{path}[{index}]", out, volatile)
 
 
 def match_non_json(regex_text: str, actual: str) -> list[Mismatch] | None:

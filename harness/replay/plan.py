@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.model import (
+    Capture,
     Document,
     Example,
     ExpectedResponse,
     Level,
     Request,
+    Retry,
     Role,
     Span,
 )
@@ -32,8 +34,8 @@ from harness.results import Failure, FailureKind
 __all__ = ["METHODS", "PlannedTest", "Step", "plan_document"]
 
 METHODS = frozenset({"GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE", "PATCH"})
-# the paths the Elasticsearch generator exempts from "is_false: _shards.failures"
-_NO_SHARD_CHECK = ("_cat", "_xpack/ml/datafeeds/")
+# the paths the Elasticsearch 6.x generator exempts from "is_false: _shards.failures" (7.x: _ml/datafeeds/)
+_NO_SHARD_CHECK: tuple[str, ...] = ("_cat", "_xpack/ml/datafeeds/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class Step:
     :param check_shards: assert ``_shards.failures`` is false afterwards.
     :param expected: responses to match against this request's answer, in page order.
     :param variables: placeholder names the page declared for the request body.
+    :param captures: values of this request's answer bound for the document's later requests.
+    :param retry: send again until this condition holds.
     """
 
     phase: str
@@ -58,6 +62,8 @@ class Step:
     check_shards: bool = False
     expected: tuple[ExpectedResponse, ...] = ()
     variables: tuple[str, ...] = ()
+    captures: tuple[Capture, ...] = ()
+    retry: Retry | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,19 +90,28 @@ class PlannedTest:
 
 
 def plan_document(document: Document, *, family: str, setups: Mapping[str, tuple[Request, ...]],
-                  teardowns: Mapping[str, tuple[Request, ...]]) -> list[PlannedTest]:
-    """Every test item of a document, in page order, with its steps."""
-    planner = _Planner(document, family, setups, teardowns)
+                  teardowns: Mapping[str, tuple[Request, ...]],
+                  captures: Mapping[str, tuple[Capture, ...]] | None = None,
+                  no_shard_check: tuple[str, ...] = _NO_SHARD_CHECK) -> list[PlannedTest]:
+    """Every test item of a document, in page order, with its steps.
+
+    :param captures: what a named setup (or teardown) captures from its last answer, by name.
+    :param no_shard_check: the path prefixes without the shard-failure check (``Dialect.shard_check_exempt``).
+    """
+    planner = _Planner(document, family, setups, teardowns, no_shard_check)
+    planner.captures = captures or {}
     tests = [planner.test(i, e) for i, e in enumerate(document.examples) if e.role is Role.TEST and not e.continued]
     return tests + planner.stray_errors()
 
 
 class _Planner:
     def __init__(self, document: Document, family: str, setups: Mapping[str, tuple[Request, ...]],
-                 teardowns: Mapping[str, tuple[Request, ...]]) -> None:
+                 teardowns: Mapping[str, tuple[Request, ...]], no_shard_check: tuple[str, ...]) -> None:
         self.document, self.family, self.setups, self.teardowns = document, family, setups, teardowns
+        self.no_shard_check = no_shard_check
         self.errors = [d for d in document.diagnostics if d.level is Level.ERROR]
         self.claimed: set[int] = set()
+        self.captures: Mapping[str, tuple[Capture, ...]] = {}
         # found once: every test of the file runs them
         self.roles = {role: [e for e in document.examples if e.role is role] for role in (Role.SETUP, Role.TEARDOWN)}
 
@@ -133,7 +148,8 @@ class _Planner:
                                         "section, which the Elasticsearch runner rejects", example.expected[0].span))
             if role is Role.SETUP:
                 steps += self.named(example.setups, self.setups, "setup", "setup", problems, example)
-            steps += [Step(phase, r, origin) for r in example.requests]
+            steps += _with_last(example.requests, lambda r, last: Step(
+                phase, r, origin, captures=example.captures if last else (), retry=example.retry if last else None))
         return steps
 
     def named(self, names: Sequence[str], table: Mapping[str, tuple[Request, ...]], kind: str, phase: str,
@@ -147,7 +163,9 @@ class _Planner:
                                         f"add it under [{kind}s] in docharness.toml",
                                         _directive_span(example, kind, name)))
                 continue
-            steps += [Step(phase, r, f"{kind}:{name}") for r in table[name]]
+            captured = self.captures.get(name, ())
+            steps += _with_last(table[name], lambda r, last: Step(phase, r, f"{kind}:{name}",
+                                                                   captures=captured if last else ()))
         return steps
 
     def own_steps(self, example: Example, problems: list[Failure]) -> list[Step]:
@@ -167,9 +185,11 @@ class _Planner:
                 problems.append(Failure(FailureKind.INVALID_EXAMPLE, f"{request.method!r} blocks are not supported "
                                         "by docharness replay; write the request as METHOD path + body",
                                         request.span or example.span))
-            steps.append(Step("test", request, example.name, catch=example.catch if position == last else None,
+            at_end = position == last
+            steps.append(Step("test", request, example.name, catch=example.catch if at_end else None,
                               warnings=example.warnings, check_shards=self.shard_check(example, request),
-                              expected=example.expected if position == last else (), variables=example.variables))
+                              expected=example.expected if at_end else (), variables=example.variables,
+                              captures=example.captures if at_end else (), retry=example.retry if at_end else None))
         return steps
 
     def catch_span(self, example: Example) -> Span:
@@ -182,7 +202,7 @@ class _Planner:
         if self.family != "elasticsearch" or example.skip_shard_failures:
             return False
         path = request.path.lstrip("/").split("?")[0]
-        return not path.startswith(_NO_SHARD_CHECK)
+        return not path.startswith(self.no_shard_check)
 
     def diagnostic_problems(self, head: Example, followers: Sequence[Example]) -> list[Failure]:
         """Error diagnostics that sit inside this test's snippets make it an error item."""
@@ -204,6 +224,11 @@ class _Planner:
             problem = Failure(FailureKind.INVALID_EXAMPLE, diagnostic.message, diagnostic.span, expected=diagnostic.hint)
             out.append(PlannedTest(document=self.document.path, example=example, problem=problem))
         return out
+
+
+def _with_last(requests: Sequence[Request], make: Callable[[Request, bool], Step]) -> list[Step]:
+    """One step per request; ``make`` is told which request is the last (it gets the captures)."""
+    return [make(r, i == len(requests) - 1) for i, r in enumerate(requests)]
 
 
 def _directive_span(example: Example, key: str, value: str) -> Span:

@@ -10,20 +10,33 @@ plan sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from harness.model import BodyKind, Request
+from harness.replay.multipart import encode_multipart
 from harness.replay.target import Target
-from harness.replay.variables import Variables
+from harness.replay.variables import Variables, normalize
+from harness.results import FailureKind
 
-__all__ = ["MissingVariables", "Prepared", "prepare"]
+__all__ = ["MissingVariables", "PrepareError", "Prepared", "UnreadableFile", "prepare"]
 
 _CONTENT_TYPES = {
     BodyKind.JSON: "application/json",
     BodyKind.NDJSON: "application/x-ndjson",
     BodyKind.TEXT: "text/plain; charset=utf-8",
 }
+
+
+class PrepareError(Exception):
+    """A request that cannot be built; ``kind`` is the failure the runner reports."""
+
+    kind = FailureKind.INVALID_EXAMPLE
+
+
+class UnreadableFile(PrepareError):
+    """A file a multipart setup uploads cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,34 +47,51 @@ class Prepared:
     :param url: the full URL.
     :param headers: every header sent, target defaults first.
     :param body: the encoded body, or ``None``.
+    :param shown: what reports show instead of the body (a multipart upload's fields), or ``None``.
     """
 
     method: str
     url: str
     headers: tuple[tuple[str, str], ...]
     body: bytes | None
+    shown: str | None = None
 
     @property
     def body_text(self) -> str | None:
         """The body as text, for the dry run and the exchange record."""
+        if self.shown is not None:
+            return self.shown
         return None if self.body is None else self.body.decode("utf-8", errors="replace")
 
 
-class MissingVariables(Exception):
-    """Placeholders with no configured value.
+class MissingVariables(PrepareError):
+    """Placeholders with no value: not configured, or captured by a request that has not run.
 
     :param names: the placeholder names as written.
+    :param captured: normalised names the document's CAPTUREs bind.
     """
 
-    def __init__(self, names: list[str]) -> None:
+    kind = FailureKind.MISSING_VARIABLE
+
+    def __init__(self, names: list[str], captured: Iterable[str] = ()) -> None:
         self.names = names
-        keys = ", ".join(f'{n} = "..."' for n in names)
-        super().__init__(f"no value for placeholder{'s' if len(names) > 1 else ''} "
-                         f"{', '.join('{' + n + '}' for n in names)}; add {keys} under [variables] in docharness.toml")
+        declared = set(captured)
+        later = [n for n in names if normalize(n) in declared]
+        unset = [n for n in names if n not in later]
+        parts = []
+        if unset:
+            keys = ", ".join(f'{n} = "..."' for n in unset)
+            parts.append(f"no value for placeholder{'s' if len(unset) > 1 else ''} "
+                         f"{', '.join('{' + n + '}' for n in unset)}; add {keys} under [variables] in "
+                         "docharness.toml, or pass --var NAME=VALUE")
+        if later:
+            parts.append(f"{', '.join('{' + n + '}' for n in later)} is captured by a CAPTURE of this document "
+                         "that has not bound it (its request failed, or comes later in the page)")
+        super().__init__("; ".join(parts))
 
 
 def prepare(request: Request, target: Target, *, family: str, variables: Variables,
-            body_variables: tuple[str, ...] = (), source_headers: bool = True) -> Prepared:
+            body_variables: Iterable[str] = (), source_headers: bool = True) -> Prepared:
     """The wire form of ``request`` for ``target``; ``MissingVariables`` when a placeholder has no value.
 
     :param source_headers: send the source's own headers too (not for the target's reset steps).
@@ -71,6 +101,11 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     if parts.scheme in ("http", "https"):  # a page's full URL: its path goes to the configured target
         path = parts.path + (f"?{parts.query}" if parts.query else "")
     path, missing = variables.fill(path)
+    if family == "elasticsearch":
+        # the runner sends an unfilled {name} as text, escaping <>{}| in the path (reference §5.5);
+        # only a placeholder the page itself declares must have a value
+        missing = [name for name in missing if name in body_variables]
+        path = _escape_path(path)
     headers = list(target.headers)
     for name, value in target.source_headers if source_headers else ():
         headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, value)]
@@ -79,6 +114,7 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
         missing += more
         headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, filled)]
     body_text = request.body
+    body_variables = tuple(body_variables)
     if body_text is not None and body_variables:
         body_text, more = variables.fill(body_text, only=body_variables)
         missing += more
@@ -87,10 +123,26 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     if family == "elasticsearch":
         path = _with_error_trace(path)
     url = target.url + "/" + path.lstrip("/")
+    if request.multipart:
+        try:
+            form, content_type, shown = encode_multipart(request.multipart)
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read the file to upload: {exc}") from exc
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", content_type)]
+        return Prepared(method=request.method.upper(), url=url, headers=tuple(headers), body=form, shown=shown)
     body = _encode(body_text, request.body_kind)
     if body is not None and not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", _CONTENT_TYPES.get(request.body_kind, _CONTENT_TYPES[BodyKind.JSON])))
     return Prepared(method=request.method.upper(), url=url, headers=tuple(headers), body=body)
+
+
+_PATH_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in "<>{}|"}
+
+
+def _escape_path(path: str) -> str:
+    """What Elasticsearch's generator escapes in a request path before the query: ``< > { } |``."""
+    base, mark, query = path.partition("?")
+    return base.translate(_PATH_ESCAPES) + mark + query
 
 
 def _with_error_trace(path: str) -> str:

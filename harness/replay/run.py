@@ -12,19 +12,33 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from harness.config import Config, SourceRule, load_config
-from harness.model import Diagnostic, Document, Level
+from harness.config import Config, ConfigError, SourceRule, load_config
+from harness.model import Diagnostic, Document, Level, Request
+from harness.replay.captures import Captured, declared_names
 from harness.replay.execute import DocumentRunner
 from harness.replay.plan import PlannedTest, plan_document
 from harness.replay.target import Target, Targets, parse_snippet
 from harness.replay.variables import Variables
 from harness.results import ExampleResult, Outcome, RunResult
 
-__all__ = ["Replay", "Replays", "document_diagnostics", "not_run", "run", "run_diagnostics"]
+__all__ = ["ENV_PREFIX", "Replay", "Replays", "document_diagnostics", "not_run", "run", "run_diagnostics",
+           "variable_values"]
+
+ENV_PREFIX = "DOCHARNESS_VAR_"
+
+
+def variable_values(config: Config, environ: Mapping[str, str], given: Mapping[str, str]) -> dict[str, str]:
+    """Placeholder values: ``[variables]``, then ``DOCHARNESS_VAR_<NAME>`` variables, then ``--var NAME=VALUE``."""
+    values = dict(config.variables)
+    values.update({k[len(ENV_PREFIX):].lower(): v for k, v in environ.items() if k.startswith(ENV_PREFIX)
+                   and len(k) > len(ENV_PREFIX)})
+    values.update(given)
+    return values
 
 
 class Replay:
@@ -36,20 +50,37 @@ class Replay:
     :param environ: where secrets are read (default ``os.environ``).
     :param document_root: the folder ``Document.path`` is relative to (default: the cwd).
     :param dry_run: plan only: no embedded server is started.
+    :param variables: ``--var NAME=VALUE`` values, over the configured and environment ones.
     """
 
     def __init__(self, config: Config, *, target_url: str | None = None, allow_writes: bool = False,
                  environ: Mapping[str, str] | None = None, document_root: Path | None = None,
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False, variables: Mapping[str, str] | None = None) -> None:
         self.config = config
         self.document_root = (document_root or Path.cwd()).resolve()
+        environ = os.environ if environ is None else environ
         self.targets = Targets(config, override_url=target_url, allow_writes=allow_writes,
-                               environ=os.environ if environ is None else environ, start_servers=not dry_run)
-        self.variables = Variables(config.variables)
+                               environ=environ, start_servers=not dry_run)
+        self.variables = Variables(variable_values(config, environ, variables or {}))
         self._runners: dict[str, DocumentRunner] = {}
         self._started = False
-        self.setups = {n: parse_snippet(t, config, f"setups.{n}") for n, t in config.setups.items()}
-        self.teardowns = {n: parse_snippet(t, config, f"teardowns.{n}") for n, t in config.teardowns.items()}
+        self.setups = {n: self._named("setups", n, t) for n, t in config.setups.items()}
+        self.teardowns = {n: self._named("teardowns", n, t) for n, t in config.teardowns.items()}
+        # what table-form setups capture, by setup name (teardowns capture nothing anyone could use)
+        self.captures = {key.split(".", 1)[1]: c for key, c in config.captures.items() if key.startswith("setups.")}
+
+    def _named(self, table: str, name: str, text: str) -> tuple[Request, ...]:
+        """A named setup's requests; a table-form setup's multipart fields go with its last request."""
+        key = f"{table}.{name}"
+        requests = parse_snippet(text, self.config, key)
+        parts = self.config.multipart.get(key, ())
+        if not parts:
+            return requests
+        if not requests or requests[-1].body is not None:
+            raise ConfigError(f"[{key}] multipart needs a console request line without a body",
+                              str(self.config.path), self.config.lines.get(key, 0),
+                              'write console = "POST /path" and put the fields in multipart = {...}')
+        return (*requests[:-1], replace(requests[-1], multipart=parts))
 
     def __enter__(self) -> Replay:
         self.start()
@@ -91,16 +122,20 @@ class Replay:
     def plan(self, document: Document) -> list[PlannedTest]:
         """The document's test items with their steps."""
         return plan_document(document, family=self.rule(document).family, setups=self.setups,
-                             teardowns=self.teardowns)
+                             teardowns=self.teardowns, captures=self.captures,
+                             no_shard_check=self.config.dialect_for(self._relative(document)).shard_check_exempt)
 
     def runner(self, document: Document) -> DocumentRunner:
         """The document's runner: one session, tests in order."""
         self.start()
         if document.path not in self._runners:
             rule = self.rule(document)
-            self._runners[document.path] = DocumentRunner(self.target(document), family=rule.family,
-                                                          policy=rule.match, variables=self.variables,
-                                                          redactor=self.targets.redactor)
+            dialect = self.config.dialect_for(self._relative(document))
+            self._runners[document.path] = DocumentRunner(
+                self.target(document), family=rule.family, policy=rule.match, variables=self.variables,
+                redactor=self.targets.redactor, captured=Captured(declared_names(document, (
+                    c for e in document.examples for name in e.setups for c in self.captures.get(name, ())))),
+                volatile=rule.volatile, ignored_warnings=dialect.ignored_warnings)
         return self._runners[document.path]
 
     def finish(self, document: Document) -> None:
@@ -118,15 +153,18 @@ class Replays:
     :param document_root: the folder ``Document.path`` is relative to.
     """
 
-    def __init__(self, *, target_url: str | None, allow_writes: bool, document_root: Path) -> None:
+    def __init__(self, *, target_url: str | None, allow_writes: bool, document_root: Path,
+                 variables: Mapping[str, str] | None = None) -> None:
         self.target_url, self.allow_writes, self.document_root = target_url, allow_writes, document_root
+        self.variables = variables or {}
         self.sessions: dict[Path, Replay] = {}
 
     def for_config(self, config_path: Path) -> Replay:
         """The session of one configuration file (``ConfigError`` when it cannot be used)."""
         if config_path not in self.sessions:
             self.sessions[config_path] = Replay(load_config(config_path), target_url=self.target_url,
-                                                allow_writes=self.allow_writes, document_root=self.document_root)
+                                                allow_writes=self.allow_writes, document_root=self.document_root,
+                                                variables=self.variables)
         return self.sessions[config_path]
 
     def close(self) -> None:

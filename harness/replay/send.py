@@ -1,9 +1,11 @@
 """Sending one request to a target and reading its answer, with every limit enforced.
 
-Every request has a timeout (connect and read) and a deadline for the whole
-answer, so a server that drips bytes cannot hold a run; bodies are capped
-(16 MB by default) and redirect loops stop. A target that misbehaves raises
-``TargetError`` with the failure kind the runner reports.
+Every request has one deadline for connecting, the headers and the body
+(``harness.replay.transport``), so a server that drips bytes cannot hold a run;
+bodies are capped (16 MB by default) and redirect loops stop. An idempotent
+request whose kept-alive connection the target had closed is sent again once. A
+target that misbehaves raises ``TargetError`` with the failure kind the runner
+reports.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from typing import Any
 import requests
 
 from harness.replay.stash import MISSING
+from harness.replay.transport import DeadlineAdapter, RequestState, deadline_for
 from harness.results import FailureKind
 
 __all__ = ["MAX_BODY_BYTES", "Reply", "Sender", "TargetError", "new_session"]
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
 MAX_REDIRECTS = 10
+# RFC 9110 section 9.2.2: what may be sent again when a connection fails before the answer
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _CHUNK = 64 * 1024
 
 
@@ -104,6 +109,8 @@ def new_session(verify_tls: bool, secret_headers: frozenset[str] = frozenset()) 
     session.trust_env = False
     session.verify = verify_tls
     session.max_redirects = MAX_REDIRECTS
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, DeadlineAdapter())
     return session
 
 
@@ -117,24 +124,17 @@ class Sender:
 
     def __init__(self, session: requests.Session, timeout: float, max_body: int = MAX_BODY_BYTES) -> None:
         self.session, self.timeout, self.max_body = session, timeout, max_body
+        self.drops_kept_alive = False  # the target was seen closing a connection it had kept alive
+        self.retried = 0  # idempotent requests sent again after a stale kept-alive connection
 
     def send(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Reply:
         """Send one request; raise ``TargetError`` when no usable answer came."""
         started = time.perf_counter()
+        state = RequestState(started + self.timeout)
+        response = self._open(method, url, headers, body, state)
         try:
-            prepared = requests.PreparedRequest()
-            # built here rather than by Session.request: its per-call merging of environment
-            # settings (proxies, netrc) is what trust_env = False turns off anyway
-            prepared.prepare(method=method, url=url, headers={**self.session.headers, **headers}, data=body,
-                             cookies=self.session.cookies)
-            response = self.session.send(prepared, stream=True, timeout=self.timeout, allow_redirects=True,
-                                         verify=self.session.verify, proxies={})
-        except requests.exceptions.RequestException as exc:
-            raise _classify(exc, self.timeout) from exc
-        except (ValueError, TypeError) as exc:  # a URL or header requests refuses to build
-            raise TargetError(FailureKind.PROTOCOL, f"cannot build the request: {exc}") from exc
-        try:
-            raw = self._read(response, started)
+            with deadline_for(state):
+                raw = self._read(response, started)
         except BaseException:
             response.close()  # a half-read answer: the connection cannot be reused
             raise
@@ -145,6 +145,42 @@ class Sender:
         return Reply(status=response.status_code, headers=_all_headers(response),
                      text=raw.decode("utf-8", errors="replace"), content_type=content_type,
                      elapsed_ms=(time.perf_counter() - started) * 1000)
+
+    def _open(self, method: str, url: str, headers: dict[str, str], body: bytes | None,
+              state: RequestState) -> requests.Response:
+        """Send the request and read the status line and headers, under the request's deadline.
+
+        An idempotent request whose kept-alive connection the target had closed is sent once more
+        on a new connection (the failure is the earlier answer's connection, not this request's).
+        """
+        idempotent = method.upper() in IDEMPOTENT_METHODS
+        if not idempotent and self.drops_kept_alive:
+            self.session.close()  # this target closes kept-alive connections: start on a new one
+        for attempt in (1, 2):
+            with deadline_for(state):
+                try:
+                    prepared = requests.PreparedRequest()
+                    # built here rather than by Session.request: its per-call merging of environment
+                    # settings (proxies, netrc) is what trust_env = False turns off anyway
+                    prepared.prepare(method=method, url=url, headers={**self.session.headers, **headers},
+                                     data=body, cookies=self.session.cookies)
+                    response = self.session.send(prepared, stream=True, timeout=self.timeout,
+                                                 allow_redirects=True, verify=self.session.verify, proxies={})
+                except requests.exceptions.RequestException as exc:
+                    stale = state.reused and _stale_connection(exc)
+                    self.drops_kept_alive = self.drops_kept_alive or stale or state.dropped
+                    if stale and idempotent and attempt == 1:
+                        continue
+                    if stale:
+                        raise TargetError(FailureKind.CONNECTION, _not_resent(method)) from exc
+                    phase = "connect" if isinstance(exc, requests.exceptions.ConnectTimeout) else "headers"
+                    raise _classify(exc, self.timeout, phase) from exc
+                except (ValueError, TypeError) as exc:  # a URL or header requests refuses to build
+                    raise TargetError(FailureKind.PROTOCOL, f"cannot build the request: {exc}") from exc
+            self.drops_kept_alive = self.drops_kept_alive or state.dropped
+            self.retried += attempt - 1
+            return response
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     def _read(self, response: requests.Response, started: float) -> bytes:
         declared = response.headers.get("Content-Length", "")
@@ -167,11 +203,11 @@ class Sender:
                 if size > self.max_body:
                     raise TargetError(FailureKind.TOO_LARGE, f"the response is larger than the {self.max_body}-byte limit")
                 if time.perf_counter() - started > self.timeout:
-                    raise TargetError(FailureKind.TIMEOUT, f"the response took longer than {self.timeout:g}s to arrive")
+                    raise TargetError(FailureKind.TIMEOUT, _timed_out(self.timeout, "body"))
         except TargetError:
             raise
         except Exception as exc:  # urllib3 read errors: reset, timeout, bad chunking
-            raise _classify(exc, self.timeout) from exc
+            raise _classify(exc, self.timeout, "body") from exc
         return b"".join(chunks)
 
 
@@ -182,14 +218,36 @@ def _all_headers(response: requests.Response) -> tuple[tuple[str, str], ...]:
     return tuple(response.headers.items())
 
 
-def _classify(exc: BaseException, timeout: float) -> TargetError:
-    """The failure kind and message for an exception raised while talking to the target."""
+def _timed_out(timeout: float, phase: str) -> str:
+    return f"timed out after {timeout:g} s ({phase}): the whole answer must arrive within the target's timeout"
+
+
+def _stale_connection(exc: BaseException) -> bool:
+    """Whether the target dropped the connection before any answer (what a closed kept-alive one gives)."""
+    if not isinstance(exc, requests.exceptions.ConnectionError) or isinstance(exc, requests.exceptions.Timeout):
+        return False
+    lowered = f"{exc!r}".lower()
+    return any(word in lowered for word in ("connection aborted", "remotedisconnected", "reset by peer",
+                                             "broken pipe", "connectionreseterror"))
+
+
+def _not_resent(method: str) -> str:
+    return (f"the target closed the kept-alive connection this {method.upper()} went out on, without answering "
+            f"(it had answered the previous request on it without `Connection: close`); a {method.upper()} "
+            f"is not idempotent, so it was not sent again")
+
+
+def _classify(exc: BaseException, timeout: float, phase: str = "headers") -> TargetError:
+    """The failure kind and message for an exception raised while talking to the target.
+
+    :param phase: connect, headers or body: where a timeout happened.
+    """
     text = str(exc)
     lowered = text.lower()
     if isinstance(exc, requests.exceptions.TooManyRedirects):
         return TargetError(FailureKind.REDIRECT, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
     if isinstance(exc, requests.exceptions.Timeout) or "timed out" in lowered or "timeout" in type(exc).__name__.lower():
-        return TargetError(FailureKind.TIMEOUT, f"no answer within {timeout:g}s")
+        return TargetError(FailureKind.TIMEOUT, _timed_out(timeout, phase))
     if any(word in lowered for word in ("badstatusline", "linetoolong", "headerparsingerror", "invalidheader")):
         return TargetError(FailureKind.PROTOCOL, f"the target broke the HTTP protocol: {_first_line(text)}")
     if "refused" in lowered:

@@ -15,10 +15,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.config import EMBEDDED, EMBEDDED_RESET, Config, ConfigError, HeaderSpec, SourceRule, TargetConfig
+from harness.config import EMBEDDED, EMBEDDED_RESET, URL, Config, ConfigError, HeaderSpec, SourceRule, TargetConfig
 from harness.model import Diagnostic, Level, Request, Span
 from harness.replay.safety import changes_state, is_loopback
-from harness.report.redact import Redactor
+from harness.report.redact import Redactor, mask_userinfo
 
 __all__ = ["EMBEDDED_RESET", "Target", "Targets", "parse_snippet"]
 
@@ -39,6 +39,8 @@ class Target:
     :param verify_tls: verify HTTPS certificates.
     :param allow_writes: may send state-changing requests although not on loopback.
     :param reset: the requests run after every test (already cleared of writes the target refuses).
+    :param unavailable: why nothing can be sent (a ``url = { env = ... }`` whose variable is unset);
+        its examples are then not run, with this reason.
     :param embedded: it is the built-in reference server, started for this run.
     """
 
@@ -51,12 +53,14 @@ class Target:
     verify_tls: bool = True
     allow_writes: bool = False
     reset: tuple[Request, ...] = ()
+    unavailable: str = ""
     embedded: bool = False
 
     @property
     def label(self) -> str:
-        """``name=url``, as reports show the target."""
-        return f"{self.name}={self.url}"
+        """``name=url``, as reports show the target (a password in the URL masked; ``name=unset``
+        when it has no URL)."""
+        return f"{self.name}={mask_userinfo(self.url) if self.url else 'unset'}"
 
     @property
     def writes_allowed(self) -> bool:
@@ -97,6 +101,9 @@ class Targets:
         self.config, self.override_url, self.allow_writes, self.environ = config, override_url, allow_writes, environ
         self.start_servers = start_servers
         self.redactor = Redactor()
+        # credentials in a target URL (--target http://user:PASS@host) are secrets in every form
+        for url in (override_url or "", *(t.url for t in config.targets.values())):
+            self.redactor.add_url(url)
         self.notices: list[Diagnostic] = []
         self._stack = ExitStack()
         self._targets: dict[str, Target] = {}
@@ -193,12 +200,26 @@ class Targets:
 
     def _ready(self, configured: TargetConfig, target_config: TargetConfig, headers: _Headers) -> Target:
         embedded = target_config.url == EMBEDDED
-        url = self._start_embedded(self._token) if embedded else target_config.url
-        allow_writes = target_config.allow_writes or self.allow_writes
-        reset = self._reset(configured, target_config, url, allow_writes)
+        url = self._start_embedded(self._token) if embedded else target_config.url or self._url_from_env(configured)
+        # the embedded server is on loopback, also in a dry run where its URL shows as http://embedded
+        allow_writes = target_config.allow_writes or self.allow_writes or embedded
+        unavailable = "" if url else (f"target {configured.name!r} has no URL: environment variable "
+                                      f"{configured.url_env} is not set")
+        reset = self._reset(configured, target_config, url, allow_writes) if url else ()
         return Target(name=target_config.name, url=url, headers=headers.values, secret_headers=headers.secret_names,
                       timeout=target_config.timeout, verify_tls=target_config.verify_tls,
-                      allow_writes=allow_writes, reset=reset, embedded=embedded)
+                      allow_writes=allow_writes, reset=reset, unavailable=unavailable,
+                      embedded=embedded)
+
+    def _url_from_env(self, configured: TargetConfig) -> str:
+        """The URL a ``url = { env = "NAME" }`` target reads at run time; empty when unset."""
+        value = self.environ.get(configured.url_env, "").strip()
+        if value and not URL.match(value):
+            raise ConfigError(f"environment variable {configured.url_env} must hold an http(s) URL for target "
+                              f"{configured.name!r}, got {value!r}", str(self.config.path),
+                              self.config.lines.get(f"url.{configured.name}", 0),
+                              f"export {configured.url_env}=http://127.0.0.1:8081 (or leave it unset: not run)")
+        return value.rstrip("/")
 
     def _reset(self, configured: TargetConfig, effective: TargetConfig, url: str,
                allow_writes: bool) -> tuple[Request, ...]:

@@ -24,10 +24,26 @@ class Variables:
     """The configured placeholder values, looked up by normalised name.
 
     :param values: name -> value, as written in the configuration.
+    :param bound: values captured from answers (normalised names), over ``values``.
+    :param keep: normalised names left as written when they have no value (captures not bound yet,
+        while checking a plan or printing a dry run) instead of being reported missing.
     """
 
-    def __init__(self, values: Mapping[str, str]) -> None:
+    def __init__(self, values: Mapping[str, str], *, bound: Mapping[str, str] | None = None,
+                 keep: frozenset[str] = frozenset()) -> None:
         self._values = {normalize(k): v for k, v in values.items()}
+        self._configured = dict(self._values)
+        if bound:
+            self._values.update(bound)
+        self.keep = keep
+
+    def layered(self, bound: Mapping[str, str], keep: frozenset[str] = frozenset()) -> Variables:
+        """These values with captured ones over them, and the names to leave as written."""
+        return Variables(self._configured, bound=bound, keep=keep) if bound or keep else self
+
+    def has(self, name: str) -> bool:
+        """Whether ``name`` has a value (configured or captured)."""
+        return normalize(name) in self._values
 
     def fill(self, text: str, only: Iterable[str] | None = None) -> tuple[str, list[str]]:
         """``text`` with known placeholders filled, and the names that had no value.
@@ -44,7 +60,7 @@ class Variables:
                 return found.group(0)
             if key in self._values:
                 return self._values[key]
-            if found.group(1) not in missing:
+            if found.group(1) not in missing and key not in self.keep:
                 missing.append(found.group(1))
             return found.group(0)
 

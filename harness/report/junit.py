@@ -1,9 +1,15 @@
 """JUnit XML: assertion failures as ``<failure>``, errors as ``<error>``, skips as ``<skipped>``.
 
-One ``<testsuite>`` per document, one ``<testcase>`` per test item
-(``classname`` the document path, ``name`` the example name). Failure text is
-the same Hurl-style rendering the terminal shows, without colour and with
-secrets masked.
+One ``<testsuite>`` per document (its ``file`` the document path), one
+``<testcase>`` per test item. A test has one identity in every report: the
+pytest plugin's. ``classname`` is the document path with ``/`` read as ``.``
+(``docs_src.elasticsearch.rollup.stop-job.asciidoc``, as pytest's ``--junitxml``
+writes it) and ``name`` the example name (``line_61``). The file validates
+against the schema the Jenkins xUnit plugin uses and the subset GitLab reads, so
+a testcase carries no ``file``/``line`` attributes: the place is the start of
+the failure ``message`` (``path:line: reason``) and the ``-->`` line of its text.
+The text is the same Hurl-style rendering the terminal shows, without colour
+and with secrets masked.
 """
 
 from __future__ import annotations
@@ -18,16 +24,23 @@ from harness.report.redact import Redactor
 from harness.report.terminal import render_result
 from harness.results import ExampleResult, Outcome, RunResult
 
-__all__ = ["junit_report", "write_junit"]
+__all__ = ["junit_classname", "junit_report", "write_junit"]
+
+
+def junit_classname(document: str) -> str:
+    """The ``classname`` of a document's tests: its path with ``/`` as ``.``, as pytest names it."""
+    return document.replace("\\", "/").replace("/", ".")
 
 
 def _case(result: ExampleResult, source_line: Callable[[str, int], str]) -> ET.Element:
-    case = ET.Element("testcase", classname=result.document, name=result.name,
-                      time=f"{result.duration_ms / 1000:.3f}", file=result.document, line=str(result.span.line))
+    case = ET.Element("testcase", classname=junit_classname(result.document), name=result.name,
+                      time=f"{result.duration_ms / 1000:.3f}")
     if result.outcome in (Outcome.FAILED, Outcome.ERROR):
         tag = "failure" if result.outcome is Outcome.FAILED else "error"
-        kind = result.failures[0].kind.value if result.failures else "error"
-        node = ET.SubElement(case, tag, message=result.reason, type=kind)
+        first = result.failures[0] if result.failures else None
+        kind = first.kind.value if first is not None else "error"
+        where = first.span if first is not None and first.span is not None else result.span
+        node = ET.SubElement(case, tag, message=f"{where.path}:{where.line}: {result.reason}", type=kind)
         node.text = render_result(result, source_line=source_line)
     elif result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
         ET.SubElement(case, "skipped", message=result.reason or result.outcome.value)
@@ -43,10 +56,10 @@ def junit_report(run: RunResult, redactor: Redactor | None = None,
     if redactor is not None:
         run = redactor.data(run)
     root = ET.Element("testsuites", name="docharness")
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    totals = {"tests": 0, "failures": 0, "errors": 0}
     for document, group in groupby(run.results, key=lambda r: r.document):
         results = list(group)
-        suite = ET.SubElement(root, "testsuite", name=document, timestamp=run.started)
+        suite = ET.SubElement(root, "testsuite", name=document, file=document, timestamp=run.started)
         counts = {"tests": len(results),
                   "failures": sum(r.outcome is Outcome.FAILED for r in results),
                   "errors": sum(r.outcome is Outcome.ERROR for r in results),
@@ -54,10 +67,12 @@ def junit_report(run: RunResult, redactor: Redactor | None = None,
         suite.set("time", f"{sum(r.duration_ms for r in results) / 1000:.3f}")
         for key, value in counts.items():
             suite.set(key, str(value))
-            totals[key] += value
+            if key in totals:  # the schemas define no "skipped" on <testsuites>
+                totals[key] += value
         suite.extend(_case(r, lines) for r in results)
     for key, value in totals.items():
         root.set(key, str(value))
+    root.set("time", f"{sum(r.duration_ms for r in run.results) / 1000:.3f}")
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
     return redactor.text(text) if redactor is not None else text

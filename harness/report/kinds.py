@@ -39,6 +39,10 @@ KINDS: dict[FailureKind, tuple[str, str]] = {
                                "look at the target's logs; add TEST[catch:request] only if the page documents it"),
     FailureKind.SETUP_FAILED: ("A setup, teardown or reset step failed",
                                "fix the named setup in docharness.toml or the TESTSETUP snippet of the page"),
+    FailureKind.CAPTURE: ("A captured value is missing from the answer",
+                          "fix the CAPTURE path ($body.a.0.b, $header.Name) or the request whose answer it reads"),
+    FailureKind.RETRY: ("The retry condition never held",
+                        "check the RETRY until: condition, or raise its timeout: for a slow target"),
 }
 
 

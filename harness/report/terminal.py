@@ -9,7 +9,9 @@ masked by value before anything is written.
 
 from __future__ import annotations
 
+import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -21,6 +23,7 @@ from harness.report import kinds
 from harness.report.redact import Redactor
 from harness.report.render import render_diagnostic, render_snippet
 from harness.results import ExampleResult, Failure, Outcome, RunResult
+from harness.sourcefiles import read_source
 
 __all__ = ["NOTES_SHOWN", "TerminalReporter", "read_source_line", "render_failure", "render_notes", "render_result",
            "summary_line"]
@@ -31,22 +34,27 @@ _MARKS = {Outcome.PASSED: ".", Outcome.FAILED: "F", Outcome.ERROR: "E", Outcome.
 
 
 @lru_cache(maxsize=256)
-def _file_lines(path: Path, version: tuple[int, int]) -> tuple[str, ...]:
+def _file_lines(path: str, root: str, version: tuple[int, int]) -> tuple[str, ...]:
     try:
-        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
+        return tuple(read_source(path, root).decode("utf-8", errors="replace").splitlines())
+    except OSError:  # refused by the path policy (outside the docs tree, not a regular file) or unreadable
         return ()
 
 
 def read_source_line(path: str, line: int) -> str:
-    """The text of a 1-based line of a source file, ``""`` when unavailable."""
-    where = Path(path).resolve()
+    """The text of a 1-based line of a source file, ``""`` when unavailable.
+
+    The loader's path policy holds here too, with the file's own folder as the root: a page
+    symlinked to a file elsewhere is never shown (the loader refused it already).
+    """
+    where = os.path.abspath(path)
+    root = os.path.dirname(where)
     try:
-        status = where.stat()
+        status = os.stat(where)
         version = (status.st_mtime_ns, status.st_size)  # an edited page is read again
     except OSError:
         return ""
-    lines = _file_lines(where, version)
+    lines = _file_lines(where, root, version)
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
@@ -82,19 +90,27 @@ def _one_line(text: str, limit: int = 300) -> str:
 def render_result(result: ExampleResult, *, source_line: Callable[[str, int], str] = read_source_line,
                   color: bool = False) -> str:
     """Every failure of one result, or its reason when it has none."""
+    captured = f"\n  captured: {', '.join(f'{k}={v}' for k, v in result.captures)}" if result.captures else ""
     if not result.failures:
-        return result.reason
-    return "\n\n".join(render_failure(result, f, source_line=source_line, color=color) for f in result.failures)
+        return result.reason + captured
+    return "\n\n".join(render_failure(result, f, source_line=source_line, color=color)
+                       for f in result.failures) + captured
 
 
 def summary_line(run: RunResult, seconds: float | None = None) -> str:
-    """``3 passed, 1 failed, 1 skipped in 0.42s`` style totals (wall time when given)."""
+    """``3 passed, 1 failed, 0 error, 1 skipped in 0.42s``: every count, always, for CI to read.
+
+    ``, N not run`` is added when a run stopped early (``-x``, Ctrl-C), and
+    `` (interrupted: partial results)`` when it did not finish.
+    """
     counts = run.counts()
-    parts = [f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n]
+    parts = [f"{counts[name]} {name}" for name in ("passed", "failed", "error", "skipped")]
+    if counts["not_run"]:
+        parts.append(f"{counts['not_run']} not run")
     if seconds is None:
         seconds = sum(r.duration_ms for r in run.results) / 1000
     state = "" if run.complete else " (interrupted: partial results)"
-    return f"{', '.join(parts) or 'no tests'} in {seconds:.2f}s{state}"
+    return f"{', '.join(parts)} in {seconds:.2f}s{state}"
 
 
 def render_notes(diagnostics: tuple[Diagnostic, ...], notices: tuple[Diagnostic, ...] = (), *,
@@ -163,8 +179,8 @@ class TerminalReporter:
         total = max(self.total, self.done)
         self.write(f"[{self.done:>{len(str(total))}}/{total}] {document.path} {marks}  ({counts})\n")
 
-    def finish(self, run: RunResult) -> None:
-        """Failures and errors in full, skips with their reasons, then the totals."""
+    def finish(self, run: RunResult, *, totals: bool = True) -> None:
+        """Failures and errors in full, skips with their reasons, then the totals (unless ``totals`` is false)."""
         bad = [r for r in run.results if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
         if bad:
             self.write("\n" + "=" * 30 + " failures " + "=" * 30 + "\n")
@@ -173,4 +189,19 @@ class TerminalReporter:
         skipped = [r for r in run.results if r.outcome is Outcome.SKIPPED]
         if skipped:
             self.write("\n" + "\n".join(f"SKIPPED {r.node_id}: {r.reason}" for r in skipped) + "\n")
-        self.write(f"\n{summary_line(run, time.perf_counter() - self.started)}\n")
+        shaped = sum(r.outcome is Outcome.PASSED and r.checked == "shape" for r in run.results)
+        if shaped:
+            self.write(f"\n{shaped} of the passed examples {'were' if shaped > 1 else 'was'} shape-checked "
+                       "(keys and JSON types only, values not compared)\n")
+        # tests not run, once per reason (a target without a URL, -x, Ctrl-C): not one line per test
+        reasons = Counter(r.reason for r in run.results if r.outcome is Outcome.NOT_RUN and r.reason)
+        if reasons:
+            self.write("\n" + "\n".join(f"NOT RUN {count} test{'s' * (count != 1)}: {reason}"
+                                         for reason, count in reasons.items()) + "\n")
+        if totals:
+            self.write("\n")
+            self.summary(run)
+
+    def summary(self, run: RunResult) -> None:
+        """The totals line, which a command writes last."""
+        self.write(f"{summary_line(run, time.perf_counter() - self.started)}\n")

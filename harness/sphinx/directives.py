@@ -26,6 +26,7 @@ from harness.publish.badges import Badge, ResultIndex, badge_for, index_results
 from harness.publish.codegen import CodegenOptions, options_for
 from harness.publish.naming import slug
 from harness.results import ExampleResult, RunResult
+from harness.sourcefiles import read_source
 from harness.sphinx.domain import note_endpoint
 from harness.sphinx.page import PageView, diagnostics_admonition, example_section, operation_page
 
@@ -41,7 +42,8 @@ class _Base(SphinxDirective):
         """(path relative to the source dir, text); notes the file as a dependency of this page."""
         relative, absolute = self.env.relfn2path(argument, self.env.docname)
         self.env.note_dependency(relative)
-        return relative, Path(absolute).read_text(encoding="utf-8")
+        # the loader's path policy: a file symlinked out of its folder is not read (Refused, an OSError)
+        return relative, read_source(absolute, Path(absolute).parent).decode("utf-8")
 
     def problem(self, message: str) -> list[nodes.Node]:
         """A visible, located warning instead of a crash (bad input is normal input)."""

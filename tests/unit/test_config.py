@@ -97,6 +97,12 @@ def test_reset_on_override_defaults_to_false(tmp_path: Path) -> None:
     assert config.targets["a"].reset_on_override is False
 
 
+def test_a_target_url_can_come_from_the_environment(tmp_path: Path) -> None:
+    config = parse_config("[targets.flink]\nurl = { env = 'FLINK_URL' }\n", tmp_path / "docharness.toml")
+    assert (config.targets["flink"].url, config.targets["flink"].url_env) == ("", "FLINK_URL")
+    assert config.lines["url.flink"] == 2
+
+
 def test_no_target_means_the_embedded_server(tmp_path: Path) -> None:
     config = parse_config("[variables]\nx = 'y'\n", tmp_path / "docharness.toml")
     assert config.targets["reference"].url == EMBEDDED
@@ -113,6 +119,8 @@ def test_no_target_means_the_embedded_server(tmp_path: Path) -> None:
     ("[targets.a]\nurl = 'http://x'\n[[sources]]\npaths = ['a/**']\ntarget = 'b'\n", 5, "not a configured target"),
     ("[docharness]\ndefault_target = 'nope'\n", 2, "default_target"),
     ("[targets.a]\nurl = 'http://x'\nreset_on_override = 'yes'\n", 3, "true or false"),
+    ("[targets.a]\nurl = { env = 'FLINK URL' }\n", 2, "one environment variable"),
+    ("[targets.a]\nurl = { env = 'FLINK_URL', default = 'http://x' }\n", 2, "one environment variable"),
     ("[targets.a]\nurl = 'http://x'\n[[sources]]\npaths = ['a/**']\nheaders = { X-Token = 's' }\n"
      "[[sources]]\npaths = ['b/**']\nheaders = { X-Auth-Token = { value = 's' } }\n", 8, "env"),
 ])

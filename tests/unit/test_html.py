@@ -167,8 +167,7 @@ def test_request_line_block_then_body_block_and_bold_status() -> None:
 def test_line_breaks_inside_pre_and_paragraphs() -> None:
     requests = '<p>POST /v1/{project_id}/jobs<br/>POST /v1/{project_id}/jobs?dry_run=true</p>'
     doc = parse_html(page(requests, "<p>None</p>"), "p.html")
-    (example,) = doc.examples
-    assert [(r.method, r.path, r.body) for r in example.requests] == [
+    assert [(r.method, r.path, r.body) for e in doc.examples for r in e.requests] == [
         ("POST", "/v1/{project_id}/jobs", None), ("POST", "/v1/{project_id}/jobs?dry_run=true", None)]
     (body_only,) = [e for e in parse_html(page('<pre>{"name":<br>"a"}</pre>', "<p>None</p>"), "p.html").examples]
     assert body_only.requests[0].body == '{"name":\n"a"}'
@@ -207,3 +206,14 @@ def test_degenerate_input_never_raises(text: str) -> None:
     doc = parse_html(text, "odd.html")
     assert isinstance(doc, Document)
     assert all(d.span.line >= 1 for d in doc.diagnostics)
+
+
+def test_an_example_with_catch_gets_the_documented_error_response() -> None:
+    text = page('<pre>{"name": "a"}</pre>\n<pre>{"name": "b"}</pre>\n<!-- TEST[catch:conflict] -->\n'
+                '<pre>{"name": "c"}</pre>',
+                '<p><strong>Status code: 200</strong></p>\n<pre>{"id": "1"}</pre>\n'
+                '<p><strong>Status code: 409</strong></p>\n<pre>{"errors": ["already finished"]}</pre>\n'
+                '<p><strong>Status code: 200</strong></p>\n<pre>{"id": "3"}</pre>')
+    first, second, third = parse_html(text, "p.html").examples
+    assert [(e.expected[0].status, e.expected[0].body) for e in (first, second, third)] == [
+        (200, '{"id": "1"}'), (409, '{"errors": ["already finished"]}'), (200, '{"id": "3"}')]

@@ -6,6 +6,7 @@ import pytest
 
 from harness.parsers.snippets import munge_response
 from harness.replay.match import (
+    Volatile,
     match_exact,
     match_non_json,
     match_shape,
@@ -62,7 +63,6 @@ def test_subset_allows_extra_keys_and_regex_anywhere() -> None:
 def test_shape_compares_keys_and_types_not_values() -> None:
     documented = [{"is_success": "true", "message": "delivered"}]
     assert match_shape(documented, [{"is_success": "false", "message": "x"}, {"is_success": "y", "message": ""}]) is None
-    assert match_shape(documented, []) is None
     mismatches = match_shape(documented, [{"is_success": True, "message": "x", "extra": 1}])
     assert mismatches is not None
     assert {(m.path, m.message) for m in mismatches} == {
@@ -84,3 +84,56 @@ def test_non_json_regex_lines(actual: str, ok: bool) -> None:
 def test_expected_bodies_are_read_as_the_build_reads_them() -> None:
     # the parser accepts trailing commas in responses (the build's JSON reader does); replay must too
     assert parse_expected('{"a": [1, 2,], "b": $body.b,}') == {"a": [1, 2], "b": "$body.b"}
+
+
+def test_shape_lists_empty_only_matches_empty_and_non_empty_needs_items() -> None:
+    job = {"jid": "a", "state": "RUNNING"}
+    assert match_shape({"jobs": []}, {"jobs": []}) is None
+    one_way = match_shape({"jobs": []}, {"jobs": [job]})
+    other_way = match_shape({"jobs": [job]}, {"jobs": []})
+    assert one_way is not None and (one_way[0].path, one_way[0].message) == ("$.jobs", "expected an empty list")
+    assert other_way is not None and (other_way[0].path, other_way[0].message) == ("$.jobs", "expected a non-empty list")
+    wrong_items = match_shape({"jobs": [job]}, {"jobs": [{"jid": 1, "state": "RUNNING"}]})
+    assert wrong_items is not None and wrong_items[0].path == "$.jobs[0].jid"
+    assert match_shape({"jobs": [job]}, {"jobs": [job, {"jid": "b", "state": "FINISHED"}]}) is None
+
+
+TRACE = "org.apache.flink.runtime.rest.NotFoundException: Job 42 not found\n\tat org.apache.Handler.lambda$0(H.java:9)"
+
+
+@pytest.mark.parametrize("matcher", [match_shape, match_subset])
+def test_prefix_strings_in_shape_and_subset(matcher: object) -> None:
+    documented = {"errors": ["org.apache.flink.runtime.rest.NotFoundException: Job 42 not found\n\t..."]}
+    assert matcher({"errors": ["org.apache.flink...."]}, {"errors": [TRACE]}) is None  # type: ignore[operator]
+    assert matcher(documented, {"errors": [TRACE]}) is None  # type: ignore[operator]
+    other = matcher(documented, {"errors": [TRACE.replace("42", "43")]})  # type: ignore[operator]
+    assert other is not None and other[0].message == "does not start with the documented text"
+    assert other[0].path == "$.errors[0]"
+    assert matcher({"errors": ["Job ..."]}, {"errors": [7]}) is not None  # type: ignore[operator]
+    assert matcher({"errors": ["Job \u2026"]}, {"errors": ["Job 42"]}) is None  # type: ignore[operator]
+
+
+def test_exact_keeps_dots_literal() -> None:
+    assert match_exact({"m": "Job ..."}, {"m": "Job 42"}) is not None
+
+
+def test_volatile_paths_are_not_compared_in_any_policy() -> None:
+    documented = {"jobs": [{"jid": "a", "start-time": 1}], "now": 5}
+    actual = {"jobs": [{"jid": "a", "start-time": 99}], "now": 77}
+    volatile = Volatile(["$.jobs[*].start-time", "$.now"])
+    for matcher in (match_exact, match_subset):
+        assert matcher(documented, actual) is not None
+        assert matcher(documented, actual, volatile) is None
+    assert match_exact(documented, {**actual, "jobs": [{"jid": "b", "start-time": 99}]}, volatile) is not None
+    missing = match_exact(documented, {"jobs": [{"jid": "a"}], "now": 1}, volatile)
+    assert missing is not None and missing[0].message == "field missing from the response"
+    assert match_shape({"now": 1}, {"now": "later"}, Volatile(["$.now"])) is None
+    assert match_exact({"a": 1}, {"b": 2}, Volatile(["$"])) is None
+    assert match_exact({"a": 1}, {"a": 1, "extra": 2}, Volatile(["$.extra"])) is None
+
+
+def test_a_dollar_inside_a_string_is_not_quoted_away() -> None:
+    body = '{"errors": ["at X.lambda$handleRequest$0(X.java:128)"], "id": $body.id}'
+    # valid JSON is read as written; the build's quoting is only for bodies that need it
+    assert parse_expected(body.replace("$body.id", '"$body.id"'))["errors"] == ["at X.lambda$handleRequest$0(X.java:128)"]
+    assert parse_expected('{"id": $body.id}') == {"id": "$body.id"}

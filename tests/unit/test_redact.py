@@ -27,3 +27,26 @@ def test_result_data_is_masked_and_keeps_its_types() -> None:
 def test_nothing_to_mask_returns_the_same_object() -> None:
     run = RunResult()
     assert Redactor().data(run) is run
+
+
+def test_derived_secrets_of_basic_bearer_and_urls_are_masked() -> None:
+    import base64
+
+    basic = base64.b64encode(b"elastic:ch/ange+me").decode()
+    redactor = Redactor([f"Basic {basic}", "Bearer abcdefgh12345678"])
+    redactor.add_url("https://deploy:p%40ss%2Fword@example.test:9200/")
+    assert {"elastic:ch/ange+me", "ch/ange+me", basic, "abcdefgh12345678", "p@ss/word", "deploy:p@ss/word"} <= set(
+        redactor.secrets)
+    for leaked in ("ch\\/ange%2Bme", "abcdefgh12345678", "p%40ss%2Fword", "p@ss\\/word",
+                   base64.b64encode(b"deploy:p@ss/word").decode(), base64.urlsafe_b64encode(b"xch/ange+me").decode()):
+        assert redactor.text(f"<{leaked}>") != f"<{leaked}>", leaked
+
+
+def test_every_url_password_is_masked_without_knowing_it() -> None:
+    redactor = Redactor()
+    assert redactor.text("GET http://u:hunter22@h:1/x and \"https:\\/\\/tok@h\"") == (
+        "GET http://u:***@h:1/x and \"https:\\/\\/***@h\"")
+    exchange = Exchange(phase="test", method="GET", url="http://u:hunter22@h/", request_headers=(),
+                        response_body="")
+    assert redactor.data(exchange).url == "http://u:***@h/"
+    assert redactor.text("mail me at a@b.c, see http://h/p@q") == "mail me at a@b.c, see http://h/p@q"

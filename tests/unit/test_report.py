@@ -74,8 +74,8 @@ def test_the_reporter_prints_progress_failures_skips_and_totals(tmp_path: Path) 
     out = stream.getvalue()
     assert "::line_2 (failed)" in out and "::line_30 (error)" in out
     assert "SKIPPED " in out and ": todo" in out
-    assert out.rstrip().splitlines()[-1].startswith("1 failed, 1 error, 1 skipped in ")
-    assert summary_line(run).startswith("1 failed, 1 error, 1 skipped in ")
+    assert out.rstrip().splitlines()[-1].startswith("0 passed, 1 failed, 1 error, 1 skipped in ")
+    assert summary_line(run).startswith("0 passed, 1 failed, 1 error, 1 skipped in ")
     assert "127.0.0.1:1" not in out  # redacted at the boundary
 
 

@@ -139,12 +139,14 @@ def test_several_request_lines_full_urls_and_placeholders() -> None:
     blocks = (".. code-block:: text\n\n   POST https://{Endpoint}/v1/{project_id}/jobs\n\n   {\"name\": \"a\"}\n\n"
               "   POST https://{Endpoint}/v1/{Project_Id}/jobs\n   {\"name\": \"b\"}")
     doc = parse_rst(page(blocks, "None"), "p.rst")
-    (example,) = doc.examples
-    assert [(r.method, r.path, r.body) for r in example.requests] == [
+    first, second = doc.examples  # each request line is an example of its own, never a sequence
+    assert [(r.method, r.path, r.body) for e in doc.examples for r in e.requests] == [
         ("POST", "/v1/{project_id}/jobs", '{"name": "a"}'), ("POST", "/v1/{Project_Id}/jobs", '{"name": "b"}')]
-    assert example.variables == ("Endpoint", "project_id", "Project_Id")
-    (expected,) = example.expected
-    assert (expected.body, expected.body_kind, expected.status) == (None, BodyKind.NONE, 200)
+    assert first.variables == ("Endpoint", "project_id") and second.variables == ("Endpoint", "Project_Id")
+    assert first.name != second.name
+    for example in doc.examples:
+        (expected,) = example.expected
+        assert (expected.body, expected.body_kind, expected.status) == (None, BodyKind.NONE, 200)
 
 
 def test_request_line_and_body_in_separate_blocks() -> None:

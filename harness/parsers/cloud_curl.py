@@ -1,0 +1,87 @@
+"""``curl`` command lines in example request blocks -> method, URL, headers and body.
+
+Pages show requests as the command a reader would paste: ``curl -X POST
+"https://{endpoint}/v1/{project_id}/jobs" -H 'Content-Type: application/json' -d
+'{...}'``, over several lines joined by ``\\``. The command is split the way a POSIX
+shell splits it (``shlex``); the method is ``-X``/``--request``, else POST when data is
+given (curl's own rule), HEAD for ``-I``, else GET.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+__all__ = ["CurlCommand", "is_curl", "parse_curl"]
+
+_CURL = re.compile(r"^\s*(?:\$\s+)?curl(?:\s|$)")
+_DATA = {"-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--data-urlencode", "--json"}
+_HEADER = {"-H", "--header"}
+_METHOD = {"-X", "--request"}
+# options that take a value we do not use (so the value is not mistaken for the URL)
+_VALUED = {"-u", "--user", "-o", "--output", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c",
+           "--cookie-jar", "-F", "--form", "--cert", "--key", "--cacert", "--capath", "-w", "--write-out", "-m",
+           "--max-time", "--connect-timeout", "-T", "--upload-file", "--retry", "-x", "--proxy", "--resolve",
+           "-E", "--cert-type", "--key-type", "--limit-rate", "-r", "--range", "-y", "-Y", "-z", "--oauth2-bearer"}
+
+
+@dataclass(frozen=True, slots=True)
+class CurlCommand:
+    """What a curl command sends: ``url`` as written, headers in order, the body or ``None``."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: str | None
+
+
+def is_curl(line: str) -> bool:
+    """Whether ``line`` starts a curl command (``curl ...`` or ``$ curl ...``)."""
+    return bool(_CURL.match(line))
+
+
+def _option(word: str) -> tuple[str, str | None]:
+    """``--data=x`` -> (``--data``, ``x``); ``-XPOST`` -> (``-X``, ``POST``); ``-H`` -> (``-H``, None)."""
+    if word.startswith("--") and "=" in word:
+        name, _, value = word.partition("=")
+        return name, value
+    if len(word) > 2 and word[:2] in ("-X", "-H", "-d") and not word.startswith("--"):
+        return word[:2], word[2:]
+    return word, None
+
+
+def parse_curl(command: str) -> CurlCommand | None:
+    """The request a curl command sends, or ``None`` when it cannot be read (unbalanced quotes, no URL)."""
+    text = _CURL.sub("curl ", command, count=1).replace("\\\r\n", " ").replace("\\\n", " ")
+    try:
+        words = shlex.split(text, comments=False)[1:]
+    except ValueError:
+        return None
+    method, url, headers, data, head = "", "", [], [], False
+    index = 0
+    while index < len(words):
+        name, value = _option(words[index])
+        takes = name in _DATA | _HEADER | _METHOD | _VALUED or name == "--url"
+        if takes and value is None:
+            index += 1
+            value = words[index] if index < len(words) else ""
+        index += 1
+        if name in _METHOD:
+            method = (value or "").upper()
+        elif name in _HEADER and value and ":" in value:
+            key, _, header_value = value.partition(":")
+            headers.append((key.strip(), header_value.strip()))
+        elif name in _DATA:
+            data.append(value or "")
+        elif name == "--url":
+            url = value or url
+        elif not name.startswith("-") and not url:
+            url = name
+        elif name in ("-I", "--head"):
+            head = True
+    if not url:
+        return None
+    body = "&".join(data) if data else None
+    method = method or ("POST" if data else "HEAD" if head else "GET")
+    return CurlCommand(method, url, tuple(headers), body)

@@ -1,0 +1,221 @@
+"""The example responses of a cloud page, and which request each one answers.
+
+A response block belongs to the status and label the page states for it: a
+"Status code: 404" heading or paragraph, "HTTP status code 204", a list label such as
+"Example response 2 (status code 202)", "Successful sample response" / "Failed
+sample response", "Example normal/abnormal response", "Response to example 2". A
+label followed by no code block still documents a status ("Success response / HTTP
+status code 204"): it becomes a response with no body.
+
+Pairing (``pair``): a response shown right under its request is that request's; else
+the one with the request's number ("Example request 2" / "Response to example 2");
+else a request labelled as a failure takes the failure responses in order; every
+other request takes the success responses by position (all of them the only one).
+An error-shaped body (``{"error": ...}``, ``error_code`` / ``error_msg``) with no
+status is a failure, never paired with an ordinary request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.model import BodyKind, Diagnostic, ExpectedResponse, MatchPolicy, Operation, Span
+from harness.parsers.cloud_requests import read_body
+from harness.parsers.directives import ResponseArgs
+from harness.parsers.snippets import quote_stash_tokens
+from harness.parsers.substitutions import apply_substitutions
+
+__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "label_of", "is_success",
+           "pair", "status_line"]
+
+_NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
+# the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
+# "Response (failure)"; "Querying failed tasks" is a request that succeeds
+_NOUN = r"(?:request|response|example|sample|result|call)s?"
+_QUALIFIED = r"\b({words})\s+(?:(?:sample|example|http)\s+)*{noun}\b|\b{noun}\s*[(:,-]?\s*\(?({words})\b"
+_SUCCESS = re.compile(_QUALIFIED.format(words=r"success|successful|normal|correct", noun=_NOUN), re.I)
+_FAILURE = re.compile(_QUALIFIED.format(words=r"fail|failed|failure|error|abnormal|exception|invalid",
+                                        noun=_NOUN), re.I)
+_BARE = re.compile(r"^\W*(success(ful)?|normal|fail(ed|ure)?|error|abnormal)\W*$", re.I)
+_ERROR_KEYS = {"error", "error_code", "error_msg", "errorCode", "errorMsg", "error_message", "errorMessage"}
+_LABEL_WORDS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """What a label says about the examples under it: their number and success or failure."""
+
+    number: int | None = None
+    success: bool | None = None
+    status: int | None = None  # the error status it expects (``TEST[catch:conflict]``: 409)
+    caught: bool = False  # a failure only by its ``TEST[catch:...]``: a page with no error response pairs it as usual
+
+
+def label_of(text: str) -> Label:
+    """The number and success/failure a short label states (``Example request 2 (failed)``)."""
+    if len(text.split()) > _LABEL_WORDS:
+        return Label()
+    number = _NUMBER.search(text)
+    success: bool | None = None
+    bare = _BARE.match(text)
+    if _FAILURE.search(text) or bare and re.match(r"\W*(fail|error|abnormal)", text, re.I):
+        success = False
+    elif _SUCCESS.search(text) or bare:
+        success = True
+    return Label(int(number[1]) if number else None, success)
+
+
+@dataclass(slots=True)
+class Response:
+    """One documented response: its block (or ``empty`` for "None" / a status with no body)."""
+
+    span: Span
+    source: str
+    status: int | None
+    success: bool | None
+    number: int | None = None
+    args: ResponseArgs = field(default_factory=ResponseArgs)
+    empty: bool = False
+    content_line: int = 0
+
+
+def _error_shaped(source: str) -> bool:
+    try:
+        value: Any = json.loads(source)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and 0 < len(value) <= 3 and any(
+        value.get(key) not in (None, "") for key in _ERROR_KEYS)
+
+
+_STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
+_HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*:[ \t]*\S[^\n]*$")
+
+
+def status_line(text: str) -> tuple[int | None, str, int]:
+    """A response block that starts ``HTTP/1.1 201 Created`` (then headers): the status, the body, lines skipped."""
+    found = _STATUS_LINE.match(text)
+    if found is None:
+        return None, text, 0
+    lines = text[found.end():].split("\n")
+    index = 0
+    while index < len(lines) and _HEADER_LINE.match(lines[index].strip()):
+        index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return int(found[1]), "\n".join(lines[index:]), text.count("\n", 0, found.end()) + index
+
+
+def is_success(response: Response) -> bool:
+    """A 2xx status; with none stated, a label that does not say failure and a body that is not an error."""
+    if response.status is not None:
+        return 200 <= response.status < 300
+    return response.success is not False and not _error_shaped(response.source)
+
+
+@dataclass(slots=True)
+class ResponseState:
+    """The status, success and number in force while reading example-response blocks.
+
+    ``stated`` is the status a label gave and no block has used yet: flushed as a
+    bodiless response when the next label starts or the responses end.
+    """
+
+    status: int | None = None
+    success: bool | None = None
+    number: int | None = None
+    stated: Span | None = None
+
+    def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
+        self.flush(out)
+        self.status, self.stated = status, span
+        self.number = label.number if label.number is not None else self.number
+        if label.success is not None:
+            self.success = label.success
+
+    def label(self, label: Label, span: Span, out: list[Response]) -> None:
+        """A success/failure or numbered label with no status of its own.
+
+        A label that agrees with the status in force ("Status code: 200" then "Normal
+        response to the GET operation") only describes it.
+        """
+        implied = self.success if self.status is None else 200 <= self.status < 300
+        if label.success in (None, implied) and label.number in (None, self.number):
+            self.success = label.success if label.success is not None else self.success
+            return
+        self.flush(out)
+        if label.success is not None:
+            if self.status is not None and (200 <= self.status < 300) != label.success:
+                self.status = None  # "Failure response" after "Status code: 200": a new status follows
+            self.success = label.success
+        if label.number is not None:
+            self.number = label.number
+        self.stated = span if self.status is not None else None
+
+    def add(self, response: Response, out: list[Response]) -> None:
+        out.append(response)
+        self.stated = None
+
+    def flush(self, out: list[Response]) -> None:
+        if self.stated is not None and self.status is not None:
+            out.append(Response(self.stated, "", self.status, self.success, self.number, empty=True))
+        self.stated = None
+
+    def reset(self, out: list[Response]) -> None:
+        self.flush(out)
+        self.status = self.success = self.number = None
+
+
+def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response]) -> list[Response | None]:
+    """The response each request draft expects (``None``: none documented), by the rules above."""
+    chosen: list[Response | None] = [own for _, own in drafts]
+    numbered = {r.number: r for r in responses if r.number is not None}
+    failures = [r for r in responses if not is_success(r)]
+    documents_failures = bool(failures)
+    for index, (label, own) in enumerate(drafts):
+        if own is None and label.number is not None and label.number in numbered:
+            chosen[index] = numbered[label.number]
+        elif own is None and label.success is False and failures:
+            wanted = next((r for r in failures if label.status is not None and r.status == label.status), failures[0])
+            failures.remove(wanted)
+            chosen[index] = wanted
+    numbered_used = {id(r) for r in chosen if r is not None}
+    success = [r for r in responses if is_success(r) and (r.number is None or id(r) not in numbered_used)]
+    plain = [i for i, r in enumerate(chosen) if r is None and (
+        drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
+    for position, index in enumerate(plain):
+        if success:
+            chosen[index] = success[min(position, len(success) - 1)]
+    return chosen
+
+
+def default_status(operation: Operation | None, success: bool = True) -> int | None:
+    """The single 2xx (or single error status) of the status-code table, when there is exactly one."""
+    codes = {s.code for s in operation.status_codes if (200 <= s.code < 300) == success} if operation else set()
+    return codes.pop() if len(codes) == 1 else None
+
+
+def expected_response(response: Response, defaults: tuple[int | None, int | None], path: str,
+              diagnostics: list[Diagnostic]) -> ExpectedResponse:
+    """The expected response; with no status of its own, the table's single success (or error) status."""
+    status = response.status if response.status is not None else defaults[0 if is_success(response) else 1]
+    if response.empty:
+        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span)
+    args = response.args
+    body, problems = apply_substitutions(response.source, args.substitutions)
+    diagnostics.extend(problems)
+    # the body a test matches is the substituted one: JSON as written, else read the way the build reads it
+    # ($body tokens quoted); quoting first would break a '$' inside a string ("lambda$handle$0")
+    line = response.content_line or response.span.line
+    kind, problem = read_body(body, line, path)
+    if problem is not None:
+        kind, problem = read_body(quote_stash_tokens(body), line, path)
+    if problem is not None and not args.non_json:
+        diagnostics.append(problem)
+    return ExpectedResponse(
+        source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
+        match=args.policy, skip=args.skip, substitutions=args.substitutions, span=response.span,
+        volatile=args.volatile)

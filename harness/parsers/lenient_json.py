@@ -1,0 +1,61 @@
+"""The leniency of the JSON reader Elasticsearch's build checks documented responses with.
+
+The build parses every ``// TESTRESPONSE`` of a ``js`` snippet with Groovy's
+``JsonSlurper`` (reference §2.2 step 4), which reads more than strict JSON:
+trailing commas, numbers written with leading zeros (``00``) and backslash
+escapes JSON does not define (``ml\\.machine_memory``, which a page's own
+substitution often produces for an escaped dot in a ``$body`` path). A tree
+the build accepts must not fail here, so these are rewritten into strict JSON
+with the same meaning — an unknown escape keeps its backslash, as the YAML the
+runner reads does — and each leniency used is named with the text that needed
+it, for a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+__all__ = ["Leniency", "lenient_json_error", "lenient_json_text"]
+
+Leniency = tuple[str, str]  # the text that needed it (``\\.``, ``00``, ``,``), and what it is
+
+# a string (its escapes checked), a run of leading zeros before a digit, or a trailing comma
+_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|(?<![\w.+\-])(-?)0+(?=\d)|,(\s*[}\]])', re.ASCII)
+_ESCAPE = re.compile(r'\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])|\\(.)', re.DOTALL)
+
+
+def lenient_json_text(text: str) -> tuple[str, tuple[Leniency, ...]]:
+    """``text`` as strict JSON text, and the leniencies it needed (empty when it was strict already)."""
+    used: dict[Leniency, None] = {}
+
+    def escape(found: re.Match[str]) -> str:
+        if found.group(1) is None:
+            return found.group(0)
+        used[found.group(0), f"the escape {found.group(0)} is not JSON (read as a backslash and {found.group(1)!r})"] \
+            = None
+        return "\\\\" + found.group(1)
+
+    def token(found: re.Match[str]) -> str:
+        whole = found.group(0)
+        if whole.startswith('"'):
+            return _ESCAPE.sub(escape, whole) if "\\" in whole else whole
+        if found.group(2) is not None:
+            used[",", "a trailing comma"] = None
+            return found.group(2)
+        digits = re.match(r"\d+", text[found.end():])
+        number = whole.lstrip("-") + (digits.group(0) if digits else "")
+        used[number, f"the number {number} has a leading zero"] = None
+        return found.group(1)
+
+    return _TOKEN.sub(token, text), tuple(used)
+
+
+def lenient_json_error(text: str) -> tuple[ValueError | None, tuple[Leniency, ...]]:
+    """Why ``text`` is not JSON even to the build's lenient reader (or ``None``), and the leniencies used."""
+    strict, used = lenient_json_text(text)
+    try:
+        json.loads(strict)
+    except ValueError as exc:
+        return exc, used
+    return None, used

@@ -1,0 +1,84 @@
+"""The one path policy for reading documentation files: never outside the docs root.
+
+A documentation tree is untrusted input. A page that is a symlink to
+``/proc/self/environ``, or a folder symlinked to ``/etc``, must not pull the
+builder's environment or system files into a report or the published site.
+Every place that reads a page (the loader, the pytest plugin through it, the
+Sphinx directives, the terminal's source-line renderer) reads through
+``read_source``: the file's real path (symlinks resolved) must lie inside the
+real path of its docs root, and it must be a regular file (a FIFO would block,
+a device would never end). Anything else raises ``Refused`` with a sentence
+saying why, which the caller turns into a diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["MAX_SOURCE_BYTES", "Refused", "escapes", "read_source", "real_root"]
+
+# a documentation page larger than this is not a page (and would exhaust memory)
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+
+class Refused(OSError):
+    """A file the path policy does not read; ``str()`` says why, for a diagnostic.
+
+    :param message: why, naming the real path.
+    :param code: ``outside-docs-root`` or ``not-regular-file``, for a diagnostic's code.
+    """
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@lru_cache(maxsize=1024)
+def real_root(root: str) -> str:
+    """The real path of a docs root (cached: roots are few, files many)."""
+    return os.path.realpath(root)
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def escapes(path: str | Path, root: str | Path) -> str | None:
+    """The real path of ``path`` when it leaves ``root`` (symlinks resolved), else ``None``."""
+    real = os.path.realpath(path)
+    return None if _inside(real, real_root(os.path.abspath(root))) else real
+
+
+def read_source(path: str | Path, root: str | Path) -> bytes:
+    """The bytes of ``path``, read only when its real path is a regular file inside ``root``.
+
+    :raises Refused: when the real path leaves the root, or is not a regular file.
+    :raises OSError: when the file cannot be read.
+    """
+    real = os.path.realpath(path)
+    top = real_root(os.path.abspath(root))
+    if not _inside(real, top):
+        raise Refused(f"its real path {real} is outside the docs root {top}; it was not read", "outside-docs-root")
+    # the checked real path is opened, never following a symlink swapped in since; O_NONBLOCK so a
+    # FIFO does not block the open (it is refused just below)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(real, flags)
+    try:
+        status = os.fstat(handle)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(status.st_mode):
+            raise Refused(f"{real} is not a regular file (a device, FIFO or socket); it was not read",
+                          "not-regular-file")
+        if status.st_size > MAX_SOURCE_BYTES:
+            raise Refused(f"{real} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB; it was not read",
+                          "too-large")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(handle, True)
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read(MAX_SOURCE_BYTES + 1)[:MAX_SOURCE_BYTES]
+    finally:
+        os.close(handle)

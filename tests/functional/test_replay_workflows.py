@@ -1,0 +1,244 @@
+"""Stateful workflows on a live target: CAPTURE, RETRY, multipart setups and teardowns, end to end.
+
+Every test replays real pages (AsciiDoc, RST, HTML) through the command line against a
+real loopback job server (``tests/live_server.py``) and checks what the server really
+received and what the reports say.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from live_server import LiveServer, live_server
+
+from harness.cli import main
+
+JAR = b"PK\x03\x04 a tiny jar \x00\xff bytes"
+
+CONFIG = """\
+[targets.live]
+url = "{url}"
+timeout = 5
+
+[[sources]]
+paths = ["**"]
+family = "cloud"
+match = "exact"
+
+[setups.upload_job_jar]
+console = "POST /jars/upload"
+multipart = {{ jarfile = {{ file = "../generated/job.jar", content_type = "application/x-java-archive" }}, note = "hi" }}
+capture = {{ jar_id = "$body.filename~[^/]+$" }}
+
+[teardowns]
+delete_jar = "DELETE /jars/{{jar_id}}"
+"""
+
+ASCIIDOC = """\
+= Jobs
+
+[source,js]
+----
+POST /jars/{jar_id}/run
+----
+// CONSOLE
+// TEST[setup:upload_job_jar teardown:delete_jar]
+// CAPTURE[job_id=$body.jobid]
+
+[source,js]
+----
+GET /jobs/{job_id}
+----
+// CONSOLE
+// RETRY[until:$body.state=RUNNING every:20ms timeout:5s]
+
+[source,js]
+----
+{"jid": "x", "name": "docharness-job", "state": "RUNNING", "start-time": 1, "now": 2}
+----
+// TESTRESPONSE[volatile:$.jid,$.start-time,$.now]
+"""
+
+RST = """\
+Run a JAR
+=========
+
+Function
+--------
+
+Runs an uploaded JAR.
+
+URI
+---
+
+POST /jars/{jar_id}/run
+
+Example Request
+---------------
+
+.. code-block:: text
+
+   POST /jars/{jar_id}/run
+
+.. TEST[setup:upload_job_jar teardown:delete_jar]
+.. CAPTURE[job_id=$body.jobid]
+
+.. code-block:: text
+
+   GET /jobs/{job_id}
+
+.. RETRY[until:$body.state=RUNNING every:20ms timeout:5s]
+
+Example Response
+----------------
+
+Status code: 200
+
+.. code-block:: json
+
+   {"jobid": "7f0c"}
+
+.. TESTRESPONSE[shape]
+
+.. code-block:: json
+
+   {"jid": "x", "name": "docharness-job", "state": "RUNNING", "start-time": 1, "now": 2}
+
+.. TESTRESPONSE[volatile:$.jid,$.start-time,$.now]
+"""
+
+HTML = """\
+<html><body>
+<h1>Run a JAR</h1>
+<h4 class="sectiontitle">Function</h4>
+<p>Runs an uploaded JAR.</p>
+<h4 class="sectiontitle">URI</h4>
+<p>POST /jars/{jar_id}/run</p>
+<h4 class="sectiontitle">Example Request</h4>
+<pre class="screen">POST /jars/{jar_id}/run</pre>
+<!-- TEST[setup:upload_job_jar teardown:delete_jar] -->
+<!-- CAPTURE[job_id=$body.jobid] -->
+<pre class="screen">GET /jobs/{job_id}</pre>
+<!-- RETRY[until:$body.state=RUNNING every:20ms timeout:5s] -->
+<h4 class="sectiontitle">Example Response</h4>
+<p>Status code: 200</p>
+<pre class="screen">{"jobid": "7f0c"}</pre>
+<!-- TESTRESPONSE[shape] -->
+<pre class="screen">{"jid": "x", "name": "docharness-job", "state": "RUNNING", "start-time": 1, "now": 2}</pre>
+<!-- TESTRESPONSE[volatile:$.jid,$.start-time,$.now] -->
+</body></html>
+"""
+PAGES = {"jobs.asciidoc": ASCIIDOC, "jobs.rst": RST, "jobs.html": HTML}
+
+
+def project(tmp_path: Path, server: LiveServer, pages: dict[str, str], config: str = CONFIG) -> Path:
+    docs = tmp_path / "docs_src"
+    docs.mkdir()
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "job.jar").write_bytes(JAR)
+    (docs / "docharness.toml").write_text(config.format(url=server.url), encoding="utf-8")
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def report(path: str = "out.json") -> dict:  # type: ignore[type-arg]
+    return json.loads(Path(path).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_capture_retry_and_a_multipart_setup_run_a_workflow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            name: str) -> None:
+    with live_server(ready_after=2) as server:
+        monkeypatch.chdir(project(tmp_path, server, {name: PAGES[name]}))
+        assert main(["replay", "--report", "out.json"]) == 0, report()
+        received = [(r.method, r.path) for r in server.state.received]
+        upload = server.state.received[0]
+    results = report()["results"]
+    assert [r["outcome"] for r in results] == ["passed", "passed"]
+    jar_id = "0001_job.jar"
+    job_id = f"{2:032x}"
+    # the file's bytes arrived under the configured field name, with the plain field beside it
+    assert upload.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert JAR in upload.body and b'name="jarfile"; filename="job.jar"' in upload.body
+    assert b"application/x-java-archive" in upload.body and b'name="note"\r\n\r\nhi' in upload.body
+    # captures filled the later paths (the config's teardown included); the retry polled until RUNNING
+    assert received == [("POST", "/jars/upload"), ("POST", f"/jars/{jar_id}/run"), ("DELETE", f"/jars/{jar_id}"),
+                        ("GET", f"/jobs/{job_id}"), ("GET", f"/jobs/{job_id}"), ("GET", f"/jobs/{job_id}")]
+    assert results[0]["captures"] == [["jar_id", jar_id], ["job_id", job_id]]
+    assert results[1]["polled_ms"] > 0 and results[1]["checked"] == "exact"
+    # the report shows the upload's fields, never its bytes
+    assert results[0]["exchanges"][0]["request_body"] == (
+        f"multipart/form-data: jarfile=@job.jar (application/x-java-archive, {len(JAR)} bytes); note=hi")
+
+
+def test_a_retry_that_never_holds_fails_with_the_last_value_and_the_tries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    page = ASCIIDOC.replace("every:20ms timeout:5s", "every:50ms timeout:300ms")
+    with live_server(ready_after=1000) as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}))
+        assert main(["replay", "--report", "out.json"]) == 1
+        polls = [r for r in server.state.received if r.path.startswith("/jobs/")]
+    failure = report()["results"][1]["failures"][0]
+    assert failure["kind"] == "retry" and len(polls) >= 3
+    assert failure["message"] == (f"RETRY until $body.state=RUNNING: still not met after {len(polls)} tries in 0.3s; "
+                                  "last seen $body.state=CREATED")
+    assert failure["span"]["line"] == 16  # the RETRY line
+    assert len(report()["results"][1]["exchanges"]) == 2  # the first and the last try
+    assert "The retry condition never held" in capsys.readouterr().out
+
+
+def test_a_missing_capture_path_fails_naming_the_path_and_showing_the_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = ASCIIDOC.replace("CAPTURE[job_id=$body.jobid]", "CAPTURE[job_id=$body.job.id]")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}))
+        assert main(["replay", "--report", "out.json"]) == 1
+        deleted = [r.path for r in server.state.received if r.method == "DELETE"]
+    first, second = report()["results"]
+    failure = first["failures"][0]
+    assert failure["kind"] == "capture" and "$body.job.id" in failure["message"]
+    assert '"jobid"' in failure["actual"] and failure["span"]["line"] == 9
+    assert deleted == ["/jars/0001_job.jar"]  # the teardown still ran, with the captured jar id
+    # the later example that needs {job_id} says why it has none, and sends nothing
+    assert second["outcome"] == "error" and "captured by a CAPTURE of this document" in second["reason"]
+
+
+def test_teardowns_run_after_a_failure_and_see_captures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = ASCIIDOC.replace("// CAPTURE[job_id=$body.jobid]", "// CAPTURE[job_id=$body.jobid]\n\n"
+                            "[source,js]\n----\n{\"jobid\": \"wrong\"}\n----\n// TESTRESPONSE")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}))
+        assert main(["replay", "--report", "out.json"]) == 1
+        deleted = [r.path for r in server.state.received if r.method == "DELETE"]
+        jars = dict(server.state.jars)
+    assert report()["results"][0]["outcome"] == "failed"
+    assert deleted == ["/jars/0001_job.jar"] and jars == {}
+
+
+def test_a_missing_upload_file_is_an_error_that_sends_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with live_server() as server:
+        root = project(tmp_path, server, {"jobs.asciidoc": ASCIIDOC})
+        (root / "generated" / "job.jar").unlink()
+        monkeypatch.chdir(root)
+        assert main(["replay", "--report", "out.json"]) == 1
+        sent = list(server.state.received)
+    result = report()["results"][0]
+    assert result["outcome"] == "error" and "cannot read the file to upload" in result["reason"]
+    assert "job.jar" in result["reason"] and sent == []
+
+
+def test_dry_run_shows_captures_unresolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": ASCIIDOC}))
+        assert main(["replay", "--dry-run"]) == 0
+        assert server.state.received == []
+    out = capsys.readouterr().out
+    assert f"POST {server.url}/jars/{{jar_id}}/run" in out and f"GET {server.url}/jobs/{{job_id}}" in out
+    assert f"DELETE {server.url}/jars/{{jar_id}}   (teardown:delete_jar)" in out
+    assert "(captures {job_id} = $body.jobid)" in out and "(captures {jar_id} = $body.filename~[^/]+$)" in out
+    assert "(sent again every 0.02s until $body.state=RUNNING, for at most 5s)" in out
+    assert "jarfile=@job.jar (application/x-java-archive" in out

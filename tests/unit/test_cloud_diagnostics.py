@@ -1,0 +1,174 @@
+"""Every diagnostic of the cloud rules: one page where it is true, one near miss where it must not fire.
+
+A warning a writer cannot act on is a defect, so each near miss is the look-alike that
+real pages show: a code block that exists under a label, a pointer to another page,
+same-named request and response objects, a per-type table, a table of resource
+states, a "mandatory" field with a default.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.model import Document
+from harness.parsers.rst import parse_rst
+
+URI = "URI\n---\n\nPOST /v1/{project_id}/jobs\n\n"
+REQUEST_TABLE = """Request Parameters
+------------------
+
+.. table:: **Table 1** Request body parameters
+
+   ========= ========= ====== =================
+   Parameter Mandatory Type   Description
+   ========= ========= ====== =================
+   name      Yes       String Job name.
+   {row}
+   ========= ========= ====== =================
+
+"""
+RESPONSE_TABLE = """Response Parameters
+-------------------
+
+.. table:: **Table 2** Response body parameters
+
+   ========= ======= =================
+   Parameter Type    Description
+   ========= ======= =================
+   done      Boolean Whether it ended.
+   ========= ======= =================
+
+"""
+
+
+def page(body: str, uri: str = URI, tables: str = "") -> str:
+    return f"Creating a Job\n==============\n\n{uri}{tables}{body}"
+
+
+def example(request: str, response: str = '{"done": true}') -> str:
+    requests = "\n".join(f"   {line}" for line in request.split("\n"))
+    return (f"Example Request\n---------------\n\n.. code-block:: text\n\n{requests}\n\n"
+            f"Example Response\n----------------\n\n.. code-block::\n\n   {response}\n")
+
+
+def found(text: str, code: str) -> list[int]:
+    document: Document = parse_rst(text, "p.rst")
+    return [d.span.line for d in document.diagnostics if d.code == code]
+
+
+STATE_TABLE = """Response Parameters
+-------------------
+
+.. table:: **Table 2** Job states
+
+   ======== ==============
+   Status   Description
+   ======== ==============
+   RUNNING  Running.
+   DONE     Finished.
+   ======== ==============
+
+"""
+OTHER_PAGE_RESPONSE = ("Example Request\n---------------\n\n.. code-block:: text\n\n   POST /v1/p/jobs\n\n"
+                       "   {\"name\": \"a\"}\n\nExample Response\n----------------\n\n"
+                       "See :ref:`Responses (Task) <task_responses>`.\n")
+NO_CODE_RESPONSE = OTHER_PAGE_RESPONSE.replace("See :ref:`Responses (Task) <task_responses>`.",
+                                               "The job is created.")
+LABELLED_RESPONSE = OTHER_PAGE_RESPONSE.replace("See :ref:`Responses (Task) <task_responses>`.",
+                                                "-  Success response\n\n   .. code-block::\n\n      {\"done\": true}")
+CASES = [
+    # code, a page where it is true, a near miss where it must not fire
+    ("missing-request-line", page(example('{"name": "a"}'), uri="URI\n---\n\nThe jobs collection.\n\n"),
+     page(example('{"name": "a"}'))),
+    ("body-without-request-line", page(example('{"name": "a"}'), uri=""),
+     page(example('POST /v1/p/jobs\n{"name": "a"}'), uri="")),
+    ("unrecognised-request-line", page(example('POST: /v1/p/jobs\n{"name": "a"}')),
+     page(example('post   /v1/p/jobs\n{"name": "a"}'))),
+    ("invalid-json", page(example('POST /v1/p/jobs\n{"name": "a",}')),
+     page(example('POST /v1/p/jobs\n{"name": "a, b"}'))),
+    ("example-without-code", page(NO_CODE_RESPONSE), page(OTHER_PAGE_RESPONSE)),
+    ("example-without-code", page(NO_CODE_RESPONSE), page(LABELLED_RESPONSE)),
+    ("bad-status-code", page(example('POST /v1/p/jobs\n{"name": "a"}')) +
+     "\nStatus Codes\n------------\n\n=========== ===========\nStatus Code Description\n=========== ===========\n"
+     "200         OK\n2xx         Any success\n=========== ===========\n",
+     page(example('POST /v1/p/jobs\n{"name": "a"}'), tables=STATE_TABLE)),
+    ("path-mismatch", page(example('POST /v2/p/tasks\n{"name": "a"}')),
+     page(example('POST https://{endpoint}/v1/p/jobs?dry_run=true\n{"name": "a"}'))),
+    ("missing-required-key", page(example('POST /v1/p/jobs\n{"size": 1}'),
+                                  tables=REQUEST_TABLE.format(row="size      No        Number Size.")),
+     page(example('POST /v1/p/jobs\n{"size": 1}'),  # "mandatory", but the table gives a default
+          tables=REQUEST_TABLE.replace("Job name.", "Default: j1.").format(row="size      No        Number Size."))),
+    ("undocumented-key", page(example('POST /v1/p/jobs\n{"name": "a", "colour": "red"}'),
+                              tables=REQUEST_TABLE.format(row="")),
+     page(example('POST /v1/p/jobs\n{"name": "a"}'), tables=REQUEST_TABLE.format(row=""))),
+    ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
+                                    tables=RESPONSE_TABLE),
+     page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
+]
+
+
+@pytest.mark.parametrize(("code", "true_page", "near_miss"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_fires_on_the_true_case_and_not_on_the_near_miss(code: str, true_page: str, near_miss: str) -> None:
+    assert found(true_page, code), f"{code} should fire"
+    assert found(near_miss, code) == [], f"{code} should not fire on the near miss"
+
+
+def test_unrecognised_request_line_is_at_its_line_and_never_a_body() -> None:
+    text = page(example('POST: /v1/p/jobs\n{"name": "a"}'))
+    document = parse_rst(text, "p.rst")
+    (line,) = found(text, "unrecognised-request-line")
+    assert text.splitlines()[line - 1].strip() == "POST: /v1/p/jobs"
+    assert document.examples == ()
+
+
+def test_same_named_request_and_response_objects_are_not_mixed() -> None:
+    tables = """Request Parameters
+------------------
+
+.. table:: **Table 1** Request body parameters
+
+   ========= ========= ====== =================
+   Parameter Mandatory Type   Description
+   ========= ========= ====== =================
+   job       Yes       Object The job.
+   ========= ========= ====== =================
+
+.. table:: **Table 2** **job** field description
+
+   ========= ========= ====== =================
+   Parameter Mandatory Type   Description
+   ========= ========= ====== =================
+   name      Yes       String Job name.
+   ========= ========= ====== =================
+
+Response Parameters
+-------------------
+
+.. table:: **Table 3** Response body parameters
+
+   ========= ====== =================
+   Parameter Type   Description
+   ========= ====== =================
+   job       Object The job.
+   ========= ====== =================
+
+.. table:: **Table 4** **job** field description
+
+   ========= ======= =================
+   Parameter Type    Description
+   ========= ======= =================
+   id        String  Job ID.
+   done      Boolean Whether it ended.
+   ========= ======= =================
+
+"""
+    text = page(example('POST /v1/p/jobs\n{"job": {"name": "a"}}', '{"job": {"id": "j", "done": false}}'),
+                tables=tables)
+    document = parse_rst(text, "p.rst")
+    assert [d.code for d in document.diagnostics] == []
+    (operation,) = document.operations
+    assert {o.name: [f.name for f in o.fields] for o in operation.objects} == {
+        "job": ["name"], "job (response)": ["id", "done"]}
+    broken = text.replace('{"job": {"name": "a"}}', '{"job": {"id": "a"}}')
+    assert sorted(d.code for d in parse_rst(broken, "p.rst").diagnostics) == [
+        "missing-required-key", "undocumented-key"]
