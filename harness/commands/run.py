@@ -49,6 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: [publish] source_url of the config, else no link)")
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _say(text: str) -> None:
     print(text, flush=True)  # each phase shows as it starts, also when stdout is a pipe
 
@@ -59,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         config = find_project([], args.config)
-        sources = ", ".join(str(p) for p in config.source_paths()) or "no sources"
+        sources = ", ".join(_shown(p) for p in config.source_paths()) or "no sources"
         _say(f"docharness run: extracting {sources}")
         clock = time.perf_counter()
         documents = load_documents([], config)
