@@ -57,6 +57,8 @@ class NothingSelected(Exception):
 
 def cannot_write(exc: OSError) -> str:
     """A report that could not be written, said with the path and what to do."""
+    if isinstance(exc, OutputError):  # already says which file and why
+        return str(exc)
     return (f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}\n"
             "  hint: choose a path in a folder this user can create and write")
 
