@@ -212,6 +212,7 @@ def test_table_setups_with_multipart_files_and_captures(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("change,message", [
+    # a misspelt key is caught by the key table first (harness/config_keys.py), with a did-you-mean hint
     ('console = "POST /jars/upload"', "unknown key `consol` in [setups.upload_job_jar]"),
     ('capture = { jar_id = "$body.filename" }', "capture.jar_id must be $body.path"),
     ('entry = "Main"', "multipart.entry must be a string or { file"),
