@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     status = exit_status(result)
     if not result.complete:  # Ctrl-C or SIGTERM: the partial reports are written, the site is not
         print("publish: skipped: the run was interrupted", file=sys.stderr)
+        print(summary_line(result, time.perf_counter() - started), flush=True)  # still the last line
         return status
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
