@@ -183,3 +183,13 @@ def test_the_pytest_plugin_splits_as_the_cli_does(pytester: pytest.Pytester, cap
     bad = pytester.runpytest("docs_src", "--docharness-shard=0/2")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     bad.stderr.fnmatch_lines(["*--docharness-shard '0/2'*", "*hint:*"])
+
+
+def test_run_with_a_shard_replays_its_share_and_leaves_the_site_to_publish(
+        tree: Path, fresh_reference_server: ReferenceServer, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--target", fresh_reference_server.url, "--shard", "1/3", "--out", "g1"]) == 1
+    captured = capsys.readouterr()
+    assert "shard 1/3:" in captured.out and "publish: skipped: shard 1/3" in captured.err
+    assert not (tree / "g1" / "site").exists()
+    main(["replay", "--target", fresh_reference_server.url, "--shard", "1/3", "--report", "r1.json"])
+    assert _documents(tree / "g1" / "results.json") == _documents(Path("r1.json"))
