@@ -1,7 +1,7 @@
 """`docharness replay`: replay the examples of documentation pages against a target.
 
 ``docharness replay [PATH...] [--target URL] [--dry-run] [-k EXPR] [--report FILE]
-[--junit FILE] [--html FILE] [--annotations FORMAT] [--allow-writes] [-x]``; the last
+[--junit FILE] [--html FILE] [--annotations FORMAT] [--allow-writes] [-x] [--shard K/N]``; the last
 line is the summary. Exit 0 when everything passed or was
 skipped, 1 on failures or errors, 2 on usage or configuration errors, 5 when
 nothing was selected (no page, no example, ``-k`` matching none), 130 when
