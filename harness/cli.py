@@ -2,7 +2,9 @@
 
 Each sub-command lives in its own module under ``harness.commands`` with two
 functions, ``add_arguments(parser)`` and ``run(args) -> int``, so the command
-line stays a thin adapter over the core.
+line stays a thin adapter over the core. Only the module of the command being
+run is imported (``--help`` imports none), so ``extract`` and ``--help`` start
+without loading replay, requests, Sphinx or the server.
 
 Exit codes: 0 all good, 1 examples failed or documents have errors, 2 usage or
 configuration error (argparse already exits 2 on bad usage), 130 interrupted by
@@ -33,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("publish", "build the unified, verified API reference with Sphinx"),
     "serve": ("serve", "run the reference server on its own"),
     "run": ("run", "extract + replay on the default target + publish"),
+    "merge": ("merge", "join the results files of sharded runs (--shard K/N) into one"),
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -67,7 +70,8 @@ def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """The parser; only ``command``'s arguments are declared (``"*"``: every command's, ``None``: none)."""
     parser = _Parser(
         prog="docharness",
         description="Keep HTTP API documentation honest: every documented example becomes a test.",
@@ -75,16 +79,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"docharness {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(f"harness.commands.{module_name}")
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(command_parser)
-        command_parser.set_defaults(_module=module)
+        if command in ("*", name):
+            module = importlib.import_module(f"harness.commands.{module_name}")
+            module.add_arguments(command_parser)
+            command_parser.set_defaults(_module=module)
     return parser
 
 
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The sub-command in ``argv``: the first word not an option (the top level's options take no value)."""
+    first = next((word for word in argv if not word.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_named(words))
+    args = parser.parse_args(words)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -40,11 +40,27 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # returned as they are: most values of a model
+
+
+@functools.cache
+def _dataclass_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type, ``None`` for any other type (decided once per type)."""
+    return _field_names(cls) if dataclasses.is_dataclass(cls) else None
+
+
 def to_data(value: Any) -> Any:
     """Turn a model value into JSON-compatible data (dicts, lists, str, numbers)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cls = type(value)
-        return {name: to_data(v) for name, v in zip(_field_names(cls), field_values(cls)(value))}
+    # hot: a page's model has tens of thousands of values; exact-type tests first, one cached
+    # lookup per dataclass type, and plain values are not recursed into
+    cls: type = type(value)
+    if cls in _PLAIN:
+        return value
+    if cls is tuple or cls is list:
+        return [v if type(v) in _PLAIN else to_data(v) for v in value]
+    names = _dataclass_names(cls)
+    if names is not None:
+        return {name: v if type(v) in _PLAIN else to_data(v) for name, v in zip(names, field_values(cls)(value))}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (tuple, list)):

@@ -6,7 +6,8 @@ sample pages are never replayed by accident. Node ids read
 work. A document's items run in order on one connection: with pytest-xdist use
 ``--dist loadfile``. Failures print the Hurl-style rendering, not a traceback. A page's
 warning diagnostics become pytest warnings at the page's line; the targets' notices (reset
-steps not sent) get a terminal summary section.
+steps not sent) get a terminal summary section. ``--docharness-shard K/N`` keeps the items of
+a deterministic, balanced share of the pages (the CLI's ``--shard`` split; other tests are kept).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from harness.model import Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
+from harness.replay.shard import Shard, ShardError, assign, parse_shard
 from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
@@ -35,6 +37,8 @@ from harness.results import ExampleResult, Outcome
 SESSION = pytest.StashKey[Replays]()
 CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved
 SIGNALS = pytest.StashKey[ExitStack]()
+SHARD = pytest.StashKey["Shard | None"]()
+WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> number of test items, for the shard split
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +52,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use this docharness.toml for every page below its folder or its sources")
     group.addoption("--docharness-var", metavar="NAME=VALUE", action="append", default=[],
                     help="a placeholder value, over [variables] and $DOCHARNESS_VAR_NAME (repeatable)")
+    group.addoption("--docharness-shard", metavar="K/N", default=None,
+                    help="run only the pages of shard K of N: a deterministic, balanced share of whole pages")
     parser.addini("docharness_target", "default for --docharness-target", default="")
 
 
@@ -57,6 +63,12 @@ def pytest_configure(config: pytest.Config) -> None:
     given = [v.partition("=") for v in config.getoption("docharness_var")]
     if any(not sep or not name.strip() for name, sep, _ in given):
         raise pytest.UsageError("--docharness-var: write NAME=VALUE (for example --docharness-var jar_id=abc.jar)")
+    try:
+        shard = config.getoption("docharness_shard")
+        config.stash[SHARD] = parse_shard(shard) if shard else None
+    except ShardError as exc:
+        raise pytest.UsageError(str(exc).replace("--shard", "--docharness-shard")) from exc
+    config.stash[WEIGHTS] = {}
     explicit = config.getoption("docharness_config")
     config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
     config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
@@ -97,6 +109,22 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocFile | 
     if parser_for(file_path.name) is None or _config_for(file_path, parent.config) is None:
         return None
     return DocFile.from_parent(parent, path=file_path)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--docharness-shard K/N``, deselect the pages of the other shards (whole pages)."""
+    shard = config.stash.get(SHARD, None)
+    if shard is None:
+        return
+    placed = assign(config.stash[WEIGHTS].items(), shard.count)
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        page = item.parent.document.path if isinstance(item.parent, DocFile) else None
+        (dropped if page is not None and placed.get(page) != shard.index else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -162,7 +190,9 @@ class DocFile(pytest.File):
             if diagnostic.level is Level.WARNING:
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
                                        str(self.path), diagnostic.span.line)
-        for test in self.replay.plan(self.document):
+        planned = self.replay.plan(self.document)
+        self.config.stash[WEIGHTS][self.document.path] = len(planned)
+        for test in planned:
             yield ExampleItem.from_parent(self, name=test.example.name, test=test)
 
     def teardown(self) -> None:

@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to parse (.asciidoc, .adoc, "
                         ".rst, .html, .htm; other files are skipped)")
     parser.add_argument("--json", action="store_true", help="print the model as a JSON list of Documents")
+    parser.add_argument("--indent", type=int, default=None, metavar="N",
+                        help="indent the JSON by N spaces (default: 2 on a terminal; compact, one line, when "
+                        "stdout is a file or a pipe: about twice as fast to write)")
     parser.add_argument("--quiet", "-q", action="store_true", help="show only error diagnostics")
     parser.add_argument("--config", type=Path, default=None, metavar="FILE",
                         help="the project config (default: the nearest docharness.toml above the first path); "
@@ -61,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         if rendered:
             print(rendered + "\n", file=sys.stderr)
     if args.json:
-        sys.stdout.write(to_json(documents) + "\n")
+        indent = args.indent if args.indent is not None else (2 if sys.stdout.isatty() else None)
+        sys.stdout.write(to_json(documents, indent=indent) + "\n")
     else:
         sys.stdout.write(summary(documents))
     return EXIT_ERRORS if any(d.has_errors for d in documents) else EXIT_OK

@@ -1,7 +1,7 @@
 """`docharness replay`: replay the examples of documentation pages against a target.
 
 ``docharness replay [PATH...] [--target URL] [--dry-run] [-k EXPR] [--report FILE]
-[--junit FILE] [--html FILE] [--annotations FORMAT] [--allow-writes] [-x]``; the last
+[--junit FILE] [--html FILE] [--annotations FORMAT] [--allow-writes] [-x] [--shard K/N]``; the last
 line is the summary. Exit 0 when everything passed or was
 skipped, 1 on failures or errors, 2 on usage or configuration errors, 5 when
 nothing was selected (no page, no example, ``-k`` matching none), 130 when
@@ -34,6 +34,7 @@ from harness.parsers.loader import load
 from harness.replay import Replay, Step
 from harness.replay import run as replay_run
 from harness.replay.run import document_diagnostics
+from harness.replay.shard import Shard, ShardError, parse_shard, select_shard
 from harness.replay.prepare import PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.atomic import OutputError, is_stream
@@ -101,6 +102,23 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
                         help="send state-changing requests to a target that is not on loopback")
     parser.add_argument("--var", dest="variables", metavar="NAME=VALUE", action="append", default=[],
                         help="a placeholder value, over [variables] and $DOCHARNESS_VAR_NAME (repeatable)")
+    parser.add_argument("--shard", metavar="K/N", type=_shard, default=None,
+                        help="run only shard K of N: a deterministic, balanced share of whole documents "
+                             "(for CI matrices; join the results with `docharness merge`)")
+
+
+def _shard(value: str) -> Shard:
+    try:
+        return parse_shard(value)
+    except ShardError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def shard_documents(documents: Sequence[Document], shard: Shard | None) -> list[Document]:
+    """The documents of ``shard`` (all of them without one), balanced by number of tests."""
+    if shard is None:
+        return list(documents)
+    return select_shard(documents, shard, path=lambda d: d.path, weight=lambda d: len(d.tests))
 
 
 def parse_variables(items: Sequence[str]) -> dict[str, str]:
@@ -245,6 +263,8 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         total = sum(select(f"{d.path}::{t.name}") for d in documents for t in d.tests)
         reporter = TerminalReporter(out, redactor, color=use_color(out), total=total)
         count = f"{len(documents)} document{'s' * (len(documents) != 1)}"
+        shard = getattr(args, "shard", None)
+        count += f" (shard {shard})" if shard is not None else ""
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
         partial = RunResult(targets=replay.targets.labels, complete=False)
@@ -286,7 +306,7 @@ def run(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     try:
         config = find_project(paths, args.config)
-        documents = load_documents(paths, config)
+        documents = shard_documents(load_documents(paths, config), args.shard)
         result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
                          exitfirst=args.exitfirst, dry_run=args.dry_run,
                          ci=ci_outputs(args.annotations, args.html))
@@ -294,6 +314,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness replay: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except NothingSelected as exc:
+        if args.shard is not None and not args.keyword:  # the split, not the user, left this shard empty
+            print(f"docharness replay: shard {args.shard}: nothing to replay (the reports are written)",
+                  file=sys.stderr)
+            return EXIT_OK
         print(f"docharness replay: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     except OSError as exc:  # a report that cannot be written where it was asked for

@@ -32,6 +32,7 @@ from harness.commands.replay import (
     exit_status,
     find_project,
     load_documents,
+    shard_documents,
 )
 from harness.config import ConfigError
 from harness.report.redact import mask_userinfo
@@ -71,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
         _say(f"docharness run: extracting {sources}")
         clock = time.perf_counter()
         documents = load_documents([], config)
+        if args.shard is not None:
+            everything, documents = len(documents), shard_documents(documents, args.shard)
+            _say(f"docharness run: shard {args.shard}: {len(documents)} of {everything} documents")
         examples = sum(len(d.examples) for d in documents)
         tests = sum(len(d.tests) for d in documents)
         errors = sum(d.has_errors for d in documents)
@@ -83,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness run: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except NothingSelected as exc:  # the reports are written; a site of nothing is not built
+        if args.shard is not None:  # the split, not the user, left this shard empty
+            print(f"docharness run: shard {args.shard}: nothing to replay (the reports are written)",
+                  file=sys.stderr)
+            return EXIT_OK
         print(f"docharness run: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     except OSError as exc:
@@ -97,6 +105,11 @@ def run(args: argparse.Namespace) -> int:
         return status
     if status == EXIT_OK and errors:
         status = EXIT_FAILED
+    if args.shard is not None:  # one site for all shards: merge their results, then publish once
+        print(f"publish: skipped: shard {args.shard}; build the site once with `docharness merge` of every "
+              f"shard's results.json, then `docharness publish --results MERGED.json`", file=sys.stderr)
+        print(summary_line(result, time.perf_counter() - started), flush=True)
+        return status
     _say(f"docharness run: publishing {len(documents)} documents to {out / 'site'} (Sphinx)")
     clock = time.perf_counter()
     try:

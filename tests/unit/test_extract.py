@@ -66,3 +66,15 @@ def test_the_whole_docs_src_tree_extracts_without_errors(monkeypatch: pytest.Mon
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(REPO)
     assert main(["extract", "docs_src"]) == 0, capsys.readouterr().err
+
+
+def test_json_is_compact_into_a_pipe_and_indented_on_request(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    page = "docs_src/elasticsearch/rollup/stop-job.asciidoc"
+    assert main(["extract", "--json", page]) == 0  # captured stdout is not a terminal
+    compact = capsys.readouterr().out
+    assert main(["extract", "--json", "--indent", "2", page]) == 0
+    indented = capsys.readouterr().out
+    assert compact.count("\n") == 1 and indented.count("\n") > 20
+    assert json.loads(compact) == json.loads(indented)
