@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from typing import NoReturn
+
 from harness import __version__
+from harness.config_keys import suggestion
 
 # name -> (module under harness.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -34,8 +38,37 @@ COMMANDS: dict[str, tuple[str, str]] = {
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a hint on bad usage: the closest command or option ("did you mean `replay`?")."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = _usage_hint(self, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n" + (f"  hint: {hint}\n" if hint else ""))
+
+
+def _usage_hint(parser: argparse.ArgumentParser, message: str) -> str:
+    choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if choice:
+        return suggestion(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)))
+    unknown = re.search(r"unrecognized arguments: (\S+)", message)
+    if unknown and unknown.group(1).startswith("-"):
+        return suggestion(unknown.group(1).split("=")[0], sorted(_option_strings(parser)))
+    return ""
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option of the parser and of its sub-commands (argparse reports strays on the top parser)."""
+    found = {o for o in parser._option_string_actions if o.startswith("--")}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _option_strings(sub)
+    return found
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="docharness",
         description="Keep HTTP API documentation honest: every documented example becomes a test.",
     )

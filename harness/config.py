@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from harness.config_keys import UnknownKey, check_keys
 from harness.config_types import (
     DEFAULT_TIMEOUT,
     Config,
@@ -90,7 +91,12 @@ def parse_config(text: str, path: Path) -> Config:
         found = re.search(r"at line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {exc}", str(path), int(found.group(1)) if found else 0,
                           hint="fix the TOML syntax at that line") from exc
-    return _Reader(text, str(path)).config(data, path)
+    reader = _Reader(text, str(path))
+    try:
+        check_keys(data, text, reader.line_of)  # a misspelt key is an error, never ignored
+    except UnknownKey as exc:
+        raise ConfigError(exc.message, str(path), exc.line, exc.hint) from exc
+    return reader.config(data, path)
 
 
 class _Reader:

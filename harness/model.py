@@ -24,31 +24,10 @@ import enum
 from dataclasses import dataclass
 
 __all__ = [
-    "Span",
-    "Level",
-    "Diagnostic",
-    "Format",
-    "BodyKind",
-    "Role",
-    "MatchPolicy",
-    "Parameter",
-    "ObjectTable",
-    "StatusCode",
-    "Operation",
-    "FormPart",
-    "Request",
-    "Substitution",
-    "Capture",
-    "Retry",
-    "Directive",
-    "ExpectedResponse",
-    "Example",
-    "Document",
-    "field_values",
-    "to_data",
-    "from_data",
-    "to_json",
-    "from_json",
+    "Span", "Level", "Diagnostic", "Format", "BodyKind", "Role", "MatchPolicy", "Parameter", "ObjectTable",
+    "StatusCode", "Operation", "FormPart", "Request", "Substitution", "Capture", "Retry", "Directive",
+    "ExpectedResponse", "Example", "Notice", "Document", "field_values", "to_data", "from_data", "to_json",
+    "from_json"
 ]
 
 
@@ -359,6 +338,7 @@ class Example:
         filled from configuration at replay time.
     :param captures: ``CAPTURE[...]``: values of the last request's answer, for later requests.
     :param retry: ``RETRY[...]``: the last request is re-sent until its condition holds.
+    :param caption: the prose that introduces the example on the page (plain text), or ``""``.
     """
 
     name: str
@@ -381,6 +361,22 @@ class Example:
     variables: tuple[str, ...] = ()
     captures: tuple[Capture, ...] = ()
     retry: Retry | None = None
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An admonition of the page for its readers: experimental, beta, deprecated, note, warning...
+
+    :param kind: ``experimental``, ``beta``, ``deprecated``, ``note``, ``tip``, ``important``,
+        ``warning`` or ``caution``.
+    :param text: what it says, plain text (may be empty for a bare ``experimental[]``).
+    :param span: where it is written.
+    """
+
+    kind: str
+    text: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +390,7 @@ class Document:
     :param operations: the operations the page documents (usually one).
     :param examples: the examples, in page order.
     :param diagnostics: what the parser found wrong, in page order.
+    :param notices: the page's admonitions for readers, in page order.
     """
 
     path: str
@@ -403,6 +400,7 @@ class Document:
     operations: tuple[Operation, ...] = ()
     examples: tuple[Example, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    notices: tuple[Notice, ...] = ()
 
     @property
     def has_errors(self) -> bool:

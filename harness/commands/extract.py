@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the project config (default: the nearest docharness.toml above the first path); "
                         "with one, pages are read with its [elasticsearch] rules and checked against its named "
                         "setups and expected_unconverted list")
-    parser.add_argument("--root", type=Path, default=None,
+    parser.add_argument("--root", type=_folder, default=None,
                         help="make document paths relative to this folder (default: the current folder)")
     parser.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
                         help="parse with N worker processes, or 'auto' (default): one per available CPU "
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         config = _config(args.paths, args.config)
         documents = load(args.paths, root=args.root, jobs=args.jobs,
                          dialect=config.dialect_at if config is not None else None)
-    except (FileNotFoundError, ConfigError) as exc:
+    except (OSError, ConfigError) as exc:  # no such path, a folder that cannot be listed, a bad config
         print(f"docharness extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if config is not None:
@@ -65,6 +65,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(summary(documents))
     return EXIT_ERRORS if any(d.has_errors for d in documents) else EXIT_OK
+
+
+def _folder(value: str) -> Path:
+    """``--root``: an existing folder."""
+    if not Path(value).is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a folder")
+    return Path(value)
 
 
 def _config(paths: list[str], explicit: Path | None) -> Config | None:

@@ -148,8 +148,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness publish: cannot read the results {args.results}: {exc}\n"
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
-    documents = load(paths, root=root, docs_root=config.root if config else None,
-                     dialect=config.dialect_at if config else None)
+    try:
+        documents = load(paths, root=root, docs_root=config.root if config else None,
+                         dialect=config.dialect_at if config else None)
+    except OSError as exc:  # a folder that cannot be listed
+        print(f"docharness publish: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         report = _publish(documents, results, args.out, root, config, args.source_url, args.jobs)
     except PublishError as exc:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from harness.commands.ci_outputs import CiOutputs, add_ci_arguments, ci_outputs
 from harness.config import (
     CONFIG_NAME,
+    EMBEDDED,
     Config,
     ConfigError,
     embedded_config,
@@ -50,6 +53,14 @@ class UsageError(Exception):
 
 class NothingSelected(Exception):
     """No test was selected (no page, no example, or ``-k`` matched none): exit status 5, as pytest's."""
+
+
+def cannot_write(exc: OSError) -> str:
+    """A report that could not be written, said with the path and what to do."""
+    if isinstance(exc, OutputError):  # already says which file and why
+        return str(exc)
+    return (f"cannot write {exc.filename or 'a report'}: {exc.strerror or exc}\n"
+            "  hint: choose a path in a folder this user can create and write")
 
 
 def nothing_selected(documents: Sequence[Document], keyword: str, paths: Sequence[str]) -> NothingSelected:
@@ -84,7 +95,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     """The options `replay` and `run` share."""
     parser.add_argument("--config", metavar="FILE", type=Path, help=f"the project config (default: the nearest {CONFIG_NAME})")
-    parser.add_argument("--target", metavar="URL", help="send every example here ('embedded' = the reference server)")
+    parser.add_argument("--target", metavar="URL", type=target_url,
+                        help="send every example here ('embedded' = the reference server)")
     parser.add_argument("--allow-writes", action="store_true",
                         help="send state-changing requests to a target that is not on loopback")
     parser.add_argument("--var", dest="variables", metavar="NAME=VALUE", action="append", default=[],
@@ -100,6 +112,20 @@ def parse_variables(items: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"--var {item!r}: write --var NAME=VALUE (for example --var jar_id=abc.jar)")
         values[name.strip()] = value
     return values
+
+
+def target_url(value: str) -> str:
+    """``--target``: ``embedded`` or an http(s) URL with a host (argparse turns a refusal into exit 2)."""
+    shown = re.sub(r"//[^/@]*@", "//***@", value)  # a password in the URL is never echoed
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a URL ({exc})") from exc
+    if value != EMBEDDED and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise argparse.ArgumentTypeError(f"expected 'embedded' or an http(s) URL such as http://127.0.0.1:9200, "
+                                         f"not {shown!r}")
+    return value
 
 
 def find_project(paths: Sequence[Path], explicit: Path | None) -> Config:
@@ -120,9 +146,12 @@ def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
     missing = [p for p in chosen if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
-    # a configured project's pages are confined to its folder (symlinks leaving it are not read)
-    return load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None,
-                dialect=config.dialect_at)
+    try:
+        # a configured project's pages are confined to its folder (symlinks leaving it are not read)
+        return load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None,
+                    dialect=config.dialect_at)
+    except OSError as exc:  # a folder that cannot be listed
+        raise UsageError(str(exc)) from exc
 
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:
@@ -267,4 +296,7 @@ def run(args: argparse.Namespace) -> int:
     except NothingSelected as exc:
         print(f"docharness replay: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+    except OSError as exc:  # a report that cannot be written where it was asked for
+        print(f"docharness replay: {cannot_write(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK if result is None else exit_status(result)

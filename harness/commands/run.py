@@ -27,6 +27,7 @@ from harness.commands.replay import (
     NothingSelected,
     UsageError,
     add_target_arguments,
+    cannot_write,
     execute,
     exit_status,
     find_project,
@@ -48,6 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: [publish] source_url of the config, else no link)")
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _say(text: str) -> None:
     print(text, flush=True)  # each phase shows as it starts, also when stdout is a pipe
 
@@ -58,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         config = find_project([], args.config)
-        sources = ", ".join(str(p) for p in config.source_paths()) or "no sources"
+        sources = ", ".join(_shown(p) for p in config.source_paths()) or "no sources"
         _say(f"docharness run: extracting {sources}")
         clock = time.perf_counter()
         documents = load_documents([], config)
@@ -76,11 +85,15 @@ def run(args: argparse.Namespace) -> int:
     except NothingSelected as exc:  # the reports are written; a site of nothing is not built
         print(f"docharness run: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+    except OSError as exc:
+        print(f"docharness run: {cannot_write(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     assert result is not None  # not a dry run
     print(f"results: {out / 'results.json'}\njunit:   {out / 'junit.xml'}\nhtml:    {out / 'report.html'}")
     status = exit_status(result)
     if not result.complete:  # Ctrl-C or SIGTERM: the partial reports are written, the site is not
         print("publish: skipped: the run was interrupted", file=sys.stderr)
+        print(summary_line(result, time.perf_counter() - started), flush=True)  # still the last line
         return status
     if status == EXIT_OK and errors:
         status = EXIT_FAILED

@@ -28,7 +28,9 @@ def _lazy(module: str, function: str) -> Callable[[str, str], Document]:
                 raise
             raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
         parse_format: Callable[[str, str], Document] = getattr(target, function)
-        return parse_format(text, path)
+        from harness.parsers.prose import with_prose  # captions and notices: the same for every format
+
+        return with_prose(parse_format(text, path), text)
 
     parse_lazily.__name__ = function
     return parse_lazily

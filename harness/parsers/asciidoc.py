@@ -17,14 +17,9 @@ import re
 from harness.model import Diagnostic, Directive, Document, Example, Format, Level, Role, Span
 from harness.parsers.asciidoc_meta import OUTLINE_MARKS, page_metadata
 from harness.parsers.dialect import AUTO, Dialect, unsupported_items
-from harness.parsers.directives import (
-    match_directive,
-    near_miss,
-    near_miss_name,
-    parse_response_args_at,
-    parse_test_args_at,
-)
+from harness.parsers.directives import match_directive, parse_response_args_at, parse_test_args_at
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
+from harness.parsers.near_miss import near_miss, near_miss_name
 from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
 
 __all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc", "source_line"]

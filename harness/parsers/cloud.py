@@ -37,7 +37,7 @@ def _page_title(blocks: list[Block]) -> str:
     return next(h.title for h in headings if h.level == top)
 
 
-def _request_lines(sections: list[Section]) -> list[RequestLine]:
+def _request_lines(sections: list[Section]) -> tuple[list[RequestLine], bool]:
     """The documented request lines: those of the URI section, else the first in other text.
 
     A URI section may list alternatives (``/v2.1/...`` and ``/v2/...``); the first is
@@ -46,17 +46,17 @@ def _request_lines(sections: list[Section]) -> list[RequestLine]:
     uri = [b for s in sections if s.kind is Kind.URI for b in s.blocks if isinstance(b, (Text, Code))]
     found = [line for b in uri if (line := find_request_line(b.text, b.span)) is not None]
     if found:
-        return found
+        return found, True
     labelled = labelled_request([(b.text, b.span) for b in uri])  # "Method: POST" / "PATH: /v1/..."
     if labelled is not None:
-        return [labelled]
+        return [labelled], True
     ordered = [s for s in sections if s.kind not in (Kind.URI, Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE)]
     ordered += [s for s in sections if s.kind is Kind.EXAMPLE_REQUEST]
     for section in ordered:
         for block in section.blocks:
             if isinstance(block, (Text, Code)) and (line := find_request_line(block.text, block.span)):
-                return [line]
-    return []
+                return [line], False
+    return [], False
 
 
 def build_document(outline: Outline, fmt: Format) -> Document:
@@ -65,7 +65,7 @@ def build_document(outline: Outline, fmt: Format) -> Document:
     title = _page_title(outline.blocks)
     function = [b.text for s in sections if s.kind is Kind.FUNCTION for b in s.blocks if isinstance(b, Text)]
     description = "\n\n".join(" ".join(t.split()) for t in function)
-    lines = _request_lines(sections)
+    lines, documented = _request_lines(sections)
     line = lines[0] if lines else None
     diagnostics = list(outline.diagnostics)
     tables = read_tables(sections, line.path if line else "", outline.path, line.method if line else "")
@@ -84,8 +84,10 @@ def build_document(outline: Outline, fmt: Format) -> Document:
     examples, found = read_examples(sections, operations[0] if operations else None, outline.path)
     diagnostics += found
     if operations:
-        diagnostics += check_examples(examples, operations[0], tuple(f"{x.method} {x.path}" for x in lines),
-                                      outline.lines)
+        templates = tuple(f"{x.method} {x.path}" for x in lines)
+        if not documented:  # no URI section: a walk-through of several calls, no template to hold them to
+            templates += tuple(f"{r.method} {r.path}" for e in examples for r in e.requests)
+        diagnostics += check_examples(examples, operations[0], templates, outline.lines)
     return Document(path=outline.path, format=fmt, title=title, description=description,
                     operations=operations, examples=tuple(examples),
                     diagnostics=attach_source_lines(diagnostics, outline.lines))

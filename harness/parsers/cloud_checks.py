@@ -128,10 +128,10 @@ def _json(text: str | None) -> Iterator[Any]:
 
 
 def _fits(method: str, path: str, templates: tuple[str, ...]) -> bool:
-    concrete = path.split("?", 1)[0]
+    concrete = "/" + path.split("?", 1)[0].lstrip("/")  # "v1/x" and "/v1/x" are the same path
     for template in templates:
         verb, _, pattern = template.partition(" ")
-        if verb == method and template_pattern(pattern).fullmatch(concrete):
+        if verb == method and template_pattern("/" + pattern.lstrip("/")).fullmatch(concrete):
             return True
     return False
 

@@ -13,7 +13,6 @@ example-response sections, read and paired with their requests by
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from harness.model import (
@@ -30,7 +29,14 @@ from harness.model import (
     Role,
     Span,
 )
-from harness.parsers.cloud_requests import Chunk, make_request, read_body, split_block
+from harness.parsers.cloud_requests import (
+    Chunk,
+    headers_only,
+    make_request,
+    read_body,
+    split_block,
+    without_query_templates,
+)
 from harness.parsers.cloud_responses import (
     Label,
     Response,
@@ -42,7 +48,7 @@ from harness.parsers.cloud_responses import (
     pair,
     status_line,
 )
-from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
+from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
     TestArgs,
@@ -58,9 +64,6 @@ from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
 
-_NONE = {"none", "n/a", "na", "null", "not applicable", "not involved", "-"}
-# "See Responses (Task).", "For details, see Status Codes": a pointer to another documented topic
-_ELSEWHERE = re.compile(r"\b(?:[Ss]ee|[Rr]efer to|described in|[Ss]ame as)\s+(?:the\s+)?[\"“:`]?[A-Z]")
 _BODYLESS = ("GET", "HEAD")
 _GENERIC = {"example", "examples", "sample", "samples"}
 
@@ -84,15 +87,6 @@ class _Draft:
     retry: Retry | None = None
 
 
-def _is_none(text: str) -> bool:
-    return " ".join(text.lower().split()).rstrip(".") in _NONE
-
-
-def _refers_elsewhere(text: str) -> bool:
-    """Whether the text points the reader at another documented topic for the example."""
-    return bool(_ELSEWHERE.search(" ".join(text.split())))
-
-
 class _Reader:
     """Reads the example sections of one page; collects drafts, responses and diagnostics."""
 
@@ -108,6 +102,8 @@ class _Reader:
         self.generic = False  # an "Examples" / "Samples" section: requests and responses together
         self.label = Label()  # the label in force for the next request block
         self.groups = 0
+        self.responses_follow = True  # the page has an example-response section (set by read_examples)
+        self.last: tuple[str, str] | None = None  # the section's last request line, for body-only blocks
 
     def directives(self, blocks: list[Block], index: int) -> list[Directive]:
         """The directive comments right after ``blocks[index]``; near misses become warnings."""
@@ -213,11 +209,14 @@ class _Reader:
         if chunk.unrecognised:
             self.diagnostics.append(Diagnostic(
                 Level.WARNING, "unrecognised-request-line", f"{chunk.unrecognised}; the example is not tested",
-                Span(self.path, chunk.body_line), "write the request line as 'METHOD /path' (or a full URL, or a "
-                "curl command)"))
+                Span(self.path, chunk.body_line), "show the body in the command itself (-d '{...}'), quotes balanced"
+                if "curl" in chunk.unrecognised else "write the request line as 'METHOD /path' (or a full URL, or "
+                "a curl command)"))
             return None
         method, path = (self.operation.method, self.operation.path) if self.operation else ("", "")
-        if (chunk.line is None or not chunk.line.method) and self.operation is None:
+        if self.last is not None:  # body-only blocks after "Example URL request: POST https://.../x"
+            method, path = self.last
+        if (chunk.line is None or not chunk.line.method) and self.operation is None and self.last is None:
             self.diagnostics.append(Diagnostic(
                 Level.WARNING, "body-without-request-line", "the example request gives no method, and the page "
                 "documents no request line to take it from", block.span, "add the request line to the URI section"))
@@ -240,6 +239,8 @@ class _Reader:
         kind, problem = read_body(chunk.body, chunk.body_line, self.path)
         if problem is not None:
             self.diagnostics.append(problem)
+        if len(drafts) == 1:
+            self.last = drafts[0].requests[-1].method, drafts[0].requests[-1].path
         for draft in drafts:
             last = draft.requests[-1]
             draft.requests[-1] = Request(last.method, last.path, chunk.body or None, kind, last.headers, last.span)
@@ -247,8 +248,6 @@ class _Reader:
             draft.source = f"{draft.source}\n\n{block.text}"
             draft.span = Span(self.path, draft.span.line, 1, block.span.last_line)
             draft.waiting = False
-
-    responses_follow = True  # set by read_examples: the page has an example-response section
 
     def request_text(self, block: Text) -> None:
         chunks = [c for c in split_block(block.text, block.span, block.span.line) if c.line is not None]
@@ -262,15 +261,17 @@ class _Reader:
                 draft.variables += placeholders(chunk.line.target if chunk.line else "")
                 draft.waiting = not chunk.body
                 self.drafts.append(draft)
-        elif _is_none(block.text):
+        elif is_none(block.text):
             self.request_none = block.span
-        elif len(block.text.split()) <= 14:
+        else:
             self.label = label_of(block.text)
 
     def read_requests(self, section: Section) -> None:
         before = len(self.drafts), self.request_none
+        if section.heading is None or section.heading.level < 7:  # a real heading; a label keeps the context
+            self.last = None
+            self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
         self.label = label_of(section.heading.title) if section.heading else Label()
-        self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
         for index, block in enumerate(section.blocks):
             if isinstance(block, Code):
                 self.request_block(block, self.directives(section.blocks, index))
@@ -288,12 +289,12 @@ class _Reader:
             self._label(heading.title, heading.span)
         for index, block in enumerate(section.blocks):
             if isinstance(block, Text):
-                if _is_none(block.text):
+                if is_none(block.text):
                     self.state.add(Response(block.span, "", self.state.status, self.state.success,
                                             self.state.number, empty=True), self.responses)
                 else:
                     self._label(block.text, block.span)
-            elif isinstance(block, Code):
+            elif isinstance(block, Code) and not headers_only(block.text):  # "X-Subject-Token: ..." blocks
                 response = self._response(block, self.directives(section.blocks, index))
                 self.state.add(response, self.responses)
         if len(self.responses) == before and heading is not None and self.state.stated is None:
@@ -330,7 +331,7 @@ class _Reader:
         """An example section with neither a code block nor "None" (nor a pointer to another page)."""
         if self.nested or section.heading is None or section.heading.level >= 7:
             return
-        if any(isinstance(b, Text) and _refers_elsewhere(b.text) for b in section.blocks):
+        if any(isinstance(b, Text) and refers_elsewhere(b.text) for b in section.blocks):
             return
         self.diagnostics.append(Diagnostic(
             Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block",
@@ -384,8 +385,9 @@ def read_examples(sections: list[Section], operation: Operation | None,
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
         none = _Draft(reader.request_none)
-        none.requests.append(Request(operation.method, operation.path, span=reader.request_none))
-        none.variables += placeholders(operation.path)
+        documented = without_query_templates(operation.path)
+        none.requests.append(Request(operation.method, documented, span=reader.request_none))
+        none.variables += placeholders(documented)
         drafts.append(none)
     defaults = default_status(operation), default_status(operation, success=False)
     # every response is read (and checked) once, even when several examples share it
@@ -405,7 +407,8 @@ def read_examples(sections: list[Section], operation: Operation | None,
         elif draft.role is Role.TEST and defaults[failure] is not None:
             expected = (ExpectedResponse("", None, BodyKind.NONE, defaults[failure]),)
         example = _example(draft, expected)
-        if draft.role is Role.TEST and failure and (expected[0].status if expected else None) is None:
+        if draft.role is Role.TEST and failure and not draft.args.catch and (
+                expected[0].status if expected else None) is None:
             # an error example whose status the page does not give: a 2xx check would be wrong
             example = replace(example, skip=example.skip or "the page shows this error response without its "
                               "status code")

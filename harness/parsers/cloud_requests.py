@@ -19,10 +19,11 @@ from harness.parsers.cloud_curl import is_curl, parse_curl
 from harness.parsers.cloud_sections import RequestLine, find_request_line, labelled_request, split_target
 from harness.parsers.console import body_kind
 
-__all__ = ["Chunk", "split_block", "make_request", "read_body"]
+__all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "without_query_templates"]
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _HEADER = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(\S.*)$")
+_SURE_HEADER = re.compile(r"^(?:[A-Za-z]+-[\w-]+|Authorization|Accept|Host|Cookie)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,12 @@ def _chunk(line: RequestLine | None, rest: list[str], first: int) -> Chunk:
             index += 1
     while index < len(rest) and not rest[index].strip():
         index += 1
+    if line is not None and not headers:  # after a blank line: only names that are surely headers
+        while index < len(rest) and (found := _HEADER.match(rest[index].strip())) and _SURE_HEADER.match(found[1]):
+            headers.append((found[1], found[2].strip()))
+            index += 1
+        while index < len(rest) and not rest[index].strip():
+            index += 1
     body = "\n".join(rest[index:]).strip("\n")
     return Chunk(line, tuple(headers), body, first + index)
 
@@ -161,3 +168,19 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
     if chunk.line is not None:  # a full URL alone keeps the documented method
         method, path, where = chunk.line.method or method, chunk.line.path, chunk.line.span
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)
+
+
+_HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*-[\w-]*:[ \t]*\S|^(?:Date|Server|Connection|ETag|Location):[ \t]*\S")
+
+
+def without_query_templates(path: str) -> str:
+    """``/v1/x?limit={limit}&type=a`` -> ``/v1/x?type=a``: optional query placeholders are not sent unfilled."""
+    base, _, query = path.partition("?")
+    kept = [part for part in query.split("&") if part and not re.fullmatch(r"[^=]+=\{[^{}]+\}", part)]
+    return f"{base}?{'&'.join(kept)}" if kept else base
+
+
+def headers_only(text: str) -> bool:
+    """A block of ``Name: value`` lines only: the response headers a page shows, not a body."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(_HEADER_LINE.match(line) for line in lines)

@@ -56,8 +56,7 @@ class Label:
 
 def label_of(text: str) -> Label:
     """The number and success/failure a short label states (``Example request 2 (failed)``)."""
-    if len(text.split()) > _LABEL_WORDS:
-        return Label()
+    text = " ".join(text.split()[:_LABEL_WORDS])  # a long label says what it is in its first words
     number = _NUMBER.search(text)
     success: bool | None = None
     bare = _BARE.match(text)
@@ -132,7 +131,7 @@ class ResponseState:
     def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
         self.flush(out)
         self.status, self.stated = status, span
-        self.number = label.number if label.number is not None else self.number
+        self.number = label.number  # a new status starts a new group: an earlier number does not carry over
         if label.success is not None:
             self.success = label.success
 
@@ -172,7 +171,10 @@ class ResponseState:
 def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response]) -> list[Response | None]:
     """The response each request draft expects (``None``: none documented), by the rules above."""
     chosen: list[Response | None] = [own for _, own in drafts]
-    numbered = {r.number: r for r in responses if r.number is not None}
+    numbered: dict[int, Response] = {}
+    for response in responses:  # the first response of each number ("Response to example 2")
+        if response.number is not None:
+            numbered.setdefault(response.number, response)
     failures = [r for r in responses if not is_success(r)]
     documents_failures = bool(failures)
     for index, (label, own) in enumerate(drafts):

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from harness.model import Span
 from harness.parsers.page import Block, Heading, Text
 
-__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "labelled_request", "split_target",
-           "placeholders", "section_kind", "split_sections", "status_label"]
+__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "is_none", "labelled_request", "refers_elsewhere",
+           "split_target", "placeholders", "section_kind", "split_sections", "status_label"]
 
 # a method (any case, as pages write it), the target, maybe broken by stray spaces, maybe "HTTP/1.1"
 _REQUEST_LINE = re.compile(
     r"^[ \t]*(?:(?:request[ \t]*)?(?:url|uri|line)?[ \t]*[:：][ \t]*)?"  # "Request URL: POST https://..."
     r"(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]+(\S[^\n]*?)(?:[ \t]+HTTP/[\d.]+)?[ \t]*$", re.M | re.I)
 # a full URL alone on its line: the method comes from the page's URI section
-_BARE_URL = re.compile(r"^[ \t]*((?:https?://|\{[\w-]*endpoint[\w-]*\}/)\S*)[ \t]*$", re.M | re.I)
+_BARE_URL = re.compile(r"^[ \t]*(?:(?:request[ \t]*)?(?:url|uri)[ \t]*[:：][ \t]*)?"
+                       r"((?:https?://|\{[\w-]*endpoint[\w-]*\}/)\S*)[ \t]*$", re.M | re.I)
 # the "Method: POST" / "PATH: /v1/{project_id}/jobs" form of URI sections
 _METHOD_LABEL = re.compile(r"^[ \t]*(?:request[ \t]+|http[ \t]+)?method[ \t]*[:：][ \t]*([A-Za-z]+)[ \t]*$", re.M | re.I)
 _PATH_LABEL = re.compile(r"^[ \t]*(?:request[ \t]+)?(?:path|uri|url)[ \t]*[:：][ \t]*(\S+)[ \t]*$", re.M | re.I)
@@ -66,6 +67,8 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for 
 
 
 _LABEL_KINDS = (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.URI)
+_EXAMPLE_KINDS = {Kind.REQUEST: Kind.EXAMPLE_REQUEST, Kind.RESPONSE: Kind.EXAMPLE_RESPONSE,
+                  Kind.EXAMPLE_REQUEST: Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE: Kind.EXAMPLE_RESPONSE}
 _LABEL_LEVEL = 99
 _BARE_LABELS = {"request": Kind.EXAMPLE_REQUEST, "request body": Kind.EXAMPLE_REQUEST,
                 "response": Kind.EXAMPLE_RESPONSE, "response body": Kind.EXAMPLE_RESPONSE}
@@ -186,17 +189,19 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
     if len(words) > 8:
         return None
     kind = section_kind(text.text)
-    if kind in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
+    labelled = text.strong or text.text.rstrip().endswith(":")
+    near_examples = enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.REQUEST, Kind.RESPONSE)
+    if kind in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) and (near_examples or labelled or len(words) <= 3):
         return kind  # "Example request 2: ...", "Response to example 2 (status code 400)"
-    if not (text.strong or text.text.rstrip().endswith(":") or len(words) <= 3):
+    if not (labelled or len(words) <= 3):
         return None
     bare = text.text.strip().rstrip(":").strip().lower()
+    if bare in _BARE_LABELS and (enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) or
+                                 enclosing is Kind.OTHER and labelled):
+        return _BARE_LABELS[bare]  # "**Request**" / "Response:" in an example or a walk-through step
     if enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
-        if bare in _BARE_LABELS:
-            return _BARE_LABELS[bare]
         mentions = {k for word, k in (("response", Kind.EXAMPLE_RESPONSE), ("request", Kind.EXAMPLE_REQUEST))
                     if re.search(rf"\b{word}s?\b", bare)}
-        labelled = text.strong or text.text.rstrip().endswith(":")
         if len(mentions) == 1 and labelled:  # "The response is as follows:" inside a "Samples" section
             return mentions.pop()
     return kind if kind in _LABEL_KINDS else None
@@ -222,6 +227,22 @@ def split_sections(blocks: list[Block]) -> list[Section]:
         kind = section_kind(block.title)
         if kind is Kind.OTHER and stack:
             kind = stack[-1][1]
+        elif stack and stack[-1][1] in _EXAMPLE_KINDS and kind in _EXAMPLE_KINDS:
+            kind = _EXAMPLE_KINDS[kind]  # "Request 1" / "Response body" under "Example Requests" is an example
         stack.append((block.level, kind))
         sections.append(Section(kind, block))
     return sections
+
+
+_NONE = {"none", "n/a", "na", "null", "not applicable", "not involved", "-"}
+# "See Responses (Task).", "For details, see Status Codes": a pointer to another documented topic
+_ELSEWHERE = re.compile(r"\b(?:[Ss]ee|[Rr]efer to|described in|[Ss]ame as)\s+(?:the\s+)?[\"“:`]?[A-Z]")
+
+
+def is_none(text: str) -> bool:
+    return " ".join(text.lower().split()).rstrip(".") in _NONE
+
+
+def refers_elsewhere(text: str) -> bool:
+    """Whether the text points the reader at another documented topic for the example."""
+    return bool(_ELSEWHERE.search(" ".join(text.split())))

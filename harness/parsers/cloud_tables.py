@@ -105,7 +105,7 @@ def _location(found: _Found, template: str, name: str, method: str = "") -> str:
         return "query"
     if found.kind is Kind.URI or "path" in caption or "uri" in caption:
         return "path" if not template_names or name.lower() in template_names else "query"
-    if method.upper() in ("GET", "HEAD"):  # a "Request" table of a GET lists its query parameters
+    if method.upper() in ("GET", "HEAD") and "body" not in caption:  # a GET's "Request" table: its query
         return "path" if name.lower() in template_names else "query"
     return "body"
 

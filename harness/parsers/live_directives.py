@@ -35,6 +35,7 @@ _RETRY_ITEM = re.compile(r"(?P<key>until|every|timeout):(?P<value>\S+)")
 _CONDITION = re.compile(r"(?P<subject>status|\$body(?:\.[^=\s]+)?|\$header\.[^=\s]+)=(?P<value>\S*)")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m)")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0}
+_MIN_EVERY, _MAX_WAIT = 0.01, 3600.0  # no busy loop against a target, no endless wait from a page
 
 
 def valid_source(source: str) -> bool:
@@ -103,8 +104,8 @@ def parse_retry_args(args: str, path: str, line: int, column: int) -> tuple[Retr
                 conditions.append((condition["subject"], condition["value"]))
         else:
             seconds = parse_duration(found["value"])
-            if seconds is None or seconds <= 0 and found["key"] == "timeout":
-                problems.append(_problem(f"RETRY {found['key']}:{found['value']} is not a duration",
+            if seconds is None or not _MIN_EVERY <= seconds <= _MAX_WAIT:
+                problems.append(_problem(f"RETRY {found['key']}:{found['value']} is not a duration from 10ms to 1h",
                                          f"write {found['key']}:500ms, {found['key']}:2s or {found['key']}:1m",
                                          path, line, column, item))
             elif found["key"] == "every":

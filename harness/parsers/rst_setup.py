@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from docutils import frontend, nodes
-from docutils.parsers.rst import Directive, Parser, directives, roles
+from docutils.parsers.rst import Directive, Parser, directives, roles, states
 
 __all__ = ["sphinx_names", "settings"]
 
@@ -152,9 +152,17 @@ def sphinx_names() -> Iterator[None]:
         role_table[name] = _link_role
     for name in _TEXT_ROLES:
         role_table[name] = _text_role
+    # docutils keeps nested state machines in a class-level cache, each holding the doctree it last
+    # parsed: pages would stay alive one after another (garbage the collector frees only in a full
+    # pass). This parse gets its own cache, and its machines are unlinked after.
+    shared_cache: list[Any] = getattr(states.RSTState, "nested_sm_cache")
+    setattr(states.RSTState, "nested_sm_cache", [])
     try:
         yield
     finally:
+        for machine in getattr(states.RSTState, "nested_sm_cache"):
+            machine.unlink()
+        setattr(states.RSTState, "nested_sm_cache", shared_cache)
         directives.directive, roles.role = saved_lookups
         directive_table.clear()
         directive_table.update(saved_directives)

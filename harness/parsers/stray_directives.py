@@ -30,8 +30,9 @@ def stray_directives(blocks: Iterable[Block], read: set[int], path: str) -> list
             named = match_directive(text)
             if named is not None:
                 out.append(Diagnostic(
-                    Level.WARNING, "unpaired-directive", f"{named[0]} is not right after a code block, so it is ignored",
-                    span, "put the comment right after the code block of the example it belongs to"))
+                    Level.WARNING, "unpaired-directive",
+                    f"{named[0]} is not right after an example's code block, so it is ignored", span,
+                    "put the comment right after the code block of an Example Request or Example Response"))
             elif (miss := near_miss(text, span)) is not None:
                 out.append(miss)
     return out

@@ -134,12 +134,14 @@ def plan_pages(documents: Sequence[Document], placements: Mapping[str, Placement
     return sorted(pages, key=lambda p: (p.family, p.name))
 
 
-def page_data(page: Page, results: Sequence[ExampleResult], have_results: bool, title: str = "") -> str:
+def page_data(page: Page, results: Sequence[ExampleResult], have_results: bool, title: str = "",
+              indexed: bool = True) -> str:
     """The JSON the ``docharness-operation`` directive renders: the document and its results."""
     data = {
         "generator": GENERATED_MARK,
         "schema": PAGE_SCHEMA,
         "title": title,
+        "indexed": indexed,
         "family": page.family,
         "source_path": page.placement.source_path or page.document.path,
         "auth_headers": [list(pair) for pair in page.placement.auth_headers],
@@ -227,13 +229,15 @@ def plan_sources(documents: Sequence[Document], run: RunResult | None,
     for result in (run.results if run else ()):
         by_document.setdefault(result.document, []).append(badge_result(result))
     files: dict[str, SourceText] = {"conf.py": conf_py(GENERATED_MARK, len(pages), options)}
+    owners = _endpoint_owners(pages)
     titles = unique_titles(pages, lambda p: area_title(area_of(p)), lambda p: p.placement.source_path or p.document.path)
     grouped: dict[str, list[Page]] = {}
     for page in pages:
         grouped.setdefault(page.family, []).append(page)
         files[f"{PAGES_DIR}/{page.name}.rst"] = _page_rst(page)
         files[f"{PAGES_DIR}/{page.name}.json"] = _deferred_page_data(page, by_document.get(page.document.path, []),
-                                                                     run is not None, titles[page.name])
+                                                                     run is not None, titles[page.name],
+                                                                     page.name in owners)
     for family, members in grouped.items():
         files.update(_family_files(family, members))
     notes = [(f"{PAGES_DIR}/{page.name}", titles[page.name], page.placement.source_path or page.document.path,
@@ -249,7 +253,22 @@ def _first_of(page: Page) -> bool:
     return page.operation in (None, 0)
 
 
-def _deferred_page_data(page: Page, results: Sequence[ExampleResult], have_results: bool, title: str) -> Deferred:
+def _endpoint_owners(pages: Sequence[Page]) -> set[str]:
+    """The pages that list their endpoint in the routing table: the first of each (method, path).
+
+    httpdomain keys endpoints by method and path; when two pages document one, the choice is
+    made here, the same whatever order (or process) Sphinx reads them in.
+    """
+    owners: dict[tuple[str, str], str] = {}
+    for page in pages:
+        if page.operation is not None:
+            operation = page.document.operations[page.operation]
+            owners.setdefault((operation.method.lower(), "/" + operation.path.strip().lstrip("/")), page.name)
+    return set(owners.values())
+
+
+def _deferred_page_data(page: Page, results: Sequence[ExampleResult], have_results: bool, title: str,
+                        indexed: bool) -> Deferred:
     frozen = tuple(results)
-    return Deferred(input_key(_PAGE_CODE, PAGE_SCHEMA, page, frozen, have_results, title),
-                    lambda: page_data(page, frozen, have_results, title))
+    return Deferred(input_key(_PAGE_CODE, PAGE_SCHEMA, page, frozen, have_results, title, indexed),
+                    lambda: page_data(page, frozen, have_results, title, indexed))

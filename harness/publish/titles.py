@@ -1,13 +1,14 @@
 """Page titles readers can tell apart: in the sidebar, the family indexes and search results.
 
 Cloud services document "Deleting a Job" in several areas, and a page may document two
-operations under one heading. A title shared by several pages gets the page's area
-(``Deleting a Job (DLI)``), then its method and path, until it is unique.
+operations under one heading. A title shared by several pages is qualified by the first thing
+that tells them apart: the area (``Deleting a Job (DLI)``), else the method and
+path (``Get Jobs (GET _xpack/ml/anomaly_detectors/_all)``), else the source path.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -46,7 +47,12 @@ def unique_titles(pages: Sequence[P], area: Callable[[P], str], source: Callable
 
     titles = {p.name: base_title(p.document, operation(p), source(p)) for p in pages}
     for qualifier in (area, endpoint, source):
-        counts = Counter(titles.values())
-        titles = {p.name: f"{titles[p.name]} ({qualifier(p)})" if counts[titles[p.name]] > 1 and qualifier(p)
-                  else titles[p.name] for p in pages}
+        groups: dict[str, list[P]] = defaultdict(list)
+        for page in pages:
+            groups[titles[page.name]].append(page)
+        for title, members in groups.items():
+            # qualify a shared title by the first thing that tells its pages apart
+            if len(members) > 1 and len({qualifier(p) for p in members}) > 1:
+                for page in members:
+                    titles[page.name] = f"{title} ({qualifier(page)})"
     return titles

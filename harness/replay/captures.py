@@ -23,7 +23,7 @@ from harness.replay.variables import normalize
 
 __all__ = ["Captured", "capture_value", "declared_names", "holds", "is_secret_name", "read", "shown"]
 
-_SECRET = re.compile(r"token|secret|passw(or)?d|credential|api_?key|auth|cookie|session", re.I)
+_SECRET = re.compile(r"token|secret|passw(or)?d|credential|api_?key|auth(?!or)|cookie|session", re.I)
 
 
 def is_secret_name(name: str) -> bool:

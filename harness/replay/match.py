@@ -73,6 +73,8 @@ class Volatile:
         self.patterns = [p for p in map(compile_path, dict.fromkeys(paths)) if p is not None]
 
     def __call__(self, path: str) -> bool:
+        if not self.patterns:  # the common case: called for every compared value
+            return False
         return any(p.fullmatch(path) for p in self.patterns)
 
 

@@ -77,6 +77,7 @@ class MissingVariables(PrepareError):
         self.names = names
         declared = set(captured)
         later = [n for n in names if normalize(n) in declared]
+        self.only_captures = len(later) == len(names)  # every missing name is a capture not bound (yet)
         unset = [n for n in names if n not in later]
         parts = []
         if unset:

@@ -131,6 +131,7 @@ class _Connection(HTTPConnection):
         state = _current()
         if state is not None:  # the socket is made inside request() when there is none yet
             state.reused = self._answers > 0 and self.sock is not None
+            self.timeout = state.remaining() or 0.001  # sending the request is bounded by the deadline too
         try:
             super().request(*args, **kwargs)
         finally:

@@ -41,10 +41,6 @@ class Variables:
         """These values with captured ones over them, and the names to leave as written."""
         return Variables(self._configured, bound=bound, keep=keep) if bound or keep else self
 
-    def has(self, name: str) -> bool:
-        """Whether ``name`` has a value (configured or captured)."""
-        return normalize(name) in self._values
-
     def fill(self, text: str, only: Iterable[str] | None = None) -> tuple[str, list[str]]:
         """``text`` with known placeholders filled, and the names that had no value.
 

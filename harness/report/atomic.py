@@ -21,7 +21,12 @@ __all__ = ["OutputError", "is_stream", "write_atomically"]
 
 
 class OutputError(OSError):
-    """An output file that could not be written; ``str()`` names the path, the reason and a fix."""
+    """An output file that could not be written; ``strerror`` names the path and the reason."""
+
+    hint = "choose another path (or make room) and run again"
+
+    def __str__(self) -> str:
+        return f"{self.strerror}\n  hint: {self.hint}"
 
 
 def is_stream(path: Path) -> bool:
@@ -80,4 +85,4 @@ def _explain(path: Path, exc: OSError) -> str:
     reason = {errno.ENXIO: "no process is reading this FIFO", errno.ENOSPC: "no space left on the device",
               errno.EISDIR: "it is a folder", errno.EPIPE: "the reader went away (broken pipe)"}.get(
                   exc.errno or 0, exc.strerror or str(exc))
-    return f"cannot write {path}: {reason}; choose another path (or make room) and run again"
+    return f"cannot write {path}: {reason}"

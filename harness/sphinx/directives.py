@@ -86,7 +86,8 @@ class OperationDirective(_Base):
         title = str(data.get("title") or "") or (operation.title if operation else "") or document.title
 
         def note(method: str, path: str) -> str | None:
-            return note_endpoint(self.env, method, path, title)
+            # another page documents the same endpoint and lists it (chosen by the publisher)
+            return note_endpoint(self.env, method, path, title) if data.get("indexed", True) else None
 
         page = operation_page(document, operation, view, note)
         page["support_smartquotes"] = False  # page text is shown as written

@@ -119,15 +119,27 @@ def _expected(example: Example) -> list[nodes.Node]:
     return out
 
 
+def _request_caption(example: Example) -> str:
+    if not example.requests:
+        return {"setup": "Setup", "teardown": "Teardown"}.get(example.role.value, "Example")
+    last = example.requests[-1]
+    more = f" (after {len(example.requests) - 1} other request(s))" if len(example.requests) > 1 else ""
+    return f"{last.method.upper()} {last.path}{more}"
+
+
 def example_nodes(document: Document, example: Example, view: ExampleView) -> nodes.container:
     """The whole example block: header (name, source link), badge, tabs, expected response."""
     block = nodes.container(ids=[view.anchor],
                             classes=["docharness-example", f"docharness-state-{view.badge.state.value}"])
+    # the prose that introduces the example is its caption; else what it sends (never "line_42")
+    caption = example.caption.rstrip(" :") or _request_caption(example)
     header = nodes.paragraph("", "", classes=["docharness-example-header"])
-    header += nodes.strong(example.name, example.name)
-    header += nodes.Text(" from ")
-    header += source_link(view.source_path, example.span.line, view.source_url)
+    header += nodes.strong(caption, caption, classes=["docharness-caption"])
     block += header
+    where = nodes.paragraph("", "", classes=["docharness-example-source"])
+    where += nodes.Text("Source: ")
+    where += source_link(view.source_path, example.span.line, view.source_url)
+    block += where
     block += _badge(view.badge)
     if example.setups:
         block += paragraphs(f"Runs after the named setup(s): {', '.join(example.setups)}.", ["docharness-setups"])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from harness.model import Document, Operation, Parameter
+from harness.model import Document, Notice, Operation, Parameter
 from harness.publish.badges import Badge, summarise
 from harness.publish.codegen import CodegenOptions
 from harness.sphinx.blocks import Cell, literal, paragraphs, section, table
@@ -75,6 +75,20 @@ def _parameter_table(parameters: Sequence[Parameter], objects: dict[str, str], r
         cells = [name, _required(p.required), _type_cell(p, objects), p.description or "-"]
         rows.append(cells if required else [cells[0], cells[2], cells[3]])
     return table(headers, rows, [20, 10, 20, 50] if required else [25, 25, 50])
+
+
+NOTICE_TITLES = {"experimental": "Experimental", "beta": "Beta", "deprecated": "Deprecated", "note": "Note",
+                 "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"}
+
+
+def notice_node(notice: Notice) -> nodes.Element:
+    """A page's admonition for readers (experimental, deprecated, note, warning...), as an admonition."""
+    title = NOTICE_TITLES.get(notice.kind, notice.kind.title())
+    box = nodes.admonition(classes=["docharness-notice", f"docharness-notice-{notice.kind}",
+                                    "warning" if notice.kind in ("deprecated", "warning", "caution") else "note"])
+    box += nodes.title(title, title)
+    box += paragraphs(notice.text) or [nodes.paragraph("", title)]
+    return box
 
 
 def diagnostics_admonition(document: Document, source_path: str, source_url: str) -> nodes.Element:
@@ -149,6 +163,7 @@ def operation_page(document: Document, operation: Operation | None, view: PageVi
     page["classes"].append("docharness-page")
     description = (operation.description if operation and operation.description else document.description)
     page += paragraphs(description)
+    page += [notice_node(notice) for notice in document.notices]
     origin = nodes.paragraph("", "", classes=["docharness-origin"])
     origin += nodes.Text(f"Documented in {document.format.value}: ")
     line = operation.span.line if operation and operation.span else 1

@@ -252,3 +252,20 @@ def test_a_team_sets_its_own_theme_and_source_links_in_the_config(tmp_path: Path
     assert built.xpath("//link[contains(@href, 'classic.css')]")
     links = {a.get("href") for a in find(built, "a.docharness-source-link")}
     assert links and all(h.startswith("https://example.invalid/team/cloud/cdm/stopping_a_job.rst#L") for h in links)
+
+
+def test_examples_are_captioned_by_their_prose_and_notices_shown(site: tuple[Path, list[Document]]) -> None:
+    out, _ = site
+    stop = page(out, "ops/elasticsearch-rollup-stop-job.html")
+    captions = [text(c) for c in find(stop, ".docharness-caption")]
+    assert captions[0] == "If we have an already-started rollup job named sensor, it can be stopped with"
+    assert not [c for c in captions if c.startswith("line_")]
+    (notice,) = find(stop, ".docharness-notice-experimental")
+    assert text(notice).startswith("Experimental This functionality is experimental")
+
+
+def test_an_endpoint_two_pages_document_is_listed_once_for_the_first(site: tuple[Path, list[Document]]) -> None:
+    out, _ = site
+    table = page(out, "http-routingtable.html")
+    links = [a.get("href") for a in table.xpath("//a") if text(a) == "POST /_xpack/ml/anomaly_detectors/<job_id>/_close"]
+    assert len(links) == 1 and links[0].startswith("ops/elasticsearch-ml-close-job.html#")

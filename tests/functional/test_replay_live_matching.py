@@ -161,3 +161,15 @@ def test_prefix_strings_check_error_messages(tmp_path: Path, monkeypatch: pytest
     assert wrong_line["outcome"] == "failed"
     diff = wrong_line["failures"][0]["diff"][0]
     assert diff["path"] == "$.errors[0]" and diff["message"] == "does not start with the documented text"
+
+
+def test_an_example_is_only_as_checked_as_its_weakest_body_check(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    body = json.dumps({"jobs": [JOB]})
+    page = OVERVIEW.format(documented=body, items="[exact]") + f"\n[source,js]\n----\n{body}\n----\n// TESTRESPONSE[shape]\n"
+    with live_server() as server:
+        server.state.jobs["abc"] = dict(JOB)
+        both = replay(tmp_path, monkeypatch, server.url, "page.asciidoc", page)
+        exact = replay(tmp_path, monkeypatch, server.url, "page.asciidoc", OVERVIEW.format(documented=body, items=""))
+    assert (both["outcome"], both["checked"]) == ("passed", "shape")
+    assert (exact["outcome"], exact["checked"]) == ("passed", "exact")

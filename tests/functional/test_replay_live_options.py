@@ -83,3 +83,15 @@ def test_a_captured_secret_is_masked_everywhere(tmp_path: Path, monkeypatch: pyt
     report = json.loads(outputs[1])
     assert report["results"][0]["captures"] == [["session_token", "***"], ["user", "docs"]]
     assert report["results"][1]["exchanges"][0]["url"].endswith("/jobs/***")
+
+
+def test_status_conditions_and_header_captures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = ("[source,js]\n----\nGET /jobs/overview\n----\n// CONSOLE\n"
+            "// RETRY[until:status=200 every:10ms timeout:1s]\n// CAPTURE[kind=$header.Content-Type~/(\\w+)$]\n\n"
+            "[source,js]\n----\nGET /jobs/{kind}\n----\n// CONSOLE\n// TEST[catch:missing]\n")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server.url, page=page))
+        assert main(["replay", "--report", "out.json"]) == 0
+        sent = [r.path for r in server.state.received]
+    assert sent == ["/jobs/overview", "/jobs/json"]
+    assert json.loads(Path("out.json").read_text())["results"][0]["captures"] == [["kind", "json"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -59,6 +60,8 @@ def test_sigterm_writes_the_partial_reports(command: list[str], reports: str, tm
     junit = ET.parse(root / reports / "junit.xml").getroot()
     assert int(junit.get("tests") or junit[0].get("tests") or 0) == 30
     assert not (root / "out" / "site").exists()  # run publishes nothing after an interruption
+    summary = r"\d+ passed, 0 failed, 0 error, 0 skipped, \d+ not run in \d+\.\d\ds \(interrupted: partial results\)"
+    assert re.fullmatch(summary, done.stdout.splitlines()[-1]), done.stdout[-500:]  # still the last line
 
 
 def test_sigterm_ends_a_pytest_session_with_its_junit_written(tmp_path: Path) -> None:

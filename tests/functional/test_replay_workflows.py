@@ -242,3 +242,16 @@ def test_dry_run_shows_captures_unresolved(tmp_path: Path, monkeypatch: pytest.M
     assert "(captures {job_id} = $body.jobid)" in out and "(captures {jar_id} = $body.filename~[^/]+$)" in out
     assert "(sent again every 0.02s until $body.state=RUNNING, for at most 5s)" in out
     assert "jarfile=@job.jar (application/x-java-archive" in out
+
+
+def test_a_page_teardown_waits_for_its_capture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = ("[source,js]\n----\nDELETE /jars/{jar_id}\n----\n// CONSOLE\n// TEARDOWN\n\n"
+            "[source,js]\n----\nGET /jars\n----\n// CONSOLE\n\n"
+            "[source,js]\n----\nGET /jars\n----\n// CONSOLE\n// TEST[setup:upload_job_jar]\n")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}))
+        assert main(["replay", "--report", "out.json"]) == 0
+        received = [(r.method, r.path) for r in server.state.received]
+    # after the first test nothing was uploaded, so there is nothing to delete yet
+    assert received == [("GET", "/jars"), ("POST", "/jars/upload"), ("GET", "/jars"), ("DELETE", "/jars/0001_job.jar")]
+    assert [r["outcome"] for r in report()["results"]] == ["passed", "passed"]

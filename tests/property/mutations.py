@@ -30,6 +30,8 @@ ASCIIDOC_FRAGMENTS = [
     "GET /", "POST _bulk", '{"index":{}}', '{"a": """x', '"""}', "# comment", "#", "startyaml", "endyaml", "PATCH /x",
     "{", "}", '  "took": ...', "`job_id` (required)::", "  (string) Id", "==== Request", "`POST _x/<id>/_stop`",
     "==== Path Parameters", "= Title", "<1> callout", "{version}", "[[anchor]]", "++++", "|===", "| a | b",
+    "// CAPTURE[x=$body.a.0]", "// CAPTURE[", "// RETRY[until:status=200 every:1ms]", "// RETRY[every:x]",
+    "// TESTRESPONSE[subset volatile:$.a[*].b]", "// FOO[x]", "GET /jobs/{x}",
 ]
 RST_FRAGMENTS = [
     ".. TEST[", ".. TEST[setup:foo]", ".. TEST[continued]", ".. TEST [continued]", ".. TESTRESPONSE[s/x/y/]",
@@ -41,9 +43,11 @@ RST_FRAGMENTS = [
     ".. raw:: html", ".. include:: /etc/hostname", ".. image:: x.png", ".. csv-table::\n   a,b", ".. list-table::",
     "   * - a", "     - b", ".. |sub| replace:: x", "|sub|", "|undefined|", "`unclosed", "**unclosed", "[#]_",
     ".. [#] footnote", ".. note::", "\t", ":original_name: X.html", ".. toctree::", ".. math:: x^2", "__ http://x",
+    ".. CAPTURE[x=$body]", ".. RETRY[until:$body.s=OK timeout:1s]", ".. TESTRESPONSE[shape volatile:$..x]", ".. FOO[x]",
 ]
 HTML_FRAGMENTS = [
     "<!-- TEST[catch:missing] -->", "<!-- TEST[", "<!--", "-->", "<!-- TESTRESPONSE[non_json] -->",
+    "<!-- CAPTURE[x=$header.Location~/(\\d+)$] -->", "<!-- RETRY[until:status=200] -->", "<!-- TESTRESPONSE[exact] -->",
     "<!-- TEST [continued] -->", "<!-- TESTSETUP -->", "<table>", "</table>", "<tr>", "</tr>", "<td>", "<th>",
     '<td rowspan="0">', '<td colspan="99999999999">', '<td colspan="-3" rowspan="x">', "<thead>", "<tbody>",
     "</div>", "<div>", "<pre>", "</pre>", '<pre class="screen">', "<code>", '<h4 class="sectiontitle">Example Request</h4>',

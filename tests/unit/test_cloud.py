@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness.model import BodyKind, Level, Span
@@ -17,7 +19,9 @@ from harness.parsers.cloud_sections import (
     status_label,
 )
 from harness.parsers.cloud_tables import read_tables
+from harness.parsers.html import parse_html
 from harness.parsers.page import Cell, Heading, Table, Text
+from harness.parsers.rst import parse_rst
 
 SPAN = Span("p.rst", 10)
 
@@ -170,3 +174,66 @@ def test_fill_spans_repeats_spanning_cells() -> None:
     a, b, c, d, e = (Cell(x) for x in "abcde")
     grid = fill_spans([[(a, 1, 2), (b, 2, 1)], [(c, 1, 1), (d, 1, 1)], [(e, 1, 1)]])
     assert [[cell.text for cell in row] for row in grid] == [["a", "b", "b"], ["a", "c", "d"], ["e"]]
+
+
+@pytest.mark.parametrize(("text", "method", "path", "headers", "body"), [
+    ("post https://{e}/v1/ servers/ s-1/tags HTTP/1.1\n\n{}", "POST", "/v1/servers/s-1/tags", (), "{}"),
+    ("Request URL: GET https://{e}/v1/x?limit=1", "GET", "/v1/x?limit=1", (), ""),
+    ("https://{endpoint}/v1/x\n\n{\"a\": 1}", "", "/v1/x", (), '{"a": 1}'),
+    ("Request URL: https://{endpoint}/v1/x?a=1", "", "/v1/x?a=1", (), ""),
+    ("Method: PUT\nPATH: /v1/x/1\n\n{\"a\": 1}", "PUT", "/v1/x/1", (), '{"a": 1}'),
+    ("POST /v1/x\n\nContent-Type: application/json\n\n{\"a\": 1}", "POST", "/v1/x",
+     (("Content-Type", "application/json"),), '{"a": 1}'),
+    ("POST /v1/x\n\napiVersion: v1\nkind: Pod", "POST", "/v1/x", (), "apiVersion: v1\nkind: Pod"),
+    ("curl -X PUT 'https://{e}/v1/x?a=1' -H 'X-Language: en' \\\n  --data '{\"a\": 1}'", "PUT", "/v1/x?a=1",
+     (("X-Language", "en"),), '{"a": 1}'),
+    ("$ curl https://{e}/v1/x -d 'a=1' -d 'b=2'", "POST", "/v1/x", (), "a=1&b=2"),
+    ("curl -I https://{e}/v1/x", "HEAD", "/v1/x", (), ""),
+])
+def test_request_line_forms(text: str, method: str, path: str, headers: tuple[tuple[str, str], ...],
+                            body: str) -> None:
+    (chunk,) = split_block(text, SPAN, 1)
+    assert chunk.line is not None and not chunk.unrecognised
+    assert (chunk.line.method, chunk.line.path, chunk.headers, chunk.body) == (method, path, headers, body)
+
+
+@pytest.mark.parametrize("text", [
+    "POST: /v1/x\n{}", "GET/v1/x", "curl -d '{unclosed https://{e}/v1/x", "curl -X POST https://h/v1/x -d @body.json"])
+def test_unreadable_request_lines_are_never_bodies(text: str) -> None:
+    (chunk,) = split_block(text, SPAN, 4)
+    assert chunk.line is None and chunk.unrecognised and chunk.body == "" and chunk.body_line == 4
+
+
+@pytest.mark.parametrize("text", ["Put the file in /data/x", "GET /v1/x returns the jobs", "Delete the job"])
+def test_prose_is_not_a_request_line(text: str) -> None:
+    assert find_request_line(text, SPAN) is None
+
+
+def test_example_labels_start_sections_only_near_examples() -> None:
+    span = Span("p.rst", 1)
+    blocks = [Heading("Function", 2, span), Text("Example requests are shown below for each case.", span),
+              Heading("Example Responses", 2, span), Text("Response to example 2 (status code 400)", span)]
+    kinds = [(s.kind, s.heading.title if s.heading else "") for s in split_sections(blocks)]
+    assert kinds == [(Kind.OTHER, ""), (Kind.FUNCTION, "Function"), (Kind.EXAMPLE_RESPONSE, "Example Responses"),
+                     (Kind.EXAMPLE_RESPONSE, "Response to example 2 (status code 400)")]
+
+
+def test_tables_kept_apart_nested_and_typed_on_the_regression_pages() -> None:
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    links = parse_rst((samples / "rst" / "tables-same-name-and-per-type.rst").read_text(encoding="utf-8"), "l.rst")
+    (operation,) = links.operations
+    # only the generic request table is top level; per-type tables stay objects; request and response
+    # "link" tables are two objects; the state table is neither fields nor status codes
+    assert [(p.name, p.location, p.object_ref) for p in operation.parameters] == [("link", "body", "link")]
+    assert [(p.name, p.object_ref) for p in operation.response_fields] == [("link", "link (response)")]
+    assert {o.name for o in operation.objects} == {
+        "link", "link (response)", "Properties of an OBS link", "Properties of a MySQL link"}
+    assert [s.code for s in operation.status_codes] == [202, 400] and links.diagnostics == ()
+    alarms = parse_html((samples / "html" / "uri-method-path-and-query-table.html").read_text(encoding="utf-8"),
+                        "a.html")
+    (operation,) = alarms.operations
+    assert (operation.method, operation.path) == ("GET", "/v1/{project_id}/alarms")
+    assert [(p.name, p.location) for p in operation.parameters] == [("limit", "query"), ("start", "query")]
+    states = parse_html((samples / "html" / "status-list-label-and-state-table.html").read_text(encoding="utf-8"),
+                        "s.html")
+    assert states.operations[0].status_codes == () and states.diagnostics == ()

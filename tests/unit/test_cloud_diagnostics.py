@@ -101,6 +101,11 @@ CASES = [
     ("undocumented-key", page(example('POST /v1/p/jobs\n{"name": "a", "colour": "red"}'),
                               tables=REQUEST_TABLE.format(row="")),
      page(example('POST /v1/p/jobs\n{"name": "a"}'), tables=REQUEST_TABLE.format(row=""))),
+    ("misplaced-directive", page(example('POST /v1/p/jobs\n{"name": "a"}')).replace(
+        "\nExample Response", "\n.. TESTRESPONSE[skip:not yet]\n\nExample Response"),
+     page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. TESTRESPONSE[skip:not yet]\n"),
+    ("rst-markup", page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. unknown-directive:: x\n",
+     page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\nSee :ref:`Status Codes <codes>` and :doc:`jobs`.\n"),
     ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
                                     tables=RESPONSE_TABLE),
      page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
@@ -172,3 +177,13 @@ Response Parameters
     broken = text.replace('{"job": {"name": "a"}}', '{"job": {"id": "a"}}')
     assert sorted(d.code for d in parse_rst(broken, "p.rst").diagnostics) == [
         "missing-required-key", "undocumented-key"]
+
+
+def test_a_response_warning_on_a_request_none_page_names_the_page() -> None:
+    text = page("Example Request\n---------------\n\nNone\n\nExample Response\n----------------\n\n"
+                ".. code-block::\n\n   {\"done\": true,}\n", uri="URI\n---\n\nGET /v1/{project_id}/jobs?limit={limit}\n\n")
+    document = parse_rst(text, "p.rst")
+    (warning,) = document.diagnostics
+    assert (warning.code, warning.span.path) == ("invalid-json", "p.rst")
+    (example,) = document.examples
+    assert example.requests[0].path == "/v1/{project_id}/jobs"

@@ -108,8 +108,10 @@ def test_capture_items_say_what_is_wrong_at_their_column() -> None:
     ("every:1s", "RETRY has no until: condition"),
     ("until:$body.x", "RETRY condition '$body.x' is not SUBJECT=VALUE"),
     ("until:x=1", "RETRY condition 'x=1' is not SUBJECT=VALUE"),
-    ("until:status=200 every:soon", "RETRY every:soon is not a duration"),
-    ("until:status=200 timeout:0s", "RETRY timeout:0s is not a duration"),
+    ("until:status=200 every:soon", "RETRY every:soon is not a duration from 10ms to 1h"),
+    ("until:status=200 timeout:0s", "RETRY timeout:0s is not a duration from 10ms to 1h"),
+    ("until:status=200 every:1ms", "RETRY every:1ms is not a duration from 10ms to 1h"),
+    ("until:status=200 timeout:" + "9" * 400 + "s", "RETRY timeout:" + "9" * 400 + "s is not a duration from 10ms to 1h"),
     ("until:status=200 tries:3", "RETRY item 'tries:3' is not until:, every: or timeout:"),
 ])
 def test_retry_problems_are_errors(args: str, message: str) -> None:
@@ -154,7 +156,7 @@ def test_unknown_directive_looking_lines_are_warned_in_every_format(name: str, l
 def test_directive_comments_no_block_owns_are_warned(name: str, text: str) -> None:
     document = parse(text, name)
     stray = [d for d in document.diagnostics if d.code == "unpaired-directive"]
-    assert stray and stray[0].message == "CAPTURE is not right after a code block, so it is ignored"
+    assert stray and stray[0].message == "CAPTURE is not right after an example's code block, so it is ignored"
     assert stray[0].span.line == text.splitlines().index(next(x for x in text.splitlines() if "CAPTURE" in x)) + 1
 
 
@@ -210,7 +212,8 @@ def test_table_setups_with_multipart_files_and_captures(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("change,message", [
-    ('console = "POST /jars/upload"', "[setups.upload_job_jar] takes console"),
+    # a misspelt key is caught by the key table first (harness/config_keys.py), with a did-you-mean hint
+    ('console = "POST /jars/upload"', "unknown key `consol` in [setups.upload_job_jar]"),
     ('capture = { jar_id = "$body.filename" }', "capture.jar_id must be $body.path"),
     ('entry = "Main"', "multipart.entry must be a string or { file"),
     ('volatile = ["$.jobs[*].start-time", "$.now"]', "sources[0].volatile: 'now' does not start with '$'"),
@@ -224,3 +227,11 @@ def test_table_setup_and_volatile_errors_name_the_line(tmp_path: Path, change: s
     with pytest.raises(ConfigError) as raised:
         parse_config(CONFIG.replace(key, broken[key]), tmp_path / "docharness.toml")
     assert message in raised.value.message and raised.value.line > 0
+
+
+@pytest.mark.parametrize("name,secret", [("session_token", True), ("x_auth", True), ("API_KEY", True),
+                                         ("password", True), ("jar_id", False), ("author_id", False)])
+def test_which_capture_names_are_secrets(name: str, secret: bool) -> None:
+    from harness.replay.captures import is_secret_name
+
+    assert is_secret_name(name) is secret

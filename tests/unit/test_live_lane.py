@@ -112,3 +112,20 @@ def test_the_flink_pages_go_to_a_target_whose_url_comes_from_the_environment() -
     assert config.target_for("flink/jobs/stopping_a_job.html").url_env == lane.URL_VARIABLE
     assert config.rule_for("flink/rest/error-responses.asciidoc").family == "elasticsearch"
     assert config.rule_for("flink/jars/listing_jars.rst").family == "cloud"
+
+
+def test_a_cluster_that_cannot_start_is_a_clear_error_with_exit_status_3(
+        fake_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Flink's own start script failing (a real script here): the lane says so and exits 3, never skips."""
+    (fake_home / "bin").mkdir()
+    (fake_home / "bin" / "jobmanager.sh").write_text("echo 'cannot start' >&2\nexit 1\n", encoding="utf-8")
+    monkeypatch.setattr(lane, "WORK", tmp_path / "work")
+    monkeypatch.setattr(lane, "ensure_jdk", lambda: None)
+    monkeypatch.setattr(lane, "ensure_flink", lambda: fake_home)
+    monkeypatch.setattr(lane, "build_job", lambda home: tmp_path / "job.jar")
+    assert lane.main([]) == 3
+    err = capsys.readouterr().err
+    assert f"live: error: jobmanager.sh start failed; see {tmp_path / 'work' / 'log'}" in err
+    assert "the live lane did not run: Flink could not be set up or started" in err
+    config = (tmp_path / "work" / "conf" / "config.yaml").read_text(encoding="utf-8")
+    assert 'rest.bind-address: "127.0.0.1"' in config  # the configuration it tried to start with

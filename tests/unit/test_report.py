@@ -138,3 +138,18 @@ def test_the_json_report_round_trips_diagnostics() -> None:
     run = RunResult(diagnostics=(Diagnostic(Level.WARNING, "missing-language", "no language", Span("a.adoc", 4)),))
     assert from_json(RunResult, json.dumps({k: v for k, v in json.loads(json_report(run)).items()
                                             if k != "counts"})) == run
+
+
+def test_the_terminal_says_how_many_passed_examples_were_shape_checked() -> None:
+    from harness.report.terminal import TerminalReporter
+    from harness.results import ExampleResult, Outcome, RunResult
+
+    def passed(name: str, checked: str) -> ExampleResult:
+        return ExampleResult(document="d.rst", name=name, span=Span("d.rst", 1), outcome=Outcome.PASSED,
+                             checked=checked)
+
+    out = io.StringIO()
+    TerminalReporter(out, Redactor()).finish(RunResult(results=(passed("a", "shape"), passed("b", "exact"))))
+    lines = out.getvalue().strip().splitlines()
+    assert "1 of the passed examples was shape-checked (keys and JSON types only, values not compared)" in lines
+    assert lines[-1].startswith("2 passed, 0 failed")  # the summary stays the last line

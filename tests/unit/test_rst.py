@@ -9,6 +9,7 @@ import pytest
 
 from harness.model import BodyKind, Document, Level, MatchPolicy, Role, from_json, to_json
 from harness.parsers import parse
+from harness.parsers.prose import with_prose
 from harness.parsers.rst import parse_rst
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +83,7 @@ def test_cdm_round_trips(cdm: Document) -> None:
 
 def test_registered_by_suffix_and_quiet(capsys: pytest.CaptureFixture[str]) -> None:
     text = (ROOT / CDM).read_text(encoding="utf-8")
-    assert parse(text, "x/stop.rst") == parse_rst(text, "x/stop.rst")
+    assert parse(text, "x/stop.rst") == with_prose(parse_rst(text, "x/stop.rst"), text)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""  # no docutils noise for :ref: or code-block
 

@@ -1,0 +1,169 @@
+"""What a page says to its readers around the examples: captions and admonitions.
+
+Applied to every parsed ``Document`` with the page's text (a pure function, like
+the parsers): each example's ``caption`` is the paragraph that introduces it
+(AsciiDoc ``The response:``, a block title ``.Stop a job``, an RST or HTML
+paragraph right before the code block), and the page's ``notices`` are its
+admonitions — AsciiDoc ``experimental[]``, ``beta[]``, ``deprecated[6.3.0, "..."]``,
+``NOTE:`` / ``[WARNING]`` blocks, RST ``.. note::`` / ``.. deprecated::``, and the
+``note`` / ``caution`` / ``warning`` boxes of cloud HTML pages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from harness.model import Document, Example, Format, Notice, Span
+
+__all__ = ["with_prose"]
+
+KINDS = ("experimental", "beta", "deprecated", "note", "tip", "important", "warning", "caution")
+_MACRO = re.compile(r"^(experimental|beta|deprecated)\[(.*)\]\s*$", re.IGNORECASE)
+_LABEL = re.compile(r"^(NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+(\S.*)$")
+_BLOCK = re.compile(r"^\[(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$")
+_RST_NOTICE = re.compile(r"^\.\. (note|tip|important|warning|caution|deprecated|attention|danger)::\s*(.*)$")
+_HTML_NOTICE = re.compile(r'<div class="(note|notice|caution|warning|danger|important|tip)"[^>]*>(.*?)</div>\s*</div>',
+                          re.DOTALL | re.IGNORECASE)
+_HTML_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
+_HTML_BLOCK_END = re.compile(r"<(h\d|table|pre|ul|ol)\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_MARKUP = re.compile(r"<<[^,>]*,\s*([^>]*)>>|<<([^>]*)>>|`|\*\*|__|\{[\w-]+\}")
+_DEFAULTS = {"experimental": "This functionality is experimental and may be changed or removed in a future release.",
+             "beta": "This functionality is in beta and is subject to change."}
+_LIMIT = 400
+
+
+def _plain(text: str) -> str:
+    text = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    return " ".join(text.split())[:_LIMIT]
+
+
+def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
+    """The block title or the paragraph above an AsciiDoc listing whose fence is on line ``fence``."""
+    index = fence - 2  # 0-based line above the fence
+    while index >= 0 and (lines[index].startswith("[source") or lines[index].startswith("// ")
+                          or not lines[index].strip()):
+        index -= 1
+    if index >= 0 and lines[index].startswith(".") and not lines[index].startswith(".."):
+        return _plain(lines[index][1:])
+    collected: list[str] = []
+    while index >= 0 and lines[index].strip():
+        line = lines[index].strip()
+        if line.startswith(("=", "----", "//", "[", "|", "*", ":")) or line.endswith("::"):
+            return ""  # a heading, a listing, a directive or a list: not prose that introduces the block
+        collected.insert(0, line)
+        index -= 1
+    return _plain(" ".join(collected))
+
+
+def _rst_caption(lines: Sequence[str], directive: int) -> str:
+    index = directive - 2
+    while index >= 0 and not lines[index].strip():
+        index -= 1
+    collected: list[str] = []
+    while index >= 0 and lines[index].strip() and not lines[index].startswith((" ", "..", "**", "=", "-", "+", "|")):
+        collected.insert(0, lines[index].strip())
+        index -= 1
+    text = " ".join(collected)
+    return "" if text.endswith("::") else _plain(text)
+
+
+def _html_caption(text: str, offsets: Sequence[int], line: int) -> str:
+    if not 0 < line <= len(offsets):
+        return ""
+    start = offsets[line - 1]
+    pre = text.find("<pre", start)
+    before = text[max(0, (pre if pre >= 0 else start) - 2000):(pre if pre >= 0 else start)]
+    paragraphs = list(_HTML_PARAGRAPH.finditer(before))
+    if not paragraphs or _HTML_BLOCK_END.search(before, paragraphs[-1].end()):
+        return ""
+    return _plain(html.unescape(_TAG.sub(" ", paragraphs[-1].group(1))))
+
+
+def _caption(document: Document, example: Example, text: str, lines: Sequence[str], offsets: Sequence[int]) -> str:
+    line = example.span.line
+    if not 0 < line <= len(lines):
+        return ""
+    if document.format is Format.ASCIIDOC:
+        return _asciidoc_caption(lines, line)
+    if document.format is Format.RST:
+        return _rst_caption(lines, line)
+    return _html_caption(text, offsets, line)
+
+
+def _asciidoc_notices(lines: Sequence[str], path: str) -> list[Notice]:
+    found: list[Notice] = []
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        macro = _MACRO.match(line)
+        label = _LABEL.match(line)
+        if macro:
+            kind, argument = macro.group(1).lower(), macro.group(2).strip()
+            if kind == "deprecated":
+                version, _, reason = argument.partition(",")
+                message = f"Deprecated in {version.strip()}." + (f" {reason.strip().strip(chr(34))}" if reason else "")
+            else:
+                message = argument.strip('"') or _DEFAULTS[kind]
+            found.append(Notice(kind, _plain(message), Span(path, number)))
+        elif label:
+            found.append(Notice(label.group(1).lower(), _plain(label.group(2)), Span(path, number)))
+        elif _BLOCK.match(line) and number < len(lines) and lines[number].strip() == "====":
+            body = []
+            for following in lines[number + 1:]:
+                if following.strip() == "====":
+                    break
+                body.append(following)
+            found.append(Notice(line[1:-1].lower(), _plain(" ".join(body)), Span(path, number)))
+    return found
+
+
+def _rst_notices(lines: Sequence[str], path: str) -> list[Notice]:
+    found: list[Notice] = []
+    for number, line in enumerate(lines, 1):
+        match = _RST_NOTICE.match(line)
+        if not match:
+            continue
+        kind = {"attention": "important", "danger": "warning"}.get(match.group(1), match.group(1))
+        body = [match.group(2)]
+        for following in lines[number:]:
+            if following.strip() and not following.startswith((" ", "\t")):
+                break
+            body.append(following)
+        text = " ".join(part.strip() for part in body if part.strip())
+        if kind == "deprecated" and match.group(2):
+            text = f"Deprecated in {text}"
+        found.append(Notice(kind, _plain(text), Span(path, number)))
+    return found
+
+
+def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
+    found: list[Notice] = []
+    for match in _HTML_NOTICE.finditer(text):
+        kind = {"notice": "note", "danger": "warning"}.get(match.group(1).lower(), match.group(1).lower())
+        body = html.unescape(_TAG.sub(" ", match.group(2)))
+        body = re.sub(r"^\s*(NOTE|NOTICE|CAUTION|WARNING|DANGER|TIP|IMPORTANT)\s*:?", "", body, flags=re.IGNORECASE)
+        line = sum(1 for offset in offsets if offset <= match.start())
+        found.append(Notice(kind, _plain(body), Span(path, max(line, 1))))
+    return found
+
+
+def with_prose(document: Document, text: str) -> Document:
+    """``document`` with its examples' captions and its notices read from the page's ``text``."""
+    lines = text.splitlines()
+    offsets = [0]
+    if document.format is Format.HTML:
+        for line in lines:
+            offsets.append(offsets[-1] + len(line) + 1)
+        offsets.pop()
+    examples = tuple(replace(e, caption=_caption(document, e, text, lines, offsets)) if not e.caption else e
+                     for e in document.examples)
+    if document.format is Format.ASCIIDOC:
+        notices = _asciidoc_notices(lines, document.path)
+    elif document.format is Format.RST:
+        notices = _rst_notices(lines, document.path)
+    else:
+        notices = _html_notices(text, offsets, document.path)
+    return replace(document, examples=examples, notices=tuple(notices) or document.notices)

@@ -1,0 +1,75 @@
+"""Example responses of cloud pages: labels, the state they set, and pairing with requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.model import Span
+from harness.parsers.cloud_responses import Label, Response, ResponseState, is_success, label_of, pair, status_line
+
+SPAN = Span("p.rst", 1)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Example request 2: a name that is too long", Label(2, None)),
+    ("Response to example 2 (status code 400)", Label(2, None)),
+    ("Failed sample request (the topic exists)", Label(None, False)),
+    ("Successful sample response", Label(None, True)),
+    ("Example abnormal response", Label(None, False)),
+    ("Response (failure)", Label(None, False)),
+    ("Normal", Label(None, True)),
+    ("Querying failed tasks", Label(None, None)),  # a request about failures is not a failure
+    ("Retrying a failed job", Label(None, None)),
+    ("Example request 1 (using a password to remotely log in to an ECS with OS reinstalled)", Label(1, None)),
+])
+def test_label_of(text: str, label: Label) -> None:
+    assert label_of(text) == label
+
+
+def response(status: int | None = None, success: bool | None = None, number: int | None = None,
+             source: str = '{"id": "1"}') -> Response:
+    return Response(SPAN, source, status, success, number)
+
+
+def test_error_shaped_bodies_without_status_are_failures() -> None:
+    assert not is_success(response(source='{"error": {"code": "x", "message": "y"}}'))
+    assert not is_success(response(source='{"error_code": "A.1", "error_msg": "bad"}'))
+    assert is_success(response(source='{"error_code": null, "data": [], "total": 0, "page": 1}'))
+    assert is_success(response(status=200, source='{"error_code": "A.1", "error_msg": "bad"}'))
+
+
+def test_pairing_by_own_response_number_failure_then_position() -> None:
+    ok1, ok2, bad, second = response(200), response(200), response(400), response(201, number=2)
+    own = response(200)
+    chosen = pair([(Label(), None), (Label(2, None), None), (Label(None, False), None), (Label(), own),
+                   (Label(), None)], [ok1, bad, second, ok2])
+    assert chosen == [ok1, second, bad, own, ok2]
+
+
+def test_a_single_success_response_serves_every_plain_request() -> None:
+    only = response()
+    assert pair([(Label(), None)] * 3, [only, response(source='{"error": {"code": "x"}}')]) == [only] * 3
+
+
+def test_state_flushes_a_stated_status_with_no_block_and_numbers_do_not_carry_over() -> None:
+    out: list[Response] = []
+    state = ResponseState()
+    state.label(Label(None, True), SPAN, out)  # "Success response"
+    state.status_label(204, SPAN, Label(), out)  # "HTTP status code 204", no block follows
+    state.label(Label(None, False), SPAN, out)  # "Failure response"
+    assert [(r.status, r.empty) for r in out] == [(204, True)]
+    state.status_label(200, SPAN, Label(1, None), out)
+    state.add(response(200, number=state.number), out)
+    state.status_label(400, SPAN, Label(), out)
+    assert state.number is None
+    state.label(Label(None, True), SPAN, out)  # "Success response" after "Status code: 400": a new group
+    assert (state.status, state.success, [(r.status, r.empty) for r in out][-1]) == (None, True, (400, True))
+    state.status_label(200, SPAN, Label(), out)
+    state.label(Label(None, True), SPAN, out)  # "Normal response to the GET operation": describes the 200
+    assert (state.status, state.stated) == (200, SPAN)
+
+
+def test_status_line() -> None:
+    assert status_line("HTTP/1.1 201 Created\nContent-Type: application/json\n\n{\"a\": 1}") == (201, '{"a": 1}', 3)
+    assert status_line("HTTP/1.1 204 No Content") == (204, "", 1)
+    assert status_line('{"a": 1}') == (None, '{"a": 1}', 0)

@@ -1,0 +1,93 @@
+"""Captions and notices: what a page says to its readers around the examples, in every format."""
+
+from __future__ import annotations
+
+from harness.parsers import parse
+
+ASCIIDOC = """[[stop]]
+=== Stop Jobs API
+++++
+<titleabbrev>Stop</titleabbrev>
+++++
+
+experimental[]
+
+deprecated[6.3.0, "Use the close API instead."]
+
+NOTE: Stopping is asynchronous.
+
+==== Examples
+
+If we have a started job named `sensor`, it can be stopped with:
+
+[source,js]
+----
+POST _xpack/rollup/job/sensor/_stop
+----
+// CONSOLE
+
+.A job that does not exist
+[source,js]
+----
+POST _xpack/rollup/job/nope/_stop
+----
+// CONSOLE
+// TEST[catch:missing]
+"""
+
+RST = """Stopping a Job
+==============
+
+.. note::
+
+   A stopped job can be started again.
+
+.. deprecated:: 2.0
+   Use the batch API.
+
+Example Requests
+----------------
+
+Stop the job jdbc2hive.
+
+.. code-block:: text
+
+   PUT /v1.1/p/clusters/c/cdm/job/jdbc2hive/stop
+"""
+
+HTML = """<h1 class="topictitle1">Deleting a Job</h1>
+<div class="section"><h4 class="sectiontitle">Function</h4><p>Deletes a job.</p>
+<div class="note"><span class="notetitle"> NOTE: </span><div class="notebody"><p>A running job must be stopped first.</p></div></div>
+</div>
+<div class="section"><h4 class="sectiontitle">URI</h4><p>DELETE /v1.0/{project_id}/streaming/jobs/{job_id}</p></div>
+<div class="section"><h4 class="sectiontitle">Example Request</h4><p>Delete job 131, which has never run.</p>
+<pre class="screen">DELETE /v1.0/p/streaming/jobs/131</pre>
+</div>
+"""
+
+
+def test_asciidoc_captions_and_notices() -> None:
+    document = parse(ASCIIDOC, "stop.asciidoc")
+    assert [e.caption for e in document.examples] == [
+        "If we have a started job named sensor, it can be stopped with:", "A job that does not exist"]
+    assert [(n.kind, n.span.line) for n in document.notices] == [("experimental", 7), ("deprecated", 9), ("note", 11)]
+    assert document.notices[1].text == "Deprecated in 6.3.0. Use the close API instead."
+    assert document.notices[2].text == "Stopping is asynchronous."
+
+
+def test_rst_caption_and_notices() -> None:
+    document = parse(RST, "stop.rst")
+    assert [e.caption for e in document.examples] == ["Stop the job jdbc2hive."]
+    assert [(n.kind, n.text) for n in document.notices] == [
+        ("note", "A stopped job can be started again."), ("deprecated", "Deprecated in 2.0 Use the batch API.")]
+
+
+def test_html_caption_and_notice() -> None:
+    document = parse(HTML, "delete.html")
+    assert [e.caption for e in document.examples] == ["Delete job 131, which has never run."]
+    assert [(n.kind, n.text) for n in document.notices] == [("note", "A running job must be stopped first.")]
+
+
+def test_a_heading_right_before_the_block_is_no_caption() -> None:
+    text = "= Title\n\n==== Examples\n\n[source,js]\n----\nGET _cat/health\n----\n// CONSOLE\n"
+    assert [e.caption for e in parse(text, "t.asciidoc").examples] == [""]
