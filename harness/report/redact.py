@@ -45,6 +45,8 @@ _USERINFO = re.compile(r"(:(?:\\*/){2})([^\s/\\?#@\"'<>]+)@")
 _USER_PASSWORD = re.compile(r"^[^:/\s]+:(?!//)(\S+)$")
 _AUTH_SCHEME = re.compile(r"^\s*([A-Za-z][\w.-]*)\s+(\S+)\s*$")
 _JSON_SHORT = {'"': '"', "\\": "\\", "/": "/", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
+# where a shortened text was cut: what comes right before it may be the start of a secret
+_CUT = re.compile(r"\.\.\.|\u2026")
 _HTML_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
 
 
@@ -201,8 +203,24 @@ class Redactor:
         """``value`` with every secret (in every form) and every URL's password masked."""
         pattern = self._compiled()
         if pattern is not None:
-            value = pattern.sub(MASK, value)
+            value = self._cut_tails(pattern.sub(MASK, value))
         return mask_userinfo(value)
+
+    def _cut_tails(self, value: str) -> str:
+        """A secret cut short where a diff or a report shortened the text (``abcdef…``, ``abcdef...``):
+        the part of it right before the cut is masked too (a whole one is already)."""
+        if "..." not in value and "\u2026" not in value:
+            return value
+        forms = self.secrets + tuple(f for s in self._secrets for f in _base64_forms(s))
+        pieces: list[str] = []
+        start = 0
+        for cut in _CUT.finditer(value):
+            head = value[start:cut.start()]
+            length = max((k for form in forms for k in range(MIN_SECRET_LENGTH, len(form))
+                          if head.endswith(form[:k])), default=0)
+            pieces += [head[:len(head) - length], MASK if length else "", cut.group()]
+            start = cut.end()
+        return "".join(pieces) + value[start:]
 
     def data(self, value: T) -> T:
         """A copy of a frozen dataclass / tuple / dict tree with every string masked (the same object

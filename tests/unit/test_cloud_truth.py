@@ -48,7 +48,7 @@ def test_every_sample_page_is_labelled_and_exists() -> None:
     labelled = {p["page"] for p in TRUTH["samples"]}
     assert all((folder / name).is_file() for name in labelled)
     pages = {p.relative_to(folder).as_posix() for kind in ("rst", "html") for p in (folder / kind).iterdir()
-             if p.is_file() and not p.name.startswith("span-")}  # span-*: the attribute robustness pages
+             if p.is_file()}
     assert pages - labelled == {"rst/base_page.rst", "html/base_page.html"}  # templates for inline tests
 
 

@@ -50,3 +50,17 @@ def test_every_url_password_is_masked_without_knowing_it() -> None:
                         response_body="")
     assert redactor.data(exchange).url == "http://u:***@h/"
     assert redactor.text("mail me at a@b.c, see http://h/p@q") == "mail me at a@b.c, see http://h/p@q"
+
+
+def test_a_secret_cut_by_a_shortened_diff_value_is_masked_at_the_cut() -> None:
+    from harness.replay.match import show
+
+    secret = "tok-" + "9f8e7d6c5b4a" * 3
+    redactor = Redactor([secret])
+    for padding in (150, 160, 175):  # the cut falls at several places inside the secret
+        shown = show({"note": "x" * padding + secret + " and more"})
+        assert shown.endswith("...") and secret not in shown and secret[:8] in shown
+        masked = redactor.text(shown)
+        kept = masked.removesuffix("***...")
+        assert masked.endswith("***...") and not any(secret[:k] in kept[-k:] for k in range(4, len(secret)))
+    assert redactor.text("plain text... and tok- alone") == "plain text... and tok- alone"
