@@ -67,6 +67,11 @@ def not_json(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
     conn.sendall(answer(200, b"<html><body>maintenance</body></html>", "text/html"))
 
 
+def deeply_nested(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+    """Valid JSON nested deeper than any parser's recursion (100,000 arrays)."""
+    conn.sendall(answer(200, b"[" * 100_000 + b"]" * 100_000))
+
+
 def huge_declared(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20000000\r\n\r\n{")
 

@@ -132,8 +132,9 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
                        expected=expected.body)
     actual = reply.json()
     if actual is MISSING:
-        return Failure(FailureKind.NOT_JSON, f"the page promises JSON but the answer is not JSON "
-                       f"(Content-Type {reply.content_type or 'none'})", expected.span, expected=expected.body,
+        return Failure(FailureKind.NOT_JSON, f"the page promises JSON but the answer is not JSON, or nested too "
+                       f"deeply to read (Content-Type {reply.content_type or 'none'})", expected.span,
+                       expected=expected.body,
                        actual=excerpt(reply.text, 1000))
     try:
         if "$" in expected.body:  # only bodies with stash references need resolving

@@ -58,9 +58,12 @@ def parse_expected(text: str) -> Any:
     (``"lambda$handleRequest$0(X.java:128)"``), and valid JSON needs no munging.
     """
     try:
-        return json.loads(text)
-    except ValueError:
-        return json.loads(munge_response(text))
+        try:
+            return json.loads(text)
+        except ValueError:
+            return json.loads(munge_response(text))
+    except RecursionError:  # a page's JSON nested deeper than Python can read
+        raise ValueError("nested too deeply to read") from None
 
 
 class Volatile:

@@ -76,7 +76,7 @@ class Reply:
             return MISSING
         try:
             return json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can read
             return MISSING
 
 
