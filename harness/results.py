@@ -197,6 +197,7 @@ class RunResult:
     :param complete: ``False`` when the run was interrupted; the report is then partial.
     :param schema: the results schema version.
     :param tool_version: the docharness version that ran.
+    :param shard: ``K/N`` when this run was one shard of a split (``--shard``), else ``""``.
     :param diagnostics: what the parsers found wrong (warnings and errors) in the replayed
         documents, then the run's own notices (reset steps not sent, ...), in that order.
     """
@@ -209,6 +210,7 @@ class RunResult:
     schema: int = RESULTS_SCHEMA_VERSION
     tool_version: str = ""
     diagnostics: tuple[Diagnostic, ...] = ()
+    shard: str = ""
 
     def counts(self) -> dict[str, int]:
         """Number of results per outcome value, every outcome present."""

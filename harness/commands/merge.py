@@ -18,7 +18,7 @@ from pathlib import Path
 from harness.report.html_report import write_html_report
 from harness.report.json_report import write_json_report
 from harness.report.junit import write_junit
-from harness.report.merge import MergeError, merge_results, read_results
+from harness.report.merge import MergeError, merge_results, missing_shards, read_results
 from harness.report.redact import Redactor
 from harness.report.terminal import summary_line
 
@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Merge, write the outputs asked for, print the summary; the exit status."""
     try:
-        merged = merge_results([(str(path), read_results(path)) for path in args.files])
+        runs = [(str(path), read_results(path)) for path in args.files]
+        merged, missing = merge_results(runs), missing_shards(runs)
     except MergeError as exc:
         print(f"docharness merge: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -52,7 +53,11 @@ def run(args: argparse.Namespace) -> int:
         write_html_report(merged, args.html, redactor)
     documents = len({r.document for r in merged.results})
     print(f"docharness merge: {len(args.files)} files, {documents} documents, {len(merged.results)} tests")
-    if not merged.complete:
+    if missing:
+        print(f"docharness merge: shard{'s' * (len(missing) > 1)} {', '.join(missing)} of the split "
+              "wrote no results: the merged results are partial\n  hint: rerun the missing shards, or "
+              "check why their job wrote no results.json", file=sys.stderr)
+    elif not merged.complete:
         print("docharness merge: at least one shard was interrupted: the merged results are partial",
               file=sys.stderr)
     print(summary_line(merged))

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -134,12 +134,14 @@ def parse_variables(items: Sequence[str]) -> dict[str, str]:
 
 def target_url(value: str) -> str:
     """``--target``: ``embedded`` or an http(s) URL with a host (argparse turns a refusal into exit 2)."""
-    shown = re.sub(r"//[^/@]*@", "//***@", value)  # a password in the URL is never echoed
+    # a password in the URL is never echoed: everything from // to the last @ (a password may hold / ? #)
+    scheme, slashes, rest = value.partition("//")
+    shown = f"{scheme}{slashes}***@{rest.rpartition('@')[2]}" if slashes and "@" in rest else value
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{shown!r} is not a URL ({exc})") from exc
+    except ValueError as exc:  # urlsplit's message may quote part of the password: not shown
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a URL (its host or port cannot be read)") from exc
     if value != EMBEDDED and (parts.scheme not in ("http", "https") or not parts.hostname):
         raise argparse.ArgumentTypeError(f"expected 'embedded' or an http(s) URL such as http://127.0.0.1:9200, "
                                          f"not {shown!r}")
@@ -271,6 +273,8 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         if report is not None and not is_stream(report):  # a stream (/dev/stdout, a FIFO) gets one document
             _write(lambda: write_json_report(partial, report, redactor))
         result = replay_run(documents, replay, select=select, exitfirst=exitfirst, on_document=reporter.document_done)
+        if shard is not None:  # merge checks that every shard of the split is there
+            result = replace(result, shard=str(shard))
         problems = [problem for problem in (
             report and _write(lambda: write_json_report(result, report, redactor), raise_it=False),
             junit and _write(lambda: write_junit(result, junit, redactor), raise_it=False),
@@ -304,9 +308,11 @@ def exit_status(result: RunResult) -> int:
 def run(args: argparse.Namespace) -> int:
     """Replay and report; the exit status."""
     paths = [Path(p) for p in args.paths]
+    loaded: list[Document] = []
     try:
         config = find_project(paths, args.config)
-        documents = shard_documents(load_documents(paths, config), args.shard)
+        loaded = load_documents(paths, config)
+        documents = shard_documents(loaded, args.shard)
         result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
                          exitfirst=args.exitfirst, dry_run=args.dry_run,
                          ci=ci_outputs(args.annotations, args.html))
@@ -314,7 +320,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness replay: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except NothingSelected as exc:
-        if args.shard is not None and not args.keyword:  # the split, not the user, left this shard empty
+        # the split, not the user, left this shard empty (the tree itself has tests)
+        if args.shard is not None and not args.keyword and any(d.tests for d in loaded):
             print(f"docharness replay: shard {args.shard}: nothing to replay (the reports are written)",
                   file=sys.stderr)
             return EXIT_OK

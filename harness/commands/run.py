@@ -35,6 +35,7 @@ from harness.commands.replay import (
     shard_documents,
 )
 from harness.config import ConfigError
+from harness.model import Document
 from harness.report.redact import mask_userinfo
 from harness.report.terminal import summary_line
 
@@ -66,12 +67,13 @@ def run(args: argparse.Namespace) -> int:
     """Extract, replay, report and publish; the exit status."""
     out: Path = args.out
     started = time.perf_counter()
+    everything_loaded: list[Document] = []
     try:
         config = find_project([], args.config)
         sources = ", ".join(_shown(p) for p in config.source_paths()) or "no sources"
         _say(f"docharness run: extracting {sources}")
         clock = time.perf_counter()
-        documents = load_documents([], config)
+        documents = everything_loaded = load_documents([], config)
         if args.shard is not None:
             everything, documents = len(documents), shard_documents(documents, args.shard)
             _say(f"docharness run: shard {args.shard}: {len(documents)} of {everything} documents")
@@ -87,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness run: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except NothingSelected as exc:  # the reports are written; a site of nothing is not built
-        if args.shard is not None:  # the split, not the user, left this shard empty
+        if args.shard is not None and any(d.tests for d in everything_loaded):  # the split left it empty
             print(f"docharness run: shard {args.shard}: nothing to replay (the reports are written)",
                   file=sys.stderr)
             return EXIT_OK

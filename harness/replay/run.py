@@ -19,7 +19,7 @@ from pathlib import Path
 
 from harness.config import Config, ConfigError, SourceRule, load_config
 from harness.model import Diagnostic, Document, Level, Request
-from harness.replay.captures import Captured, declared_names
+from harness.replay.captures import Captured, declared_names, is_secret_name
 from harness.replay.execute import DocumentRunner
 from harness.replay.plan import PlannedTest, plan_document
 from harness.replay.target import Target, Targets, parse_snippet
@@ -61,7 +61,11 @@ class Replay:
         environ = os.environ if environ is None else environ
         self.targets = Targets(config, override_url=target_url, allow_writes=allow_writes,
                                environ=environ, start_servers=not dry_run)
-        self.variables = Variables(variable_values(config, environ, variables or {}))
+        values = variable_values(config, environ, variables or {})
+        self.variables = Variables(values)
+        for name, value in values.items():  # a variable named like a secret is one, as a capture is
+            if is_secret_name(name):
+                self.targets.redactor.add(value)
         self._runners: dict[str, DocumentRunner] = {}
         self._started = False
         self.setups = {n: self._named("setups", n, t) for n, t in config.setups.items()}

@@ -10,6 +10,8 @@ every machine, whatever order the files were listed in.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -34,11 +36,14 @@ class Shard:
         return f"{self.index}/{self.count}"
 
 
+_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+
+
 def parse_shard(value: str) -> Shard:
     """``"2/4"`` as ``Shard(2, 4)``; ``ShardError`` with a hint for anything else."""
     index, sep, count = value.strip().partition("/")
     hint = "write --shard K/N with 1 <= K <= N, for example --shard 1/4 ... --shard 4/4 on four runners"
-    if not sep or not index.strip().isdigit() or not count.strip().isdigit():
+    if not sep or not _NUMBER.fullmatch(index.strip()) or not _NUMBER.fullmatch(count.strip()):
         raise ShardError(f"--shard {value!r}: not K/N\n  hint: {hint}")
     shard = Shard(int(index), int(count))
     if shard.count < 1 or not 1 <= shard.index <= shard.count:

@@ -171,7 +171,7 @@ def _pretty(text: str) -> list[str]:
     """JSON re-indented with sorted keys (so the diff shows values, not layout), else the text's lines."""
     try:
         return json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False).splitlines()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can read
         return text.splitlines()
 
 

@@ -14,6 +14,7 @@ and with secrets masked.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from itertools import groupby
@@ -25,6 +26,8 @@ from harness.report.terminal import render_result
 from harness.results import ExampleResult, Outcome, RunResult
 
 __all__ = ["junit_classname", "junit_report", "write_junit"]
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def junit_classname(document: str) -> str:
@@ -75,6 +78,8 @@ def junit_report(run: RunResult, redactor: Redactor | None = None,
     root.set("time", f"{sum(r.duration_ms for r in run.results) / 1000:.3f}")
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    # a target's answer may hold characters XML 1.0 forbids (ESC, NUL, BEL): CI systems reject the whole file
+    text = _NOT_XML.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
     return redactor.text(text) if redactor is not None else text
 
 

@@ -18,7 +18,7 @@ from harness.model import from_data
 from harness.report.redact import Redactor
 from harness.results import RESULTS_SCHEMA_VERSION, ExampleResult, RunResult
 
-__all__ = ["MergeError", "merge_results", "read_results"]
+__all__ = ["MergeError", "merge_results", "missing_shards", "read_results"]
 
 
 class MergeError(ValueError):
@@ -29,7 +29,7 @@ def read_results(path: Path) -> RunResult:
     """One shard's results file; ``MergeError`` when it is unreadable or of another schema."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise MergeError(f"{path}: cannot read the results: {exc}\n"
                          "  hint: pass the results.json each shard wrote (--report FILE)") from exc
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
@@ -44,6 +44,23 @@ def read_results(path: Path) -> RunResult:
         return from_data(RunResult, data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise MergeError(f"{path}: malformed results file: {exc!r}") from exc
+
+
+def missing_shards(runs: Sequence[tuple[str, RunResult]]) -> list[str]:
+    """The shards ``K/N`` of the split that no file holds; ``MergeError`` when the files are of different
+    splits or hold one shard twice. Files without a shard (an unsharded run) are not checked."""
+    shards = [(name, run.shard) for name, run in runs if run.shard]
+    counts = {shard.partition("/")[2] for _, shard in shards}
+    if len(counts) > 1:
+        raise MergeError(f"the files come from different splits ({', '.join(sorted(counts))} shards)\n"
+                         "  hint: merge the results of one split, --shard 1/N ... N/N with the same N")
+    seen: dict[str, str] = {}
+    for name, shard in shards:
+        if shard in seen:
+            raise MergeError(f"{seen[shard]} and {name} are both shard {shard}\n  hint: give each shard's file once")
+        seen[shard] = name
+    total = int(counts.pop()) if counts else 0
+    return [f"{k}/{total}" for k in range(1, total + 1) if f"{k}/{total}" not in seen]
 
 
 def merge_results(runs: Sequence[tuple[str, RunResult]]) -> RunResult:
@@ -68,12 +85,13 @@ def merge_results(runs: Sequence[tuple[str, RunResult]]) -> RunResult:
     starts = [run.started for _, run in runs if run.started]
     ends = [run.finished for _, run in runs if run.finished]
     versions = [run.tool_version for _, run in runs if run.tool_version]
+    missing = missing_shards(runs)
     merged = RunResult(
         results=tuple(r for document in sorted(by_document) for r in by_document[document]),
         targets=targets,
         started=min(starts, default=""),
         finished=max(ends, default="") if all(run.finished for _, run in runs) else "",
-        complete=all(run.complete for _, run in runs),
+        complete=all(run.complete for _, run in runs) and not missing,  # a lost shard: its tests never ran
         tool_version=versions[0] if versions else "",
         diagnostics=diagnostics,
     )

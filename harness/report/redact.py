@@ -160,6 +160,7 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets: list[str] = []
         self._pattern: re.Pattern[str] | None = None
+        self._cut_prefixes: frozenset[str] | None = None
         for secret in secrets:
             self.add(secret)
 
@@ -169,7 +170,7 @@ class Redactor:
             if len(value) >= MIN_SECRET_LENGTH and value not in self._secrets:
                 self._secrets.append(value)
         self._secrets.sort(key=len, reverse=True)
-        self._pattern = None
+        self._pattern = self._cut_prefixes = None
 
     def add_url(self, url: str) -> None:
         """Register the userinfo of a URL (``http://user:PASS@host``): ``user:PASS`` and the password,
@@ -211,16 +212,24 @@ class Redactor:
         the part of it right before the cut is masked too (a whole one is already)."""
         if "..." not in value and "\u2026" not in value:
             return value
-        forms = self.secrets + tuple(f for s in self._secrets for f in _base64_forms(s))
+        prefixes = self._prefixes()
+        longest = max((len(p) for p in prefixes), default=0)
         pieces: list[str] = []
         start = 0
         for cut in _CUT.finditer(value):
             head = value[start:cut.start()]
-            length = max((k for form in forms for k in range(MIN_SECRET_LENGTH, len(form))
-                          if head.endswith(form[:k])), default=0)
+            tail = head[-longest:]  # only what a cut secret could have left: linear in the text
+            length = next((k for k in range(len(tail), MIN_SECRET_LENGTH - 1, -1) if tail[-k:] in prefixes), 0)
             pieces += [head[:len(head) - length], MASK if length else "", cut.group()]
             start = cut.end()
         return "".join(pieces) + value[start:]
+
+    def _prefixes(self) -> frozenset[str]:
+        """Every proper prefix (at least ``MIN_SECRET_LENGTH`` long) of every secret and base64 form."""
+        if self._cut_prefixes is None:
+            forms = self.secrets + tuple(f for s in self._secrets for f in _base64_forms(s))
+            self._cut_prefixes = frozenset(form[:k] for form in forms for k in range(MIN_SECRET_LENGTH, len(form)))
+        return self._cut_prefixes
 
     def data(self, value: T) -> T:
         """A copy of a frozen dataclass / tuple / dict tree with every string masked (the same object

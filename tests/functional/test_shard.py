@@ -74,7 +74,7 @@ def test_the_split_is_deterministic_and_balanced() -> None:
     assert set(assign(weights, 20).values()) <= set(range(1, 21))
 
 
-@pytest.mark.parametrize("value", ["3/2", "0/2", "x", "1/0", "2", "-1/2", "1/2/3"])
+@pytest.mark.parametrize("value", ["3/2", "0/2", "x", "1/0", "2", "-1/2", "1/2/3", "\u00b2/3"])
 def test_a_bad_shard_is_a_usage_error_with_a_hint(value: str) -> None:
     with pytest.raises(ShardError, match="hint: write --shard K/N"):
         parse_shard(value)
@@ -193,3 +193,26 @@ def test_run_with_a_shard_replays_its_share_and_leaves_the_site_to_publish(
     assert not (tree / "g1" / "site").exists()
     main(["replay", "--target", fresh_reference_server.url, "--shard", "1/3", "--report", "r1.json"])
     assert _documents(tree / "g1" / "results.json") == _documents(Path("r1.json"))
+
+
+def test_a_lost_shard_makes_the_merged_results_partial(tree: Path, fresh_reference_server: ReferenceServer,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    url = fresh_reference_server.url
+    for k in (1, 2, 3):
+        main(["replay", "--target", url, "--shard", f"{k}/3", "--report", f"s{k}.json"])
+    capsys.readouterr()
+    # shard 2 "died" before writing: its tests never ran, so the merge cannot be green
+    assert main(["merge", "s1.json", "s3.json", "--report", "m.json"]) == 1
+    assert json.loads(Path("m.json").read_text(encoding="utf-8"))["complete"] is False
+    assert "shard 2/3 of the split wrote no results" in capsys.readouterr().err
+    Path("other.json").write_text(json.dumps({**json.loads(Path("s1.json").read_text(encoding="utf-8")),
+                                              "shard": "1/4", "results": []}), encoding="utf-8")
+    assert main(["merge", "s2.json", "other.json"]) == 2
+    assert "different splits" in capsys.readouterr().err
+
+
+def test_a_shard_of_a_tree_without_pages_is_not_success(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "docs_src").mkdir()
+    (tmp_path / "docs_src" / "docharness.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["replay", "--shard", "1/2", "--report", "r.json"]) == 5

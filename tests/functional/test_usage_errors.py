@@ -85,3 +85,18 @@ def test_an_unreadable_folder_exits_2_naming_it(tmp_path: Path) -> None:
         assert run.returncode == 2, run.stderr
         assert "docs_src/locked: cannot read the folder: Permission denied" in run.stderr
         assert "hint: give this user read and execute permission" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("url", ["http://admin:s3cr/etPW@127.0.0.1:9200", "http://admin:s3cr?etPW@127.0.0.1:9200",
+                                 "http://admin:s3cretPW@127.0.0.1:notaport"])
+def test_a_bad_target_url_never_echoes_its_password(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from harness.commands.replay import target_url
+
+    try:
+        target_url(url)
+        message = ""
+    except argparse.ArgumentTypeError as exc:
+        message = str(exc)
+    assert "s3cr" not in message and "etPW" not in message

@@ -76,3 +76,15 @@ def test_write_junit_creates_the_folder(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "junit.xml"
     write_junit(run_with_every_outcome(), target)
     assert ET.parse(target).getroot().tag == "testsuites"
+
+
+def test_control_characters_from_an_answer_keep_the_xml_well_formed() -> None:
+    span = Span("docs/page.asciidoc", 3)
+    failure = Failure(FailureKind.NOT_JSON, "not JSON", span, actual="\x1b[31mhello\x00 \x07 world")
+    run = RunResult(results=(ExampleResult("docs/page.asciidoc", "line_2", span, Outcome.ERROR, reason="not JSON",
+                                           failures=(failure,)),))
+    text = junit_report(run)
+    root = ET.fromstring(text)  # raises on a character XML 1.0 forbids
+    shown = "".join(root.itertext())
+    assert "\\x1b[31mhello\\x00 \\x07 world" in shown
+    assert violations(text) == {"jenkins": [], "gitlab": []}

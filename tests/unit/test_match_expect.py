@@ -103,3 +103,13 @@ def test_body_errors_and_other_policies() -> None:
     assert check_body(expected('{"a": 1}'), reply(text='{"a": 2}'), MatchPolicy.SHAPE) is None
     assert check_body(expected('{"a": 1}'), reply(text='{"a": 1, "b": 3}'), MatchPolicy.SUBSET) is None
     assert check_body(ExpectedResponse(source="x", body="x", skip="flaky"), reply(), MatchPolicy.EXACT) is None
+
+
+def test_a_text_prefix_is_reported_as_a_subset_check_not_exact() -> None:
+    from harness.model import BodyKind, ExpectedResponse, MatchPolicy
+    from harness.replay.expect import checked_as
+
+    cut = ExpectedResponse("hello...", "hello...", BodyKind.TEXT, 200)
+    whole = ExpectedResponse("hello", "hello", BodyKind.TEXT, 200)
+    assert checked_as(cut, MatchPolicy.SUBSET) == "subset" and checked_as(cut, MatchPolicy.SHAPE) == "subset"
+    assert checked_as(whole, MatchPolicy.SUBSET) == "exact" and checked_as(whole, MatchPolicy.SHAPE) == "status"

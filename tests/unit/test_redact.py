@@ -64,3 +64,9 @@ def test_a_secret_cut_by_a_shortened_diff_value_is_masked_at_the_cut() -> None:
         kept = masked.removesuffix("***...")
         assert masked.endswith("***...") and not any(secret[:k] in kept[-k:] for k in range(4, len(secret)))
     assert redactor.text("plain text... and tok- alone") == "plain text... and tok- alone"
+
+
+def test_cut_tails_stay_linear_in_the_text() -> None:
+    redactor = Redactor(["tok-" + "9f8e7d6c5b4a" * 3])
+    dots = "..." * 20_000
+    assert redactor.text(dots) == dots  # 20,000 cuts, each looked at over one secret's length only
