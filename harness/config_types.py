@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,7 +193,8 @@ class Config:
     def dialect_at(self, path: Path) -> Dialect:
         """``dialect_for`` a file given by its path (absolute, or relative to the current folder)."""
         try:
-            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+            # as written, as rule_for sees it in replay: a symlinked page is not read under another folder's rules
+            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()
         except ValueError:  # outside the config folder: the table's own rules
             return self.elasticsearch
         return self.dialect_for(relative)

@@ -51,8 +51,13 @@ def _option(word: str) -> tuple[str, str | None]:
     return word, None
 
 
+_MAX_COMMAND = 256 * 1024  # a documented curl command is a few KB; larger is not read
+
+
 def parse_curl(command: str) -> CurlCommand | None:
     """The request a curl command sends, or ``None`` when it cannot be read (unbalanced quotes, no URL)."""
+    if len(command) > _MAX_COMMAND:  # shlex reads a character at a time: quadratic on a huge quoted body
+        return None
     text = _CURL.sub("curl ", command, count=1).replace("\\\r\n", " ").replace("\\\n", " ")
     try:
         words = shlex.split(text, comments=False)[1:]

@@ -22,6 +22,7 @@ Leniency = tuple[str, str]  # the text that needed it (``\\.``, ``00``, ``,``), 
 
 # a string (its escapes checked), a run of leading zeros before a digit, or a trailing comma
 # (an unterminated string runs to the end, kept: otherwise every later quote rescans the rest, quadratic)
+_DIGITS = re.compile(r"\d+")
 _TOKEN = re.compile(r'"(?:\\.|[^"\\])*+(?:"|\\?\Z)|(?<![\w.+\-])(-?)0+(?=\d)|,(\s*+[}\]])', re.ASCII)
 _ESCAPE = re.compile(r'\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])|\\(.)', re.DOTALL)
 
@@ -44,7 +45,7 @@ def lenient_json_text(text: str) -> tuple[str, tuple[Leniency, ...]]:
         if found.group(2) is not None:
             used[",", "a trailing comma"] = None
             return found.group(2)
-        digits = re.match(r"\d+", text[found.end():])
+        digits = _DIGITS.match(text, found.end())  # no copy of the rest: linear in the text
         number = whole.lstrip("-") + (digits.group(0) if digits else "")
         used[number, f"the number {number} has a leading zero"] = None
         return found.group(1)

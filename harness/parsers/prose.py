@@ -11,6 +11,7 @@ admonitions — AsciiDoc ``experimental[]``, ``beta[]``, ``deprecated[6.3.0, "..
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Sequence
@@ -25,8 +26,10 @@ _MACRO = re.compile(r"^(experimental|beta|deprecated)\[(.*)\]\s*$", re.IGNORECAS
 _LABEL = re.compile(r"^(NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s+(\S.*)$")
 _BLOCK = re.compile(r"^\[(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$")
 _RST_NOTICE = re.compile(r"^\.\. (note|tip|important|warning|caution|deprecated|attention|danger)::\s*(.*)$")
-_HTML_NOTICE = re.compile(r'<div class="(note|notice|caution|warning|danger|important|tip)"[^>]*>(.*?)</div>\s*</div>',
-                          re.DOTALL | re.IGNORECASE)
+_HTML_NOTICE = re.compile(r'<div class="(note|notice|caution|warning|danger|important|tip)"[^>]{0,500}>',
+                          re.IGNORECASE)
+_HTML_NOTICE_END = re.compile(r"</div>\s*</div>", re.IGNORECASE)
+_NOTICE_WINDOW = 8000  # a notice box is a few sentences: its end is looked for this far, never to the page's end
 _HTML_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
 _HTML_BLOCK_END = re.compile(r"<(h\d|table|pre|ul|ol)\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -54,9 +57,9 @@ def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
         line = lines[index].strip()
         if line.startswith(("=", "----", "//", "[", "|", "*", ":")) or line.endswith("::"):
             return ""  # a heading, a listing, a directive or a list: not prose that introduces the block
-        collected.insert(0, line)
+        collected.append(line)  # upwards; reversed below (insert(0) would be quadratic in the paragraph)
         index -= 1
-    return _plain(" ".join(collected))
+    return _plain(" ".join(reversed(collected)))
 
 
 def _rst_caption(lines: Sequence[str], directive: int) -> str:
@@ -65,9 +68,9 @@ def _rst_caption(lines: Sequence[str], directive: int) -> str:
         index -= 1
     collected: list[str] = []
     while index >= 0 and lines[index].strip() and not lines[index].startswith((" ", "..", "**", "=", "-", "+", "|")):
-        collected.insert(0, lines[index].strip())
+        collected.append(lines[index].strip())
         index -= 1
-    text = " ".join(collected)
+    text = " ".join(reversed(collected))
     return "" if text.endswith("::") else _plain(text)
 
 
@@ -128,10 +131,10 @@ def _rst_notices(lines: Sequence[str], path: str) -> list[Notice]:
             continue
         kind = {"attention": "important", "danger": "warning"}.get(match.group(1), match.group(1))
         body = [match.group(2)]
-        for following in lines[number:]:
-            if following.strip() and not following.startswith((" ", "\t")):
-                break
-            body.append(following)
+        following = number  # the notice's indented lines (no slice of the rest of the page per notice)
+        while following < len(lines) and (not lines[following].strip() or lines[following].startswith((" ", "\t"))):
+            body.append(lines[following])
+            following += 1
         text = " ".join(part.strip() for part in body if part.strip())
         if kind == "deprecated" and match.group(2):
             text = f"Deprecated in {text}"
@@ -141,11 +144,16 @@ def _rst_notices(lines: Sequence[str], path: str) -> list[Notice]:
 
 def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
     found: list[Notice] = []
-    for match in _HTML_NOTICE.finditer(text):
+    position = 0
+    while (match := _HTML_NOTICE.search(text, position)) is not None:
+        end = _HTML_NOTICE_END.search(text, match.end(), match.end() + _NOTICE_WINDOW)
+        position = end.end() if end else match.end()
+        if end is None:  # not closed nearby: not a notice box this reader understands
+            continue
         kind = {"notice": "note", "danger": "warning"}.get(match.group(1).lower(), match.group(1).lower())
-        body = html.unescape(_TAG.sub(" ", match.group(2)))
+        body = html.unescape(_TAG.sub(" ", text[match.end():end.start()]))
         body = re.sub(r"^\s*(NOTE|NOTICE|CAUTION|WARNING|DANGER|TIP|IMPORTANT)\s*:?", "", body, flags=re.IGNORECASE)
-        line = sum(1 for offset in offsets if offset <= match.start())
+        line = bisect.bisect_right(offsets, match.start())
         found.append(Notice(kind, _plain(body), Span(path, max(line, 1))))
     return found
 

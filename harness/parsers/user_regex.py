@@ -47,17 +47,34 @@ def compile_user(pattern: str, *, ascii_only: bool = False, verbose: bool = Fals
     return regex.compile(pattern, flags)
 
 
+# patterns that already ran out of time: a page repeating one does not cost REGEX_TIMEOUT each time
+_STOPPED: set[tuple[str, int]] = set()
+_STOPPED_MAX = 1024
+
+
+def _stopped(pattern: Pattern[str]) -> RegexTimeout:
+    if len(_STOPPED) < _STOPPED_MAX:
+        _STOPPED.add((pattern.pattern, pattern.flags))
+    return RegexTimeout(pattern.pattern)
+
+
 def search(pattern: Pattern[str], text: str) -> Match[str] | None:
-    """``pattern.search(text)`` within the time limit; ``RegexTimeout`` when it runs out."""
+    """``pattern.search(text)`` within the time limit; ``RegexTimeout`` when it runs out (at once for a
+    pattern that ran out before)."""
+    if (pattern.pattern, pattern.flags) in _STOPPED:
+        raise RegexTimeout(pattern.pattern)
     try:
         return pattern.search(text, timeout=REGEX_TIMEOUT)
     except TimeoutError as exc:
-        raise RegexTimeout(pattern.pattern) from exc
+        raise _stopped(pattern) from exc
 
 
 def sub(pattern: Pattern[str], replacement: str | Callable[[Match[str]], str], text: str) -> str:
-    """``pattern.sub(replacement, text)`` within the time limit; ``RegexTimeout`` when it runs out."""
+    """``pattern.sub(replacement, text)`` within the time limit; ``RegexTimeout`` when it runs out (at
+    once for a pattern that ran out before)."""
+    if (pattern.pattern, pattern.flags) in _STOPPED:
+        raise RegexTimeout(pattern.pattern)
     try:
         return pattern.sub(replacement, text, timeout=REGEX_TIMEOUT)
     except TimeoutError as exc:
-        raise RegexTimeout(pattern.pattern) from exc
+        raise _stopped(pattern) from exc

@@ -68,3 +68,31 @@ def test_unterminated_strings_and_comments_still_give_the_same_json_errors() -> 
     assert json_stream_error('{"a": "b" // note\n}') is None
     assert json_stream_error('{"a": """x"""}', block_quotes=True) is None
     assert bounded(lambda: json_stream_error("[" * 100_000), BOUND) is not None  # nested too deep: an error, no crash
+
+
+TIGHT = 20.0  # these inputs took 50-180 s with the quadratic code and take about a second now
+HTML_NOTES = ('<html><body><h1>T</h1><div class="section"><h4 class="sectiontitle">Example Request</h4>'
+              '<pre class="screen">GET /v1/x</pre></div>\n')
+
+
+@pytest.mark.parametrize("notes", [
+    '<div class="note"><div>x</div></div>\n' * 40_000,  # closed notice boxes: each one's line found by bisection
+    '<div class="note">x\n' * 40_000,  # never closed: each one's end looked for nearby only
+], ids=["closed", "unclosed"])
+def test_many_html_notice_boxes_read_in_linear_time(notes: str) -> None:
+    page = HTML_NOTES.replace("</body>", "") + notes + "</body></html>\n"
+    document: Document = bounded(lambda: parse(page, "notes.html"), TIGHT)
+    assert document.path == "notes.html"
+
+
+def test_a_long_paragraph_above_a_listing_is_read_in_linear_time() -> None:
+    page = "= T\n\n" + "word\n" * 600_000 + "\n[source,js]\n----\nGET /x\n----\n// CONSOLE\n"
+    document: Document = bounded(lambda: parse(page, "cap.asciidoc"), TIGHT)
+    assert len(document.examples) == 1 and len(document.examples[0].caption) > 0
+
+
+def test_leading_zero_numbers_in_a_lenient_response_read_in_linear_time() -> None:
+    from harness.parsers.lenient_json import lenient_json_text
+
+    text = "[" + ",".join(["00"] * 1_000_000) + "]"
+    bounded(lambda: lenient_json_text(text), TIGHT)
