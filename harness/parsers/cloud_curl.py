@@ -41,14 +41,29 @@ def is_curl(line: str) -> bool:
     return bool(_CURL.match(line))
 
 
-def _option(word: str) -> tuple[str, str | None]:
-    """``--data=x`` -> (``--data``, ``x``); ``-XPOST`` -> (``-X``, ``POST``); ``-H`` -> (``-H``, None)."""
-    if word.startswith("--") and "=" in word:
-        name, _, value = word.partition("=")
-        return name, value
-    if len(word) > 2 and word[:2] in ("-X", "-H", "-d") and not word.startswith("--"):
-        return word[:2], word[2:]
-    return word, None
+# short options that take a value: in a cluster (-sSX POST, -sXPOST) the rest of the word, else the next one
+_SHORT_VALUED = frozenset("XHduoAebcFmTxErwyYz")
+
+
+def _options(word: str) -> list[tuple[str, str | None]]:
+    """One command-line word as options: ``--data=x`` -> [(``--data``, ``x``)]; ``-sXPOST`` ->
+    [(``-s``, None), (``-X``, ``POST``)]; ``-sX`` -> [(``-s``, None), (``-X``, None)] (value in the next word)."""
+    if word.startswith("--"):
+        name, equals, value = word.partition("=")
+        return [(name, value if equals else None)]
+    if not word.startswith("-") or len(word) <= 2:
+        return [(word, None)]
+    found: list[tuple[str, str | None]] = []
+    for position, letter in enumerate(word[1:], start=1):
+        if letter in _SHORT_VALUED:
+            found.append((f"-{letter}", word[position + 1:] or None))
+            break
+        found.append((f"-{letter}", None))
+    return found
+
+
+def _looks_like_url(word: str) -> bool:
+    return "://" in word or word.startswith(("/", "{", "$", "localhost", "127.")) or "/" in word
 
 
 _MAX_COMMAND = 256 * 1024  # a documented curl command is a few KB; larger is not read
@@ -63,30 +78,43 @@ def parse_curl(command: str) -> CurlCommand | None:
         words = shlex.split(text, comments=False)[1:]
     except ValueError:
         return None
-    method, url, headers, data, head = "", "", [], [], False
+    method, url, headers, data, head, get = "", "", [], [], False, False
     index = 0
     while index < len(words):
-        name, value = _option(words[index])
-        takes = name in _DATA | _HEADER | _METHOD | _VALUED or name == "--url"
-        if takes and value is None:
-            index += 1
-            value = words[index] if index < len(words) else ""
+        options = _options(words[index])
         index += 1
-        if name in _METHOD:
-            method = (value or "").upper()
-        elif name in _HEADER and value and ":" in value:
-            key, _, header_value = value.partition(":")
-            headers.append((key.strip(), header_value.strip()))
-        elif name in _DATA:
-            data.append(value or "")
-        elif name == "--url":
-            url = value or url
-        elif not name.startswith("-") and not url:
-            url = name
-        elif name in ("-I", "--head"):
-            head = True
+        for name, value in options:
+            takes = name in _DATA | _HEADER | _METHOD | _VALUED or name == "--url"
+            if takes and value is None:
+                value = words[index] if index < len(words) else ""
+                index += 1
+            if name in _METHOD:
+                method = (value or "").upper()
+            elif name in _HEADER and value and ":" in value:
+                key, _, header_value = value.partition(":")
+                headers.append((key.strip(), header_value.strip()))
+            elif name in _DATA:
+                if (value or "").startswith("@") and name != "--data-raw":
+                    return None  # the body is a file's content: not on the page
+                data.append(value or "")
+            elif name in ("-F", "--form"):
+                return None  # a multipart form: not a body this reader can send
+            elif name == "--url":
+                url = value or url
+            elif name in ("-G", "--get"):
+                get = True
+            elif name in ("-I", "--head"):
+                head = True
+            elif not name.startswith("-") and not url and _looks_like_url(name):
+                url = name
+            elif not name.startswith("-") and not url:
+                return None  # a word where the URL should be: an option this reader does not know took it
     if not url:
         return None
+    if get and data:  # -G: the data goes into the query string of a GET
+        url += ("&" if "?" in url else "?") + "&".join(data)
+        data = []
+        method = method or "GET"
     body = "&".join(data) if data else None
     method = method or ("POST" if data else "HEAD" if head else "GET")
     return CurlCommand(method, url, tuple(headers), body)
