@@ -49,8 +49,12 @@ _BODY_START = ("{", "[", "<", '"')
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
     """Split a code block into requests at each request line (``METHOD target``, a full URL, curl)."""
     lines = _labelled_lines(_join_split_request_lines(text.split("\n")))
-    if any(is_curl(line) for line in lines):
-        return _curl_chunks(lines, span, content_line)
+    first_curl = next((i for i, line in enumerate(lines) if is_curl(line)), None)
+    if first_curl is not None:
+        # request lines before the first curl command are requests too, never dropped unsaid
+        before = split_block("\n".join(lines[:first_curl]), span, content_line) if first_curl else []
+        return [c for c in before if c.line is not None or c.unrecognised] + \
+            _curl_chunks(lines, span, content_line)
     starts = [i for i, line in enumerate(lines) if find_request_line(line, span, bare=True) is not None]
     chunks: list[Chunk] = []
     if not starts or "".join(lines[:starts[0]]).strip():

@@ -26,3 +26,14 @@ def test_what_curl_would_send(command: str, method: str, url: str, body: str | N
 ])
 def test_what_cannot_be_read_is_said_not_guessed(command: str) -> None:
     assert parse_curl(command) is None
+
+
+def test_a_request_line_before_a_curl_command_is_kept() -> None:
+    from harness.model import Span
+    from harness.parsers.cloud_requests import split_block
+
+    text = 'POST https://h/v1/p/jobs\n{"name": "b"}\n\ncurl -X DELETE https://h/v1/p/jobs/1\n'
+    chunks = split_block(text, Span("p.rst", 10), 11)
+    assert [(c.line.method, c.line.target) for c in chunks if c.line] == [
+        ("POST", "https://h/v1/p/jobs"), ("DELETE", "https://h/v1/p/jobs/1")]
+    assert chunks[0].body.strip() == '{"name": "b"}'
