@@ -10,6 +10,7 @@ masked by value before anything is written.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -79,7 +80,16 @@ def render_failure(result: ExampleResult, failure: Failure, *, source_line: Call
         if failure.expected:
             extra.append(f"  expected: {_one_line(failure.expected)}")
         extra.append(f"  actual:   {_one_line(failure.actual)}")
-    return text + "\n" + "\n".join(extra)
+    return text + "\n" + visible("\n".join(extra))
+
+
+# control characters a target's answer may carry (ESC starts a terminal escape that could rewrite the log)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN``: what a target sent never drives the terminal."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -90,9 +100,9 @@ def _one_line(text: str, limit: int = 300) -> str:
 def render_result(result: ExampleResult, *, source_line: Callable[[str, int], str] = read_source_line,
                   color: bool = False) -> str:
     """Every failure of one result, or its reason when it has none."""
-    captured = f"\n  captured: {', '.join(f'{k}={v}' for k, v in result.captures)}" if result.captures else ""
+    captured = visible(f"\n  captured: {', '.join(f'{k}={v}' for k, v in result.captures)}") if result.captures else ""
     if not result.failures:
-        return result.reason + captured
+        return visible(result.reason) + captured
     return "\n\n".join(render_failure(result, f, source_line=source_line, color=color)
                        for f in result.failures) + captured
 

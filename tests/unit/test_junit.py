@@ -88,3 +88,13 @@ def test_control_characters_from_an_answer_keep_the_xml_well_formed() -> None:
     shown = "".join(root.itertext())
     assert "\\x1b[31mhello\\x00 \\x07 world" in shown
     assert violations(text) == {"jenkins": [], "gitlab": []}
+
+
+def test_the_terminal_shows_a_target_s_control_characters_as_text() -> None:
+    from harness.report.terminal import render_result
+
+    span = Span("docs/page.asciidoc", 3)
+    failure = Failure(FailureKind.NOT_JSON, "not JSON", span, actual="\x1b[2J\x1b[31mALL PASSED\x07")
+    shown = render_result(ExampleResult("docs/page.asciidoc", "line_2", span, Outcome.ERROR, failures=(failure,)),
+                          source_line=lambda path, line: "GET /x")
+    assert "\x1b" not in shown and "\x07" not in shown and "\\x1b[2J\\x1b[31mALL PASSED\\x07" in shown
