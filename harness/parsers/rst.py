@@ -95,13 +95,25 @@ class _Walker:
             last = first + text.count("\n")
         return Code(text, node.get("language", ""), self.span(first, last), content)
 
+    def _opens_comment(self, index: int, first_text: str) -> bool:
+        """Line ``index`` is the ``..`` of a comment whose text starts ``first_text``: on the same line,
+        or (a bare ``..``) on the next non-blank line."""
+        line = self.lines[index].lstrip()
+        if not line.startswith(".."):
+            return False
+        if first_text in line:
+            return True
+        if line.rstrip() != "..":
+            return False
+        following = next((text for text in self.lines[index + 1:index + 3] if text.strip()), "")
+        return first_text in following
+
     def comment(self, node: nodes.Element) -> Comment:
         # docutils reports a comment on the line after it ends (on its own line when another explicit
         # markup block follows at once); walk back to the ``..`` line that holds its first text
         first_text = node.astext().split("\n", 1)[0].strip()
         index = min((node.line or 1) - 1, len(self.lines) - 1)
-        while index > 0 and not (self.lines[index].lstrip().startswith("..")
-                                 and first_text in self.lines[index]):
+        while index > 0 and not self._opens_comment(index, first_text):
             index -= 1
         first = index + 1
         source = self.lines[index] if 0 <= index < len(self.lines) else ""

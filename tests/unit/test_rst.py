@@ -311,3 +311,11 @@ def test_a_response_is_checked_after_its_own_substitutions() -> None:
     (expected,) = doc.examples[0].expected
     assert (expected.body, expected.body_kind) == ('{"took": $body.took, "ok": true}', BodyKind.JSON)
     assert doc.diagnostics == ()
+
+
+def test_a_stray_directive_in_a_comment_with_its_text_on_the_next_line_is_warned() -> None:
+    text = ("Title\n=====\n\nURI\n---\n\nGET /v1/x\n\n..\n   TEST[s/aaa/bbb/]\n\nExample Request\n---------------\n\n"
+            ".. code-block::\n\n   GET /v1/x\n\n.. TEST[skip:later]\n")
+    doc = parse_rst(text, "p.rst")
+    (stray,) = [d for d in doc.diagnostics if d.code == "unpaired-directive"]
+    assert stray.span.line == 9 and doc.examples[0].skip == "later"
