@@ -84,7 +84,7 @@ class Response:
 def _error_shaped(source: str) -> bool:
     try:
         value: Any = json.loads(source)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the JSON reader goes
         return False
     return isinstance(value, dict) and 0 < len(value) <= 3 and any(
         value.get(key) not in (None, "") for key in _ERROR_KEYS)

@@ -37,6 +37,7 @@ _LABEL_LEVEL = 7  # below every h1-h6, so the next real heading closes it
 # lxml.html elements (HtmlElement, HtmlComment): the stubs type them as plain etree
 # elements without text_content() and with an untyped sourceline, so they are Any here
 _Node = Any
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what lxml refuses in text it is given
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=True)
 
 
@@ -187,6 +188,9 @@ def parse_html(text: str, path: str) -> Document:
                 hint="check that the file is an HTML page"))
         else:
             for br in root.iter("br"):  # a line break is a newline in text_content() too
-                br.tail = "\n" + (br.tail or "")
+                try:
+                    br.tail = "\n" + (br.tail or "")
+                except ValueError:  # a control character lxml read but will not write back: dropped
+                    br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
             _Walker(outline, outline.lines).walk(root)
     return build_document(outline, Format.HTML)
