@@ -40,6 +40,9 @@ _LIMIT = 400
 
 
 def _plain(text: str) -> str:
+    # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
+    # bounded input keeps a hostile paragraph linear in the page
+    text = " ".join(text[:_LIMIT * 8].split())
     text = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", text)
     return " ".join(text.split())[:_LIMIT]
 

@@ -96,3 +96,9 @@ def test_leading_zero_numbers_in_a_lenient_response_read_in_linear_time() -> Non
 
     text = "[" + ",".join(["00"] * 1_000_000) + "]"
     bounded(lambda: lenient_json_text(text), TIGHT)
+
+
+def test_a_caption_paragraph_of_unclosed_xrefs_is_read_in_linear_time() -> None:
+    page = "= T\n\n" + "<<a " * 60_000 + "\n[source,js]\n----\nGET /x\n----\n// CONSOLE\n"
+    document: Document = bounded(lambda: parse(page, "xrefs.asciidoc"), TIGHT)
+    assert len(document.examples) == 1
