@@ -33,6 +33,7 @@ from harness.commands.replay import (
     find_project,
     load_documents,
     shard_documents,
+    shard_left_empty,
 )
 from harness.config import ConfigError
 from harness.model import Document
@@ -89,9 +90,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"docharness run: {mask_userinfo(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except NothingSelected as exc:  # the reports are written; a site of nothing is not built
-        if args.shard is not None and any(d.tests for d in everything_loaded):  # the split left it empty
-            print(f"docharness run: shard {args.shard}: nothing to replay (the reports are written)",
-                  file=sys.stderr)
+        if shard_left_empty(args, everything_loaded, "run"):
             return EXIT_OK
         print(f"docharness run: {exc}", file=sys.stderr)
         return EXIT_NOTHING

@@ -13,6 +13,7 @@ Running out raises ``RegexTimeout``, which the caller reports at the directive
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import regex
 
@@ -24,6 +25,7 @@ REGEX_TIMEOUT = 1.0
 Pattern = regex.Pattern
 Match = regex.Match
 RegexError = regex.error
+T = TypeVar("T")
 
 
 class RegexTimeout(Exception):
@@ -52,29 +54,25 @@ _STOPPED: set[tuple[str, int]] = set()
 _STOPPED_MAX = 1024
 
 
-def _stopped(pattern: Pattern[str]) -> RegexTimeout:
-    if len(_STOPPED) < _STOPPED_MAX:
-        _STOPPED.add((pattern.pattern, pattern.flags))
-    return RegexTimeout(pattern.pattern)
+def _bounded(pattern: Pattern[str], run: Callable[[], T]) -> T:
+    """``run()`` (a search or substitution of ``pattern`` with ``timeout=REGEX_TIMEOUT``); ``RegexTimeout``
+    when it runs out, and at once for a pattern that ran out before."""
+    key = (pattern.pattern, pattern.flags)
+    if key in _STOPPED:
+        raise RegexTimeout(pattern.pattern)
+    try:
+        return run()
+    except TimeoutError as exc:
+        if len(_STOPPED) < _STOPPED_MAX:
+            _STOPPED.add(key)
+        raise RegexTimeout(pattern.pattern) from exc
 
 
 def search(pattern: Pattern[str], text: str) -> Match[str] | None:
-    """``pattern.search(text)`` within the time limit; ``RegexTimeout`` when it runs out (at once for a
-    pattern that ran out before)."""
-    if (pattern.pattern, pattern.flags) in _STOPPED:
-        raise RegexTimeout(pattern.pattern)
-    try:
-        return pattern.search(text, timeout=REGEX_TIMEOUT)
-    except TimeoutError as exc:
-        raise _stopped(pattern) from exc
+    """``pattern.search(text)`` within the time limit; ``RegexTimeout`` when it runs out."""
+    return _bounded(pattern, lambda: pattern.search(text, timeout=REGEX_TIMEOUT))
 
 
 def sub(pattern: Pattern[str], replacement: str | Callable[[Match[str]], str], text: str) -> str:
-    """``pattern.sub(replacement, text)`` within the time limit; ``RegexTimeout`` when it runs out (at
-    once for a pattern that ran out before)."""
-    if (pattern.pattern, pattern.flags) in _STOPPED:
-        raise RegexTimeout(pattern.pattern)
-    try:
-        return pattern.sub(replacement, text, timeout=REGEX_TIMEOUT)
-    except TimeoutError as exc:
-        raise _stopped(pattern) from exc
+    """``pattern.sub(replacement, text)`` within the time limit; ``RegexTimeout`` when it runs out."""
+    return _bounded(pattern, lambda: pattern.sub(replacement, text, timeout=REGEX_TIMEOUT))
