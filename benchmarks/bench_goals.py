@@ -10,6 +10,7 @@ against a floor that starts in ~0.03 s, so it reads higher than at the issue's s
 
     python benchmarks/bench_goals.py                  # small sizes: a couple of minutes on 2 busy cores
     python benchmarks/bench_goals.py --pages 1400 --examples 2000 --rounds 5   # the issue's sizes
+    python benchmarks/bench_goals.py --only extract                            # one group of goals
 
 Goals (issue 14): 1 AsciiDoc ``extract --json`` <= 2.5x a bare line loop with the scanner's
 rules (benchmarks/asciidoc_floor.py); 2 HTML ``extract --json`` <= 2x a bare lxml parse; 3 RST
@@ -129,11 +130,16 @@ def replay_goals(root: Path, url: str, examples: int, rounds: int) -> None:
          f"({sent / plugin:.0f} requests/s incl. pytest start-up, {plugin:.2f}s)")
 
 
+GROUPS = ("extract", "startup", "replay")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200, help="AsciiDoc pages generated (HTML and RST: half)")
     parser.add_argument("--examples", type=int, default=1000, help="examples replayed for goal 8")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
+    parser.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS),
+                        help="measure only these groups of goals (default: all)")
     args = parser.parse_args()
     print(f"docharness goals (issue 14); {os.cpu_count()} CPUs, load average before "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
@@ -143,9 +149,12 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            extraction_goals(root, args.pages, args.rounds)
-            startup_goal(root, url, args.rounds)
-            replay_goals(root, url, args.examples, args.rounds)
+            if "extract" in args.only:
+                extraction_goals(root, args.pages, args.rounds)
+            if "startup" in args.only:
+                startup_goal(root, url, args.rounds)
+            if "replay" in args.only:
+                replay_goals(root, url, args.examples, args.rounds)
     finally:
         server.terminate()
         server.wait(10)
