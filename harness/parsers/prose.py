@@ -43,8 +43,8 @@ def _plain(text: str) -> str:
     # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
     # bounded input keeps a hostile paragraph linear in the page
     text = " ".join(text[:_LIMIT * 8].split())
-    text = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    return " ".join(text.split())[:_LIMIT]
+    text, changed = _MARKUP.subn(lambda m: m.group(1) or m.group(2) or "", text)
+    return (" ".join(text.split()) if changed else text)[:_LIMIT]  # unchanged: already one space apart
 
 
 def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
