@@ -139,10 +139,10 @@ def _asciidoc_notices(lines: Sequence[str], path: str, text: str) -> list[Notice
             found.append(Notice(label.group(1).lower(), _plain(label.group(2)), Span(path, number)))
         elif _BLOCK.match(line) and number < len(lines) and lines[number].strip() == "====":
             body = []
-            for following in lines[number + 1:]:
-                if following.strip() == "====":
-                    break
-                body.append(following)
+            following = number + 1  # the block's lines up to its closing "====" (no copy of the page's rest)
+            while following < len(lines) and lines[following].strip() != "====":
+                body.append(lines[following])
+                following += 1
             found.append(Notice(line[1:-1].lower(), _plain(" ".join(body)), Span(path, number)))
     return found
 
