@@ -138,3 +138,21 @@ def test_the_readme_is_a_short_sample_led_front_page() -> None:
         assert (ROOT / image).is_file(), image
     for page in re.findall(r"\]\((docs_src/guide/[^)#]+)", text):
         assert (ROOT / page).is_file(), page
+
+
+def _normalized(output: str) -> list[str]:
+    """Replay's output without what changes from run to run: the reference server's port, the time."""
+    text = re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:PORT", output)
+    return re.sub(r" in \d+\.\d+s$", " in Ts", text.strip(), flags=re.M).splitlines()
+
+
+def test_the_output_shown_for_the_sample_is_what_replay_prints() -> None:
+    command = ".venv/bin/docharness replay docs_src/guide/examples/stop-job.asciidoc"
+    done = docharness("replay", "docs_src/guide/examples/stop-job.asciidoc")
+    assert done.returncode == 0, done.stdout + done.stderr
+    printed = _normalized(done.stdout)
+    readme = README.read_text(encoding="utf-8").split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    assert _normalized(readme) == printed
+    started = (GUIDE / "getting-started.rst").read_text(encoding="utf-8").split(f"$ {command}\n", 1)[1]
+    shown = [line.removeprefix("   ") for line in started.split("\n\n\n", 1)[0].split("\nIn the published")[0].splitlines()]
+    assert _normalized("\n".join(shown)) == printed
