@@ -8,6 +8,7 @@ reference server, and a real Sphinx build of the guide with warnings as errors.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import re
 import subprocess
@@ -156,3 +157,13 @@ def test_the_output_shown_for_the_sample_is_what_replay_prints() -> None:
     started = (GUIDE / "getting-started.rst").read_text(encoding="utf-8").split(f"$ {command}\n", 1)[1]
     shown = [line.removeprefix("   ") for line in started.split("\n\n\n", 1)[0].split("\nIn the published")[0].splitlines()]
     assert _normalized("\n".join(shown)) == printed
+
+
+def test_the_run_summary_the_readme_quotes_is_what_run_prints(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "harness", "run", "--out", str(tmp_path / "out")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, check=False,
+                          env={k: v for k, v in os.environ.items() if k != "DOCHARNESS_FLINK_URL"})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    counts = re.sub(r" in \d+\.\d+s$", "", done.stdout.splitlines()[-1])
+    assert f"`{counts}`" in README.read_text(encoding="utf-8")
+    assert f"   {counts} in " in (GUIDE / "getting-started.rst").read_text(encoding="utf-8")
