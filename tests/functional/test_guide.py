@@ -8,8 +8,8 @@ reference server, and a real Sphinx build of the guide with warnings as errors.
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import re
 import subprocess
 import sys
