@@ -349,6 +349,16 @@ def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
         captures=draft.captures, retry=draft.retry)
 
 
+def _unanswered(draft: _Draft, responses: list[Response], path: str) -> Diagnostic:
+    """A request past the last of two or more success responses: checked by its status only."""
+    count = sum(1 for r in responses if is_success(r))
+    return Diagnostic(
+        Level.WARNING, "request-without-response",
+        f"this request has no example response of its own: the page shows {count} success responses for more "
+        "requests, paired in order; only its status is checked", draft.requests[0].span or draft.span,
+        hint="add its response, or number requests and responses ('Example request 3' / 'Response to example 3')")
+
+
 def _label(draft: _Draft) -> Label:
     """The draft's label; an example that expects an error (``TEST[catch:...]``) is a failure example."""
     catch = draft.args.catch
@@ -396,7 +406,10 @@ def read_examples(sections: list[Section], operation: Operation | None,
     for draft in tests:
         if draft.response is not None:
             built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
-    chosen = dict(zip((id(d) for d in tests), pair([(_label(d), d.response) for d in tests], reader.responses)))
+    unanswered: list[int] = []
+    chosen = dict(zip((id(d) for d in tests), pair([(_label(d), d.response) for d in tests], reader.responses,
+                                                   unanswered)))
+    reader.diagnostics += [_unanswered(tests[i], reader.responses, path) for i in unanswered]
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

@@ -10,7 +10,9 @@ status code 204"): it becomes a response with no body.
 Pairing (``pair``): a response shown right under its request is that request's; else
 the one with the request's number ("Example request 2" / "Response to example 2");
 else a request labelled as a failure takes the failure responses in order; every
-other request takes the success responses by position (all of them the only one).
+other request takes the success responses by position (all of them the only one). With two
+or more success responses and more requests than those, a request past the last one gets
+none: its check is the status only, and the page is warned.
 An error-shaped body (``{"error": ...}``, ``error_code`` / ``error_msg``) with no
 status is a failure, never paired with an ordinary request.
 """
@@ -168,8 +170,14 @@ class ResponseState:
         self.status = self.success = self.number = None
 
 
-def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response]) -> list[Response | None]:
-    """The response each request draft expects (``None``: none documented), by the rules above."""
+def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
+         unanswered: list[int] | None = None) -> list[Response | None]:
+    """The response each request draft expects (``None``: none documented), by the rules above.
+
+    A single success response answers every plain request (alternatives of one call); with two or
+    more, pairing is by position, and a request past the last one gets none of its own (reusing the
+    last would check another call's body): its index is added to ``unanswered``.
+    """
     chosen: list[Response | None] = [own for _, own in drafts]
     numbered: dict[int, Response] = {}
     for response in responses:  # the first response of each number ("Response to example 2")
@@ -189,8 +197,10 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response])
     plain = [i for i, r in enumerate(chosen) if r is None and (
         drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
     for position, index in enumerate(plain):
-        if success:
-            chosen[index] = success[min(position, len(success) - 1)]
+        if len(success) == 1 or position < len(success):
+            chosen[index] = success[0 if len(success) == 1 else position]
+        elif success and unanswered is not None:
+            unanswered.append(index)
     return chosen
 
 

@@ -51,6 +51,14 @@ def test_a_single_success_response_serves_every_plain_request() -> None:
     assert pair([(Label(), None)] * 3, [only, response(source='{"error": {"code": "x"}}')]) == [only] * 3
 
 
+def test_requests_past_the_last_of_several_success_responses_get_none_and_are_reported() -> None:
+    first, second = response(200), response(201)
+    unanswered: list[int] = []
+    chosen = pair([(Label(), None)] * 3 + [(Label(None, False), None)], [first, second], unanswered)
+    assert chosen == [first, second, None, None]  # never the last response again: it answers another call
+    assert unanswered == [2]  # the failure request has no failure response: another situation, not reported here
+
+
 def test_state_flushes_a_stated_status_with_no_block_and_numbers_do_not_carry_over() -> None:
     out: list[Response] = []
     state = ResponseState()
