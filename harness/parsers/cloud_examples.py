@@ -47,6 +47,7 @@ from harness.parsers.cloud_responses import (
     label_of,
     pair,
     status_line,
+    unanswered_warning,
 )
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
@@ -349,16 +350,6 @@ def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
         captures=draft.captures, retry=draft.retry)
 
 
-def _unanswered(draft: _Draft, responses: list[Response], path: str) -> Diagnostic:
-    """A request past the last of two or more success responses: checked by its status only."""
-    count = sum(1 for r in responses if is_success(r))
-    return Diagnostic(
-        Level.WARNING, "request-without-response",
-        f"this request has no example response of its own: the page shows {count} success responses for more "
-        "requests, paired in order; only its status is checked", draft.requests[0].span or draft.span,
-        hint="add its response, or number requests and responses ('Example request 3' / 'Response to example 3')")
-
-
 def _label(draft: _Draft) -> Label:
     """The draft's label; an example that expects an error (``TEST[catch:...]``) is a failure example."""
     catch = draft.args.catch
@@ -369,9 +360,7 @@ def _label(draft: _Draft) -> Label:
 
 def _continues(section: Section, following: Section | None) -> bool:
     """An "Example Request" heading whose content sits under a nested label of the same kind."""
-    if following is None or following.kind is not section.kind:
-        return False
-    if section.heading is None or following.heading is None:
+    if following is None or following.kind is not section.kind or section.heading is None or following.heading is None:
         return False
     return following.heading.level > section.heading.level
 
@@ -406,10 +395,10 @@ def read_examples(sections: list[Section], operation: Operation | None,
     for draft in tests:
         if draft.response is not None:
             built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
-    unanswered: list[int] = []
-    chosen = dict(zip((id(d) for d in tests), pair([(_label(d), d.response) for d in tests], reader.responses,
-                                                   unanswered)))
-    reader.diagnostics += [_unanswered(tests[i], reader.responses, path) for i in unanswered]
+    unanswered: list[int] = []  # requests past the last of several success responses
+    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered)))
+    reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)
+                           for i in unanswered]
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

@@ -24,14 +24,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.model import BodyKind, Diagnostic, ExpectedResponse, MatchPolicy, Operation, Span
+from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span
 from harness.parsers.cloud_requests import read_body
 from harness.parsers.directives import ResponseArgs
 from harness.parsers.snippets import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "label_of", "is_success",
-           "pair", "status_line"]
+           "pair", "status_line", "unanswered_warning"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
@@ -202,6 +202,16 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
         elif success and unanswered is not None:
             unanswered.append(index)
     return chosen
+
+
+def unanswered_warning(span: Span, responses: list[Response]) -> Diagnostic:
+    """A request past the last of two or more success responses (``pair``): checked by its status only."""
+    count = sum(1 for r in responses if is_success(r))
+    return Diagnostic(
+        Level.WARNING, "request-without-response",
+        f"this request has no example response of its own: the page shows {count} success responses for more "
+        "requests, paired in order; only its status is checked", span,
+        hint="add its response, or number requests and responses ('Example request 3' / 'Response to example 3')")
 
 
 def default_status(operation: Operation | None, success: bool = True) -> int | None:
