@@ -48,6 +48,7 @@ from harness.parsers.cloud_responses import (
     pair,
     status_line,
     unanswered_warning,
+    unused_notes,
 )
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
@@ -398,7 +399,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
     unanswered: list[int] = []  # requests past the last of several success responses
     chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered)))
     reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)
-                           for i in unanswered]
+                           for i in unanswered] + unused_notes(reader.responses, chosen.values())
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span
@@ -31,7 +32,7 @@ from harness.parsers.snippets import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "label_of", "is_success",
-           "pair", "status_line", "unanswered_warning"]
+           "pair", "status_line", "unanswered_warning", "unused_notes"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
@@ -212,6 +213,18 @@ def unanswered_warning(span: Span, responses: list[Response]) -> Diagnostic:
         f"this request has no example response of its own: the page shows {count} success responses for more "
         "requests, paired in order; only its status is checked", span,
         hint="add its response, or number requests and responses ('Example request 3' / 'Response to example 3')")
+
+
+def unused_notes(responses: list[Response], chosen: Iterable[Response | None]) -> list[Diagnostic]:
+    """An info note at each documented response no request is paired with: it is shown, never checked."""
+    used = {id(r) for r in chosen if r is not None}
+    return [Diagnostic(
+        Level.INFO, "response-not-checked", f"this {'failure' if not is_success(r) else 'example'} response "
+        f"{'(status ' + str(r.status) + ') ' if r.status is not None else ''}is not checked: no example request on "
+        "the page is paired with it", r.span,
+        hint="give it a request of its own (a failing one labelled 'Failed sample request' or with "
+        ".. TEST[catch:...]), or number them ('Example request 2' / 'Response to example 2')")
+        for r in responses if id(r) not in used and not r.empty]
 
 
 def default_status(operation: Operation | None, success: bool = True) -> int | None:
