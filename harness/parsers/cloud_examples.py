@@ -41,8 +41,7 @@ from harness.parsers.cloud_responses import (
     Label,
     Response,
     ResponseState,
-    default_status,
-    expected_response,
+    expected_responses,
     is_success,
     label_of,
     pair,
@@ -389,13 +388,10 @@ def read_examples(sections: list[Section], operation: Operation | None,
         none.requests.append(Request(operation.method, documented, span=reader.request_none))
         none.variables += placeholders(documented)
         drafts.append(none)
-    defaults = default_status(operation), default_status(operation, success=False)
-    # every response is read (and checked) once, even when several examples share it
-    built = {id(r): expected_response(r, defaults, path, reader.diagnostics) for r in reader.responses}
     tests = [d for d in drafts if d.role is Role.TEST]
-    for draft in tests:
-        if draft.response is not None:
-            built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
+    # every response is read (and checked) once, even when several examples share it
+    built, defaults = expected_responses([*reader.responses, *(d.response for d in tests if d.response)], operation,
+                                         path, reader.diagnostics)
     unanswered: list[int] = []  # requests past the last of several success responses
     chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered)))
     reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,7 +31,7 @@ from harness.parsers.directives import ResponseArgs
 from harness.parsers.snippets import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
 
-__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "label_of", "is_success",
+__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses", "label_of", "is_success",
            "pair", "status_line", "unanswered_warning", "unused_notes"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
@@ -225,6 +225,30 @@ def unused_notes(responses: list[Response], chosen: Iterable[Response | None]) -
         hint="give it a request of its own (a failing one labelled 'Failed sample request' or with "
         ".. TEST[catch:...]), or number them ('Example request 2' / 'Response to example 2')")
         for r in responses if id(r) not in used and not r.empty]
+
+
+_FILE_TYPES = {"file", "binary", "stream", "file stream", "byte stream", "blob"}
+_FILE_SKIP = ("the page documents a file download (response type File): the example shows a stand-in for the file, "
+              "so only the status is checked")
+
+
+def expected_responses(responses: list[Response], operation: Operation | None, path: str,
+                       diagnostics: list[Diagnostic]) -> tuple[dict[int, ExpectedResponse], tuple[int | None, int | None]]:
+    """Every response read once (by ``id``), and the table's default success and failure statuses.
+
+    When the response table documents a file (its only fields typed ``File``), a success example's
+    body is a stand-in (a file name, ``"chart-file.tgz"``): it is shown, never compared.
+    """
+    defaults = default_status(operation), default_status(operation, success=False)
+    fields = operation.response_fields if operation else ()
+    download = bool(fields) and all(f.type.strip().lower() in _FILE_TYPES for f in fields)
+    built = {}
+    for response in responses:
+        expected = expected_response(response, defaults, path, diagnostics)
+        if download and is_success(response) and expected.body_kind is not BodyKind.NONE and expected.skip is None:
+            expected = replace(expected, skip=_FILE_SKIP)
+        built[id(response)] = expected
+    return built, defaults
 
 
 def default_status(operation: Operation | None, success: bool = True) -> int | None:
