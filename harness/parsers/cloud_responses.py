@@ -148,6 +148,9 @@ class ResponseState:
         if label.success in (None, implied) and label.number in (None, self.number):
             self.success = label.success if label.success is not None else self.success
             return
+        if self.stated is not None and self.number is None and label.success in (None, implied):
+            self.number = label.number  # "Status code: 200" then "Response to example 2": the status is its
+            return
         self.flush(out)
         if label.success is not None:
             if self.status is not None and (200 <= self.status < 300) != label.success:
@@ -177,7 +180,8 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
 
     A single success response answers every plain request (alternatives of one call); with two or
     more, pairing is by position, and a request past the last one gets none of its own (reusing the
-    last would check another call's body): its index is added to ``unanswered``.
+    last would check another call's body): its index is added to ``unanswered``, as is a request
+    left over when every success response is numbered for another one.
     """
     chosen: list[Response | None] = [own for _, own in drafts]
     numbered: dict[int, Response] = {}
@@ -200,18 +204,18 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
     for position, index in enumerate(plain):
         if len(success) == 1 or position < len(success):
             chosen[index] = success[0 if len(success) == 1 else position]
-        elif success and unanswered is not None:
-            unanswered.append(index)
+        elif unanswered is not None and any(is_success(r) for r in responses):
+            unanswered.append(index)  # every success response the page shows answers another request
     return chosen
 
 
 def unanswered_warning(span: Span, responses: list[Response]) -> Diagnostic:
-    """A request past the last of two or more success responses (``pair``): checked by its status only."""
+    """A request left without a response while the page shows success responses for others (``pair``)."""
     count = sum(1 for r in responses if is_success(r))
     return Diagnostic(
         Level.WARNING, "request-without-response",
-        f"this request has no example response of its own: the page shows {count} success responses for more "
-        "requests, paired in order; only its status is checked", span,
+        f"this request has no example response of its own: the page shows {count} success "
+        f"response{'s' * (count != 1)}, each paired with another request; only its status is checked", span,
         hint="add its response, or number requests and responses ('Example request 3' / 'Response to example 3')")
 
 
