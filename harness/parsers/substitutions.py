@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from harness.model import Diagnostic, Level, Span, Substitution
 from harness.parsers.java_properties import read_property
-from harness.parsers.user_regex import Match, Pattern, RegexError, RegexTimeout, compile_user, sub
+from harness.parsers.user_regex import Match, Pattern, RegexError, RegexTimeout, compile_user, search, sub
 
 __all__ = [
     "DEFAULT_VALUES",
@@ -247,7 +247,13 @@ def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, l
             continue
         pattern, replacement = compiled
         try:
-            text = sub(pattern, replacement, text)
+            replaced = sub(pattern, replacement, text)
+            if replaced == text and _written(sub_) and search(pattern, text) is None:
+                diagnostics.append(Diagnostic(
+                    Level.WARNING, "unused-substitution", f"substitution s/{sub_.pattern}/{sub_.replacement}/ "
+                    "matches nothing in the snippet: the build applies it as a no-op, so the text it was meant to "
+                    "change is used as written", sub_.span, "make the pattern match the snippet's text, or remove it"))
+            text = replaced
         except RegexTimeout as exc:  # catastrophic backtracking: the page's pattern is the problem
             diagnostics.append(Diagnostic(
                 Level.ERROR, "regex-timeout", f"substitution s/{sub_.pattern}/{sub_.replacement}/: {exc}",
@@ -256,6 +262,14 @@ def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, l
 
 
 Replacement = str | Callable[[Match[str]], str]
+# the substitutions the build adds itself: the attribute defaults and TESTRESPONSE[non_json]'s four
+_ADDED = {r"\{version_qualified\}", r"\{build_type\}", *(pattern for pattern, _ in DEFAULT_VALUES)}
+_NON_JSON = {("^", "/"), (r"\n$", r"\\s*/"), ("( +)", r"$1\\s+"), (r"\n", r"\\s*\n ")}
+
+
+def _written(substitution: Substitution) -> bool:
+    """A substitution the page's writer wrote (not one the build adds), whose missing match is worth a word."""
+    return substitution.pattern not in _ADDED and (substitution.pattern, substitution.replacement) not in _NON_JSON
 
 
 @functools.lru_cache(maxsize=4096)

@@ -12,8 +12,21 @@ SPAN = Span("p.asciidoc", 9, 12, 9, 30)
 
 def sub(text: str, *pairs: tuple[str, str]) -> str:
     result, problems = apply_substitutions(text, [Substitution(p, r, SPAN) for p, r in pairs])
-    assert problems == []
+    assert [p for p in problems if p.code != "unused-substitution"] == []  # no-ops are part of what is checked
     return result
+
+
+def test_a_written_substitution_that_matches_nothing_is_warned_at_its_item() -> None:
+    from harness.parsers.directives import NON_JSON_SUBSTITUTIONS
+
+    text, problems = apply_substitutions('{"took" : 25}\n', [Substitution('"took": 25', '"took": $body.took', SPAN),
+                                                             Substitution("25", "25", SPAN)])
+    assert text == '{"took" : 25}\n'  # the build's no-op, kept
+    assert [(p.level, p.code, p.span) for p in problems] == [(Level.WARNING, "unused-substitution", SPAN)]
+    assert 's/"took": 25/"took": $body.took/ matches nothing' in problems[0].message  # a same-text match is a match
+    # what the build adds itself is never warned: the attribute defaults, non_json's four on one-line text
+    added = [*default_substitutions("p.asciidoc"), *(Substitution(p, r, SPAN) for p, r in NON_JSON_SUBSTITUTIONS)]
+    assert apply_substitutions("ok", added)[1] == []
 
 
 def test_body_and_path_stay_literal() -> None:
