@@ -78,8 +78,8 @@ def default_substitutions(path: str, attributes: Sequence[tuple[str, str]] | Non
 
 
 @functools.lru_cache(maxsize=1024)
-def translate_pattern(java: str) -> Pattern[str]:
-    """Compile a Java regex as Python ``re`` with the same meaning.
+def translate_pattern(java: str, verbose: bool = False) -> Pattern[str]:
+    """Compile a Java regex as Python ``re`` with the same meaning (``verbose``: Java's ``COMMENTS``).
 
     :raises SubstitutionError: for constructs Java rejects or Python cannot express.
     """
@@ -133,7 +133,7 @@ def translate_pattern(java: str) -> Pattern[str]:
     if in_class:
         raise SubstitutionError("unclosed character class [")
     try:
-        return compile_user("".join(out), ascii_only=True)
+        return compile_user("".join(out), ascii_only=True, verbose=verbose)
     except (RegexError, re.error, OverflowError, RecursionError) as exc:
         raise SubstitutionError(f"invalid regex: {exc}") from exc
 
