@@ -237,18 +237,29 @@ class Redactor:
         return self._walk(value)  # type: ignore[no-any-return]
 
     def _walk(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return self.text(value)
+        if kind in _LEAVES:
+            return value
+        if kind is tuple or kind is list:
+            items = [self._walk(v) for v in value]
+            if all(a is b for a, b in zip(items, value)):
+                return value
+            return tuple(items) if kind is tuple else items
         if isinstance(value, enum.Enum):  # str-valued enums must stay enums
             return value
-        if isinstance(value, str):
-            return self.text(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _field_names(kind)
+        if names is not None:
             changes = {}
-            for item in dataclasses.fields(value):
-                old = getattr(value, item.name)
+            for name in names:
+                old = getattr(value, name)
                 new = self._walk(old)
                 if new is not old:
-                    changes[item.name] = new
+                    changes[name] = new
             return dataclasses.replace(value, **changes) if changes else value
+        if isinstance(value, str):
+            return self.text(value)
         if isinstance(value, (tuple, list)):
             items = [self._walk(v) for v in value]
             if all(a is b for a, b in zip(items, value)):
@@ -260,3 +271,14 @@ class Redactor:
                 return value
             return dict(pairs)
         return value
+
+
+_LEAVES = frozenset({int, float, bool, type(None), bytes})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass type's field names (looked up once per type), ``None`` for any other type."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+    return _FIELDS[kind]
