@@ -28,7 +28,7 @@ from harness.model import Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
-from harness.replay.shard import Shard, ShardError, assign, parse_shard
+from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
 from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
@@ -38,7 +38,7 @@ SESSION = pytest.StashKey[Replays]()
 CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved
 SIGNALS = pytest.StashKey[ExitStack]()
 SHARD = pytest.StashKey["Shard | None"]()
-WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> number of test items, for the shard split
+WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> document_weight, for the shard split (as the CLI)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -191,7 +191,7 @@ class DocFile(pytest.File):
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
                                        str(self.path), diagnostic.span.line)
         planned = self.replay.plan(self.document)
-        self.config.stash[WEIGHTS][self.document.path] = len(planned)
+        self.config.stash[WEIGHTS][self.document.path] = document_weight(self.document)
         for test in planned:
             yield ExampleItem.from_parent(self, name=test.example.name, test=test)
 
