@@ -12,10 +12,11 @@ a deterministic, balanced share of the pages (the CLI's ``--shard`` split; other
 
 from __future__ import annotations
 
+import bdb
 import functools
 import signal
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,56 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+# pytest's own implementations of the setup/call/teardown hooks: what they do for an example item is
+# done by _run_phases (runner), is a no-op for it (skipping without marks, hypothesis without a test
+# function) or captures what an example never writes (capture, logging: replay never prints or logs)
+_PLAIN_PHASE_HOOKS = frozenset({"runner", "skipping", "capturemanager", "logging-plugin", "threadexception",
+                                "unraisableexception", "hypothesispytest"})
+PLAIN = pytest.StashKey[bool]()
+_INTERACTIVE_OPTIONS = ("usepdb", "trace", "setupshow", "setuponly", "setupplan")
+
+
+def _plain_protocol(config: pytest.Config) -> bool:
+    """Whether no plugin or conftest hooks the phases of an item beyond pytest's own, and no option asks
+    for what only the full protocol gives (``--pdb``, ``--trace``, ``--setup-show``): looked up once."""
+    if PLAIN not in config.stash:
+        names = {impl.plugin_name for hook in (config.hook.pytest_runtest_setup, config.hook.pytest_runtest_call,
+                                               config.hook.pytest_runtest_teardown) for impl in hook.get_hookimpls()}
+        config.stash[PLAIN] = names <= _PLAIN_PHASE_HOOKS and not any(
+            config.getoption(option, False) for option in _INTERACTIVE_OPTIONS)
+    return config.stash[PLAIN]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """An example item without marks, where only pytest's own plugins hook the phases, runs the
+    protocol pytest's runner runs (the same reports, hooks and setup state) without dispatching the
+    phase hooks: per item they cost more than replaying the example. Any other item: pytest's way."""
+    if not isinstance(item, ExampleItem) or not _plain_protocol(item.config) or next(item.iter_markers(), None):
+        return None
+    hook = item.ihook
+    hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    state = item.session._setupstate
+    if _phase(item, "setup", lambda: state.setup(item)).passed:
+        _phase(item, "call", item.runtest)
+    if item.session.shouldfail or item.session.shouldstop:
+        nextitem = None  # the session stops: everything is torn down now, as the runner does
+    _phase(item, "teardown", lambda: state.teardown_exact(nextitem))
+    hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def _phase(item: pytest.Item, when: Any, action: Callable[[], object]) -> pytest.TestReport:
+    """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks."""
+    call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
+    report: pytest.TestReport = item.ihook.pytest_runtest_makereport(item=item, call=call)
+    item.ihook.pytest_runtest_logreport(report=report)
+    if call.excinfo is not None and not hasattr(report, "wasxfail") and not isinstance(
+            call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
+        item.ihook.pytest_exception_interact(node=item, call=call, report=report)
+    return report
 
 
 @pytest.hookimpl(hookwrapper=True)
