@@ -158,23 +158,23 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     hook = item.ihook
     hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     state = item.session._setupstate
-    if _phase(item, "setup", lambda: state.setup(item)).passed:
-        _phase(item, "call", item.runtest)
+    if _phase(item, hook, "setup", lambda: state.setup(item)).passed:
+        _phase(item, hook, "call", item.runtest)
     if item.session.shouldfail or item.session.shouldstop:
         nextitem = None  # the session stops: everything is torn down now, as the runner does
-    _phase(item, "teardown", lambda: state.teardown_exact(nextitem))
+    _phase(item, hook, "teardown", lambda: state.teardown_exact(nextitem))
     hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
     return True
 
 
-def _phase(item: pytest.Item, when: Any, action: Callable[[], object]) -> pytest.TestReport:
+def _phase(item: pytest.Item, hook: Any, when: Any, action: Callable[[], object]) -> pytest.TestReport:
     """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks."""
     call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
-    report: pytest.TestReport = item.ihook.pytest_runtest_makereport(item=item, call=call)
-    item.ihook.pytest_runtest_logreport(report=report)
+    report: pytest.TestReport = hook.pytest_runtest_makereport(item=item, call=call)
+    hook.pytest_runtest_logreport(report=report)
     if call.excinfo is not None and not hasattr(report, "wasxfail") and not isinstance(
             call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
-        item.ihook.pytest_exception_interact(node=item, call=call, report=report)
+        hook.pytest_exception_interact(node=item, call=call, report=report)
     return report
 
 

@@ -147,33 +147,51 @@ def new_session(verify_tls: bool, secret_headers: frozenset[str] = frozenset()) 
     return Session(verify_tls, secret_headers)
 
 
+_ORIGINS: dict[str, tuple[Origin, str | None]] = {}  # "scheme://authority" -> origin and Basic auth
+
+
 def _split(url: str) -> tuple[Origin, str, str | None]:
     """The origin, the request target (path and query as requests would send them) and Basic auth."""
-    parts = urlsplit(url)
+    scheme, sep, rest = url.partition("://")
+    authority, slash, tail = rest.partition("/")
+    if "?" in authority or "#" in authority:  # http://host?query: no path at all
+        return _split(url.replace("?", "/?", 1) if "?" in authority else url.replace("#", "/#", 1))
+    base = scheme + sep + authority
+    if base not in _ORIGINS:
+        _ORIGINS[base] = _origin(base)
+    origin, auth = _ORIGINS[base]
+    target = slash + tail.partition("#")[0] or "/"
+    path, mark, query = target.partition("?")
+    if not _PLAIN_TARGET.fullmatch(target) or _DOT_SEGMENT.search(path):
+        target = requote(_without_dot_segments(path or "/") + mark + query)
+    return origin, target, auth
+
+
+def _origin(base: str) -> tuple[Origin, str | None]:
+    """``scheme://authority`` as (scheme, host, port) and the Basic auth its credentials give."""
+    try:
+        parts = urlsplit(base)
+    except ValueError as exc:  # an unclosed IPv6 bracket
+        raise BuildError(str(exc)) from exc
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise BuildError(f"no connection adapter for {url!r}: only http:// and https:// URLs")
+        raise BuildError(f"no connection adapter for {base!r}: only http:// and https:// URLs")
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:  # a port that is not a number
         raise BuildError(str(exc)) from exc
     if not host:
-        raise BuildError(f"invalid URL {url!r}: no host")
+        raise BuildError(f"invalid URL {base!r}: no host")
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError as exc:
             raise BuildError(f"invalid host name {host!r}") from exc
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    if not _PLAIN_TARGET.fullmatch(target) or _DOT_SEGMENT.search(parts.path):
-        target = requote(_without_dot_segments(parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
     auth = None
     if parts.username is not None:
         credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode("latin-1", "replace")
         auth = "Basic " + base64.b64encode(credentials).decode("ascii")
-    return (scheme, host, port or _DEFAULT_PORTS[scheme]), target, auth
+    return (scheme, host, port or _DEFAULT_PORTS[scheme]), auth
 
 
 def _without_dot_segments(path: str) -> str:

@@ -242,26 +242,21 @@ class Redactor:
             return self.text(value)
         if kind in _LEAVES:
             return value
-        if kind is tuple or kind is list:
-            items = [self._walk(v) for v in value]
-            if all(a is b for a, b in zip(items, value)):
-                return value
-            return tuple(items) if kind is tuple else items
-        if isinstance(value, enum.Enum):  # str-valued enums must stay enums
-            return value
         names = _field_names(kind)
-        if names is not None:
+        if names is not None:  # a dataclass: its fields' leaves are looked at here, not by a call each
             changes = {}
             for name in names:
                 old = getattr(value, name)
-                new = self._walk(old)
+                new = self.text(old) if type(old) is str else old if type(old) in _LEAVES else self._walk(old)
                 if new is not old:
                     changes[name] = new
             return dataclasses.replace(value, **changes) if changes else value
+        if isinstance(value, enum.Enum):  # str-valued enums must stay enums
+            return value
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, (tuple, list)):
-            items = [self._walk(v) for v in value]
+            items = [self.text(v) if type(v) is str else self._walk(v) for v in value]
             if all(a is b for a, b in zip(items, value)):
                 return value
             return tuple(items) if isinstance(value, tuple) else items

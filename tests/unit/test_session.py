@@ -11,12 +11,14 @@ from __future__ import annotations
 import base64
 import socket
 import threading
+from collections.abc import Iterator
 
 import fault_servers as fs
+import pytest
 
 from harness.replay.send import Sender, TargetError, new_session
-from harness.results import FailureKind
 from harness.replay.session import requote, strips_auth
+from harness.results import FailureKind
 
 
 class Recorder:
@@ -44,7 +46,10 @@ class Recorder:
     def _handle(self, conn: socket.socket) -> None:
         with conn:
             while True:
-                head = fs._read_request(conn)
+                try:
+                    head = fs._read_request(conn)
+                except OSError:  # the client went away
+                    return
                 if not head:
                     return
                 self.heads.append(head)
@@ -54,6 +59,22 @@ class Recorder:
 
     def close(self) -> None:
         self.listener.close()
+
+
+SENDERS: list[Sender] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_sessions() -> Iterator[None]:
+    yield
+    while SENDERS:
+        SENDERS.pop().session.close()
+
+
+def sender(secret_headers: frozenset[str] = frozenset()) -> Sender:
+    """A sender whose connections are closed after the test."""
+    SENDERS.append(Sender(new_session(True, secret_headers), timeout=2))
+    return SENDERS[-1]
 
 
 def request_line(head: bytes) -> str:
@@ -71,9 +92,9 @@ def header(head: bytes, name: str) -> str | None:
 def test_requests_share_one_kept_alive_connection() -> None:
     server = Recorder()
     try:
-        sender = Sender(new_session(True), timeout=2)
+        one = sender()
         for index in range(5):
-            reply = sender.send("GET", f"{server.url}/_doc/{index}", {}, None)
+            reply = one.send("GET", f"{server.url}/_doc/{index}", {}, None)
             assert (reply.status, reply.json()) == (200, {"acknowledged": True})
     finally:
         server.close()
@@ -83,9 +104,9 @@ def test_requests_share_one_kept_alive_connection() -> None:
 def test_urls_are_quoted_as_requests_quotes_them() -> None:
     server = Recorder()
     try:
-        sender = Sender(new_session(True), timeout=2)
-        sender.send("GET", server.url + "/my index/_search?q=élan&x=%41%2F", {}, None)
-        sender.send("get", server.url + "/a/./b/../c?x=1#fragment", {}, None)
+        one = sender()
+        one.send("GET", server.url + "/my index/_search?q=élan&x=%41%2F", {}, None)
+        one.send("get", server.url + "/a/./b/../c?x=1#fragment", {}, None)
     finally:
         server.close()
     assert request_line(server.heads[0]) == "GET /my%20index/_search?q=%C3%A9lan&x=A%2F HTTP/1.1"
@@ -96,10 +117,10 @@ def test_urls_are_quoted_as_requests_quotes_them() -> None:
 def test_bodies_get_their_length_and_a_bodyless_write_says_zero() -> None:
     server = Recorder()
     try:
-        sender = Sender(new_session(True), timeout=2)
-        sender.send("POST", server.url + "/x", {"Content-Type": "application/json", "Content-Length": "999"}, b"{}")
-        sender.send("DELETE", server.url + "/x", {}, None)
-        sender.send("GET", server.url + "/x", {}, None)
+        one = sender()
+        one.send("POST", server.url + "/x", {"Content-Type": "application/json", "Content-Length": "999"}, b"{}")
+        one.send("DELETE", server.url + "/x", {}, None)
+        one.send("GET", server.url + "/x", {}, None)
     finally:
         server.close()
     assert header(server.heads[0], "Content-Length") == "2"  # the page's wrong length is not sent
@@ -112,7 +133,7 @@ def test_credentials_in_the_url_are_sent_as_basic_auth() -> None:
     server = Recorder()
     try:
         url = server.url.replace("http://", "http://elastic:s%40cret@")
-        Sender(new_session(True), timeout=2).send("GET", url + "/", {"Authorization": "Bearer other"}, None)
+        sender().send("GET", url + "/", {"Authorization": "Bearer other"}, None)
     finally:
         server.close()
     assert header(server.heads[0], "Authorization") == "Basic " + base64.b64encode(b"elastic:s@cret").decode()
@@ -121,10 +142,10 @@ def test_credentials_in_the_url_are_sent_as_basic_auth() -> None:
 def test_cookies_the_target_sets_are_sent_back_for_the_document() -> None:
     server = Recorder(extra="Set-Cookie: session=abc123; Path=/\r\n")
     try:
-        sender = Sender(new_session(True), timeout=2)
-        sender.send("GET", server.url + "/login", {}, None)
-        sender.send("GET", server.url + "/next", {}, None)
-        Sender(new_session(True), timeout=2).send("GET", server.url + "/other-document", {}, None)
+        one = sender()
+        one.send("GET", server.url + "/login", {}, None)
+        one.send("GET", server.url + "/next", {}, None)
+        sender().send("GET", server.url + "/other-document", {}, None)
     finally:
         server.close()
     assert header(server.heads[0], "Cookie") is None
@@ -139,8 +160,7 @@ def test_a_303_to_another_port_lands_as_a_get_without_body_or_secrets() -> None:
             conn.sendall(fs.answer(303, b"", extra=f"Location: {landing.url}/landing\r\n"))
 
         with fs.fault_server(see_other) as target:
-            session = new_session(True, frozenset({"x-auth-token"}))
-            reply = Sender(session, timeout=2).send(
+            reply = sender(frozenset({"x-auth-token"})).send(
                 "POST", target.url + "/x", {"Content-Type": "application/json", "X-Auth-Token": "t0ken-value",
                                             "X-Other": "kept"}, b'{"a": 1}')
     finally:
@@ -175,12 +195,12 @@ def test_answer_headers_keep_their_order_repeats_and_limits() -> None:
         conn.sendall(fs.answer(200, b"{}", extra="".join(f"X-{i}: v\r\n" for i in range(150))))
 
     with fs.fault_server(many) as server:
-        reply = Sender(new_session(True), timeout=2).send("GET", server.url, {}, None)
+        reply = sender().send("GET", server.url, {}, None)
     assert reply.header_values("warning") == ["299 a", "299 b"]
     assert ("X-Folded", "one two") in reply.headers and reply.content_type == "application/json"
     with fs.fault_server(too_many) as server:
         try:
-            Sender(new_session(True), timeout=2).send("GET", server.url, {}, None)
+            sender().send("GET", server.url, {}, None)
         except TargetError as error:
             assert error.kind is FailureKind.PROTOCOL and "more than 100 headers" in error.message
         else:
