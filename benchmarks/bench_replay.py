@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -169,18 +170,37 @@ def measure(docs: Path, root: Path, rounds: int) -> dict[str, list[float]]:
     return times
 
 
+# runs ``python -m MODULE ARGS`` and, at exit, writes the process's own peak RSS (VmHWM, KB) to the
+# file $BENCH_PEAK_FILE: ru_maxrss of a child also counts the parent's memory it was forked from
+PEAK_LAUNCHER = (
+    "import atexit, os, runpy, sys\n"
+    "def peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            open(os.environ['BENCH_PEAK_FILE'], 'w').write(line.split()[1])\n"
+    "atexit.register(peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+)
+
+
 def child(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (KB) of one child process, which must exit 0."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output[-2000:].decode()}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    """Wall seconds, CPU seconds and peak RSS (KB; 0 where /proc is missing) of ``python -m ...``,
+    which must exit 0."""
+    assert command[:2] == [sys.executable, "-m"], command
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run([sys.executable, "-c", PEAK_LAUNCHER, *command[2:]], cwd=cwd,
+                              env={**(env or os.environ), "BENCH_PEAK_FILE": peak.name}, capture_output=True)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:].decode()}"
+                             f"{done.stderr[-2000:].decode()}")
+        rss = peak.read().strip()
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, int(rss) if rss.isdigit() else 0
 
 
 def pytest_run(docs: Path, root: Path, url: str, workers: int = 0) -> tuple[float, float, int]:
@@ -210,9 +230,9 @@ def pytest_floor(root: Path, count: int) -> tuple[float, float, int]:
 
 
 def memory(root: Path, url: str, examples: int) -> dict[str, tuple[tuple[int, int], tuple[int, int]]]:
-    """Peak RSS (KB) of ``docharness replay`` and of the plugin, ``((size, rss), (size, rss))`` at a
-    quarter of ``examples`` and at all of them."""
-    found: dict[str, list[tuple[int, int]]] = {"replay": [], "plugin": []}
+    """Peak RSS (KB) of ``docharness replay``, of the plugin and of the pytest floor (empty tests),
+    ``((size, rss), (size, rss))`` at a quarter of ``examples`` and at all of them."""
+    found: dict[str, list[tuple[int, int]]] = {"replay": [], "plugin": [], "pytest floor": []}
     for size in (max(examples // 4, PER_PAGE), examples):
         folder = root / f"memory_{size}"
         folder.mkdir()
@@ -220,13 +240,14 @@ def memory(root: Path, url: str, examples: int) -> dict[str, tuple[tuple[int, in
         found["replay"].append((size, child([sys.executable, "-m", "harness", "replay", str(docs), "--target", url],
                                             folder)[2]))
         found["plugin"].append((size, pytest_run(docs, folder, url)[2]))
+        found["pytest floor"].append((size, pytest_floor(folder, size)[2]))
     return {name: (values[0], values[1]) for name, values in found.items()}
 
 
 def print_memory(root: Path, url: str, examples: int) -> None:
     """Peak RSS at both sizes and the growth per example between them."""
     for name, ((small, low), (large, high)) in memory(root, url, examples).items():
-        print(f"  peak RSS {name:<7}: {low / 1024:6.1f} MB at {small} examples, {high / 1024:6.1f} MB at {large}: "
+        print(f"  peak RSS {name:<12}: {low / 1024:6.1f} MB at {small} examples, {high / 1024:6.1f} MB at {large}: "
               f"{(high - low) / max(large - small, 1):.2f} KB more per example", flush=True)
 
 

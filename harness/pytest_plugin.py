@@ -277,6 +277,10 @@ class ExampleItem(pytest.Item):
         if self.result.outcome is Outcome.FAILED:
             raise ExampleFailed(self.result)
 
+    def teardown(self) -> None:
+        """Let the result go: its reports are made (pytest keeps every item to the end of the session)."""
+        self.__dict__.pop("result", None)
+
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The Hurl-style rendering instead of a traceback."""
         if isinstance(excinfo.value, ExampleFailed):
