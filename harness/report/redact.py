@@ -202,10 +202,11 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """``value`` with every secret (in every form) and every URL's password masked."""
-        pattern = self._compiled()
-        if pattern is not None:
-            value = self._cut_tails(pattern.sub(MASK, value))
-        return mask_userinfo(value)
+        if self._secrets:
+            pattern = self._pattern or self._compiled()
+            if pattern is not None:
+                value = self._cut_tails(pattern.sub(MASK, value))
+        return mask_userinfo(value) if "@" in value else value
 
     def _cut_tails(self, value: str) -> str:
         """A secret cut short where a diff or a report shortened the text (``abcdef…``, ``abcdef...``):
