@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bdb
 import functools
+import os
 import signal
 import warnings
 from collections.abc import Callable, Iterator
@@ -168,8 +169,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def _phase(item: pytest.Item, hook: Any, when: Any, action: Callable[[], object]) -> pytest.TestReport:
-    """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks."""
+    """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks
+    (``PYTEST_CURRENT_TEST`` says where the session is, as pytest's runner has it say)."""
+    os.environ["PYTEST_CURRENT_TEST"] = f"{item.nodeid} ({when})".replace("\x00", "(null)")
     call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
+    if when == "teardown":
+        os.environ.pop("PYTEST_CURRENT_TEST", None)
     report: pytest.TestReport = hook.pytest_runtest_makereport(item=item, call=call)
     hook.pytest_runtest_logreport(report=report)
     if call.excinfo is not None and not hasattr(report, "wasxfail") and not isinstance(

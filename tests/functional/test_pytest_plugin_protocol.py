@@ -94,3 +94,17 @@ def test_a_mark_added_by_a_conftest_is_honoured(project: pytest.Pytester) -> Non
 def test_setup_show_takes_the_full_protocol(project: pytest.Pytester) -> None:
     result = project.runpytest("docs_src/elasticsearch/rollup/stop-job.asciidoc", "--setup-show")
     result.stdout.fnmatch_lines(["*docs_src/elasticsearch/rollup/stop-job.asciidoc::line_*"])  # a passing item
+
+
+def test_pytest_current_test_reads_as_under_the_full_protocol(project: pytest.Pytester) -> None:
+    record = ("import os\nSEEN = []\n\n"
+              "def pytest_runtest_logreport(report):\n"
+              "    SEEN.append((report.nodeid, report.when, os.environ.get('PYTEST_CURRENT_TEST')))\n\n"
+              "def pytest_sessionfinish(session):\n"
+              "    open('seen.txt', 'w').write(repr(SEEN))\n")
+    seen = []
+    for extra in ("", HOOKED):
+        (project.path / "conftest.py").write_text(record + extra, encoding="utf-8")
+        project.runpytest_subprocess("docs_src/elasticsearch/rollup")
+        seen.append((project.path / "seen.txt").read_text(encoding="utf-8"))
+    assert seen[0] == seen[1] and "(call)" in seen[0]
