@@ -200,11 +200,11 @@ def _classify(exc: BaseException, timeout: float, phase: str = "headers") -> Tar
         return TargetError(FailureKind.CONNECTION, "the target closed the connection without answering")
     if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
         return TargetError(FailureKind.CONNECTION, "the target reset the connection")
+    if isinstance(exc, ssl.SSLError):  # before ValueError: a certificate that does not verify is one too
+        return TargetError(FailureKind.CONNECTION, f"could not talk to the target over TLS: {_first_line(text)}")
     if isinstance(exc, (http.client.HTTPException, ValueError)):  # a bad status line, chunk size or header
         return TargetError(FailureKind.PROTOCOL, f"the target broke the HTTP protocol: {type(exc).__name__}: "
                                                  f"{_first_line(text)}")
-    if isinstance(exc, ssl.SSLError):
-        return TargetError(FailureKind.CONNECTION, f"could not talk to the target over TLS: {_first_line(text)}")
     return TargetError(FailureKind.CONNECTION, f"could not talk to the target: {_first_line(text)}")
 
 

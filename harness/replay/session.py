@@ -68,6 +68,8 @@ class Session:
             try:
                 connection.request(method, target, body, wire)
             except (ValueError, http.client.InvalidURL) as exc:
+                if isinstance(exc, OSError):  # a certificate that does not verify is a ValueError too
+                    raise
                 raise BuildError(str(exc)) from exc
             response = connection.getresponse()
         except BaseException:

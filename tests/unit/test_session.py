@@ -9,9 +9,13 @@ the connection kept alive between requests.
 from __future__ import annotations
 
 import base64
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import fault_servers as fs
 import pytest
@@ -205,3 +209,32 @@ def test_answer_headers_keep_their_order_repeats_and_limits() -> None:
             assert error.kind is FailureKind.PROTOCOL and "more than 100 headers" in error.message
         else:
             raise AssertionError("150 headers were accepted")
+
+
+def test_https_targets_are_read_and_a_certificate_that_does_not_verify_is_a_connection_error(
+        tmp_path: Path) -> None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem"), "-days", "1", "-subj", "/CN=localhost"],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server = Recorder()
+    server.listener = context.wrap_socket(server.listener, server_side=True)
+    threading.Thread(target=server._serve, daemon=True).start()
+    url = server.url.replace("http://", "https://")
+    try:
+        unverified = Sender(new_session(False), timeout=3)
+        SENDERS.append(unverified)
+        assert [unverified.send("GET", f"{url}/{i}", {}, None).status for i in range(3)] == [200, 200, 200]
+        try:
+            sender().send("GET", url + "/checked", {}, None)
+        except TargetError as error:
+            assert error.kind is FailureKind.CONNECTION and "over TLS" in error.message, error.message
+        else:
+            raise AssertionError("a self-signed certificate was accepted")
+    finally:
+        server.close()
+    assert server.connections == 1 and len(server.heads) == 3  # the three went out on one connection
