@@ -15,7 +15,8 @@ against a floor that starts in ~0.03 s, so it reads higher than at the issue's s
 Goals (issue 14): 1 AsciiDoc ``extract --json`` <= 2.5x a bare line loop with the scanner's
 rules (benchmarks/asciidoc_floor.py); 2 HTML ``extract --json`` <= 2x a bare lxml parse; 3 RST
 ``extract`` <= 1x a plain docutils ``publish_doctree`` loop, and >= 1.8x faster with 2 workers;
-5 ``docharness replay ONE_PAGE`` start-up <= 2x ``python -c "import requests"``; 8 replay >= 1.3x
+5 ``docharness replay ONE_PAGE`` start-up <= 2x ``python -c "import requests"``; 6 ``docharness run``
+on docs_src <= 1.5x extract + replay + a bare ``sphinx-build`` of the same generated sources; 8 replay >= 1.3x
 the speed of a bare ``requests.Session`` loop on the same examples, and the pytest plugin >= 0.8x.
 """
 
@@ -150,7 +151,33 @@ def replay_goals(root: Path, url: str, examples: int, rounds: int) -> None:
          f"({sent / plugin:.0f} requests/s incl. pytest start-up, {plugin:.2f}s)")
 
 
-GROUPS = ("extract", "startup", "replay")
+def run_goal(root: Path, rounds: int) -> None:
+    """Goal 6: ``docharness run`` on a copy of docs_src against extract + replay + a bare ``sphinx-build``
+    of the site sources ``run`` generates (its conf.py and its ``-D`` override), each run separately:
+    cold (fresh output folders) and warm (the same commands again on the same folders)."""
+    project = root / "project"
+    shutil.copytree(HERE.parent / "docs_src", project / "docs_src")
+    harness = [PY, "-m", "harness"]
+    timed([*harness, "run", "--out", "sources"], project)  # the generated site sources the bare build reads
+    steps = ([*harness, "extract", "docs_src"], [*harness, "replay"])
+    times: dict[str, list[tuple[float, float]]] = {"run": [], "rerun": [], "apart": [], "apart again": []}
+    for round_ in range(rounds):
+        times["run"].append(timed([*harness, "run", "--out", f"run{round_}"], project))
+        times["rerun"].append(timed([*harness, "run", "--out", f"run{round_}"], project))
+        sphinx = [PY, "-m", "sphinx", "-q", "-b", "html", "-D", "docharness_source_url=", "sources/site-src",
+                  f"bare{round_}/html", "-d", f"bare{round_}/doctrees"]
+        for key in ("apart", "apart again"):
+            parts = [timed(step, project) for step in (*steps, sphinx)]
+            times[key].append((sum(w for w, _ in parts), sum(c for _, c in parts)))
+    best = {key: (min(w for w, _ in runs), min(c for _, c in runs)) for key, runs in times.items()}
+    for ours, apart, label in (("run", "apart", "6 run / extract+replay+sphinx-build"),
+                               ("rerun", "apart again", "6 run rerun / the three again (warm)")):
+        cpu, wall = best[ours][1] / best[apart][1], best[ours][0] / best[apart][0]
+        line(label, cpu, "<= 1.5x", cpu <= 1.5,
+             f"(wall {wall:.2f}x; run {best[ours][1]:.2f} vs {best[apart][1]:.2f} CPU-s)")
+
+
+GROUPS = ("extract", "startup", "replay", "run")
 
 
 def main() -> None:
@@ -175,6 +202,8 @@ def main() -> None:
                 startup_goal(root, url, args.rounds)
             if "replay" in args.only:
                 replay_goals(root, url, args.examples, args.rounds)
+            if "run" in args.only:
+                run_goal(root, args.rounds)
     finally:
         server.terminate()
         server.wait(10)
