@@ -26,7 +26,6 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 from harness import __version__
-from harness.config_keys import suggestion
 
 # name -> (module under harness.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -51,6 +50,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _usage_hint(parser: argparse.ArgumentParser, message: str) -> str:
+    from harness.config_keys import suggestion  # only on bad usage: `--help` starts without it
+
     choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
     if choice:
         return suggestion(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)))

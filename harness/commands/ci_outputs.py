@@ -14,12 +14,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from harness.report.annotations import github_annotations, write_codequality
-from harness.report.html_report import write_html_report
-from harness.report.redact import Redactor
-from harness.report.terminal import TerminalReporter
-from harness.results import RunResult
+if TYPE_CHECKING:  # the writers are imported when an output is asked for: `replay` starts without them
+    from harness.report.redact import Redactor
+    from harness.report.terminal import TerminalReporter
+    from harness.results import RunResult
 
 __all__ = ["CiOutputs", "add_ci_arguments", "ci_outputs"]
 
@@ -40,10 +40,16 @@ class CiOutputs:
     def write(self, result: RunResult, redactor: Redactor, reporter: TerminalReporter) -> None:
         """Write the files, and the workflow commands through ``reporter`` (secrets masked)."""
         if self.html is not None:
+            from harness.report.html_report import write_html_report
+
             write_html_report(result, self.html, redactor)
         if self.codequality is not None:
+            from harness.report.annotations import write_codequality
+
             write_codequality(result, self.codequality, redactor)
         if self.github:
+            from harness.report.annotations import github_annotations
+
             commands = github_annotations(result, redactor, os.environ.get("GITHUB_WORKSPACE"))
             if commands:
                 reporter.write(commands)

@@ -38,9 +38,7 @@ from harness.replay.shard import Shard, ShardError, document_weight, parse_shard
 from harness.replay.prepare import PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.atomic import OutputError, is_stream
-from harness.report.json_report import write_json_report
 from harness.report.color import use_color
-from harness.report.junit import write_junit
 from harness.report.redact import MASK, mask_userinfo
 from harness.report.terminal import TerminalReporter
 from harness.results import RunResult
@@ -278,6 +276,10 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
         count += f" (shard {shard})" if shard is not None else ""
         reporter.write(f"docharness replay: {count} against {', '.join(replay.targets.labels)}\n")
         reporter.notes(document_diagnostics(documents), tuple(replay.targets.notices))
+        if report is not None:  # the writers are imported only when asked for: a bare replay starts lighter
+            from harness.report.json_report import write_json_report
+        if junit is not None:
+            from harness.report.junit import write_junit
         partial = RunResult(targets=replay.targets.labels, complete=False)
         if report is not None and not is_stream(report):  # a stream (/dev/stdout, a FIFO) gets one document
             _write(lambda: write_json_report(partial, report, redactor))
