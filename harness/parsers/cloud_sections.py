@@ -8,6 +8,7 @@ its parent's kind) and reads ``METHOD target`` lines, turning full URLs such as
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -82,6 +83,7 @@ def status_label(text: str) -> int | None:
     return int(found[1]) if found else None
 
 
+@functools.lru_cache(maxsize=4096)  # pages share their headings: "URI", "Example Request", "Status code: 200"
 def section_kind(title: str) -> Kind:
     """Classify a section heading (``Example Requests`` -> EXAMPLE_REQUEST)."""
     if status_label(title) is not None and _STATUS_LABEL.match(title.strip()):
