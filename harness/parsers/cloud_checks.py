@@ -65,6 +65,7 @@ _JSON_TYPES: dict[str, type | tuple[type, ...]] = {
     "float": (int, float), "double": (int, float), "short": (int, float), "object": dict, "map": dict, "dict": dict}
 
 
+@functools.lru_cache(maxsize=1024)  # a page's fields share a few type texts
 def _json_type(type_text: str) -> type | tuple[type, ...] | None:
     """The JSON type a documented type names by its first word (``Array of X``, ``Boolean``), if any."""
     words = re.findall(r"[a-z]+", type_text.lower())

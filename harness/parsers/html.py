@@ -184,7 +184,8 @@ class _Walker:
             if before.tag != "a" or (before.tail or "").strip():
                 break
             anchors.append(before.get("name", "") or before.get("id", ""))
-        return Table(caption, header, fill_spans([self.row(r) for r in rows]),
+        linked = any(a.get("href", "").startswith("#") for a in node.iter("a"))
+        return Table(caption, header, fill_spans([self.row(r, linked) for r in rows]),
                      tuple(a.lower() for a in anchors if a), self.span(node))
 
     def rows(self, node: _Node) -> list[_Node]:
@@ -208,13 +209,16 @@ class _Walker:
     def cells(row: _Node) -> list[_Node]:
         return [c for c in row if c.tag in _CELLS]
 
-    def row(self, row: _Node) -> list[tuple[Cell, int, int]]:
-        """The row's cells with their ``colspan`` and ``rowspan``."""
+    def row(self, row: _Node, linked: bool = True) -> list[tuple[Cell, int, int]]:
+        """The row's cells with their ``colspan`` and ``rowspan``.
+
+        :param linked: the table has an in-page link somewhere (else no cell is searched for one).
+        """
         out = []
         for cell in row:
             if cell.tag in _CELLS:
                 colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
-                out.append((Cell(_plain(_text(cell)), _links(cell)),
+                out.append((Cell(_plain(_text(cell)), _links(cell) if linked else ()),
                             1 if colspan is None else _span_count(colspan),
                             1 if rowspan is None else _span_count(rowspan)))
         return out
