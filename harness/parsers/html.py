@@ -59,7 +59,9 @@ def _span_count(value: str | None) -> int:
     (``"100\x1d"`` is 100). ``"²"`` and other non-ASCII digits are not digits; a 5,000-digit value
     is never converted whole (Python refuses such ``int()`` conversions).
     """
-    found = _LEADING_DIGITS.match(value or "")
+    if value is None:
+        return 1
+    found = _LEADING_DIGITS.match(value)
     if found is None:
         return 1
     digits = found[1].lstrip("0")
@@ -82,7 +84,7 @@ def _links(cell: _Node) -> tuple[str, ...]:
 
 
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
-_CELLS = {"td", "th"}
+_SPANNED = lxml.etree.XPath("boolean(.//*[@colspan or @rowspan])")
 
 
 class _Walker:
@@ -185,7 +187,8 @@ class _Walker:
                 break
             anchors.append(before.get("name", "") or before.get("id", ""))
         linked = any(a.get("href", "").startswith("#") for a in node.iter("a"))
-        return Table(caption, header, fill_spans([self.row(r, linked) for r in rows]),
+        spanned = bool(_SPANNED(node))
+        return Table(caption, header, fill_spans([self.row(r, linked, spanned) for r in rows]),
                      tuple(a.lower() for a in anchors if a), self.span(node))
 
     def rows(self, node: _Node) -> list[_Node]:
@@ -207,21 +210,19 @@ class _Walker:
 
     @staticmethod
     def cells(row: _Node) -> list[_Node]:
-        return [c for c in row if c.tag in _CELLS]
+        return list(row.iterchildren("td", "th"))
 
-    def row(self, row: _Node, linked: bool = True) -> list[tuple[Cell, int, int]]:
+    def row(self, row: _Node, linked: bool = True, spanned: bool = True) -> list[tuple[Cell, int, int]]:
         """The row's cells with their ``colspan`` and ``rowspan``.
 
         :param linked: the table has an in-page link somewhere (else no cell is searched for one).
+        :param spanned: some cell of the table has a ``colspan`` or ``rowspan`` (else every span is 1).
         """
-        out = []
-        for cell in row:
-            if cell.tag in _CELLS:
-                colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
-                out.append((Cell(_plain(_text(cell)), _links(cell) if linked else ()),
-                            1 if colspan is None else _span_count(colspan),
-                            1 if rowspan is None else _span_count(rowspan)))
-        return out
+        if not spanned:
+            return [(Cell(_plain(_text(cell)), _links(cell) if linked else ()), 1, 1)
+                    for cell in row.iterchildren("td", "th")]
+        return [(Cell(_plain(_text(cell)), _links(cell) if linked else ()), _span_count(cell.get("colspan")),
+                 _span_count(cell.get("rowspan"))) for cell in row.iterchildren("td", "th")]
 
 
 def parse_html(text: str, path: str) -> Document:
