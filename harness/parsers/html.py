@@ -76,11 +76,23 @@ def _text(node: _Node) -> str:
     return _TEXT(node, method="text", encoding=str, with_tail=False)
 
 
-def _links(cell: _Node) -> tuple[str, ...]:
-    """The in-page anchors a cell links to (``<a href="#table4">``), lower-cased."""
-    if len(cell) == 0:
-        return ()
-    return tuple(href[1:].lower() for a in cell.iter("a") if (href := a.get("href", "")).startswith("#"))
+def _links(table: _Node) -> dict[_Node, tuple[str, ...]]:
+    """The in-page anchors each cell of ``table`` links to (``<a href="#table4">``), lower-cased.
+
+    One pass over the table's links (most cells have none); the cells are the dict's keys, which
+    keeps their lxml proxies alive, so a row's walk meets these very objects again.
+    """
+    found: dict[_Node, list[str]] = {}
+    for link in table.iter("a"):
+        href = link.get("href", "")
+        if not href.startswith("#"):
+            continue
+        parent = link.getparent()
+        while parent is not None and parent is not table:
+            if parent.tag in ("td", "th"):
+                found.setdefault(parent, []).append(href[1:].lower())
+            parent = parent.getparent()
+    return {cell: tuple(anchors) for cell, anchors in found.items()}
 
 
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
@@ -179,16 +191,16 @@ class _Walker:
         caption = next((_plain(_text(c)) for c in node if c.tag == "caption"), "")
         rows = self.rows(node)
         header: tuple[Cell, ...] = ()
+        links = _links(node)
+        spanned = bool(_SPANNED(node))
         if rows and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in self.cells(rows[0]))):
-            header, rows = fill_spans([self.row(rows[0])])[0], rows[1:]
+            header, rows = fill_spans([self.row(rows[0], links, spanned)])[0], rows[1:]
         anchors = [node.get("id", "")]
         for before in node.itersiblings(preceding=True):  # the <a name> run right before the table
             if before.tag != "a" or (before.tail or "").strip():
                 break
             anchors.append(before.get("name", "") or before.get("id", ""))
-        linked = any(a.get("href", "").startswith("#") for a in node.iter("a"))
-        spanned = bool(_SPANNED(node))
-        return Table(caption, header, fill_spans([self.row(r, linked, spanned) for r in rows]),
+        return Table(caption, header, fill_spans([self.row(r, links, spanned) for r in rows]),
                      tuple(a.lower() for a in anchors if a), self.span(node))
 
     def rows(self, node: _Node) -> list[_Node]:
@@ -212,16 +224,16 @@ class _Walker:
     def cells(row: _Node) -> list[_Node]:
         return list(row.iterchildren("td", "th"))
 
-    def row(self, row: _Node, linked: bool = True, spanned: bool = True) -> list[tuple[Cell, int, int]]:
+    @staticmethod
+    def row(row: _Node, links: dict[_Node, tuple[str, ...]], spanned: bool = True) -> list[tuple[Cell, int, int]]:
         """The row's cells with their ``colspan`` and ``rowspan``.
 
-        :param linked: the table has an in-page link somewhere (else no cell is searched for one).
+        :param links: the anchors the table's cells link to (``_links``).
         :param spanned: some cell of the table has a ``colspan`` or ``rowspan`` (else every span is 1).
         """
         if not spanned:
-            return [(Cell(_plain(_text(cell)), _links(cell) if linked else ()), 1, 1)
-                    for cell in row.iterchildren("td", "th")]
-        return [(Cell(_plain(_text(cell)), _links(cell) if linked else ()), _span_count(cell.get("colspan")),
+            return [(Cell(_plain(_text(cell)), links.get(cell, ())), 1, 1) for cell in row.iterchildren("td", "th")]
+        return [(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
                  _span_count(cell.get("rowspan"))) for cell in row.iterchildren("td", "th")]
 
 
