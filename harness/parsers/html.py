@@ -10,8 +10,8 @@ shared cloud-page rules.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import lxml.etree
@@ -19,7 +19,7 @@ import lxml.etree
 from harness.model import Diagnostic, Document, Format, Level, Span
 from harness.parsers.cloud import build_document
 from harness.parsers.cloud_sections import Kind, section_kind
-from harness.parsers.page import Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
+from harness.parsers.page import MAX_COLUMNS, Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
 
 __all__ = ["parse_html"]
 
@@ -194,13 +194,13 @@ class _Walker:
         links = _links(node)
         spanned = bool(_SPANNED(node))
         if rows and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in self.cells(rows[0]))):
-            header, rows = fill_spans([self.row(rows[0], links, spanned)])[0], rows[1:]
+            header, rows = self.grid(rows[:1], links, spanned)[0], rows[1:]
         anchors = [node.get("id", "")]
         for before in node.itersiblings(preceding=True):  # the <a name> run right before the table
             if before.tag != "a" or (before.tail or "").strip():
                 break
             anchors.append(before.get("name", "") or before.get("id", ""))
-        return Table(caption, header, fill_spans([self.row(r, links, spanned) for r in rows]),
+        return Table(caption, header, self.grid(rows, links, spanned),
                      tuple(a.lower() for a in anchors if a), self.span(node))
 
     def rows(self, node: _Node) -> list[_Node]:
@@ -225,16 +225,19 @@ class _Walker:
         return list(row.iterchildren("td", "th"))
 
     @staticmethod
-    def row(row: _Node, links: dict[_Node, tuple[str, ...]], spanned: bool = True) -> list[tuple[Cell, int, int]]:
-        """The row's cells with their ``colspan`` and ``rowspan``.
+    def grid(rows: list[_Node], links: dict[_Node, tuple[str, ...]], spanned: bool) -> tuple[tuple[Cell, ...], ...]:
+        """The rows' cells laid out on a grid (``fill_spans``).
 
         :param links: the anchors the table's cells link to (``_links``).
-        :param spanned: some cell of the table has a ``colspan`` or ``rowspan`` (else every span is 1).
+        :param spanned: some cell of the table has a ``colspan`` or ``rowspan``; without one, row N's
+            cells are grid row N as they stand (``fill_spans`` would give the same: the usual case).
         """
-        if not spanned:
-            return [(Cell(_plain(_text(cell)), links.get(cell, ())), 1, 1) for cell in row.iterchildren("td", "th")]
-        return [(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
-                 _span_count(cell.get("rowspan"))) for cell in row.iterchildren("td", "th")]
+        if spanned:
+            return fill_spans([[(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
+                                 _span_count(cell.get("rowspan"))) for cell in row.iterchildren("td", "th")]
+                               for row in rows])
+        return tuple(tuple(Cell(_plain(_text(cell)), links.get(cell, ()))
+                           for cell in itertools.islice(row.iterchildren("td", "th"), MAX_COLUMNS)) for row in rows)
 
 
 def parse_html(text: str, path: str) -> Document:
