@@ -167,24 +167,38 @@ def _references(params: list[_Found]) -> dict[tuple[int, int], _Found]:
     for f in params:  # the first table of a name on each side
         if f.name and " " not in f.name:
             by_name.setdefault((f.side, f.name.lower()), f)
+    type_words: dict[str, list[str]] = {}  # a page's rows share a few type texts
+    named: dict[int, bool] = {}
     refs: dict[tuple[int, int], _Found] = {}
     for t, found in enumerate(params):
-        other = "request" if found.side == "response" else "response"
+        sides = (found.side, "request" if found.side == "response" else "response")
+        type_column, name_column = found.columns.get("type"), found.columns["name"]
         for r, row in enumerate(_body_rows(found)):
-            target = next((by_anchor[link.lstrip("#").lower()] for cell in row for link in cell.links
-                           if link.lstrip("#").lower() in by_anchor), None)
+            target = _linked(row, by_anchor) if by_anchor else None
             if target is None:  # the type names it ("CreateListenerOption object"): this side first
-                words = [w for w in _TYPE_WORD.findall(_cell(row, found.columns.get("type")).text.lower())
-                         if w not in _GENERIC_TYPES]
-                target = next((by_name[(side, w)] for side in (found.side, other) for w in words
-                               if (side, w) in by_name), None)
+                text = _cell(row, type_column).text
+                words = type_words.get(text)
+                if words is None:
+                    words = type_words[text] = [w for w in _TYPE_WORD.findall(text.lower()) if w not in _GENERIC_TYPES]
+                target = next((by_name[(side, w)] for side in sides for w in words if (side, w) in by_name), None) \
+                    if words else None
             if target is None:  # "image | Object" and a table captioned "image field description"
-                name = _cell(row, found.columns["name"]).text.strip().lower()
-                named = by_name.get((found.side, name))
-                target = named if named is not None and _named(named) else None
+                candidate = by_name.get((found.side, _cell(row, name_column).text.strip().lower()))
+                if candidate is not None and named.setdefault(id(candidate), _named(candidate)):
+                    target = candidate
             if target is not None and target is not found:
                 refs[(t, r)] = target
     return refs
+
+
+def _linked(row: tuple[Cell, ...], by_anchor: dict[str, _Found]) -> _Found | None:
+    """The table the row's first in-page link that names a table's anchor points to."""
+    for cell in row:
+        for link in cell.links:
+            anchor = link.lstrip("#").lower()
+            if anchor in by_anchor:
+                return by_anchor[anchor]
+    return None
 
 
 def _top_level(params: list[_Found], referenced: set[int]) -> set[int]:
