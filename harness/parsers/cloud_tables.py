@@ -238,19 +238,23 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
     objects: dict[int, ObjectTable] = {}
     for t, found in enumerate(params):
         rows: list[Parameter] = []
+        columns = found.columns
+        name_at, required_at, type_at, about_at = (columns["name"], columns.get("required"), columns.get("type"),
+                                                    columns.get("description"))
+        response, nested = found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE), id(found) not in top_level
         for r, row in enumerate(_body_rows(found)):
-            name = _cell(row, found.columns["name"]).text.strip()
+            name = _cell(row, name_at).text.strip()
             if not name:
                 continue
-            if found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE):
+            if response:
                 location = "response"
             else:  # a nested object's fields are body fields, whatever its caption says
-                location = "body" if id(found) not in top_level else _location(found, template, name, method)
+                location = "body" if nested else _location(found, template, name, method)
             target = refs.get((t, r))
             rows.append(Parameter(
-                name=name, location=location, required=_required(_cell(row, found.columns.get("required")).text),
-                type=_cell(row, found.columns.get("type")).text, object_ref=_object_key(target, names) if target
-                else "", description=_cell(row, found.columns.get("description")).text))
+                name=name, location=location, required=_required(_cell(row, required_at).text),
+                type=_cell(row, type_at).text, object_ref=_object_key(target, names) if target
+                else "", description=_cell(row, about_at).text))
         if id(found) not in top_level:
             objects.setdefault(id(found), ObjectTable(_object_key(found, names), tuple(rows), found.table.span))
         elif rows and rows[0].location == "response":
