@@ -96,15 +96,18 @@ def _links(table: _Node) -> dict[_Node, tuple[str, ...]]:
 
 
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
+_SPAN_ATTRIBUTE = re.compile("colspan|rowspan", re.IGNORECASE)  # a page without the words has no span
 _SPANNED = lxml.etree.XPath("boolean(.//*[@colspan or @rowspan])")
 
 
 class _Walker:
     """Walks an HTML tree in document order and appends the blocks the cloud rules read."""
 
-    def __init__(self, outline: Outline, lines: list[str]) -> None:
+    def __init__(self, outline: Outline, lines: list[str], spans: bool = True) -> None:
+        """:param spans: the page may have a ``colspan`` / ``rowspan`` (``False``: its text names neither)."""
         self.outline, self.lines = outline, lines
         self.blocks = outline.blocks
+        self.spans = spans
 
     def span(self, node: _Node, end: int = 0) -> Span:
         return Span(self.outline.path, max(node.sourceline or 1, 1), 1, end)
@@ -192,7 +195,7 @@ class _Walker:
         rows = self.rows(node)
         header: tuple[Cell, ...] = ()
         links = _links(node)
-        spanned = bool(_SPANNED(node))
+        spanned = self.spans and bool(_SPANNED(node))
         if rows and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in self.cells(rows[0]))):
             header, rows = self.grid(rows[:1], links, spanned)[0], rows[1:]
         anchors = [node.get("id", "")]
@@ -258,5 +261,5 @@ def parse_html(text: str, path: str) -> Document:
                     br.tail = "\n" + (br.tail or "")
                 except ValueError:  # a control character lxml read but will not write back: dropped
                     br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
-            _Walker(outline, outline.lines).walk(root)
+            _Walker(outline, outline.lines, _SPAN_ATTRIBUTE.search(text) is not None).walk(root)
     return build_document(outline, Format.HTML)
