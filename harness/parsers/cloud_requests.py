@@ -44,9 +44,6 @@ class Chunk:
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
 _BODY_START = ("{", "[", "<", '"')
-# what every line find_request_line(bare=True) reads has: a method and a blank, or a URL's start (a
-# body's lines have neither, and most of a block is its body)
-_MAYBE_REQUEST = re.compile(r"(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)[ \t]|https?://|endpoint", re.I)
 
 
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
@@ -58,8 +55,7 @@ def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
         before = split_block("\n".join(lines[:first_curl]), span, content_line) if first_curl else []
         return [c for c in before if c.line is not None or c.unrecognised] + \
             _curl_chunks(lines, span, content_line)
-    starts = [i for i, line in enumerate(lines)
-              if _MAYBE_REQUEST.search(line) and find_request_line(line, span, bare=True) is not None]
+    starts = [i for i, line in enumerate(lines) if find_request_line(line, span, bare=True) is not None]
     chunks: list[Chunk] = []
     if not starts or "".join(lines[:starts[0]]).strip():
         end = starts[0] if starts else len(lines)
