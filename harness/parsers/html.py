@@ -97,7 +97,6 @@ def _links(table: _Node) -> dict[_Node, tuple[str, ...]]:
 
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
 _SPAN_ATTRIBUTE = re.compile("colspan|rowspan", re.IGNORECASE)  # a page without the words has no span
-_SPANNED = lxml.etree.XPath("boolean(.//*[@colspan or @rowspan])")
 
 
 class _Walker:
@@ -195,7 +194,7 @@ class _Walker:
         rows = self.rows(node)
         header: tuple[Cell, ...] = ()
         links = _links(node)
-        spanned = self.spans and bool(_SPANNED(node))
+        spanned = self.spans  # each cell's spans are read (fill_spans lays out rows without one as they stand)
         if rows and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in self.cells(rows[0]))):
             header, rows = self.grid(rows[:1], links, spanned)[0], rows[1:]
         anchors = [node.get("id", "")]
