@@ -96,7 +96,6 @@ def _links(table: _Node) -> dict[_Node, tuple[str, ...]]:
 
 
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
-_SPAN_ATTRIBUTE = re.compile("colspan|rowspan", re.IGNORECASE)  # a page without the words has no span
 
 
 class _Walker:
@@ -246,8 +245,9 @@ def parse_html(text: str, path: str) -> Document:
     """Parse one cloud-style HTML page into a Document (pure: text in, model out)."""
     outline = Outline(path, lines=text.splitlines())
     if text.strip():
+        data = text.encode("utf-8")
         try:
-            root = lxml.etree.fromstring(text.encode("utf-8"), _PARSER)
+            root = lxml.etree.fromstring(data, _PARSER)
             if root is None:  # what lxml.html.document_fromstring says of it
                 raise lxml.etree.ParserError("Document is empty")
         except (lxml.etree.ParserError, ValueError) as exc:
@@ -260,5 +260,6 @@ def parse_html(text: str, path: str) -> Document:
                     br.tail = "\n" + (br.tail or "")
                 except ValueError:  # a control character lxml read but will not write back: dropped
                     br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
-            _Walker(outline, outline.lines, _SPAN_ATTRIBUTE.search(text) is not None).walk(root)
+            lowered = data.lower()  # ASCII only, as libxml2 lower-cases attribute names
+            _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)
     return build_document(outline, Format.HTML)
