@@ -130,30 +130,82 @@ Status Code Description
 """
 
 
-def _html_table(caption: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "\n".join("<tr>" + "".join(f'<td class="cellrowborder"><p>{c}</p></td>' for c in row) + "</tr>"
-                     for row in rows)
-    return f"<table><caption><b>{caption}</b></caption><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+_EXPORT_CELL = ('<{tag} align="left" class="cellrowborder" valign="top" width="{width}%" {ref}="mcps1.3.{n}.{t}.2.5.1.{c}'
+                '{space}"><p>{text}</p>\n</{tag}>\n')
+
+
+def _html_table(n: int, number: int, caption: str, header: tuple[str, ...], rows: list[tuple[str, ...]],
+                anchor: str = "") -> str:
+    """A table as the cloud docs exporter writes it: attributes on every cell, a <p> in each, newlines."""
+    widths = [20] * (len(header) - 1) + [100 - 20 * (len(header) - 1)]
+
+    def cells(tag: str, ref: str, values: tuple[str, ...], space: str) -> str:
+        return "".join(_EXPORT_CELL.format(tag=tag, width=w, ref=ref, n=n, t=number, c=c + 1, space=space, text=v)
+                       for c, (v, w) in enumerate(zip(values, widths)))
+
+    body = "".join(f"<tr>{cells('td', 'headers', row, ' ')}</tr>\n" for row in rows)
+    names = f'<a name="Op{n}__{anchor}"></a><a name="{anchor}"></a>' if anchor else ""
+    return (f'{names}<table cellpadding="4" cellspacing="0" summary="" id="Op{n}__{anchor or f"table{number}"}" '
+            f'frame="border" border="1" rules="all"><caption><b>Table {number} </b>{caption}</caption>'
+            f'<thead align="left"><tr>{cells("th", "id", header, "")}</tr>\n</thead>\n<tbody>{body}</tbody>\n'
+            "</table>\n")
+
+
+_VALUES = {"String": lambda r: " ".join(r.choice(WORDS) for _ in range(r.randint(1, 3))),
+           "Integer": lambda r: r.randint(0, 5000), "Long": lambda r: r.randint(0, 10 ** 9),
+           "Boolean": lambda r: r.random() < 0.5, "Array of strings": lambda r: [r.choice(WORDS), r.choice(WORDS)]}
+
+
+def _typed_body(rng: random.Random, rows: list[tuple[str, str, str, str]], nested: dict[str, object]) -> dict[str, object]:
+    """An example body that agrees with its table, as real examples mostly do (1 in 20 values is off)."""
+    body: dict[str, object] = {}
+    for name, required, kind, _ in rows:
+        if required == "No" and rng.random() < 0.4:
+            continue
+        value = nested if kind == "Object" else _VALUES[kind](rng)
+        body[name] = rng.choice(["x", 1, True]) if rng.random() < 0.05 else value
+    return body
 
 
 def html_page(rng: random.Random, n: int) -> str:
-    """One cloud-style HTML export: sectiontitle headings, captioned tables, pre blocks, comments."""
-    params, fields = _rows(rng, rng.randint(2, 12)), _rows(rng, rng.randint(2, 20))
-    section = '<div class="section"><h4 class="sectiontitle">{}</h4>{}</div>\n'
-    return "<html><body>\n" + f'<h1 class="topictitle1">Operation {n}</h1>\n' + "".join(section.format(*s) for s in (
-        ("Function", f"<p>This API is used to do thing {n}.</p>"),
-        ("URI", f"<ul><li>URI format<p>POST /v1/{{project_id}}/things/{n}</p></li></ul>"),
-        ("Request", _html_table("Table 2 Request parameters", ("Parameter", "Mandatory", "Type", "Description"),
-                                params)),
-        ("Response", _html_table("Table 3 Response parameters", ("Parameter", "Mandatory", "Type", "Description"),
-                                 fields)),
-        ("Example Request", f'<pre class="screen">{json.dumps(_body(rng, params), indent=2)}</pre>\n'
-                            f"<!-- TEST[setup:thing_{n % 7}] -->"),
-        ("Example Response", f'<pre class="screen">{json.dumps(_body(rng, fields), indent=2)}</pre>'),
-        ("Status Codes", _html_table("Table 4 Status codes", ("Status Code", "Description"),
-                                     [("200", "OK"), ("400", "Bad request")])),
-    )) + "</body></html>\n"
+    """One cloud-style HTML export, shaped like the real ones in corpus-sample/otc-html.
+
+    Anchors and a topic title, sectiontitle headings, exporter-style tables (attributes on every
+    cell, a <p> in each), a nested object table the body table links to, "Status code" labels,
+    examples whose values mostly agree with the tables, a directive comment, a status table.
+    """
+    params, fields, inner = _rows(rng, rng.randint(2, 12)), _rows(rng, rng.randint(2, 20)), _rows(rng, rng.randint(2, 6))
+    params = [r if r[2] != "Object" else (r[0], r[1], "String", r[3]) for r in params]
+    fields = [r if r[2] != "Object" else (r[0], r[1], "String", r[3]) for r in fields]
+    inner = [r if r[2] != "Object" else (r[0], r[1], "Integer", r[3]) for r in inner]
+    link = f'<a href="#Op{n}__request_Spec{n}">Spec{n}</a> object'
+    params.append((f"spec_{n}", "Yes", link, "The specification of the thing."))
+    heading = '<h4 class="sectiontitle">{}</h4>'
+    columns = ("Parameter", "Mandatory", "Type", "Description")
+    nested_value = _typed_body(rng, inner, {})
+    request = _typed_body(rng, [(a, b, "Object" if "<a " in c else c, d) for a, b, c, d in params], nested_value)
+    response = _typed_body(rng, fields, {})
+    path = f"/v1/{{project_id}}/things/{n}"
+    return "".join((
+        f'<a name="Op{n}"></a><a name="Op{n}"></a>\n\n<h1 class="topictitle1">Operation {n}</h1>\n',
+        heading.format("Function"), f"<p>This API is used to do thing {n}.</p>\n\n",
+        heading.format("URI"), f"<p>POST {path}</p>\n\n",
+        _html_table(n, 1, "Path parameters", columns, [("project_id", "Yes", "String", "Specifies the project ID.")]),
+        "\n", heading.format("Request Parameters"), "\n",
+        _html_table(n, 2, "Request header parameters", columns,
+                    [("X-Auth-Token", "Yes", "String", "Specifies the token used for IAM authentication.")]),
+        _html_table(n, 3, "Request body parameters", columns, params),
+        _html_table(n, 4, f"Spec{n}", columns, inner, anchor=f"request_Spec{n}"),
+        "\n", heading.format("Response Parameters"), "<p><strong>Status code: 200</strong></p>\n",
+        _html_table(n, 5, "Response body parameters", columns, fields),
+        "\n", heading.format("Example Requests"), f"<p>Doing thing {n}</p>\n",
+        f'<pre class="screen">POST https://{{endpoint}}{path}\n\n{json.dumps(request, indent=2)}</pre>\n',
+        f"<!-- TEST[setup:thing_{n % 7}] -->\n\n",
+        heading.format("Example Responses"), "<p><strong>Status code: 200</strong></p>\n<p>OK</p>\n",
+        f'<pre class="screen">{json.dumps(response, indent=2)}</pre>\n\n',
+        heading.format("Status Codes"), "\n",
+        _html_table(n, 6, "Status codes", ("Status Code", "Description"), [("200", "OK"), ("400", "Bad request")]),
+        "\n", heading.format("Error Codes"), '<p>See <a href="errorcode.html">Error Codes</a>.</p>\n'))
 
 
 def _timed(parse: Callable[[str, str], object], texts: list[tuple[str, str]]) -> float:

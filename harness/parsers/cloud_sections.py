@@ -8,6 +8,7 @@ its parent's kind) and reads ``METHOD target`` lines, turning full URLs such as
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -82,6 +83,7 @@ def status_label(text: str) -> int | None:
     return int(found[1]) if found else None
 
 
+@functools.lru_cache(maxsize=4096)  # pages share their headings: "URI", "Example Request", "Status code: 200"
 def section_kind(title: str) -> Kind:
     """Classify a section heading (``Example Requests`` -> EXAMPLE_REQUEST)."""
     if status_label(title) is not None and _STATUS_LABEL.match(title.strip()):
@@ -200,11 +202,13 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
                                  enclosing is Kind.OTHER and labelled):
         return _BARE_LABELS[bare]  # "**Request**" / "Response:" in an example or a walk-through step
     if enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
-        mentions = {k for word, k in (("response", Kind.EXAMPLE_RESPONSE), ("request", Kind.EXAMPLE_REQUEST))
-                    if re.search(rf"\b{word}s?\b", bare)}
+        mentions = {k for word, k in _MENTIONS if word.search(bare)}
         if len(mentions) == 1 and labelled:  # "The response is as follows:" inside a "Samples" section
             return mentions.pop()
     return kind if kind in _LABEL_KINDS else None
+
+
+_MENTIONS = ((re.compile(r"\bresponses?\b"), Kind.EXAMPLE_RESPONSE), (re.compile(r"\brequests?\b"), Kind.EXAMPLE_REQUEST))
 
 
 def split_sections(blocks: list[Block]) -> list[Section]:

@@ -9,6 +9,7 @@ JobValidationResult objects``) - is a nested object table, not a top-level one.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -24,6 +25,9 @@ _TYPE_COLUMNS = ("type", "data type", "value type", "parameter type")
 _DESCRIPTION_COLUMNS = ("description", "remarks", "meaning", "details")
 _STATUS_COLUMNS = ("status code", "http status code", "status", "code", "returned value", "return code")
 _TABLE_PREFIX = re.compile(r"^table\s*[\d.-]*\s*[:.]?\s*", re.I)
+_CAPTION_WORD = re.compile(r"[a-z0-9_-]+")
+_TYPE_WORD = re.compile(r"[\w-]+")
+_STATUS_CODE = re.compile(r"^(\d{3})\b")
 _GENERIC_TYPES = {"string", "object", "objects", "array", "integer", "int", "long", "boolean", "number", "float",
                   "double", "list", "map", "of", "and", "or", "table", "parameter", "parameters", "description",
                   "request", "response", "path", "query", "header", "body", "uri"}
@@ -59,7 +63,7 @@ _GENERIC_CAPTION = _GENERIC_TYPES | {
 
 def _named(found: _Found) -> bool:
     """Whether the caption names a particular object (``image field description``), not "Request parameters"."""
-    words = re.findall(r"[a-z0-9_-]+", _TABLE_PREFIX.sub("", found.table.caption).lower())
+    words = _CAPTION_WORD.findall(_TABLE_PREFIX.sub("", found.table.caption).lower())
     return any(w not in _GENERIC_CAPTION and not w.isdigit() for w in words)
 
 
@@ -80,28 +84,38 @@ def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
     return roles
 
 
+_OBJECT_NAMES = tuple(re.compile(p, re.I) for p in (
+    r"^(\S+) (?:field|object|structure|parameter)s?(?: description| parameters)?$",
+    r"^description of (?:the )?(\S+)(?: field| object)?$", r"^(\S+) parameters?$"))
+
+
 def _object_name(caption: str) -> str:
     """``Table 3 reboot field description`` -> ``reboot``; ``Table 4 JobValidationResult`` -> itself."""
     rest = _TABLE_PREFIX.sub("", caption).strip()
-    for pattern in (r"^(\S+) (?:field|object|structure|parameter)s?(?: description| parameters)?$",
-                    r"^description of (?:the )?(\S+)(?: field| object)?$", r"^(\S+) parameters?$"):
-        found = re.match(pattern, rest, re.I)
+    for pattern in _OBJECT_NAMES:
+        found = pattern.match(rest)
         if found:
             return found[1]
     return rest
 
 
+@functools.lru_cache(maxsize=1024)  # read once per template, not once per row
+def _template_names(template: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The lower-cased placeholders of the template's path, and the names its query uses."""
+    path, _, query = template.partition("?")
+    return frozenset(n.lower() for n in placeholders(path)), frozenset(
+        {n.lower() for n in placeholders(query)} | set(re.findall(r"[?&]([\w.-]+)=", f"?{query}")))
+
+
 def _location(found: _Found, template: str, name: str, method: str = "") -> str:
     """Where a parameter goes: caption and section first, then the URI template and the method."""
     caption = found.table.caption.lower()
-    path, _, query = template.partition("?")
-    template_names = {n.lower() for n in placeholders(path)}
+    template_names, query_names = _template_names(template)
     if found.kind is Kind.RESPONSE or "response" in caption:
         return "response"
     if "header" in caption:
         return "header"
-    if "query" in caption or name.lower() in {n.lower() for n in placeholders(query)} | set(
-            re.findall(r"[?&]([\w.-]+)=", f"?{query}")):
+    if "query" in caption or name.lower() in query_names:
         return "query"
     if found.kind is Kind.URI or "path" in caption or "uri" in caption:
         return "path" if not template_names or name.lower() in template_names else "query"
@@ -153,24 +167,38 @@ def _references(params: list[_Found]) -> dict[tuple[int, int], _Found]:
     for f in params:  # the first table of a name on each side
         if f.name and " " not in f.name:
             by_name.setdefault((f.side, f.name.lower()), f)
+    type_words: dict[str, list[str]] = {}  # a page's rows share a few type texts
+    named: dict[int, bool] = {}
     refs: dict[tuple[int, int], _Found] = {}
     for t, found in enumerate(params):
-        other = "request" if found.side == "response" else "response"
+        sides = (found.side, "request" if found.side == "response" else "response")
+        type_column, name_column = found.columns.get("type"), found.columns["name"]
         for r, row in enumerate(_body_rows(found)):
-            target = next((by_anchor[link.lstrip("#").lower()] for cell in row for link in cell.links
-                           if link.lstrip("#").lower() in by_anchor), None)
+            target = _linked(row, by_anchor) if by_anchor else None
             if target is None:  # the type names it ("CreateListenerOption object"): this side first
-                words = [w for w in re.findall(r"[\w-]+", _cell(row, found.columns.get("type")).text.lower())
-                         if w not in _GENERIC_TYPES]
-                target = next((by_name[(side, w)] for side in (found.side, other) for w in words
-                               if (side, w) in by_name), None)
+                text = _cell(row, type_column).text
+                words = type_words.get(text)
+                if words is None:
+                    words = type_words[text] = [w for w in _TYPE_WORD.findall(text.lower()) if w not in _GENERIC_TYPES]
+                target = next((by_name[(side, w)] for side in sides for w in words if (side, w) in by_name), None) \
+                    if words else None
             if target is None:  # "image | Object" and a table captioned "image field description"
-                name = _cell(row, found.columns["name"]).text.strip().lower()
-                named = by_name.get((found.side, name))
-                target = named if named is not None and _named(named) else None
+                candidate = by_name.get((found.side, _cell(row, name_column).text.strip().lower()))
+                if candidate is not None and named.setdefault(id(candidate), _named(candidate)):
+                    target = candidate
             if target is not None and target is not found:
                 refs[(t, r)] = target
     return refs
+
+
+def _linked(row: tuple[Cell, ...], by_anchor: dict[str, _Found]) -> _Found | None:
+    """The table the row's first in-page link that names a table's anchor points to."""
+    for cell in row:
+        for link in cell.links:
+            anchor = link.lstrip("#").lower()
+            if anchor in by_anchor:
+                return by_anchor[anchor]
+    return None
 
 
 def _top_level(params: list[_Found], referenced: set[int]) -> set[int]:
@@ -210,19 +238,23 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
     objects: dict[int, ObjectTable] = {}
     for t, found in enumerate(params):
         rows: list[Parameter] = []
+        columns = found.columns
+        name_at, required_at, type_at, about_at = (columns["name"], columns.get("required"), columns.get("type"),
+                                                    columns.get("description"))
+        response, nested = found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE), id(found) not in top_level
         for r, row in enumerate(_body_rows(found)):
-            name = _cell(row, found.columns["name"]).text.strip()
+            name = _cell(row, name_at).text.strip()
             if not name:
                 continue
-            if found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE):
+            if response:
                 location = "response"
             else:  # a nested object's fields are body fields, whatever its caption says
-                location = "body" if id(found) not in top_level else _location(found, template, name, method)
+                location = "body" if nested else _location(found, template, name, method)
             target = refs.get((t, r))
             rows.append(Parameter(
-                name=name, location=location, required=_required(_cell(row, found.columns.get("required")).text),
-                type=_cell(row, found.columns.get("type")).text, object_ref=_object_key(target, names) if target
-                else "", description=_cell(row, found.columns.get("description")).text))
+                name=name, location=location, required=_required(_cell(row, required_at).text),
+                type=_cell(row, type_at).text, object_ref=_object_key(target, names) if target
+                else "", description=_cell(row, about_at).text))
         if id(found) not in top_level:
             objects.setdefault(id(found), ObjectTable(_object_key(found, names), tuple(rows), found.table.span))
         elif rows and rows[0].location == "response":
@@ -259,11 +291,11 @@ def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic])
     for table in tables:
         columns = _columns(table.header or table.rows[0])
         rows = table.rows if table.header else table.rows[1:]
-        if not any(re.match(r"^\d{3}\b", _cell(row, columns["status"]).text.strip()) for row in rows):
+        if not any(_STATUS_CODE.match(_cell(row, columns["status"]).text.strip()) for row in rows):
             continue  # a table of resource states (ACTIVE, VERIFY_RESIZE ...), not of HTTP status codes
         for row in rows:
             text = _cell(row, columns["status"]).text.strip()
-            found = re.match(r"^(\d{3})\b", text)
+            found = _STATUS_CODE.match(text)
             if found is None:
                 if text:
                     diagnostics.append(Diagnostic(

@@ -10,17 +10,16 @@ shared cloud-page rules.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import lxml.etree
-import lxml.html
 
 from harness.model import Diagnostic, Document, Format, Level, Span
 from harness.parsers.cloud import build_document
 from harness.parsers.cloud_sections import Kind, section_kind
-from harness.parsers.page import Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
+from harness.parsers.page import MAX_COLUMNS, Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
 
 __all__ = ["parse_html"]
 
@@ -34,15 +33,23 @@ _LEADING_DIGITS = re.compile(r"[\t\n\f\r ]*([0-9]+)")
 MAX_SPAN = 100
 _TITLE_CLASS = re.compile(r"\b(?:sectiontitle|topictitle(\d?))\b")
 _LABEL_LEVEL = 7  # below every h1-h6, so the next real heading closes it
-# lxml.html elements (HtmlElement, HtmlComment): the stubs type them as plain etree
-# elements without text_content() and with an untyped sourceline, so they are Any here
+# lxml elements: the stubs type sourceline loosely and tags as str, so they are Any here
 _Node = Any
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what lxml refuses in text it is given
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=True)
+# lxml.html's parser without its Python class lookup (HtmlElement): the same tree, read through plain
+# elements, which lxml creates in C (the lookup was a Python call for every element touched)
+_PARSER = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=True)
+_COMMENT = lxml.etree.Comment
+_TEXT = lxml.etree.tostring  # method="text": XPath string() of the element, comments left out
 
 
 def _plain(text: str) -> str:
     return " ".join(text.split())
+
+
+def _solid(text: str) -> bool:
+    """Whether ``text`` has a character that is not whitespace (``text.strip()`` would not be empty)."""
+    return bool(text) and not text.isspace()
 
 
 def _span_count(value: str | None) -> int:
@@ -52,7 +59,9 @@ def _span_count(value: str | None) -> int:
     (``"100\x1d"`` is 100). ``"²"`` and other non-ASCII digits are not digits; a 5,000-digit value
     is never converted whole (Python refuses such ``int()`` conversions).
     """
-    found = _LEADING_DIGITS.match(value or "")
+    if value is None:
+        return 1
+    found = _LEADING_DIGITS.match(value)
     if found is None:
         return 1
     digits = found[1].lstrip("0")
@@ -60,20 +69,43 @@ def _span_count(value: str | None) -> int:
     return min(number, MAX_SPAN) if number > 0 else 1
 
 
-def _links(cell: _Node) -> tuple[str, ...]:
-    """The in-page anchors a cell links to (``<a href="#table4">``), lower-cased."""
-    return tuple(a.get("href", "")[1:].lower() for a in cell.iter("a") if a.get("href", "").startswith("#"))
+def _text(node: _Node) -> str:
+    """The text of ``node`` and its descendants, comments left out (XPath ``string()``, in C)."""
+    if len(node) == 0:  # a leaf: its own text (most cells, paragraphs and headings)
+        return node.text or ""
+    return _TEXT(node, method="text", encoding=str, with_tail=False)
 
 
-def _is_comment(node: _Node) -> bool:
-    return bool(node.tag is lxml.etree.Comment)
+def _links(table: _Node) -> dict[_Node, tuple[str, ...]]:
+    """The in-page anchors each cell of ``table`` links to (``<a href="#table4">``), lower-cased.
+
+    One pass over the table's links (most cells have none); the cells are the dict's keys, which
+    keeps their lxml proxies alive, so a row's walk meets these very objects again.
+    """
+    found: dict[_Node, list[str]] = {}
+    for link in table.iter("a"):
+        href = link.get("href", "")
+        if not href.startswith("#"):
+            continue
+        parent = link.getparent()
+        while parent is not None and parent is not table:
+            if parent.tag in ("td", "th"):
+                found.setdefault(parent, []).append(href[1:].lower())
+            parent = parent.getparent()
+    return {cell: tuple(anchors) for cell, anchors in found.items()}
+
+
+_ROW_GROUPS = {"thead", "tbody", "tfoot"}
 
 
 class _Walker:
     """Walks an HTML tree in document order and appends the blocks the cloud rules read."""
 
-    def __init__(self, outline: Outline, lines: list[str]) -> None:
+    def __init__(self, outline: Outline, lines: list[str], spans: bool = True) -> None:
+        """:param spans: the page may have a ``colspan`` / ``rowspan`` (``False``: its text names neither)."""
         self.outline, self.lines = outline, lines
+        self.blocks = outline.blocks
+        self.spans = spans
 
     def span(self, node: _Node, end: int = 0) -> Span:
         return Span(self.outline.path, max(node.sourceline or 1, 1), 1, end)
@@ -83,42 +115,56 @@ class _Walker:
             where = Span(self.outline.path, line)
             if index == 0 and node.tag == "li" and len(text) <= 60 and section_kind(text) is not Kind.OTHER:
                 # "<li>URI format<p>...", "<li>Example request<pre>...": a list label used as a heading
-                self.outline.blocks.append(Heading(_plain(text), _LABEL_LEVEL, where))
+                self.blocks.append(Heading(_plain(text), _LABEL_LEVEL, where))
             else:
-                self.outline.blocks.append(Text(text, where, strong))
+                self.blocks.append(Text(text, where, strong))
         for child in node:
-            if _is_comment(child):
+            tag = child.tag
+            if tag is _COMMENT:
                 self.comment(child)
-            elif not isinstance(child.tag, str) or child.tag in _SKIP or child.tag in _INLINE:
+            elif tag.__class__ is not str or tag in _SKIP or tag in _INLINE:
                 continue
-            elif level := self.heading_level(child):
-                self.outline.blocks.append(Heading(_plain(child.text_content()), level, self.span(child)))
-            elif child.tag == "table":
-                self.outline.blocks.append(self.table(child))
-            elif child.tag in ("pre", "xmp", "listing"):
-                self.outline.blocks.append(self.code(child))
+            elif level := self.heading_level(child, tag):
+                self.blocks.append(Heading(_plain(_text(child)), level, self.span(child)))
+            elif tag == "table":
+                self.blocks.append(self.table(child))
+            elif tag in ("pre", "xmp", "listing"):
+                self.blocks.append(self.code(child))
             else:
                 self.walk(child)
 
-    def loose_text(self, node: _Node) -> Iterator[tuple[str, int, bool]]:
+    def loose_text(self, node: _Node) -> list[tuple[str, int, bool]]:
         """Runs of inline content directly inside ``node`` (``<li>URI format<p>...``, ``<p>`` text)."""
-        parts: list[str] = [node.text or ""]
-        line, strong_only = node.sourceline or 1, not (node.text or "").strip()
+        runs: list[tuple[str, int, bool]] = []
+        first = node.text or ""
+        parts: list[str] = [first]
+        line, strong_only = node.sourceline or 1, not first.strip()
+        filled = not strong_only  # some text that is not whitespace (joined and stripped only then)
         for child in node:
-            if isinstance(child.tag, str) and child.tag in _INLINE:
-                parts += [child.text_content(), child.tail or ""]
-                strong_only = strong_only and child.tag in _STRONG and not (child.tail or "").strip()
+            tag, tail = child.tag, child.tail or ""
+            if tag.__class__ is str and tag in _INLINE:
+                inner = _text(child)
+                parts += [inner, tail]
+                filled = filled or _solid(inner) or _solid(tail)
+                strong_only = strong_only and tag in _STRONG and not tail.strip()
                 continue
-            if "".join(parts).strip():
-                yield "".join(parts).strip(), line, strong_only
-            parts, line, strong_only = [child.tail or ""], child.sourceline or line, not (child.tail or "").strip()
-        if "".join(parts).strip():
-            yield "".join(parts).strip(), line, strong_only
+            if filled:
+                runs.append(("".join(parts).strip(), line, strong_only))
+            parts, line, strong_only = [tail], child.sourceline or line, not tail.strip()
+            filled = not strong_only
+        if filled:
+            runs.append(("".join(parts).strip(), line, strong_only))
+        return runs
 
-    def heading_level(self, node: _Node) -> int:
-        if node.tag in _HEADINGS:
-            return _HEADINGS[node.tag]
-        found = _TITLE_CLASS.search(node.get("class", ""))
+    @staticmethod
+    def heading_level(node: _Node, tag: str) -> int:
+        level = _HEADINGS.get(tag)
+        if level is not None:
+            return level
+        classes = node.get("class")
+        if classes is None or "title" not in classes:  # sectiontitle, topictitle1
+            return 0
+        found = _TITLE_CLASS.search(classes)
         if found is None:
             return 0
         return int(found[1]) if found[1] else 4
@@ -129,11 +175,10 @@ class _Walker:
         text = node.text or ""
         start = source.find("<!--")
         column = start + 5 + (len(text) - len(text.lstrip())) if start >= 0 else 1
-        self.outline.blocks.append(Comment(text.strip(), Span(self.outline.path, line, column,
-                                                               line + text.count("\n"))))
+        self.blocks.append(Comment(text.strip(), Span(self.outline.path, line, column, line + text.count("\n"))))
 
     def code(self, node: _Node) -> Code:
-        text = node.text_content()
+        text = _text(node)
         line = node.sourceline or 1
         content_line = line
         if text.startswith("\n"):  # the newline right after <pre> is not content
@@ -144,19 +189,30 @@ class _Walker:
         return Code(text, found[1] if found else "", self.span(node, content_line + text.count("\n")), content_line)
 
     def table(self, node: _Node) -> Table:
-        captions = node.findall("caption")
-        caption = _plain(captions[0].text_content()) if captions else ""
-        rows = [r for r in node.iter("tr") if self.owner(r) is node]
+        caption = next((_plain(_text(c)) for c in node if c.tag == "caption"), "")
+        rows = self.rows(node)
         header: tuple[Cell, ...] = ()
+        links = _links(node)
+        spanned = self.spans  # each cell's spans are read (fill_spans lays out rows without one as they stand)
         if rows and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in self.cells(rows[0]))):
-            header, rows = fill_spans([self.row(rows[0])])[0], rows[1:]
+            header, rows = self.grid(rows[:1], links, spanned)[0], rows[1:]
         anchors = [node.get("id", "")]
         for before in node.itersiblings(preceding=True):  # the <a name> run right before the table
             if before.tag != "a" or (before.tail or "").strip():
                 break
             anchors.append(before.get("name", "") or before.get("id", ""))
-        return Table(caption, header, fill_spans([self.row(r) for r in rows]),
+        return Table(caption, header, self.grid(rows, links, spanned),
                      tuple(a.lower() for a in anchors if a), self.span(node))
+
+    def rows(self, node: _Node) -> list[_Node]:
+        """The table's own rows in document order (not those of a table nested in a cell)."""
+        rows = []
+        for row in node.iter("tr"):
+            parent = row.getparent()
+            if parent is node or (parent.tag in _ROW_GROUPS and parent.getparent() is node) or \
+                    self.owner(row) is node:
+                rows.append(row)
+        return rows
 
     @staticmethod
     def owner(row: _Node) -> _Node:
@@ -167,21 +223,33 @@ class _Walker:
 
     @staticmethod
     def cells(row: _Node) -> list[_Node]:
-        return [c for c in row if c.tag in ("td", "th")]
+        return list(row.iterchildren("td", "th"))
 
-    def row(self, row: _Node) -> list[tuple[Cell, int, int]]:
-        """The row's cells with their ``colspan`` and ``rowspan``."""
-        return [(Cell(_plain(cell.text_content()), _links(cell)),
-                 _span_count(cell.get("colspan")), _span_count(cell.get("rowspan")))
-                for cell in self.cells(row)]
+    @staticmethod
+    def grid(rows: list[_Node], links: dict[_Node, tuple[str, ...]], spanned: bool) -> tuple[tuple[Cell, ...], ...]:
+        """The rows' cells laid out on a grid (``fill_spans``).
+
+        :param links: the anchors the table's cells link to (``_links``).
+        :param spanned: some cell of the table has a ``colspan`` or ``rowspan``; without one, row N's
+            cells are grid row N as they stand (``fill_spans`` would give the same: the usual case).
+        """
+        if spanned:
+            return fill_spans([[(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
+                                 _span_count(cell.get("rowspan"))) for cell in row.iterchildren("td", "th")]
+                               for row in rows])
+        return tuple(tuple(Cell(_plain(_text(cell)), links.get(cell, ()))
+                           for cell in itertools.islice(row.iterchildren("td", "th"), MAX_COLUMNS)) for row in rows)
 
 
 def parse_html(text: str, path: str) -> Document:
     """Parse one cloud-style HTML page into a Document (pure: text in, model out)."""
     outline = Outline(path, lines=text.splitlines())
     if text.strip():
+        data = text.encode("utf-8")
         try:
-            root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+            root = lxml.etree.fromstring(data, _PARSER)
+            if root is None:  # what lxml.html.document_fromstring says of it
+                raise lxml.etree.ParserError("Document is empty")
         except (lxml.etree.ParserError, ValueError) as exc:
             outline.diagnostics.append(Diagnostic(
                 Level.ERROR, "html-unparsable", f"the page could not be parsed as HTML: {exc}", Span(path, 1),
@@ -192,5 +260,6 @@ def parse_html(text: str, path: str) -> Document:
                     br.tail = "\n" + (br.tail or "")
                 except ValueError:  # a control character lxml read but will not write back: dropped
                     br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
-            _Walker(outline, outline.lines).walk(root)
+            lowered = data.lower()  # ASCII only, as libxml2 lower-cases attribute names
+            _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)
     return build_document(outline, Format.HTML)

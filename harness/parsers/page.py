@@ -110,6 +110,9 @@ def fill_spans(rows: list[list[tuple[Cell, int, int]]]) -> tuple[tuple[Cell, ...
     carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows still to cover)
     grid: list[tuple[Cell, ...]] = []
     for row in rows:
+        if not carried and all(colspan <= 1 and rowspan <= 1 for _, colspan, rowspan in row):
+            grid.append(tuple(cell for cell, _, _ in row[:MAX_COLUMNS]))  # nothing to lay out: most rows
+            continue
         out: list[Cell] = []
         cells = iter(row)
         while True:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -198,9 +199,8 @@ def with_prose(document: Document, text: str) -> Document:
     """``document`` with its examples' captions and its notices read from the page's ``text``."""
     lines = text.splitlines()
     offsets = [0]
-    if document.format is Format.HTML:
-        for line in lines:
-            offsets.append(offsets[-1] + len(line) + 1)
+    if document.format is Format.HTML:  # where each line starts (counting one end-of-line character)
+        offsets = list(itertools.accumulate(map((1).__add__, map(len, lines)), initial=0))
         offsets.pop()
     examples = tuple(_captioned(e, _caption(document, e, text, lines, offsets)) if not e.caption else e
                      for e in document.examples)

@@ -151,6 +151,17 @@ def test_template_pattern() -> None:
     assert not pattern.fullmatch("/v1.0/abc/jobs") and not pattern.fullmatch("/v1x0/abc/jobs/1")
 
 
+@pytest.mark.parametrize("template, path", [
+    ("/v1.0/{project_id}/jobs/{job_id}?x={y}", "/v1.0/abc/jobs/12"), ("/v1/{a}-{b}/x", "/v1/1-2/x"),
+    ("/v1/{a}-{b}/x", "/v1/12/x"), ("/v1/<id>", "/v1/"), ("/v1/<id>", "/v1/7/"), ("/", "/"), ("/", "/x"),
+    ("/v1/x/", "/v1/x"), ("/v1/{a}", "/v1/a/b"), ("/v1/{a/b}", "/v1/{a/b}"), ("/v1/{a/b}", "/v1/x/b}"),
+    ("/v1/a.b", "/v1/axb")])
+def test_path_fits_is_the_template_pattern_one_segment_at_a_time(template: str, path: str) -> None:
+    from harness.parsers.cloud_checks import path_fits
+
+    assert path_fits(template, path) is bool(template_pattern(template).fullmatch(path))
+
+
 def test_response_types_follow_object_tables_without_false_alarms() -> None:
     from harness.model import Example, ExpectedResponse, ObjectTable, Operation, Parameter, Request
     from harness.parsers.cloud_checks import check_examples

@@ -120,6 +120,23 @@ def test_rowspan_and_colspan_keep_columns_aligned() -> None:
         ("mode", None, "No (String)", "Mode")]
 
 
+def test_spans_written_in_capitals_and_links_inside_a_nested_table_count() -> None:
+    # the walker skips span and link lookups on tables that cannot have them: these must still be read
+    text = page("<p>None</p>", "<p>None</p>").replace(
+        "<tr><td>name</td><td>Yes</td><td>String</td><td>Job name</td></tr>\n"
+        "<tr><td>count</td><td>No</td><td>Integer</td><td>How many runs</td></tr>",
+        '<tr><td>name</td><td ROWSPAN="2">Yes</td><td>String</td><td>Job name</td></tr>\n'
+        '<tr><td>count</td><td>Integer</td><td><table><tr><td>see <a href="#T-Opt">Table 5</a></td></tr>'
+        "</table></td></tr>\n", 1).replace(
+        "</div>\n<div class=\"section\"><h4 class=\"sectiontitle\">Response",
+        '<table id="t-opt"><caption>Table 5 JobOpt</caption><thead><tr><th>Parameter</th><th>Type</th></tr>'
+        "</thead><tbody><tr><td>mode</td><td>String</td></tr></tbody></table>"
+        "</div>\n<div class=\"section\"><h4 class=\"sectiontitle\">Response", 1)
+    op = parse_html(text, "p.html").operations[0]
+    body = {p.name: (p.required, p.object_ref) for p in op.parameters if p.location == "body"}
+    assert body == {"name": (True, ""), "count": (True, "JobOpt")}
+
+
 def test_comment_directives_after_pre() -> None:
     text = page('<pre>{"name": "a"}</pre>\n<!-- TEST[catch:missing] -->\n<pre>{"name": "b"}</pre>\n'
                 "<!-- TEST[skip:todo] -->\n<!-- TEST [continued] -->",
