@@ -28,6 +28,7 @@ _TEXT_ROLES = (
 _SILENT_DIRECTIVES = (
     "toctree", "index", "highlight", "tabularcolumns", "literalinclude", "currentmodule",
     "module", "autosummary", "productionlist", "sectionauthor", "codeauthor", "raw",
+    "docharness-examples",  # the Sphinx extension's own directive, on a page that shows other pages' examples
 )
 _NESTED_DIRECTIVES = ("only", "seealso", "versionadded", "versionchanged", "deprecated", "hlist", "centered",
                       "glossary", "tabs", "tab", "group-tab")

@@ -141,7 +141,8 @@ class ExamplesDirective(_Base):
         """A source that yields no example is a Sphinx warning (``-W`` fails), saying why when known."""
         errors = [d for d in document.diagnostics if d.level.value == "error"]
         why = (f"; first problem: {errors[0].span.path}:{errors[0].span.line}: {errors[0].message}" if errors
-               else "; check that its request blocks are marked as the docharness README describes")
+               else "; check that its request blocks are marked as the docharness user guide describes"
+                    " (docs_src/guide/directives-asciidoc.rst and directives-cloud.rst)")
         logger.warning("docharness-examples: %s yields no examples%s", path, why,
                        location=(self.env.docname, self.lineno), type="docharness", subtype="no_examples")
 
