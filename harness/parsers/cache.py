@@ -15,7 +15,8 @@ or foreign file is a miss (and is rewritten), never an error. Entries are unpick
 unpickler that builds nothing but the model's own classes: a planted file cannot run code.
 Folders are made 0700 and files 0600. The cache is bounded: after a run that wrote entries,
 the least recently used ones (an entry is touched when a run uses it) are removed until the
-whole cache is under ``max_bytes``; entries of older parser versions are the first to go.
+whole cache is under ``max_bytes`` (checked at most every ten minutes); entries of older
+parser versions are the first to go.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _KEY = 64  # hex characters of a sha256
 _HEADER = len(_MAGIC) + _KEY + 4  # magic, the entry's own key, the payload's CRC-32
 _TOUCH_AFTER = 600.0  # seconds: a used entry's time is refreshed at most this often (the LRU order)
 _STALE_TEMPORARY = 3600.0  # seconds: a temporary file this old was left by a run that died
+_PRUNE_EVERY = 600.0  # seconds: the cache's size is checked at most this often
 _CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                  "# This file is a cache directory tag created by docharness.\n"
                  "# For information about cache directory tags, see https://bford.info/cachedir/\n")
@@ -184,8 +186,25 @@ class ExtractCache:
         self._shards.add(shard)
 
     def prune(self) -> None:
-        """Remove the least recently used entries until the cache is under ``max_bytes``; never fails."""
-        prune(os.path.join(os.path.abspath(self.folder), "extract"), self.max_bytes)
+        """Remove the least recently used entries until the cache is under ``max_bytes``; never fails.
+
+        Looking at every entry's size costs a stat each, so it is done at most every ``_PRUNE_EVERY``
+        seconds (the time of the ``extract/.pruned`` file), as ``git gc --auto`` does.
+        """
+        folder = os.path.join(os.path.abspath(self.folder), "extract")
+        marker = os.path.join(folder, ".pruned")
+        try:
+            if time.time() - os.stat(marker).st_mtime < _PRUNE_EVERY:
+                return
+            os.utime(marker)
+        except FileNotFoundError:
+            try:
+                os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+            except OSError:
+                pass
+        except OSError:
+            pass
+        prune(folder, self.max_bytes)
 
 
 def _touch(handle: int) -> None:

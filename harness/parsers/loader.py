@@ -301,11 +301,13 @@ def cached_documents(files: list[Path], root: Path | None, roots: tuple[str, ...
     """Each file's Document from ``cache``, or ``None`` when it must be parsed (read by the path policy either
     way: a page it refuses gives its error Document here)."""
     found: list[Document | None] = []
-    for path, name in zip(files, _names(files, root)):
+    for count, (path, name) in enumerate(zip(files, _names(files, root)), start=1):
         fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
         data = _read(path, name, fmt, _root_of(path, roots))
         found.append(data if isinstance(data, Document) else
                      cache.get(ExtractCache.key(name, data, _rules(path, fmt, dialect)), name))
+        if count % 100 == 0 and not gc.isenabled():  # as ``_load`` does: the young objects of 100 pages at a time
+            gc.collect(1)
     return found
 
 

@@ -263,3 +263,24 @@ def test_replay_run_and_publish_use_the_configured_cache(tmp_path: Path, command
     assert len(_entries(tmp_path / "kept")) == 1
     off = _docharness(tmp_path, *command, "--config", "docs/docharness.toml", "--no-cache")
     assert off.returncode == run.returncode and len(_entries(tmp_path / "kept")) == 1
+
+
+def test_a_run_that_writes_keeps_the_cache_within_its_bound(tmp_path: Path) -> None:
+    docs = _copy_seeds(tmp_path / "docs")
+    bound = 40_000
+    load([docs], root=tmp_path, cache=ExtractCache(tmp_path / "cache", max_bytes=bound))
+    sizes = [p.stat().st_size for p in (tmp_path / "cache" / "extract").rglob("*/*/*")]
+    assert sizes and sum(sizes) <= bound < sum(len(p.read_bytes()) for p in docs.rglob("*.*"))
+    assert (tmp_path / "cache" / "extract" / ".pruned").is_file()  # when the size was last looked at
+
+
+def test_the_config_key_is_read_and_checked(tmp_path: Path) -> None:
+    from harness.config import ConfigError, parse_config
+
+    assert parse_config('[docharness]\ncache_dir = "/var/cache/docs"\n', tmp_path / "x.toml").cache_dir == \
+        "/var/cache/docs"
+    with pytest.raises(ConfigError, match="docharness.cache_dir must be a string") as problem:
+        parse_config("[docharness]\ncache_dir = false\n", tmp_path / "x.toml")
+    assert problem.value.line == 2
+    with pytest.raises(ConfigError, match="did you mean `cache_dir`"):
+        parse_config('[docharness]\ncache_dri = "x"\n', tmp_path / "x.toml")
