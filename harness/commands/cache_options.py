@@ -10,11 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.config import Config
-from harness.parsers.cache import DEFAULT_FOLDER, ExtractCache
 
-__all__ = ["add_cache_arguments", "cache_note", "extraction_cache"]
+if TYPE_CHECKING:  # imported when a cache is made: ``--no-cache`` and ``--help`` need none of it
+    from harness.parsers.cache import ExtractCache
+
+__all__ = ["DEFAULT_FOLDER", "add_cache_arguments", "cache_note", "extraction_cache"]
+
+DEFAULT_FOLDER = ".docharness_cache"
 
 
 def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +35,8 @@ def extraction_cache(args: argparse.Namespace, config: Config | None) -> Extract
     """The cache the command's options and config choose, or ``None`` with ``--no-cache``."""
     if getattr(args, "no_cache", False):
         return None
+    from harness.parsers.cache import ExtractCache
+
     explicit: Path | None = getattr(args, "cache_dir", None)
     if explicit is not None:
         return ExtractCache(explicit)

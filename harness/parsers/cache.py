@@ -37,9 +37,8 @@ from pathlib import Path
 from harness import model
 from harness.model import Document, field_values
 
-__all__ = ["DEFAULT_FOLDER", "MAX_BYTES", "ExtractCache", "parser_version"]
+__all__ = ["MAX_BYTES", "ExtractCache", "parser_version", "prune"]
 
-DEFAULT_FOLDER = ".docharness_cache"
 MAX_BYTES = 256 * 1024 * 1024
 _MAGIC = b"docharness extract cache 1\n"
 _KEY = 64  # hex characters of a sha256
@@ -152,29 +151,42 @@ class ExtractCache:
         pickler.dump(document)
         payload = buffer.getbuffer()
         final = self._path(key)
+        header = _MAGIC + key.encode() + zlib.crc32(payload).to_bytes(4, "big")
+        for attempt in (1, 2):
+            try:
+                self._write(final, header, payload)
+                self.writes += 1
+                return
+            except FileNotFoundError as exc:  # another run pruned the emptied folder meanwhile: make it again, once
+                self._shards.discard(os.path.dirname(final))
+                if attempt == 2:
+                    self.problem = f"{self.folder}: {exc.strerror or exc}"
+            except OSError as exc:
+                self.problem = f"{self.folder}: {exc.strerror or exc}"
+                return
+
+    def _write(self, final: str, header: bytes, payload: memoryview) -> None:
         shard = os.path.dirname(final)
+        if shard not in self._shards:
+            self._make_folders(shard)
         temporary = os.path.join(shard, f".tmp-{os.getpid()}-{os.urandom(6).hex()}")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
-            if shard not in self._shards:
-                self._make_folders(shard)
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
             with os.fdopen(handle, "wb") as stream:
-                stream.write(_MAGIC + key.encode() + zlib.crc32(payload).to_bytes(4, "big"))
+                stream.write(header)
                 stream.write(payload)
             os.replace(temporary, final)
-            self.writes += 1
-        except OSError as exc:
-            self.problem = f"{self.folder}: {exc.strerror or exc}"
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+        except BaseException:
+            _remove(temporary)
+            raise
 
     def _make_folders(self, shard: str) -> None:
         """Make the folders down to ``shard``, each 0700; a new cache folder is marked as a cache."""
         top = os.path.abspath(self.folder)
         for folder in (top, os.path.dirname(self.entries), self.entries, shard):
             try:
+                if folder == top:
+                    os.makedirs(os.path.dirname(top), exist_ok=True)  # --cache-dir new/folder: like mkdir -p
                 os.mkdir(folder, 0o700)
             except FileExistsError:
                 continue

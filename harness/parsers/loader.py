@@ -12,7 +12,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from harness.model import (
     Diagnostic,
@@ -22,9 +22,11 @@ from harness.model import (
     Span,
 )
 from harness.parsers import PARSERS, parser_for
-from harness.parsers.cache import ExtractCache
 from harness.parsers.dialect import AUTO, Dialect
 from harness.sourcefiles import Refused, escapes, read_source
+
+if TYPE_CHECKING:  # imported only by a command that uses a cache (hashlib, pickle, zlib: start-up time)
+    from harness.parsers.cache import ExtractCache
 
 DialectFor = Callable[[Path], Dialect]  # a file's path -> the Elasticsearch rules it is read with (Config.dialect_at)
 
@@ -164,7 +166,7 @@ def _read_and_parse(path: Path, name: str, roots: tuple[str, ...], dialect: Dial
     if isinstance(data, Document):
         return data
     rules = _rules(path, fmt, dialect)
-    key = ExtractCache.key(name, data, rules) if cache is not None else ""
+    key = cache.key(name, data, rules) if cache is not None else ""
     if cache is not None:
         cached = cache.get(key, name)
         if cached is not None:
@@ -305,7 +307,7 @@ def cached_documents(files: list[Path], root: Path | None, roots: tuple[str, ...
         fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
         data = _read(path, name, fmt, _root_of(path, roots))
         found.append(data if isinstance(data, Document) else
-                     cache.get(ExtractCache.key(name, data, _rules(path, fmt, dialect)), name))
+                     cache.get(cache.key(name, data, _rules(path, fmt, dialect)), name))
         if count % 100 == 0 and not gc.isenabled():  # as ``_load`` does: the young objects of 100 pages at a time
             gc.collect(1)
     return found

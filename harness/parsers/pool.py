@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.model import (
     Diagnostic,
@@ -32,7 +33,6 @@ from harness.model import (
     field_values,
 )
 from harness.parsers import parser_for
-from harness.parsers.cache import ExtractCache
 from harness.parsers.loader import (
     POOL_MIN_FILES,
     DialectFor,
@@ -42,6 +42,9 @@ from harness.parsers.loader import (
     load_files,
     source_roots,
 )
+
+if TYPE_CHECKING:
+    from harness.parsers.cache import ExtractCache
 
 __all__ = ["default_jobs", "load_parallel", "parse_parallel"]
 
