@@ -122,7 +122,7 @@ class ExtractCache:
         return digest.hexdigest()
 
     def _path(self, key: str) -> str:
-        return os.path.join(self.entries, key[:2], key[2:])
+        return f"{self.entries}{os.sep}{key[:2]}{os.sep}{key[2:]}"
 
     def get(self, key: str, name: str) -> Document | None:
         """The Document stored under ``key`` for the page ``name``, or ``None`` (a miss)."""

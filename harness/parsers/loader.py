@@ -143,12 +143,15 @@ def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect |
           cache: ExtractCache | None = None) -> Document:
     """``load_file`` for a file whose ``Document.path`` is ``name``.
 
-    With the automatic collector paused (``load``), the parse's garbage cycles are freed here.
+    With the automatic collector paused (``load``), the parse's garbage cycles are freed here (a
+    page taken from the cache leaves none: unpickling makes no cycles).
     """
+    parsed = True
     try:
-        return _read_and_parse(path, name, roots, dialect, cache)
+        document, parsed = _read_and_parse(path, name, roots, dialect, cache)
+        return document
     finally:
-        if not gc.isenabled():
+        if parsed and not gc.isenabled():
             # only this file's objects (what survives moves to an older generation); every 100 files
             # the middle generation too (garbage a recent page still held), rarely a full pass (~0.1 s
             # on a big tree: a safety net for garbage an old object held)
@@ -160,21 +163,22 @@ _PARSED = itertools.count(1)
 
 
 def _read_and_parse(path: Path, name: str, roots: tuple[str, ...], dialect: Dialect | DialectFor | None,
-                    cache: ExtractCache | None = None) -> Document:
+                    cache: ExtractCache | None = None) -> tuple[Document, bool]:
+    """The page's Document, and whether it was parsed (not refused, nor taken from ``cache``)."""
     fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
     data = _read(path, name, fmt, _root_of(path, roots))
     if isinstance(data, Document):
-        return data
+        return data, False
     rules = _rules(path, fmt, dialect)
     key = cache.key(name, data, rules) if cache is not None else ""
     if cache is not None:
         cached = cache.get(key, name)
         if cached is not None:
-            return cached
+            return cached, False
     document = _parse(data, path, name, fmt, rules)
     if cache is not None and not any(d.code in _NOT_CACHED for d in document.diagnostics):
         cache.put(key, document)
-    return document
+    return document, True
 
 
 # what may not happen again on the same page: a parser crash (out of memory, recursion) or a missing parser
@@ -303,13 +307,11 @@ def cached_documents(files: list[Path], root: Path | None, roots: tuple[str, ...
     """Each file's Document from ``cache``, or ``None`` when it must be parsed (read by the path policy either
     way: a page it refuses gives its error Document here)."""
     found: list[Document | None] = []
-    for count, (path, name) in enumerate(zip(files, _names(files, root)), start=1):
+    for path, name in zip(files, _names(files, root)):
         fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
         data = _read(path, name, fmt, _root_of(path, roots))
         found.append(data if isinstance(data, Document) else
                      cache.get(cache.key(name, data, _rules(path, fmt, dialect)), name))
-        if count % 100 == 0 and not gc.isenabled():  # as ``_load`` does: the young objects of 100 pages at a time
-            gc.collect(1)
     return found
 
 
