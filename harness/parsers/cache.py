@@ -116,8 +116,9 @@ class ExtractCache:
 
     @staticmethod
     def key(name: str, data: bytes, rules: object = None) -> str:
-        """The entry key of a page: its ``Document.path``, the rules it is read with, its bytes."""
-        digest = hashlib.sha256(f"{name}\0{rules!r}\0".encode("utf-8", "surrogatepass"))
+        """The entry key of a page: the parser's version, its ``Document.path``, the rules it is read with,
+        its bytes (the version too: an entry moved into another version's folder does not match)."""
+        digest = hashlib.sha256(f"{parser_version()}\0{name}\0{rules!r}\0".encode("utf-8", "surrogatepass"))
         digest.update(data)
         return digest.hexdigest()
 
