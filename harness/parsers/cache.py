@@ -166,6 +166,16 @@ class ExtractCache:
                 self.problem = f"{self.folder}: {exc.strerror or exc}"
                 return
 
+    def writable(self) -> bool:
+        """Whether entries can be written (else ``problem`` says why): asked before worker processes, whose
+        own failures the caller never sees."""
+        try:
+            self._write(self._path("0" * _KEY), b"", memoryview(b""))
+            os.unlink(self._path("0" * _KEY))
+        except OSError as exc:
+            self.problem = f"{self.folder}: {exc.strerror or exc}"
+        return not self.problem
+
     def _write(self, final: str, header: bytes, payload: memoryview) -> None:
         shard = os.path.dirname(final)
         if shard not in self._shards:

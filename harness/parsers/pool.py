@@ -97,8 +97,10 @@ def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None
     found = cached_documents(files, root, roots, dialect, cache)
     missing = [path for path, document in zip(files, found) if document is None]
     # a few changed pages are parsed here: starting workers for them would cost more than it saves
-    parsed = iter(_parse_parallel(missing, root, jobs, roots, dialect, cache) if len(missing) >= POOL_MIN_FILES
-                  else load_files(missing, root, roots, dialect, cache))
+    if len(missing) >= POOL_MIN_FILES:
+        parsed = iter(_parse_parallel(missing, root, jobs, roots, dialect, cache if cache.writable() else None))
+    else:
+        parsed = iter(load_files(missing, root, roots, dialect, cache))
     return [document if document is not None else next(parsed) for document in found]
 
 

@@ -284,3 +284,11 @@ def test_the_config_key_is_read_and_checked(tmp_path: Path) -> None:
     assert problem.value.line == 2
     with pytest.raises(ConfigError, match="did you mean `cache_dir`"):
         parse_config('[docharness]\ncache_dri = "x"\n', tmp_path / "x.toml")
+
+
+def test_a_cache_the_worker_processes_cannot_write_is_said_too(tmp_path: Path) -> None:
+    _copy_seeds(tmp_path / "tree", copies=2)
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    run = _docharness(tmp_path, "extract", "-j", "2", "--cache-dir", "not-a-folder/cache", "tree")
+    assert run.returncode in (0, 1) and "documents:" in run.stdout
+    assert "the extraction cache could not be written" in run.stderr
