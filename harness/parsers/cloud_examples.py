@@ -41,12 +41,13 @@ from harness.parsers.cloud_responses import (
     Label,
     Response,
     ResponseState,
-    default_status,
-    expected_response,
+    expected_responses,
     is_success,
     label_of,
     pair,
     status_line,
+    unanswered_warning,
+    unused_notes,
 )
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
@@ -359,9 +360,7 @@ def _label(draft: _Draft) -> Label:
 
 def _continues(section: Section, following: Section | None) -> bool:
     """An "Example Request" heading whose content sits under a nested label of the same kind."""
-    if following is None or following.kind is not section.kind:
-        return False
-    if section.heading is None or following.heading is None:
+    if following is None or following.kind is not section.kind or section.heading is None or following.heading is None:
         return False
     return following.heading.level > section.heading.level
 
@@ -389,14 +388,14 @@ def read_examples(sections: list[Section], operation: Operation | None,
         none.requests.append(Request(operation.method, documented, span=reader.request_none))
         none.variables += placeholders(documented)
         drafts.append(none)
-    defaults = default_status(operation), default_status(operation, success=False)
-    # every response is read (and checked) once, even when several examples share it
-    built = {id(r): expected_response(r, defaults, path, reader.diagnostics) for r in reader.responses}
     tests = [d for d in drafts if d.role is Role.TEST]
-    for draft in tests:
-        if draft.response is not None:
-            built[id(draft.response)] = expected_response(draft.response, defaults, path, reader.diagnostics)
-    chosen = dict(zip((id(d) for d in tests), pair([(_label(d), d.response) for d in tests], reader.responses)))
+    # every response is read (and checked) once, even when several examples share it
+    built, defaults = expected_responses([*reader.responses, *(d.response for d in tests if d.response)], operation,
+                                         path, reader.diagnostics)
+    unanswered: list[int] = []  # requests past the last of several success responses
+    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered)))
+    reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)
+                           for i in unanswered] + unused_notes(reader.responses, chosen.values())
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

@@ -10,7 +10,9 @@ status code 204"): it becomes a response with no body.
 Pairing (``pair``): a response shown right under its request is that request's; else
 the one with the request's number ("Example request 2" / "Response to example 2");
 else a request labelled as a failure takes the failure responses in order; every
-other request takes the success responses by position (all of them the only one).
+other request takes the success responses by position (all of them the only one). With two
+or more success responses and more requests than those, a request past the last one gets
+none: its check is the status only, and the page is warned.
 An error-shaped body (``{"error": ...}``, ``error_code`` / ``error_msg``) with no
 status is a failure, never paired with an ordinary request.
 """
@@ -19,17 +21,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
 from typing import Any
 
-from harness.model import BodyKind, Diagnostic, ExpectedResponse, MatchPolicy, Operation, Span
+from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span
 from harness.parsers.cloud_requests import read_body
 from harness.parsers.directives import ResponseArgs
 from harness.parsers.snippets import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
 
-__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "label_of", "is_success",
-           "pair", "status_line"]
+__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses", "label_of", "is_success",
+           "pair", "status_line", "unanswered_warning", "unused_notes"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
@@ -145,6 +148,9 @@ class ResponseState:
         if label.success in (None, implied) and label.number in (None, self.number):
             self.success = label.success if label.success is not None else self.success
             return
+        if self.stated is not None and self.number is None and label.success in (None, implied):
+            self.number = label.number  # "Status code: 200" then "Response to example 2": the status is its
+            return
         self.flush(out)
         if label.success is not None:
             if self.status is not None and (200 <= self.status < 300) != label.success:
@@ -168,8 +174,15 @@ class ResponseState:
         self.status = self.success = self.number = None
 
 
-def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response]) -> list[Response | None]:
-    """The response each request draft expects (``None``: none documented), by the rules above."""
+def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
+         unanswered: list[int] | None = None) -> list[Response | None]:
+    """The response each request draft expects (``None``: none documented), by the rules above.
+
+    A single success response answers every plain request (alternatives of one call); with two or
+    more, pairing is by position, and a request past the last one gets none of its own (reusing the
+    last would check another call's body): its index is added to ``unanswered``, as is a request
+    left over when every success response is numbered for another one.
+    """
     chosen: list[Response | None] = [own for _, own in drafts]
     numbered: dict[int, Response] = {}
     for response in responses:  # the first response of each number ("Response to example 2")
@@ -189,9 +202,57 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response])
     plain = [i for i, r in enumerate(chosen) if r is None and (
         drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
     for position, index in enumerate(plain):
-        if success:
-            chosen[index] = success[min(position, len(success) - 1)]
+        if len(success) == 1 or position < len(success):
+            chosen[index] = success[0 if len(success) == 1 else position]
+        elif unanswered is not None and any(is_success(r) for r in responses):
+            unanswered.append(index)  # every success response the page shows answers another request
     return chosen
+
+
+def unanswered_warning(span: Span, responses: list[Response]) -> Diagnostic:
+    """A request left without a response while the page shows success responses for others (``pair``)."""
+    count = sum(1 for r in responses if is_success(r))
+    return Diagnostic(
+        Level.WARNING, "request-without-response",
+        f"this request has no example response of its own: the page shows {count} success "
+        f"response{'s' * (count != 1)}, each paired with another request; only its status is checked", span,
+        hint="add its response, or number requests and responses ('Example request 3' / 'Response to example 3')")
+
+
+def unused_notes(responses: list[Response], chosen: Iterable[Response | None]) -> list[Diagnostic]:
+    """An info note at each documented response no request is paired with: it is shown, never checked."""
+    used = {id(r) for r in chosen if r is not None}
+    return [Diagnostic(
+        Level.INFO, "response-not-checked", f"this {'failure' if not is_success(r) else 'example'} response "
+        f"{'(status ' + str(r.status) + ') ' if r.status is not None else ''}is not checked: no example request on "
+        "the page is paired with it", r.span,
+        hint="give it a request of its own (a failing one labelled 'Failed sample request' or with "
+        ".. TEST[catch:...]), or number them ('Example request 2' / 'Response to example 2')")
+        for r in responses if id(r) not in used and not r.empty]
+
+
+_FILE_TYPES = {"file", "binary", "stream", "file stream", "byte stream", "blob"}
+_FILE_SKIP = ("the page documents a file download (response type File): the example shows a stand-in for the file, "
+              "so only the status is checked")
+
+
+def expected_responses(responses: list[Response], operation: Operation | None, path: str,
+                       diagnostics: list[Diagnostic]) -> tuple[dict[int, ExpectedResponse], tuple[int | None, int | None]]:
+    """Every response read once (by ``id``), and the table's default success and failure statuses.
+
+    When the response table documents a file (its only fields typed ``File``), a success example's
+    body is a stand-in (a file name, ``"chart-file.tgz"``): it is shown, never compared.
+    """
+    defaults = default_status(operation), default_status(operation, success=False)
+    fields = operation.response_fields if operation else ()
+    download = bool(fields) and all(f.type.strip().lower() in _FILE_TYPES for f in fields)
+    built = {}
+    for response in responses:
+        expected = expected_response(response, defaults, path, diagnostics)
+        if download and is_success(response) and expected.body_kind is not BodyKind.NONE and expected.skip is None:
+            expected = replace(expected, skip=_FILE_SKIP)
+        built[id(response)] = expected
+    return built, defaults
 
 
 def default_status(operation: Operation | None, success: bool = True) -> int | None:

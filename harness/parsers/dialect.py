@@ -17,11 +17,14 @@ those releases is not known here, so ``6.4`` accepts all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from harness.model import Diagnostic, Level, Request
+from harness.parsers.console import STARTYAML
+
 __all__ = ["AUTO", "ATTRIBUTE_KEYS", "DEFAULT_ATTRIBUTES", "Dialect", "RULES", "TABLE_KEYS", "dialect_from_table",
-           "rules_for", "unconverted_from_table", "unsupported_items"]
+           "rules_for", "startyaml_problems", "unconverted_from_table", "unsupported_items"]
 
 RULES = ("auto", "6.3", "6.4", "6.8", "7.x", "8.x")
 # the build's attribute names (DocsTestPlugin), with the values of the 6.8 line docs_src was written against
@@ -218,3 +221,19 @@ def unsupported_items(dialect: Dialect, name: str, args: str) -> list[tuple[str,
         if found.group(1) in ("skip:", "warning:"):
             break  # greedy: the rest of the text is its reason or warning
     return out
+
+
+def startyaml_problems(dialect: Dialect, requests: Sequence[Request]) -> list[Diagnostic]:
+    """``startyaml ... endyaml`` under the 6.3 rules, whose console grammar has no yaml block (reference §6).
+
+    The 6.3 build reads the lines as request text (a body, or a "Didn't match" error), so the test can
+    never be what the page means: an error at the ``startyaml`` line.
+    """
+    if dialect.since("6.4"):
+        return []
+    return [Diagnostic(Level.ERROR, "startyaml-unsupported", "startyaml ... endyaml is not part of the 6.3 "
+                       "build's console grammar (it came after 6.3): the 6.3 build reads these lines as request "
+                       "text, so the test cannot run as written", r.span,
+                       hint="check the answer with a // TESTRESPONSE snippet instead, or read the page with the "
+                       "rules of the version that builds it ([elasticsearch] rules)")
+            for r in requests if r.method == STARTYAML and r.span is not None]

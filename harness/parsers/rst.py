@@ -9,12 +9,11 @@ walked into an outline for the shared cloud-page rules.
 from __future__ import annotations
 
 from docutils import nodes, utils
-from docutils.parsers.rst import Parser
 
 from harness.model import Diagnostic, Document, Format, Level, Span
 from harness.parsers.cloud import build_document
 from harness.parsers.page import Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
-from harness.parsers.rst_setup import settings, sphinx_names
+from harness.parsers.rst_setup import parser, settings, sphinx_names
 
 __all__ = ["parse_rst"]
 
@@ -26,7 +25,7 @@ def parse_rst(text: str, path: str) -> Document:
     document.reporter.attach_observer(lambda msg: _on_message(msg, outline))
     with sphinx_names():
         try:
-            Parser().parse(text, document)
+            parser().parse(text, document)
         except Exception as exc:  # docutils can still trip over pathological input
             outline.diagnostics.append(Diagnostic(
                 Level.ERROR, "rst-unparsable", f"docutils could not parse the page: {exc}",

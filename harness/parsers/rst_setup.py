@@ -9,14 +9,15 @@ docutils' system messages can be collected as Diagnostics instead.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from docutils import frontend, nodes
 from docutils.parsers.rst import Directive, Parser, directives, roles, states
 
-__all__ = ["sphinx_names", "settings"]
+__all__ = ["parser", "sphinx_names", "settings"]
 
 _LINK_ROLES = ("ref", "doc", "numref", "download", "any", "term", "keyword", "token")
 _TEXT_ROLES = (
@@ -187,3 +188,38 @@ def settings() -> Any:
     return _SETTINGS
 
 
+
+
+# a whitespace-free run this long is no URI or e-mail address a reader follows
+_LONG_RUN = re.compile(r"\S{1000,}")
+
+
+def _bounded_links(inliner: states.Inliner) -> Callable[[str, int], list[nodes.Text]]:
+    """docutils' ``implicit_inline`` (standalone URIs and e-mail addresses), looked for only outside
+    whitespace-free runs of 1,000 characters or more.
+
+    docutils searches its URI/e-mail pattern from every position of such a run, each search
+    scanning to its end: a line of 20,000 dashes inside a paragraph takes minutes (found by the
+    long fuzz profile). A URI or address never holds whitespace, so the runs are cut out at
+    whitespace and kept as plain text; every shorter text is read exactly as docutils reads it.
+    """
+    original = inliner.implicit_inline
+
+    def implicit_inline(text: str, lineno: int) -> list[nodes.Text]:
+        if len(text) < 1000 or _LONG_RUN.search(text) is None:
+            return original(text, lineno)
+        out: list[nodes.Text] = []
+        start = 0
+        for run in _LONG_RUN.finditer(text):
+            out += original(text[start:run.start()], lineno)
+            out.append(nodes.Text(run.group()))
+            start = run.end()
+        return out + original(text[start:], lineno)
+    return implicit_inline
+
+
+def parser() -> Parser:
+    """A docutils RST parser whose inline parser looks for links in bounded time (``_bounded_links``)."""
+    inliner = states.Inliner()
+    setattr(inliner, "implicit_inline", _bounded_links(inliner))  # docutils recurses through the instance
+    return Parser(inliner=inliner)

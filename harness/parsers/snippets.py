@@ -34,7 +34,7 @@ from harness.model import (
     Substitution,
 )
 from harness.parsers.console import parse_console_detail
-from harness.parsers.dialect import AUTO, Dialect
+from harness.parsers.dialect import AUTO, Dialect, startyaml_problems
 from harness.parsers.directives import ResponseArgs, TestArgs
 from harness.parsers.lenient_json import Leniency, lenient_json_error, lenient_json_text
 from harness.parsers.substitutions import (
@@ -326,7 +326,7 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
                     "give every id= a unique name")
     state.names.add(name)
     if args.continued:
-        _check_continued(snippet, args, state)
+        role = _check_continued(snippet, args, state, role)
     if args.warnings and role is not Role.TEST:
         state.warn("warning-in-setup", f"warning: on a {role.value} snippet breaks Elasticsearch's runner",
                    snippet.directive_span("TEST", containing="warning:"), "expect warnings only on test snippets")
@@ -337,7 +337,7 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
     # a skipped test is never sent, so the runner never reads its bodies
     parsed = parse_console_detail(contents, snippet.contents_span, check_bodies=args.skip is None,
                                   substituted=contents != source)
-    state.diagnostics.extend(parsed.diagnostics)
+    state.diagnostics += [*parsed.diagnostics, *startyaml_problems(state.dialect, parsed.requests)]
     catch = args.catch
     if catch is not None and not parsed.ends_with_request:
         catch = None  # the build gives it to no request: replay runs the test as the build does
@@ -353,12 +353,20 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
     state.previous = len(state.drafts) - 1
 
 
-def _check_continued(snippet: Snippet, args: TestArgs, state: _FileState) -> None:
+def _check_continued(snippet: Snippet, args: TestArgs, state: _FileState, role: Role) -> Role:
+    """The placement errors of ``continued``; the role the snippet takes (8.x: after a TEARDOWN, teardown)."""
     previous = state.drafts[state.previous][_ROLE] if state.previous is not None else None
     if previous is None:
         state.error("continued-first", "// TEST[continued] cannot be on first snippet in a file",
                     snippet.directive_span("TEST", containing="continued"),
                     "remove continued, or move this snippet after the test it continues")
+    elif previous is Role.TEARDOWN and state.dialect.rules == "8.x":
+        # the Java port's check for this is dead (it tests for TESTSETUP twice): the requests join the teardown
+        state.warn("continued-after-teardown", "// TEST[continued] right after // TEARDOWN: the 8.x build "
+                   "appends these requests to the TEARDOWN section, so they run after every test of the page",
+                   snippet.directive_span("TEST", containing="continued"),
+                   "drop continued to make it a test of its own, or write // TEARDOWN on it if it is teardown")
+        role = Role.TEARDOWN
     elif previous is not Role.TEST:
         which = "TESTSETUP" if previous is Role.SETUP else "TEARDOWN"
         state.error("continued-after-setup", f"// TEST[continued] cannot immediately follow // {which}",
@@ -368,6 +376,7 @@ def _check_continued(snippet: Snippet, args: TestArgs, state: _FileState) -> Non
         state.error("continued-skipped", "Continued snippets can't be skipped",
                     snippet.directive_span("TEST", containing="skip:"),
                     "drop skip: here; skipping the test it continues skips this snippet too")
+    return role
 
 
 def _add_response(snippet: Snippet, source: str, contents: str, state: _FileState) -> None:

@@ -7,7 +7,8 @@ What is left follows ``Matcher.appendReplacement``: ``\\x`` is a literal ``x``,
 ``$<digits>`` and ``${name}`` are group references, any other ``$`` is an
 "Illegal group reference". Java patterns are translated to Python ``re`` where
 the two differ (``\\Q..\\E``, ``(?<name>``, ``\\z``/``\\Z``, ``\\h``, ``\\R``,
-``\\v``, ASCII-only ``\\d\\w\\s`` as Java's defaults).
+``\\v``, ASCII-only ``\\d\\w\\s`` as Java's defaults, ``\\p{..}`` properties by Java's
+names: ``harness.parsers.java_properties``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from harness.model import Diagnostic, Level, Span, Substitution
-from harness.parsers.user_regex import Match, Pattern, RegexError, RegexTimeout, compile_user, sub
+from harness.parsers.java_properties import read_property
+from harness.parsers.user_regex import Match, Pattern, RegexError, RegexTimeout, compile_user, search, sub
 
 __all__ = [
     "DEFAULT_VALUES",
@@ -49,7 +51,7 @@ _JAVA_ESCAPES = {
     "R": "(?:\\r\\n|[\\n\\x0b\\f\\r\\x85\\u2028\\u2029])",
     "e": r"\x1b",
 }
-_UNSUPPORTED = set("GXpPk")
+_UNSUPPORTED = set("GXk")
 
 
 class SubstitutionError(ValueError):
@@ -76,17 +78,21 @@ def default_substitutions(path: str, attributes: Sequence[tuple[str, str]] | Non
 
 
 @functools.lru_cache(maxsize=1024)
-def translate_pattern(java: str) -> Pattern[str]:
-    """Compile a Java regex as Python ``re`` with the same meaning.
+def translate_pattern(java: str, verbose: bool = False) -> Pattern[str]:
+    """Compile a Java regex as Python ``re`` with the same meaning (``verbose``: Java's ``COMMENTS``).
 
     :raises SubstitutionError: for constructs Java rejects or Python cannot express.
     """
     out: list[str] = []
     i, n, in_class = 0, len(java), False
+    class_start, extras = 0, list[str]()  # where the open [...] starts in out; its \p items class syntax cannot hold
     while i < n:
         char = java[i]
         if char == "\\" and i + 1 < n:
             nxt = java[i + 1]
+            if nxt in "pP":
+                i = _property(java, i, out, extras if in_class else None)
+                continue
             if nxt == "Q":
                 end = java.find("\\E", i + 2)
                 end = n if end < 0 else end
@@ -101,10 +107,15 @@ def translate_pattern(java: str) -> Pattern[str]:
         if in_class:
             if char == "]":
                 in_class = False
+                if extras:
+                    out[class_start:] = [_with_properties("".join(out[class_start:]) + "]", extras)]
+                    extras = []
+                    i += 1
+                    continue
             elif char == "[" or java.startswith("&&", i):
                 raise SubstitutionError("nested or intersected character classes are not supported")
         elif char == "[":
-            in_class = True
+            in_class, class_start = True, len(out)
             out.append(char)
             i += 1
             for prefix in ("^]", "]", "^"):  # a leading ] is literal in both dialects
@@ -122,9 +133,32 @@ def translate_pattern(java: str) -> Pattern[str]:
     if in_class:
         raise SubstitutionError("unclosed character class [")
     try:
-        return compile_user("".join(out), ascii_only=True)
+        return compile_user("".join(out), ascii_only=True, verbose=verbose)
     except (RegexError, re.error, OverflowError, RecursionError) as exc:
         raise SubstitutionError(f"invalid regex: {exc}") from exc
+
+
+def _property(java: str, at: int, out: list[str], extras: list[str] | None) -> int:
+    """A ``\\p{..}`` at ``at``: added to ``out`` (or, inside a class that cannot hold it, to ``extras``)."""
+    try:
+        found, end = read_property(java, at)
+    except ValueError as exc:
+        raise SubstitutionError(str(exc)) from None
+    inside = found.in_class() if extras is not None else None
+    if extras is None or inside is not None:
+        out.append(found.element() if inside is None else inside)
+    else:
+        extras.append(found.element())
+    return end
+
+
+def _with_properties(klass: str, extras: list[str]) -> str:
+    """A class ``[...]`` plus the ``\\p`` items it held that class syntax cannot say, as one pattern."""
+    negated = klass.startswith("[^")
+    rest = klass[2:-1] if negated else klass[1:-1]
+    parts = ([f"[{rest}]"] if rest else []) + extras
+    either = f"(?:{'|'.join(parts)})"
+    return f"(?:(?!{either})(?s:.))" if negated else either
 
 
 Piece = str | int  # a literal, or a group number
@@ -213,7 +247,13 @@ def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, l
             continue
         pattern, replacement = compiled
         try:
-            text = sub(pattern, replacement, text)
+            replaced = sub(pattern, replacement, text)
+            if replaced == text and _written(sub_) and search(pattern, text) is None:
+                diagnostics.append(Diagnostic(
+                    Level.WARNING, "unused-substitution", f"substitution s/{sub_.pattern}/{sub_.replacement}/ "
+                    "matches nothing in the snippet: the build applies it as a no-op, so the text it was meant to "
+                    "change is used as written", sub_.span, "make the pattern match the snippet's text, or remove it"))
+            text = replaced
         except RegexTimeout as exc:  # catastrophic backtracking: the page's pattern is the problem
             diagnostics.append(Diagnostic(
                 Level.ERROR, "regex-timeout", f"substitution s/{sub_.pattern}/{sub_.replacement}/: {exc}",
@@ -222,6 +262,14 @@ def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, l
 
 
 Replacement = str | Callable[[Match[str]], str]
+# the substitutions the build adds itself: the attribute defaults and TESTRESPONSE[non_json]'s four
+_ADDED = {r"\{version_qualified\}", r"\{build_type\}", *(pattern for pattern, _ in DEFAULT_VALUES)}
+_NON_JSON = {("^", "/"), (r"\n$", r"\\s*/"), ("( +)", r"$1\\s+"), (r"\n", r"\\s*\n ")}
+
+
+def _written(substitution: Substitution) -> bool:
+    """A substitution the page's writer wrote (not one the build adds), whose missing match is worth a word."""
+    return substitution.pattern not in _ADDED and (substitution.pattern, substitution.replacement) not in _NON_JSON
 
 
 @functools.lru_cache(maxsize=4096)

@@ -14,6 +14,7 @@ from typing import Any
 from harness.model import BodyKind, ExpectedResponse, MatchPolicy, Span
 from harness.replay import match
 from harness.replay.catch import check_catch, java_string
+from harness.replay.locate import locate
 from harness.replay.plan import Step
 from harness.replay.send import Reply
 from harness.replay.stash import MISSING, StashMiss, lookup, resolve
@@ -159,22 +160,5 @@ def _as_failure(mismatches: list[Mismatch] | None, expected: ExpectedResponse, r
 
 
 def _locate(expected: ExpectedResponse, mismatch: Mismatch) -> Span | None:
-    """The line of the response block that holds the first differing key, when it can be found.
-
-    The block's span covers either the content alone or the content between two fences.
-    """
-    span = expected.span
-    keys = re.findall(r"\.([^.\[\]]+)", mismatch.path)
-    if span is None or not keys:
-        return span
-    lines = expected.source.splitlines()
-    height = span.last_line - span.line + 1
-    first = span.line + 1 if height == len(lines) + 2 else span.line if height == len(lines) else 0
-    if not first:
-        return span
-    needle = f'"{keys[-1]}"'
-    for index, line in enumerate(lines):
-        column = line.find(needle)
-        if column >= 0:
-            return Span(span.path, first + index, column + 1, end_column=column + len(needle))
-    return span
+    """The line of the response block that holds the differing key (by its path), when it can be found."""
+    return locate(expected.span, expected.source, mismatch.path)

@@ -30,6 +30,7 @@ from typing import Any
 
 from harness.parsers.json_paths import compile_path
 from harness.parsers.snippets import munge_response
+from harness.parsers.substitutions import SubstitutionError, translate_pattern
 from harness.parsers.user_regex import Pattern, RegexError, RegexTimeout, compile_user, search
 from harness.results import Mismatch
 
@@ -119,8 +120,19 @@ def is_regex(value: Any) -> bool:
 
 
 def compile_regex(value: str) -> Pattern[str]:
-    """Java ``Pattern.COMMENTS`` semantics: whitespace ignored, ``#`` comments to end of line."""
-    return compile_user(value.strip()[1:-1], verbose=True)
+    """Java ``Pattern.COMMENTS`` semantics: whitespace ignored, ``#`` comments to end of line.
+
+    A pattern with ``\\p{..}`` properties is translated by Java's rules
+    (``harness.parsers.substitutions.translate_pattern``): ``\\p{Alpha}`` is ASCII-only there, and
+    ``\\p{javaLowerCase}`` exists; an unknown name is a ``RegexError`` naming it.
+    """
+    text = value.strip()[1:-1]
+    if "\\p" in text or "\\P" in text:
+        try:
+            return translate_pattern(text, verbose=True)
+        except SubstitutionError as exc:
+            raise RegexError(str(exc)) from None
+    return compile_user(text, verbose=True)
 
 
 def _regex_finds(pattern: str, actual: Any, path: str, out: list[Mismatch]) -> None:

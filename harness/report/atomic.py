@@ -1,7 +1,9 @@
 """Writing an output file: atomically when it is a plain file, through it when it is not.
 
 A regular file (or a new one) is written to a temporary file in the same folder,
-then ``os.replace``: a reader (or a crash, or Ctrl-C) never sees half a file.
+then ``os.replace``: a reader (or a crash, or Ctrl-C) never sees half a file. A new
+file gets the mode any write gives (0666 less the umask: reports are shared with CI);
+a file that exists keeps its mode.
 What the user pointed at must never be replaced, though: a symlink is written
 through (its target gets the text, the link stays), and a device or FIFO
 (``/dev/stdout``, ``/dev/full``, a named pipe) is opened and written, never
@@ -13,8 +15,8 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 __all__ = ["OutputError", "is_stream", "write_atomically"]
@@ -51,12 +53,31 @@ def write_atomically(path: Path, text: str) -> None:
         raise OutputError(exc.errno or 0, _explain(path, exc)) from exc
 
 
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new file beside ``path``, created as ``open()`` creates one: mode 0666 less the umask (reports are
+    shared: 0644 under umask 022), where ``mkstemp`` would make it 0600."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temporary = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name beside it", str(path))
+
+
 def _replace(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        kept: int | None = stat.S_IMODE(os.stat(path).st_mode)  # an existing file keeps its mode, never widened
+    except OSError:
+        kept = None
+    handle, temporary = _temporary(path)
+    try:
+        if kept is not None:
+            os.fchmod(handle, kept)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         os.replace(temporary, path)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,30 @@ def test_report_to_stdout_through_a_proc_link(project: Path) -> None:
     start = done.stdout.index("{\n")
     report, _ = json.JSONDecoder().raw_decode(done.stdout[start:])
     assert report["complete"] is True and done.stdout.count('"complete"') == 1
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_new_reports_get_the_mode_any_write_gets_and_existing_ones_keep_theirs(project: Path, umask_022: None) -> None:
+    """Reports are shared with CI: a new one is 0644 under umask 022 (not mkstemp's 0600), an existing one
+    keeps its mode (never widened), and the replace stays atomic."""
+    (project / "kept.xml").write_text("old", encoding="utf-8")
+    os.chmod(project / "kept.xml", 0o600)
+    (project / "group.html").write_text("old", encoding="utf-8")
+    os.chmod(project / "group.html", 0o640)
+    assert main(["replay", "docs_src", "--report", "out/results.json", "--junit", "kept.xml",
+                 "--html", "group.html", "--annotations", "gitlab:quality.json"]) == 0
+    modes = {name: stat.S_IMODE(os.stat(project / name).st_mode) for name in ("out/results.json", "kept.xml",
+                                                                               "group.html", "quality.json")}
+    assert modes == {"out/results.json": 0o644, "kept.xml": 0o600, "group.html": 0o640, "quality.json": 0o644}
+    os.umask(0o077)  # a stricter umask is honoured for a new file too
+    assert main(["replay", "docs_src", "--report", "private.json"]) == 0
+    assert stat.S_IMODE(os.stat(project / "private.json").st_mode) == 0o600
+    assert not [p for p in project.rglob("*.tmp")]

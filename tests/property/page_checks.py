@@ -38,8 +38,9 @@ HARD_LIMIT_S = 20.0
 def docs_src_pages(fmt: Format) -> list[tuple[str, str]]:
     """The repository's own docs_src pages of ``fmt`` as (repo-relative path, text), in path order."""
     suffix = PARSERS[fmt][0]
+    # docs_src/guide is the user guide (prose about docharness and its few example pages), not API pages
     return [(page.relative_to(REPO).as_posix(), page.read_text(encoding="utf-8"))
-            for page in sorted(DOCS_SRC.rglob(f"*{suffix}"))]
+            for page in sorted(DOCS_SRC.rglob(f"*{suffix}")) if not page.is_relative_to(DOCS_SRC / "guide")]
 
 
 def line_count(text: str) -> int:

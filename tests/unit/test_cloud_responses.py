@@ -51,6 +51,14 @@ def test_a_single_success_response_serves_every_plain_request() -> None:
     assert pair([(Label(), None)] * 3, [only, response(source='{"error": {"code": "x"}}')]) == [only] * 3
 
 
+def test_requests_past_the_last_of_several_success_responses_get_none_and_are_reported() -> None:
+    first, second = response(200), response(201)
+    unanswered: list[int] = []
+    chosen = pair([(Label(), None)] * 3 + [(Label(None, False), None)], [first, second], unanswered)
+    assert chosen == [first, second, None, None]  # never the last response again: it answers another call
+    assert unanswered == [2]  # the failure request has no failure response: another situation, not reported here
+
+
 def test_state_flushes_a_stated_status_with_no_block_and_numbers_do_not_carry_over() -> None:
     out: list[Response] = []
     state = ResponseState()
@@ -73,3 +81,59 @@ def test_status_line() -> None:
     assert status_line("HTTP/1.1 201 Created\nContent-Type: application/json\n\n{\"a\": 1}") == (201, '{"a": 1}', 3)
     assert status_line("HTTP/1.1 204 No Content") == (204, "", 1)
     assert status_line('{"a": 1}') == (None, '{"a": 1}', 0)
+
+
+FAILURE_ONLY_SHOWN = """Creating a Resource
+===================
+
+URI
+---
+
+POST /v1/{project_id}/resources
+
+Example Request
+---------------
+
+.. code-block:: text
+
+   POST /v1/p1/resources
+   {"name": "test"}
+
+Example Response
+----------------
+
+-  Success response
+
+   .. code-block::
+
+      {"resourceId": "r-1"}
+
+-  Failure response
+
+   HTTP status code 400
+
+   .. code-block::
+
+      {"error_code": "DLF.6259", "error_msg": "Files of the same name exist in the directory."}
+"""
+
+
+def test_a_response_no_request_is_paired_with_is_noted_as_not_checked() -> None:
+    from harness.model import Level
+    from harness.parsers.html import parse_html
+    from harness.parsers.rst import parse_rst
+
+    document = parse_rst(FAILURE_ONLY_SHOWN, "p.rst")
+    [example] = document.examples
+    assert example.expected[0].body == '{"resourceId": "r-1"}'
+    notes = [(d.level, d.code, d.span.line) for d in document.diagnostics]
+    assert notes == [(Level.INFO, "response-not-checked", 30)]  # shown, never checked: said, not silent
+    assert "(status 400)" in document.diagnostics[0].message
+    html = ('<html><body><h1>Create</h1><div class="section"><h4 class="sectiontitle">Example Request</h4>'
+            '<pre class="screen">POST /v1/p1/resources\n{"name": "a"}</pre></div>'
+            '<div class="section"><h4 class="sectiontitle">Example Response</h4>'
+            '<pre class="screen">{"id": "1"}</pre><p>Or</p>\n'
+            '<pre class="screen">{"error": {"code": "Ecs.0005", "message": "bad"}}</pre></div></body></html>')
+    shown = parse_html(html, "p.html")
+    assert [d.code for d in shown.diagnostics] == ["response-not-checked"]
+    assert [e.expected[0].body for e in shown.examples] == ['{"id": "1"}']

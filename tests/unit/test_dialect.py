@@ -203,3 +203,34 @@ def test_the_generator_and_runner_side_follow_the_version(rules: str, version: s
     dialect = Dialect(rules, version)
     assert dialect.shard_check_exempt == (("_cat", "_ml/datafeeds/") if seven else ("_cat", "_xpack/ml/datafeeds/"))
     assert dialect.ignored_warnings == (("[types removal]",) if seven else ())
+
+
+def _teardown_then_continued(rules: str) -> str:
+    marker = "// TEARDOWN\n"
+    teardown = request(rules, "/idx").replace("GET /idx", "DELETE /idx") + marker
+    return (request(rules, "/setup") + "// TESTSETUP\n\n" + teardown + "\n"
+            + request(rules, "/more").replace("GET /more", "DELETE /more") + "// TEST[continued]\n\n"
+            + request(rules, "/test"))
+
+
+@pytest.mark.parametrize("rules", ["auto", "6.4", "6.8", "7.x", "8.x"])
+def test_continued_after_teardown_joins_the_teardown_in_8_and_is_an_error_before(rules: str) -> None:
+    from harness.replay.plan import plan_document
+
+    document = page(_teardown_then_continued(rules), rules)
+    [planned, *rest] = plan_document(document, family="elasticsearch", setups={}, teardowns={})
+    if rules == "8.x":  # the Java port's check is dead: the requests are appended to the TEARDOWN section
+        assert warnings(document) == ["continued-after-teardown"] and not errors(document) and not rest
+        assert [(s.phase, s.request.path) for s in planned.steps] == [
+            ("setup", "/setup"), ("test", "/test"), ("teardown", "/idx"), ("teardown", "/more")]
+    else:
+        assert errors(document) == ["continued-after-setup"]
+        assert "/more" not in [s.request.path for s in planned.steps]
+
+
+@pytest.mark.parametrize("rules", VERSIONS)
+def test_startyaml_is_not_in_the_6_3_grammar(rules: str) -> None:
+    text = request(rules, "/idx").replace("GET /idx\n", "GET /idx\nstartyaml\n  - match: {a: 1}\nendyaml\n")
+    document = page(text, rules)
+    found = [(d.code, d.span.line) for d in document.diagnostics if d.level is Level.ERROR]
+    assert found == ([("startyaml-unsupported", 4)] if rules == "6.3" else [])

@@ -137,3 +137,14 @@ def test_a_dollar_inside_a_string_is_not_quoted_away() -> None:
     # valid JSON is read as written; the build's quoting is only for bodies that need it
     assert parse_expected(body.replace("$body.id", '"$body.id"'))["errors"] == ["at X.lambda$handleRequest$0(X.java:128)"]
     assert parse_expected('{"id": $body.id}') == {"id": "$body.id"}
+
+
+def test_java_character_properties_in_expected_regexes() -> None:
+    from harness.replay.match import match_exact, match_subset
+
+    assert match_subset({"a": "/^\\p{L}+$/"}, {"a": "Zoë"}) is None  # Unicode categories reach beyond ASCII
+    [ascii_only] = match_subset({"a": "/^\\p{Alpha}+$/"}, {"a": "Zoë"}) or []  # Java's POSIX names do not
+    assert ascii_only.message == "does not match the regex"
+    assert match_exact("/^ \\p{javaLowerCase}+ \\d $/", "zoë1") is None  # COMMENTS mode kept
+    [unknown] = match_subset({"a": "/\\p{Nope}/"}, {"a": "x"}) or []
+    assert unknown.message.startswith("invalid regex: unknown character property {Nope}")

@@ -113,3 +113,17 @@ def test_a_text_prefix_is_reported_as_a_subset_check_not_exact() -> None:
     whole = ExpectedResponse("hello", "hello", BodyKind.TEXT, 200)
     assert checked_as(cut, MatchPolicy.SUBSET) == "subset" and checked_as(cut, MatchPolicy.SHAPE) == "subset"
     assert checked_as(whole, MatchPolicy.SUBSET) == "exact" and checked_as(whole, MatchPolicy.SHAPE) == "status"
+
+
+def test_a_diff_path_is_found_by_structure_not_by_the_first_key_of_its_name() -> None:
+    from harness.replay.locate import find_path
+
+    text = '{"a": ["x", "y", {"b": 1}], "c": $body.c, "d": [1, ...], "e": {"x": [[1, 2], [3, 4]]}}'
+
+    def at(path: str) -> str | None:
+        found = find_path(text, path)
+        return None if found is None else text[found[0]:found[0] + found[1]]
+    assert at("$.a[1]") == '"y"' and at("$.a[2].b") == '"b"' and at("$.d[1]") == "..."
+    assert at("$.e.x[1][0]") == "3" and at("$.c") == '"c"'
+    assert at("$.a[2].missing") == "{" and at("$.a[9]") == '"a"'  # the deepest part written
+    assert at("$") is None and find_path("not json at all", "$.a") is None and find_path('{"a', "$.a") is None

@@ -102,3 +102,21 @@ def test_a_caption_paragraph_of_unclosed_xrefs_is_read_in_linear_time() -> None:
     page = "= T\n\n" + "<<a " * 60_000 + "\n[source,js]\n----\nGET /x\n----\n// CONSOLE\n"
     document: Document = bounded(lambda: parse(page, "xrefs.asciidoc"), TIGHT)
     assert len(document.examples) == 1
+
+
+def test_long_runs_of_dashes_in_an_rst_paragraph_are_read_in_linear_time() -> None:
+    """docutils looked for a standalone URI or e-mail address from every position of each run (the long fuzz
+    profile timed out on one): runs of 1,000+ non-blank characters stay text, links elsewhere are still links."""
+    from docutils import nodes, utils
+
+    from harness.parsers.rst_setup import parser, settings
+
+    runs = "\n".join(["and " + "-" * 9000 + " so"] * 12)
+    page = f"Title\n=====\n\nSee https://example.com/a or mail a@example.com, then\n{runs}\nthe end.\n"
+    document: Document = bounded(lambda: parse(page, "dashes.rst"), TIGHT)
+    assert document.path == "dashes.rst"
+    tree = utils.new_document("p.rst", settings())
+    parser().parse(page.replace(runs, "and " + "-" * 1200 + " so"), tree)
+    links = [n["refuri"] for n in tree.findall(nodes.reference)]
+    assert links == ["https://example.com/a", "mailto:a@example.com"]
+    assert any(n.astext() == "-" * 1200 for n in tree.findall(nodes.Text))

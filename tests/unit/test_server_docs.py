@@ -42,5 +42,5 @@ def test_every_server_operation_is_exercised_by_a_docs_src_example() -> None:
     registered = server.router.handlers()
     assert len(registered) > 30 and len(exercised) > 30
     undocumented = {f"{h.__module__}.{h.__name__}" for h in registered - exercised
-                    if not h.__name__.startswith("_")}  # the /_reference admin calls are documented in the README
+                    if not h.__name__.startswith("_")}  # the /_reference admin calls: docs_src/guide/reference-server.rst
     assert not undocumented

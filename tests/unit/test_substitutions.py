@@ -12,8 +12,21 @@ SPAN = Span("p.asciidoc", 9, 12, 9, 30)
 
 def sub(text: str, *pairs: tuple[str, str]) -> str:
     result, problems = apply_substitutions(text, [Substitution(p, r, SPAN) for p, r in pairs])
-    assert problems == []
+    assert [p for p in problems if p.code != "unused-substitution"] == []  # no-ops are part of what is checked
     return result
+
+
+def test_a_written_substitution_that_matches_nothing_is_warned_at_its_item() -> None:
+    from harness.parsers.directives import NON_JSON_SUBSTITUTIONS
+
+    text, problems = apply_substitutions('{"took" : 25}\n', [Substitution('"took": 25', '"took": $body.took', SPAN),
+                                                             Substitution("25", "25", SPAN)])
+    assert text == '{"took" : 25}\n'  # the build's no-op, kept
+    assert [(p.level, p.code, p.span) for p in problems] == [(Level.WARNING, "unused-substitution", SPAN)]
+    assert 's/"took": 25/"took": $body.took/ matches nothing' in problems[0].message  # a same-text match is a match
+    # what the build adds itself is never warned: the attribute defaults, non_json's four on one-line text
+    added = [*default_substitutions("p.asciidoc"), *(Substitution(p, r, SPAN) for p, r in NON_JSON_SUBSTITUTIONS)]
+    assert apply_substitutions("ok", added)[1] == []
 
 
 def test_body_and_path_stay_literal() -> None:
@@ -68,10 +81,39 @@ def test_illegal_replacements_are_error_diagnostics(replacement: str, message: s
     assert problem.span == SPAN and problem.hint
 
 
-@pytest.mark.parametrize("pattern", ["(a", "[a", r"\p{Alpha}", "a{2,1}"])
+@pytest.mark.parametrize("pattern", ["(a", "[a", r"\p{Latin}", r"\p{javaJavaIdentifierStart}", r"\p{Alpha",
+                                     "a{2,1}"])
 def test_bad_patterns_are_error_diagnostics(pattern: str) -> None:
     result, problems = apply_substitutions("aa\n", [Substitution(pattern, "b", SPAN)])
     assert result == "aa\n" and [p.code for p in problems] == ["bad-substitution"]
+
+
+@pytest.mark.parametrize(("pattern", "text", "result"), [
+    (r"\p{L}+", "Zoë café", "x x"),  # Unicode categories match beyond ASCII, as in Java
+    (r"\pL+", "Zoë", "x"),
+    (r"\p{Alpha}+", "Zoë", "xë"),  # Java's POSIX names are ASCII-only
+    (r"[\p{Alpha}_]+", "a_é", "xé"),
+    (r"\p{javaLowerCase}+", "Zoë", "Zx"),
+    (r"\p{IsLatin}+", "Zoë αβ", "x αβ"),
+    (r"\p{InGreek}+", "Zoë αβ", "Zoë x"),
+    (r"\p{sc=Greek}+", "αβ", "x"),
+    (r"[\p{Lu}\d]+", "É1é", "xé"),  # a class mixing a Unicode property with other items
+    (r"[^\p{L}]+", "é1 é", "éxé"),
+    (r"\P{L}+", "é1 é", "éxé"),
+    (r"\p{javaWhitespace}+", "a\u00a0b c", "a\u00a0bxc"),  # no-break spaces are not Java whitespace
+    (r"\p{Punct}", "a!", "ax"),
+])
+def test_java_character_properties(pattern: str, text: str, result: str) -> None:
+    replaced, problems = apply_substitutions(text, [Substitution(pattern, "x", SPAN)])
+    assert problems == [] and replaced == result
+
+
+def test_a_property_java_has_but_docharness_cannot_run_names_itself() -> None:
+    _, [problem] = apply_substitutions("a", [Substitution(r"\p{javaIdentifierIgnorable}", "x", SPAN)])
+    assert problem.span == SPAN and "\\p{javaIdentifierIgnorable} is a Java property docharness cannot run" in \
+        problem.message
+    _, [latin] = apply_substitutions("a", [Substitution(r"\p{Latin}", "x", SPAN)])
+    assert "Java writes a script as \\p{IsLatin}" in latin.message
 
 
 def test_default_substitutions() -> None:
