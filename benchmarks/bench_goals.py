@@ -18,7 +18,10 @@ rules (benchmarks/asciidoc_floor.py); 2 HTML ``extract --json`` <= 2x a bare lxm
 are measured cold, ``--no-cache``); 4 ``extract`` of a 2,000-page RST tree with a warm extraction cache after
 one page changed <= 1 s;
 5 ``docharness replay ONE_PAGE`` start-up <= 2x ``python -c "import requests"``; 8 replay >= 1.3x
-the speed of a bare ``requests.Session`` loop on the same examples, and the pytest plugin >= 0.8x.
+the speed of a bare ``requests.Session`` loop sending and checking the same examples, and the pytest
+plugin >= 0.8x (goal 8 is judged on wall time, the client CPU ratio shown next to it; the plugin
+runs alone, ``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 -p docharness``, beside the pytest floor of as many
+empty tests; peak RSS at a quarter and all of the examples shows the memory per example).
 """
 
 from __future__ import annotations
@@ -145,12 +148,17 @@ def replay_goals(root: Path, url: str, examples: int, rounds: int) -> None:
     docs = bench_replay.make_corpus(folder, examples, url)
     times = bench_replay.measure(docs, folder, rounds)
     bare, replayed = min(times["bare"]), min(times["replay"])
+    bare_cpu, replay_cpu = min(times["bare_cpu"]), min(times["replay_cpu"])
     sent = times["requests"][0]
     line("8 replay speed / bare requests.Session loop", bare / replayed, ">= 1.3x", bare / replayed >= 1.3,
-         f"({sent / replayed:.0f} vs {sent / bare:.0f} requests/s, {int(sent)} requests)")
-    plugin = bench_replay.pytest_time(docs, folder, url, 0)
-    line("8 pytest plugin speed / bare loop", bare / plugin, ">= 0.8x", bare / plugin >= 0.8,
-         f"({sent / plugin:.0f} requests/s incl. pytest start-up, {plugin:.2f}s)")
+         f"(wall; client CPU {bare_cpu / replay_cpu:.2f}x: {replay_cpu / sent * 1e6:.0f} vs "
+         f"{bare_cpu / sent * 1e6:.0f} us/request; {sent / replayed:.0f} vs {sent / bare:.0f} requests/s)")
+    plugin = min((bench_replay.pytest_run(docs, folder, url) for _ in range(max(rounds - 1, 1))), key=lambda r: r[0])
+    floor = bench_replay.pytest_floor(folder, int(times["tests"][0]))
+    line("8 pytest plugin speed / bare loop", bare / plugin[0], ">= 0.8x", bare / plugin[0] >= 0.8,
+         f"(wall, pytest start-up included; CPU {bare_cpu / plugin[1]:.2f}x; {plugin[0]:.2f}s, {plugin[1]:.2f} CPU-s; "
+         f"{int(times['tests'][0])} empty pytest tests: {floor[0]:.2f}s, {floor[1]:.2f} CPU-s)")
+    bench_replay.print_memory(folder, url, examples)
 
 
 GROUPS = ("extract", "startup", "replay")

@@ -4,25 +4,37 @@ Generates N examples (default 5,000) in Elasticsearch-style AsciiDoc pages, star
 ``docharness serve`` in its own process, and measures in the same run:
 
 1. the bare loop: a ``requests.Session`` per page sending exactly the requests
-   replay sends (taken from replay's own plan), reading each body;
+   replay sends (taken from replay's own plan) and checking each answer as a
+   hand-written test would: the status, and the body decoded as JSON and compared
+   with the page's (the values the page's ``$body.$_path`` substitution leaves open
+   accepted as they come). Every check must hold, or the benchmark stops;
 2. ``harness.replay.run`` over the same page (parse excluded: timed from plan to
-   ``RunResult``), interleaved page by page with (1) so both see the same load;
-3. ``pytest`` with the docharness plugin, without and with ``-n 2 --dist loadfile``.
+   ``RunResult``), interleaved page by page with (1), the order swapped every round,
+   so both see the same load;
+3. ``pytest`` with the docharness plugin alone (``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1
+   -p docharness``: other plugins installed next to it are not docharness's cost), the
+   whole process (start-up and parsing included), next to the pytest floor: as many
+   empty test functions as examples; then with ``-n 2 --dist loadfile``;
+4. peak RSS of ``docharness replay`` and of the plugin at N/4 and at N examples, and
+   the growth per example between them.
 
-Prints requests/s for each and the ratio replay / bare (target >= 0.9). Run:
-``python benchmarks/bench_replay.py [--examples N] [--no-xdist]``.
+Prints requests/s, client CPU per request and the ratios. Run:
+``python benchmarks/bench_replay.py [--examples N] [--rounds R] [--no-xdist]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -42,6 +54,9 @@ EXAMPLES = [
      '[job_{i}] not found", "stack_trace": "x"}, "status": 404}',
      '// TESTRESPONSE[s/"stack_trace": "x"/"stack_trace": $body.$_path/]\n'),
 ]
+Wire = list[tuple[str, str, dict[str, str], bytes | None, int, Any]]
+ANY = object()  # a value the page leaves open (``$body.$_path``): any answer is right
+PLUGIN_ONLY = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
 
 def page(first: int, count: int) -> str:
@@ -70,29 +85,65 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
     return process, process.stdout.readline().strip()
 
 
-def bare_loop(wire: list[tuple[str, str, dict[str, str], bytes | None]]) -> tuple[float, float]:
-    """Wall and CPU seconds for a plain session sending the wire requests and reading each body."""
+def same(actual: Any, expected: Any) -> bool:
+    """The page's JSON against the answer's, as a hand-written check compares them."""
+    if expected is ANY:
+        return True
+    if isinstance(expected, dict):
+        return (isinstance(actual, dict) and actual.keys() == expected.keys()
+                and all(same(actual[k], v) for k, v in expected.items()))
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(actual) == len(expected) and all(map(same, actual, expected))
+    return bool(actual == expected)
+
+
+def bare_loop(wire: Wire) -> tuple[float, float]:
+    """Wall and CPU seconds for a plain session sending the wire requests and checking each answer."""
     session = requests.Session()  # like replay: one session (one connection) per document
     session.trust_env = False
+    wrong = 0
     wall, cpu = time.perf_counter(), time.process_time()
-    for method, url, headers, body in wire:
-        session.request(method, url, headers=headers, data=body, timeout=10).content
+    for method, url, headers, body, status, expected in wire:
+        response = session.request(method, url, headers=headers, data=body, timeout=10)
+        if response.status_code != status or (expected is not None and not same(response.json(), expected)):
+            wrong += 1
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     session.close()
+    assert not wrong, f"{wrong} answers differ from the pages: the bare loop checks the wrong thing"
     return wall, cpu
 
 
-def wire_of(documents: list[Document], replay: Replay) -> list[tuple[str, str, dict[str, str], bytes | None]]:
-    """Exactly the requests replay sends, from its own plan."""
-    wire = []
+def _open_values(value: Any) -> Any:
+    """The page's JSON with the values its substitution leaves open (``stack_trace``) accepting anything."""
+    if isinstance(value, dict):
+        return {k: ANY if k == "stack_trace" else _open_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_open_values(v) for v in value]
+    return value
+
+
+def wire_of(documents: list[Document], replay: Replay) -> Wire:
+    """Exactly the requests replay sends, from its own plan, with what each answer must be."""
+    wire: Wire = []
     for document in documents:
         runner = replay.runner(document)
         for test in replay.plan(document):
             for step in test.steps + runner.reset_steps:
                 prepared = runner.prepare(step)
-                wire.append((prepared.method, prepared.url, dict(prepared.headers), prepared.body))
+                status = 404 if step.catch == "missing" else 200  # the corpus' two kinds of example
+                expected = _open_values(json.loads(step.expected[0].source)) if step.expected else None
+                wire.append((prepared.method, prepared.url, dict(prepared.headers), prepared.body, status, expected))
         replay.finish(document)
     return wire
+
+
+def _replay_one(document: Document, replay: Replay) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run([document], replay)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    counts = result.counts()
+    assert counts["passed"] == len(result.results), counts  # every generated example must hold
+    return wall, cpu
 
 
 def measure(docs: Path, root: Path, rounds: int) -> dict[str, list[float]]:
@@ -102,18 +153,16 @@ def measure(docs: Path, root: Path, rounds: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"bare": [], "bare_cpu": [], "replay": [], "replay_cpu": []}
     with Replay(config, document_root=root) as replay:
         wires = [wire_of([document], replay) for document in documents]
-        for _ in range(rounds):
+        for round_number in range(rounds):
             totals = dict.fromkeys(times, 0.0)
             for document, wire in zip(documents, wires):
-                wall, cpu = bare_loop(wire)
-                totals["bare"] += wall
-                totals["bare_cpu"] += cpu
-                wall, cpu = time.perf_counter(), time.process_time()
-                result = run([document], replay)
-                totals["replay"] += time.perf_counter() - wall
-                totals["replay_cpu"] += time.process_time() - cpu
-                counts = result.counts()
-                assert counts["passed"] == len(result.results), counts  # every generated example must hold
+                if round_number % 2:
+                    mine, bare = _replay_one(document, replay), bare_loop(wire)
+                else:
+                    bare, mine = bare_loop(wire), _replay_one(document, replay)
+                for key, (wall, cpu) in (("bare", bare), ("replay", mine)):
+                    totals[key] += wall
+                    totals[f"{key}_cpu"] += cpu
             for key, value in totals.items():
                 times[key].append(value)
     times["requests"] = [float(sum(len(w) for w in wires))]
@@ -121,16 +170,85 @@ def measure(docs: Path, root: Path, rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def pytest_time(docs: Path, root: Path, url: str, workers: int) -> float:
-    args = [sys.executable, "-m", "pytest", str(docs), "-q", "-p", "no:cacheprovider", "--docharness-target", url]
+# runs ``python -m MODULE ARGS`` and, at exit, writes the process's own peak RSS (VmHWM, KB) to the
+# file $BENCH_PEAK_FILE: ru_maxrss of a child also counts the parent's memory it was forked from
+PEAK_LAUNCHER = (
+    "import atexit, os, runpy, sys\n"
+    "def peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            open(os.environ['BENCH_PEAK_FILE'], 'w').write(line.split()[1])\n"
+    "atexit.register(peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+)
+
+
+def child(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (KB; 0 where /proc is missing) of ``python -m ...``,
+    which must exit 0."""
+    assert command[:2] == [sys.executable, "-m"], command
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run([sys.executable, "-c", PEAK_LAUNCHER, *command[2:]], cwd=cwd,
+                              env={**(env or os.environ), "BENCH_PEAK_FILE": peak.name}, capture_output=True)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:].decode()}"
+                             f"{done.stderr[-2000:].decode()}")
+        rss = peak.read().strip()
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, int(rss) if rss.isdigit() else 0
+
+
+def pytest_run(docs: Path, root: Path, url: str, workers: int = 0) -> tuple[float, float, int]:
+    """The plugin alone over the corpus: wall, CPU and peak RSS (KB) of the whole pytest process."""
+    args = [sys.executable, "-m", "pytest", str(docs), "-q", "-p", "no:cacheprovider", "-p", "docharness",
+            "--docharness-target", url]
     if workers:
-        args += ["-n", str(workers), "--dist", "loadfile"]
-    started = time.perf_counter()
-    done = subprocess.run(args, cwd=root, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"pytest failed:\n{done.stdout[-2000:]}")
-    return elapsed
+        args += ["-p", "xdist.plugin", "-n", str(workers), "--dist", "loadfile"]
+    return child(args, root, PLUGIN_ONLY)
+
+
+def pytest_time(docs: Path, root: Path, url: str, workers: int) -> float:
+    """Wall seconds of the plugin over the corpus."""
+    return pytest_run(docs, root, url, workers)[0]
+
+
+def pytest_floor(root: Path, count: int) -> tuple[float, float, int]:
+    """What pytest costs for ``count`` items at the least: as many empty test functions, same options."""
+    folder = root / "empty"
+    if not folder.exists():
+        folder.mkdir()
+        for number, first in enumerate(range(0, count, PER_PAGE)):
+            tests = "".join(f"def test_{i}():\n    pass\n\n\n" for i in range(first, min(first + PER_PAGE, count)))
+            (folder / f"test_{number:04d}.py").write_text(tests, encoding="utf-8")
+        child([sys.executable, "-m", "pytest", str(folder), "-q", "--co"], root, PLUGIN_ONLY)  # bytecode cached
+    return child([sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"], root, PLUGIN_ONLY)
+
+
+def memory(root: Path, url: str, examples: int) -> dict[str, tuple[tuple[int, int], tuple[int, int]]]:
+    """Peak RSS (KB) of ``docharness replay``, of the plugin and of the pytest floor (empty tests),
+    ``((size, rss), (size, rss))`` at a quarter of ``examples`` and at all of them."""
+    found: dict[str, list[tuple[int, int]]] = {"replay": [], "plugin": [], "pytest floor": []}
+    for size in (max(examples // 4, PER_PAGE), examples):
+        folder = root / f"memory_{size}"
+        folder.mkdir()
+        docs = make_corpus(folder, size, url)
+        found["replay"].append((size, child([sys.executable, "-m", "harness", "replay", str(docs), "--target", url],
+                                            folder)[2]))
+        found["plugin"].append((size, pytest_run(docs, folder, url)[2]))
+        found["pytest floor"].append((size, pytest_floor(folder, size)[2]))
+    return {name: (values[0], values[1]) for name, values in found.items()}
+
+
+def print_memory(root: Path, url: str, examples: int) -> None:
+    """Peak RSS at both sizes and the growth per example between them."""
+    for name, ((small, low), (large, high)) in memory(root, url, examples).items():
+        print(f"  peak RSS {name:<12}: {low / 1024:6.1f} MB at {small} examples, {high / 1024:6.1f} MB at {large}: "
+              f"{(high - low) / max(large - small, 1):.2f} KB more per example", flush=True)
 
 
 def main() -> None:
@@ -145,22 +263,28 @@ def main() -> None:
             root = Path(tmp)
             docs = make_corpus(root, args.examples, url)
             print(f"{args.examples} examples in {len(list(docs.glob('*.asciidoc')))} pages; server {url}; "
-                  f"{os.cpu_count()} CPUs")
+                  f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
             times = measure(docs, root, args.rounds)
             sent, tests = times["requests"][0], times["tests"][0]
             bare, replayed = min(times["bare"]), min(times["replay"])
+            bare_cpu, replay_cpu = min(times["bare_cpu"]), min(times["replay_cpu"])
             median = statistics.median(b / r for b, r in zip(times["bare"], times["replay"]))
             print(f"bare requests loop : {sent / bare:8.0f} requests/s (best of {args.rounds}: {bare:.2f}s; "
-                  f"client CPU {min(times['bare_cpu']) / sent * 1e6:.0f} us/request)")
+                  f"client CPU {bare_cpu / sent * 1e6:.0f} us/request)")
             print(f"docharness replay  : {sent / replayed:8.0f} requests/s (best of {args.rounds}: {replayed:.2f}s; "
-                  f"client CPU {min(times['replay_cpu']) / sent * 1e6:.0f} us/request; {tests / replayed:.0f} examples/s)")
-            print(f"ratio replay/bare  : {bare / replayed:8.2f} best-to-best, {median:.2f} median of rounds "
-                  "(target >= 0.90)")
+                  f"client CPU {replay_cpu / sent * 1e6:.0f} us/request; {tests / replayed:.0f} examples/s)")
+            print(f"ratio replay/bare  : {bare / replayed:8.2f} wall best-to-best, {median:.2f} median of rounds, "
+                  f"{bare_cpu / replay_cpu:.2f} client CPU (goal >= 1.3)")
             if not args.no_xdist:
-                one = pytest_time(docs, root, url, 0)
+                one, one_cpu, _ = pytest_run(docs, root, url)
+                floor, floor_cpu, _ = pytest_floor(root, int(tests))
                 two = pytest_time(docs, root, url, 2)
-                print(f"pytest plugin      : {tests / one:8.0f} examples/s ({one:.2f}s wall, incl. startup)")
+                print(f"pytest plugin      : {tests / one:8.0f} examples/s ({one:.2f}s wall, {one_cpu:.2f} CPU-s, "
+                      f"start-up included); ratio to the bare loop {bare / one:.2f} wall, {bare_cpu / one_cpu:.2f} CPU "
+                      "(goal >= 0.8)")
+                print(f"pytest floor       : {tests / floor:8.0f} empty tests/s ({floor:.2f}s wall, {floor_cpu:.2f} CPU-s)")
                 print(f"pytest -n 2 loadfile: {tests / two:7.0f} examples/s ({two:.2f}s wall), speed-up {one / two:.2f}x")
+            print_memory(root, url, args.examples)
     finally:
         server.terminate()
         server.wait(10)

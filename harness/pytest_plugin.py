@@ -12,10 +12,12 @@ a deterministic, balanced share of the pages (the CLI's ``--shard`` split; other
 
 from __future__ import annotations
 
+import bdb
 import functools
+import os
 import signal
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ from harness.model import Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
-from harness.replay.shard import Shard, ShardError, assign, parse_shard
+from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
 from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
@@ -38,7 +40,7 @@ SESSION = pytest.StashKey[Replays]()
 CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved
 SIGNALS = pytest.StashKey[ExitStack]()
 SHARD = pytest.StashKey["Shard | None"]()
-WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> number of test items, for the shard split
+WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> document_weight, for the shard split (as the CLI)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -127,6 +129,60 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+# pytest's own implementations of the setup/call/teardown hooks: what they do for an example item is
+# done by _run_phases (runner), is a no-op for it (skipping without marks, hypothesis without a test
+# function) or captures what an example never writes (capture, logging: replay never prints or logs)
+_PLAIN_PHASE_HOOKS = frozenset({"runner", "skipping", "capturemanager", "logging-plugin", "threadexception",
+                                "unraisableexception", "hypothesispytest"})
+PLAIN = pytest.StashKey[bool]()
+_INTERACTIVE_OPTIONS = ("usepdb", "trace", "setupshow", "setuponly", "setupplan")
+
+
+def _plain_protocol(config: pytest.Config) -> bool:
+    """Whether no plugin or conftest hooks the phases of an item beyond pytest's own, and no option asks
+    for what only the full protocol gives (``--pdb``, ``--trace``, ``--setup-show``): looked up once."""
+    if PLAIN not in config.stash:
+        names = {impl.plugin_name for hook in (config.hook.pytest_runtest_setup, config.hook.pytest_runtest_call,
+                                               config.hook.pytest_runtest_teardown) for impl in hook.get_hookimpls()}
+        config.stash[PLAIN] = names <= _PLAIN_PHASE_HOOKS and not any(
+            config.getoption(option, False) for option in _INTERACTIVE_OPTIONS)
+    return config.stash[PLAIN]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """An example item without marks, where only pytest's own plugins hook the phases, runs the
+    protocol pytest's runner runs (the same reports, hooks and setup state) without dispatching the
+    phase hooks: per item they cost more than replaying the example. Any other item: pytest's way."""
+    if not isinstance(item, ExampleItem) or not _plain_protocol(item.config) or next(item.iter_markers(), None):
+        return None
+    hook = item.ihook
+    hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    state = item.session._setupstate
+    if _phase(item, hook, "setup", lambda: state.setup(item)).passed:
+        _phase(item, hook, "call", item.runtest)
+    if item.session.shouldfail or item.session.shouldstop:
+        nextitem = None  # the session stops: everything is torn down now, as the runner does
+    _phase(item, hook, "teardown", lambda: state.teardown_exact(nextitem))
+    hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def _phase(item: pytest.Item, hook: Any, when: Any, action: Callable[[], object]) -> pytest.TestReport:
+    """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks
+    (``PYTEST_CURRENT_TEST`` says where the session is, as pytest's runner has it say)."""
+    os.environ["PYTEST_CURRENT_TEST"] = f"{item.nodeid} ({when})".replace("\x00", "(null)")
+    call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
+    if when == "teardown":
+        os.environ.pop("PYTEST_CURRENT_TEST", None)
+    report: pytest.TestReport = hook.pytest_runtest_makereport(item=item, call=call)
+    hook.pytest_runtest_logreport(report=report)
+    if call.excinfo is not None and not hasattr(report, "wasxfail") and not isinstance(
+            call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
+        hook.pytest_exception_interact(node=item, call=call, report=report)
+    return report
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A skipped example is reported at its page's line, not at a line of this plugin."""
@@ -191,7 +247,7 @@ class DocFile(pytest.File):
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
                                        str(self.path), diagnostic.span.line)
         planned = self.replay.plan(self.document)
-        self.config.stash[WEIGHTS][self.document.path] = len(planned)
+        self.config.stash[WEIGHTS][self.document.path] = document_weight(self.document)
         for test in planned:
             yield ExampleItem.from_parent(self, name=test.example.name, test=test)
 
@@ -225,6 +281,10 @@ class ExampleItem(pytest.Item):
         """Report the assertion failure found in ``setup``."""
         if self.result.outcome is Outcome.FAILED:
             raise ExampleFailed(self.result)
+
+    def teardown(self) -> None:
+        """Let the result go: its reports are made (pytest keeps every item to the end of the session)."""
+        self.__dict__.pop("result", None)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The Hurl-style rendering instead of a traceback."""

@@ -78,7 +78,21 @@ def read_source(path: str | Path, root: str | Path) -> bytes:
                           "too-large")
         if hasattr(os, "set_blocking"):
             os.set_blocking(handle, True)
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            return stream.read(MAX_SOURCE_BYTES + 1)[:MAX_SOURCE_BYTES]
+        return _read_to_end(handle, status.st_size)[:MAX_SOURCE_BYTES]
     finally:
         os.close(handle)
+
+
+def _read_to_end(handle: int, size: int) -> bytes:
+    """Up to ``MAX_SOURCE_BYTES + 1`` bytes of an open file, to its end: one read of the size ``fstat``
+    gave (a read of the whole limit would allocate 64 MB per page), then on while it still grows."""
+    chunks: list[bytes] = []
+    total, want = 0, size + 1
+    while total <= MAX_SOURCE_BYTES:
+        chunk = os.read(handle, min(want, MAX_SOURCE_BYTES + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = 1 << 16
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -36,7 +36,7 @@ from harness.parsers.loader import load
 from harness.replay import Replay, Step
 from harness.replay import run as replay_run
 from harness.replay.run import document_diagnostics
-from harness.replay.shard import Shard, ShardError, parse_shard, select_shard
+from harness.replay.shard import Shard, ShardError, document_weight, parse_shard, select_shard
 from harness.replay.prepare import PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.atomic import OutputError, is_stream
@@ -121,7 +121,7 @@ def shard_documents(documents: Sequence[Document], shard: Shard | None) -> list[
     """The documents of ``shard`` (all of them without one), balanced by number of tests."""
     if shard is None:
         return list(documents)
-    return select_shard(documents, shard, path=lambda d: d.path, weight=lambda d: len(d.tests))
+    return select_shard(documents, shard, path=lambda d: d.path, weight=document_weight)
 
 
 def shard_left_empty(args: argparse.Namespace, loaded: Sequence[Document], command: str) -> bool:

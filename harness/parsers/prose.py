@@ -15,9 +15,9 @@ import bisect
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 
-from harness.model import Document, Example, Format, Notice, Span
+from harness.model import Document, Example, Format, Notice, Span, field_values
 
 __all__ = ["with_prose"]
 
@@ -43,8 +43,8 @@ def _plain(text: str) -> str:
     # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
     # bounded input keeps a hostile paragraph linear in the page
     text = " ".join(text[:_LIMIT * 8].split())
-    text = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    return " ".join(text.split())[:_LIMIT]
+    text, changed = _MARKUP.subn(lambda m: m.group(1) or m.group(2) or "", text)
+    return (" ".join(text.split()) if changed else text)[:_LIMIT]  # unchanged: already one space apart
 
 
 def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
@@ -100,10 +100,31 @@ def _caption(document: Document, example: Example, text: str, lines: Sequence[st
     return _html_caption(text, offsets, line)
 
 
-def _asciidoc_notices(lines: Sequence[str], path: str) -> list[Notice]:
+# The lines _asciidoc_notices can take (a stripped line starting as _MACRO, _LABEL or _BLOCK does), each
+# found after its "\n" by one search of the page (a literal first character is quick to look for) instead
+# of two matches per line
+_NOTICE_START = re.compile(r"\n[^\S\n]*(?:(?i:experimental|beta|deprecated)\[|(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):"
+                           r"|\[(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\])")
+
+
+def _notice_lines(text: str, lines: Sequence[str]) -> Sequence[int]:
+    """The 1-based numbers of the ``lines`` (``text.splitlines()``) that may hold a notice."""
+    if len(lines) != text.count("\n") + (not text.endswith("\n")) - (not text):
+        return range(1, len(lines) + 1)  # splitlines broke at more than "\n" (a lone "\r", "\f" ...)
+    numbers: list[int] = []
+    number, position = 0, 0
+    text = "\n" + text
+    for found in _NOTICE_START.finditer(text):
+        number += text.count("\n", position, found.start() + 1)
+        position = found.start() + 1
+        numbers.append(number)
+    return numbers
+
+
+def _asciidoc_notices(lines: Sequence[str], path: str, text: str) -> list[Notice]:
     found: list[Notice] = []
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip()
+    for number in _notice_lines(text, lines):
+        line = lines[number - 1].strip()
         macro = _MACRO.match(line)
         label = _LABEL.match(line)
         if macro:
@@ -118,10 +139,10 @@ def _asciidoc_notices(lines: Sequence[str], path: str) -> list[Notice]:
             found.append(Notice(label.group(1).lower(), _plain(label.group(2)), Span(path, number)))
         elif _BLOCK.match(line) and number < len(lines) and lines[number].strip() == "====":
             body = []
-            for following in lines[number + 1:]:
-                if following.strip() == "====":
-                    break
-                body.append(following)
+            following = number + 1  # the block's lines up to its closing "====" (no copy of the page's rest)
+            while following < len(lines) and lines[following].strip() != "====":
+                body.append(lines[following])
+                following += 1
             found.append(Notice(line[1:-1].lower(), _plain(" ".join(body)), Span(path, number)))
     return found
 
@@ -161,6 +182,18 @@ def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
     return found
 
 
+_FIELDS = tuple(f.name for f in fields(Example))
+
+
+def _captioned(example: Example, caption: str) -> Example:
+    """``replace(example, caption=caption)``, without ``replace``'s look at every field's definition."""
+    if not caption:
+        return example
+    values = dict(zip(_FIELDS, field_values(Example)(example)))
+    values["caption"] = caption
+    return Example(**values)
+
+
 def with_prose(document: Document, text: str) -> Document:
     """``document`` with its examples' captions and its notices read from the page's ``text``."""
     lines = text.splitlines()
@@ -169,10 +202,10 @@ def with_prose(document: Document, text: str) -> Document:
         for line in lines:
             offsets.append(offsets[-1] + len(line) + 1)
         offsets.pop()
-    examples = tuple(replace(e, caption=_caption(document, e, text, lines, offsets)) if not e.caption else e
+    examples = tuple(_captioned(e, _caption(document, e, text, lines, offsets)) if not e.caption else e
                      for e in document.examples)
     if document.format is Format.ASCIIDOC:
-        notices = _asciidoc_notices(lines, document.path)
+        notices = _asciidoc_notices(lines, document.path, text)
     elif document.format is Format.RST:
         notices = _rst_notices(lines, document.path)
     else:

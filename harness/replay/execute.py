@@ -67,6 +67,7 @@ class DocumentRunner:
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
         self._bound: dict[str, str] = {}  # what the running test captured, for its result
         self._polled = 0.0
+        self._writes_allowed = target.writes_allowed  # parses the URL: once per document
 
     def close(self) -> None:
         """Close the document's connection."""
@@ -90,7 +91,7 @@ class DocumentRunner:
     def refusal(self, test: PlannedTest, prepared: list[Prepared]) -> str | None:
         """The skip reason when the test would send a state-changing request the target may not get."""
         refused = next((p for p in prepared[:len(test.steps)] if changes_state(p.method)), None)
-        if refused is not None and not self.target.writes_allowed:
+        if refused is not None and not self._writes_allowed:
             return write_refusal(refused.method, self.target.url)
         return None
 

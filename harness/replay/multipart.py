@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 
-from urllib3.filepost import encode_multipart_formdata
-
 from harness.model import FormPart
 from harness.sourcefiles import read_source
 
@@ -37,5 +35,7 @@ def encode_multipart(parts: tuple[FormPart, ...]) -> tuple[bytes, str, str]:
         else:
             fields.append((part.name, part.value))
             shown.append(f"{part.name}={part.value}")
+    from urllib3.filepost import encode_multipart_formdata  # only an upload needs urllib3 (and its import time)
+
     body, content_type = encode_multipart_formdata(fields)
     return body, content_type, "multipart/form-data: " + "; ".join(shown)

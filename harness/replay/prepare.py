@@ -98,8 +98,8 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     :param source_headers: send the source's own headers too (not for the target's reset steps).
     """
     path = request.path
-    parts = urlsplit(path)
-    if parts.scheme in ("http", "https"):  # a page's full URL: its path goes to the configured target
+    parts = urlsplit(path) if "://" in path else None
+    if parts is not None and parts.scheme in ("http", "https"):  # a page's full URL: its path goes to the target
         path = parts.path + (f"?{parts.query}" if parts.query else "")
     path, missing = variables.fill(path)
     if family == "elasticsearch":
@@ -149,7 +149,7 @@ def _escape_path(path: str) -> str:
 def _with_error_trace(path: str) -> str:
     """``error_trace=true`` is added unless the request sets ``error_trace`` (reference spec §9.1)."""
     base, _, query = path.partition("?")
-    if any(name == "error_trace" for name, _ in parse_qsl(query, keep_blank_values=True)):
+    if "error_trace" in query and any(name == "error_trace" for name, _ in parse_qsl(query, keep_blank_values=True)):
         return path
     return f"{base}?{query + '&' if query else ''}error_trace=true"
 

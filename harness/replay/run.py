@@ -10,6 +10,7 @@ replay never prints.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -183,6 +184,7 @@ def not_run(test: PlannedTest, reason: str) -> ExampleResult:
                          outcome=Outcome.NOT_RUN, reason=reason)
 
 
+@functools.cache
 def _version() -> str:
     try:
         return metadata.version("docharness")

@@ -2,7 +2,7 @@
 
 Whole documents go to a shard, so a page's stateful sequence (setups, ``continued``
 examples, captures) stays on one runner. The split is greedy longest-first: documents
-sorted by number of tests (most first, ties by path), each put into the shard with the
+sorted by number of tests (``document_weight``, shared by the CLI and the pytest plugin) (most first, ties by path), each put into the shard with the
 fewest tests so far (ties: the one with fewer documents, then the lowest number). It
 depends only on the paths and test counts, so the same tree gives the same split on
 every machine, whatever order the files were listed in.
@@ -11,12 +11,14 @@ every machine, whatever order the files were listed in.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-__all__ = ["Shard", "ShardError", "assign", "parse_shard", "select_shard"]
+if TYPE_CHECKING:
+    from harness.model import Document
+
+__all__ = ["Shard", "ShardError", "assign", "document_weight", "parse_shard", "select_shard"]
 
 T = TypeVar("T")
 
@@ -64,6 +66,13 @@ def assign(weights: Iterable[tuple[str, int]], count: int) -> dict[str, int]:
         sizes[best] += 1
         chosen[path] = best + 1
     return chosen
+
+
+def document_weight(document: Document) -> int:
+    """A document's weight in the split, the one the CLI's ``--shard`` and the pytest plugin's
+    ``--docharness-shard`` both use: its number of tests (``Document.tests``), so the same tree
+    gives the same shards through either."""
+    return len(document.tests)
 
 
 def select_shard(items: Sequence[T], shard: Shard, path: Callable[[T], str], weight: Callable[[T], int]) -> list[T]:

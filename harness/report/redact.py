@@ -202,10 +202,11 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """``value`` with every secret (in every form) and every URL's password masked."""
-        pattern = self._compiled()
-        if pattern is not None:
-            value = self._cut_tails(pattern.sub(MASK, value))
-        return mask_userinfo(value)
+        if self._secrets:
+            pattern = self._pattern or self._compiled()
+            if pattern is not None:
+                value = self._cut_tails(pattern.sub(MASK, value))
+        return mask_userinfo(value) if "@" in value else value
 
     def _cut_tails(self, value: str) -> str:
         """A secret cut short where a diff or a report shortened the text (``abcdef…``, ``abcdef...``):
@@ -237,20 +238,26 @@ class Redactor:
         return self._walk(value)  # type: ignore[no-any-return]
 
     def _walk(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return self.text(value)
+        if kind in _LEAVES:
+            return value
+        names = _field_names(kind)
+        if names is not None:  # a dataclass: its fields' leaves are looked at here, not by a call each
+            changes = {}
+            for name in names:
+                old = getattr(value, name)
+                new = self.text(old) if type(old) is str else old if type(old) in _LEAVES else self._walk(old)
+                if new is not old:
+                    changes[name] = new
+            return dataclasses.replace(value, **changes) if changes else value
         if isinstance(value, enum.Enum):  # str-valued enums must stay enums
             return value
         if isinstance(value, str):
             return self.text(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {}
-            for item in dataclasses.fields(value):
-                old = getattr(value, item.name)
-                new = self._walk(old)
-                if new is not old:
-                    changes[item.name] = new
-            return dataclasses.replace(value, **changes) if changes else value
         if isinstance(value, (tuple, list)):
-            items = [self._walk(v) for v in value]
+            items = [self.text(v) if type(v) is str else self._walk(v) for v in value]
             if all(a is b for a, b in zip(items, value)):
                 return value
             return tuple(items) if isinstance(value, tuple) else items
@@ -260,3 +267,14 @@ class Redactor:
                 return value
             return dict(pairs)
         return value
+
+
+_LEAVES = frozenset({int, float, bool, type(None), bytes})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass type's field names (looked up once per type), ``None`` for any other type."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+    return _FIELDS[kind]

@@ -185,6 +185,40 @@ def test_the_pytest_plugin_splits_as_the_cli_does(pytester: pytest.Pytester, cap
     bad.stderr.fnmatch_lines(["*--docharness-shard '0/2'*", "*hint:*"])
 
 
+STRAY = """\
+[source,js]
+----
+{"acknowledged": true}
+----
+// TESTRESPONSE
+
+"""
+
+
+def test_the_plugin_and_the_cli_weigh_documents_alike(pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's stray errors are items in both, but not tests: weighed by items, the plugin put
+    a.asciidoc alone in shard 1 where the CLI puts it with b.asciidoc."""
+    docs = pytester.path / "docs_src"
+    docs.mkdir()
+    pages = {"a.asciidoc": STRAY * 4 + PASSING.format(n=0), "b.asciidoc": PASSING.format(n=1) * 2,
+             "c.asciidoc": PASSING.format(n=2) * 2}
+    for name, text in pages.items():
+        (docs / name).write_text("= Page\n\n" + text, encoding="utf-8")
+    (docs / "docharness.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(pytester.path)
+    shards: dict[int, set[str]] = {}
+    for k in (1, 2):
+        collected = pytester.runpytest("docs_src", "--collect-only", "-q", f"--docharness-shard={k}/2")
+        plugin = {line.split("::")[0] for line in collected.stdout.lines if "::" in line}
+        capsys.readouterr()
+        main(["replay", "--dry-run", "--shard", f"{k}/2"])
+        cli = {line.split("::")[0] for line in capsys.readouterr().out.splitlines() if line.startswith("docs_src/")}
+        assert plugin == cli, k
+        shards[k] = cli
+    assert shards == {1: {"docs_src/a.asciidoc", "docs_src/b.asciidoc"}, 2: {"docs_src/c.asciidoc"}}
+
+
 def test_run_with_a_shard_replays_its_share_and_leaves_the_site_to_publish(
         tree: Path, fresh_reference_server: ReferenceServer, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--target", fresh_reference_server.url, "--shard", "1/3", "--out", "g1"]) == 1

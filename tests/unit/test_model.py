@@ -136,3 +136,19 @@ def test_run_result_round_trip_and_counts() -> None:
 @pytest.mark.parametrize("kind", list(FailureKind))
 def test_every_failure_kind_is_classified(kind: FailureKind) -> None:
     assert isinstance(kind.is_assertion, bool)
+
+
+def test_to_json_writes_what_to_data_gives() -> None:
+    """``to_json`` lets the encoder walk the model (asking only for dataclasses and enums): the text is
+    ``json.dumps(to_data(value))``'s, compact and indented, for documents, lists and run results."""
+    import json
+
+    doc = sample_document()
+    span = Span("x.rst", 10)
+    run = RunResult((ExampleResult("x.rst", "line_10", span, Outcome.FAILED, "body differs",
+                                   (Failure(FailureKind.BODY, "é differs", span, "{}", "{}"),)),), ("r=e",))
+    for value in (doc, [doc, doc], run, (doc.examples[0].span, Level.ERROR)):
+        for indent in (None, 2):
+            assert to_json(value, indent=indent) == json.dumps(to_data(value), indent=indent, ensure_ascii=False)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        to_json([object()])

@@ -138,3 +138,38 @@ def test_a_configured_upload_file_keeps_the_path_policy(tmp_path: Path) -> None:
     config = parse_config('[setups.up]\nconsole = "POST /x"\nmultipart = { jar = { file = "stolen.jar" } }\n',
                           docs / "docharness.toml")
     assert config.multipart["setups.up"][0].file == str(docs / "stolen.jar")  # not resolved past the symlink
+
+
+def test_a_page_is_read_to_its_end_and_no_further_than_the_limit(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """One read of the size fstat gives for a page; on to the end when there is more than that (a file
+    still growing: here a pipe, whose size is 0), never past MAX_SOURCE_BYTES + 1."""
+    import threading
+
+    from harness import sourcefiles
+
+    page = tmp_path / "page.asciidoc"
+    page.write_bytes(b"= Title\n" * 5000)
+    assert read_source(page, tmp_path) == b"= Title\n" * 5000
+    (tmp_path / "empty.asciidoc").write_bytes(b"")
+    assert read_source(tmp_path / "empty.asciidoc", tmp_path) == b""
+    for limit, expected in ((1 << 20, 200_000), (70_000, 70_001)):
+        monkeypatch.setattr(sourcefiles, "MAX_SOURCE_BYTES", limit)
+        reader, writer = os.pipe()
+
+        def feed(fd: int = writer) -> None:
+            try:
+                for part in (b"x" * 100_000, b"y" * 100_000):
+                    os.write(fd, part)
+            except BrokenPipeError:  # the reader stopped at the limit
+                pass
+            finally:
+                os.close(fd)
+
+        feeder = threading.Thread(target=feed)
+        feeder.start()
+        try:
+            assert len(sourcefiles._read_to_end(reader, 0)) == expected
+        finally:
+            os.close(reader)
+            feeder.join(10)

@@ -1,0 +1,110 @@
+"""The plugin's own run protocol for example items gives what pytest's full protocol gives.
+
+Example items skip the dispatch of the setup/call/teardown hooks when only pytest's own
+plugins implement them (it costs more per item than replaying the example). The same pages
+run both ways must give the same outcomes, reports, JUnit XML and terminal text; an item
+with a mark, a conftest hooking a phase and ``--setup-show`` take pytest's full protocol.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+REPO = Path(__file__).resolve().parents[2]
+PAGES = ("elasticsearch/rollup/start-job.asciidoc", "elasticsearch/rollup/stop-job.asciidoc",
+         "elasticsearch/ml/close-job.asciidoc")
+HOOKED = "def pytest_runtest_setup(item):\n    pass\n"  # any phase hook of a conftest: the full protocol
+
+
+@pytest.fixture()
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """Seed pages with a passing, a failing, an error and a skipped example."""
+    docs = pytester.path / "docs_src"
+    docs.mkdir()
+    shutil.copy(REPO / "docs_src/docharness.toml", docs / "docharness.toml")
+    for page in PAGES:
+        (docs / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "docs_src" / page, docs / page)
+    start = docs / PAGES[0]
+    start.write_text(start.read_text(encoding="utf-8").replace('"started": true', '"started": false'),
+                     encoding="utf-8")
+    stop = docs / PAGES[1]
+    stop.write_text(stop.read_text(encoding="utf-8").replace("setup:sensor_started_rollup_job", "setup:nope"),
+                    encoding="utf-8")
+    monkeypatch.setenv("DOCHARNESS_TOKEN", "protocol-token-31bc")
+    return pytester
+
+
+def _junit(path: Path) -> list[tuple[str, ...]]:
+    cases = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        children = tuple(f"{c.tag}:{c.get('type')}:{c.get('message')}:{(c.text or '').strip()}" for c in case)
+        cases.append((case.get("classname", ""), case.get("name", ""), case.get("file", ""), case.get("line", ""),
+                      *children))
+    return cases
+
+
+def _text(result: pytest.RunResult) -> str:
+    return re.sub(r"in [0-9.]+s.*", "", result.stdout.str())  # the timing differs, nothing else may
+
+
+def test_both_protocols_give_the_same_outcomes_reports_and_junit(project: pytest.Pytester) -> None:
+    plain = project.inline_run("docs_src", "--junitxml=plain.xml")
+    fast = [c for c in plain.getcalls("pytest_runtest_setup")]
+    assert not fast, "the example items went through the phase hooks"
+    (project.path / "conftest.py").write_text(HOOKED, encoding="utf-8")
+    full = project.inline_run("docs_src", "--junitxml=full.xml")
+    assert len(full.getcalls("pytest_runtest_setup")) == len(full.getcalls("pytest_runtest_logstart")) > 0
+
+    def outcomes(recorder: pytest.HookRecorder) -> list[tuple[str, str, str, object]]:
+        return [(r.nodeid, r.when, r.outcome, r.longreprtext) for r in recorder.getreports("pytest_runtest_logreport")]
+
+    assert outcomes(plain) == outcomes(full)
+    assert {r.outcome for r in plain.getreports("pytest_runtest_logreport") if r.when != "teardown"} == {
+        "passed", "failed", "skipped"}
+    assert _junit(project.path / "plain.xml") == _junit(project.path / "full.xml")
+    (project.path / "conftest.py").unlink()
+    terminal_plain = project.runpytest("docs_src", "-rA")
+    (project.path / "conftest.py").write_text(HOOKED, encoding="utf-8")
+    terminal_full = project.runpytest("docs_src", "-rA")
+    assert _text(terminal_plain) == _text(terminal_full)
+    assert "protocol-token-31bc" not in _text(terminal_plain)
+
+
+def test_a_mark_added_by_a_conftest_is_honoured(project: pytest.Pytester) -> None:
+    (project.path / "conftest.py").write_text(
+        "import pytest\n\n"
+        "def pytest_collection_modifyitems(items):\n"
+        "    for item in items:\n"
+        "        if 'start-job' in item.nodeid:\n"
+        "            item.add_marker(pytest.mark.skip(reason='not on this cluster'))\n", encoding="utf-8")
+    result = project.runpytest("docs_src/elasticsearch/rollup", "-rs")
+    result.stdout.fnmatch_lines(["*not on this cluster*"])
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes["skipped"] == 2  # start-job's two items
+
+
+def test_setup_show_takes_the_full_protocol(project: pytest.Pytester) -> None:
+    result = project.runpytest("docs_src/elasticsearch/rollup/stop-job.asciidoc", "--setup-show")
+    result.stdout.fnmatch_lines(["*docs_src/elasticsearch/rollup/stop-job.asciidoc::line_*"])  # a passing item
+
+
+def test_pytest_current_test_reads_as_under_the_full_protocol(project: pytest.Pytester) -> None:
+    record = ("import os\nSEEN = []\n\n"
+              "def pytest_runtest_logreport(report):\n"
+              "    SEEN.append((report.nodeid, report.when, os.environ.get('PYTEST_CURRENT_TEST')))\n\n"
+              "def pytest_sessionfinish(session):\n"
+              "    open('seen.txt', 'w').write(repr(SEEN))\n")
+    seen = []
+    for extra in ("", HOOKED):
+        (project.path / "conftest.py").write_text(record + extra, encoding="utf-8")
+        project.runpytest_subprocess("docs_src/elasticsearch/rollup")
+        seen.append((project.path / "seen.txt").read_text(encoding="utf-8"))
+    assert seen[0] == seen[1] and "(call)" in seen[0]
