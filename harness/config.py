@@ -143,7 +143,8 @@ class _Reader:
                       variables=self.strings(data, "variables"), setups=setups[0], teardowns=teardowns[0],
                       lines=lines, multipart={**setups[1], **teardowns[1]},
                       captures={**setups[2], **teardowns[2]}, elasticsearch=elasticsearch,
-                      expected_unconverted=unconverted, publish=self.publish(self.table(data, "publish")))
+                      expected_unconverted=unconverted, publish=self.publish(self.table(data, "publish")),
+                      cache_dir=self.string(main, "cache_dir", "docharness", ""))
 
     def snippets(self, data: dict[str, Any], key: str, path: Path) -> tuple[
             dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]]]:

@@ -24,7 +24,7 @@ __all__ = ["FREE", "KNOWN", "UnknownKey", "check_keys", "suggestion"]
 
 KNOWN: dict[str, tuple[str, ...]] = {
     "": ("docharness", "targets", "sources", "variables", "setups", "teardowns", "elasticsearch", "publish"),
-    "docharness": ("sources", "default_target"),
+    "docharness": ("sources", "default_target", "cache_dir"),
     "targets.*": ("url", "timeout", "verify_tls", "headers", "reset", "allow_writes", "reset_on_override"),
     "sources[]": ("paths", "family", "match", "target", "headers", "volatile", "rules"),
     # a named setup or teardown written as a table rather than as console text

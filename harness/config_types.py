@@ -149,6 +149,8 @@ class Config:
     :param elasticsearch: the ``[elasticsearch]`` table: docs-test rules and attribute values.
     :param expected_unconverted: pages (relative to this folder) allowed to hold ``js``/``curl``
         snippets that are neither CONSOLE nor NOTCONSOLE; ``None`` when the check is off.
+    :param cache_dir: ``[docharness] cache_dir``: the extraction cache's folder as written (relative
+        to this file's folder); ``""`` for the default, ``.docharness_cache`` beside this file.
     """
 
     path: Path
@@ -165,6 +167,7 @@ class Config:
     elasticsearch: Dialect = AUTO
     expected_unconverted: tuple[str, ...] | None = None
     publish: PublishSettings = PublishSettings()
+    cache_dir: str = ""
 
     @property
     def root(self) -> Path:

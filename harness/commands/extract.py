@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
+from harness.commands.cache_options import add_cache_arguments, cache_note, extraction_cache
 from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level, to_json
 from harness.parsers.loader import load
@@ -44,14 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
                         help="parse with N worker processes, or 'auto' (default): one per available CPU "
                         "when there are enough files to pay for starting them; 1 parses in this process")
+    add_cache_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Parse ``args.paths``, print the model or a summary, render diagnostics to stderr."""
     try:
         config = _config(args.paths, args.config)
+        cache = extraction_cache(args, config)
         documents = load(args.paths, root=args.root, jobs=args.jobs,
-                         dialect=config.dialect_at if config is not None else None)
+                         dialect=config.dialect_at if config is not None else None, cache=cache)
+        cache_note(cache)
     except (OSError, ConfigError) as exc:  # no such path, a folder that cannot be listed, a bad config
         print(f"docharness extract: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness.commands.cache_options import add_cache_arguments, cache_note, extraction_cache
 from harness.config import CONFIG_NAME, Config, ConfigError, PublishSettings, find_config, load_config
 from harness.model import Document, from_json
 from harness.parsers.loader import load
@@ -43,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="link template for source lines, with {path} and {line} "
                              "(default: [publish] source_url of the config, else no link)")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel Sphinx processes")
+    add_cache_arguments(parser)
 
 
 def _config(args: argparse.Namespace) -> Config | None:
@@ -149,8 +151,10 @@ def run(args: argparse.Namespace) -> int:
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
     try:
+        cache = extraction_cache(args, config)
         documents = load(paths, root=root, docs_root=config.root if config else None,
-                         dialect=config.dialect_at if config else None)
+                         dialect=config.dialect_at if config else None, cache=cache)
+        cache_note(cache)
     except OSError as exc:  # a folder that cannot be listed
         print(f"docharness publish: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from harness.commands.cache_options import add_cache_arguments, cache_note, extraction_cache
 from harness.commands.ci_outputs import CiOutputs, add_ci_arguments, ci_outputs
 from harness.config import (
     CONFIG_NAME,
@@ -30,6 +31,7 @@ from harness.config import (
     load_config,
 )
 from harness.model import Document
+from harness.parsers.cache import ExtractCache
 from harness.parsers.loader import load
 from harness.replay import Replay, Step
 from harness.replay import run as replay_run
@@ -103,6 +105,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shard", metavar="K/N", type=_shard, default=None,
                         help="run only shard K of N: a deterministic, balanced share of whole documents "
                              "(for CI matrices; join the results with `docharness merge`)")
+    add_cache_arguments(parser)
 
 
 def _shard(value: str) -> Shard:
@@ -167,18 +170,21 @@ def find_project(paths: Sequence[Path], explicit: Path | None) -> Config:
     return embedded_config(Path.cwd() / CONFIG_NAME)
 
 
-def load_documents(paths: Sequence[Path], config: Config) -> list[Document]:
-    """The documents under ``paths`` (default: the config's sources), paths relative to the cwd."""
+def load_documents(paths: Sequence[Path], config: Config, cache: ExtractCache | None = None) -> list[Document]:
+    """The documents under ``paths`` (default: the config's sources), paths relative to the cwd; parsed pages
+    kept in ``cache`` (``cache_options.extraction_cache``)."""
     chosen = list(paths) or config.source_paths()
     missing = [p for p in chosen if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     try:
         # a configured project's pages are confined to its folder (symlinks leaving it are not read)
-        return load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None,
-                    dialect=config.dialect_at)
+        documents = load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None,
+                         dialect=config.dialect_at, cache=cache)
     except OSError as exc:  # a folder that cannot be listed
         raise UsageError(str(exc)) from exc
+    cache_note(cache)
+    return documents
 
 
 def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[[str], bool], out: TextIO) -> int:
@@ -322,7 +328,7 @@ def run(args: argparse.Namespace) -> int:
     loaded: list[Document] = []
     try:
         config = find_project(paths, args.config)
-        loaded = load_documents(paths, config)
+        loaded = load_documents(paths, config, extraction_cache(args, config))
         documents = shard_documents(loaded, args.shard)
         result = execute(args, documents, config, report=args.report, junit=args.junit, keyword=args.keyword,
                          exitfirst=args.exitfirst, dry_run=args.dry_run,

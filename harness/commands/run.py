@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from harness.commands.cache_options import extraction_cache
 from harness.commands.ci_outputs import add_ci_arguments, ci_outputs
 from harness.commands.publish import build
 from harness.commands.replay import (
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         sources = ", ".join(_shown(p) for p in config.source_paths()) or "no sources"
         _say(f"docharness run: extracting {sources}")
         clock = time.perf_counter()
-        documents = everything_loaded = load_documents([], config)
+        documents = everything_loaded = load_documents([], config, extraction_cache(args, config))
         if args.shard is not None:
             everything, documents = len(documents), shard_documents(documents, args.shard)
             _say(f"docharness run: shard {args.shard}: {len(documents)} of {everything} documents")

@@ -12,7 +12,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from harness.model import (
     Diagnostic,
@@ -25,9 +25,13 @@ from harness.parsers import PARSERS, parser_for
 from harness.parsers.dialect import AUTO, Dialect
 from harness.sourcefiles import Refused, escapes, read_source
 
+if TYPE_CHECKING:  # imported only by a command that uses a cache (hashlib, pickle, zlib: start-up time)
+    from harness.parsers.cache import ExtractCache
+
 DialectFor = Callable[[Path], Dialect]  # a file's path -> the Elasticsearch rules it is read with (Config.dialect_at)
 
-__all__ = ["UnreadableFolder", "discover", "document_path", "load", "load_file", "load_files", "source_roots"]
+__all__ = ["UnreadableFolder", "cached_documents", "discover", "document_path", "load", "load_file", "load_files",
+           "source_roots"]
 
 
 class UnreadableFolder(OSError):
@@ -121,7 +125,7 @@ def document_path(path: Path, root: Path | None = None) -> str:
 
 
 def load_file(path: Path, root: Path | None = None, roots: Sequence[str | Path] = (),
-              dialect: Dialect | DialectFor | None = None) -> Document:
+              dialect: Dialect | DialectFor | None = None, cache: ExtractCache | None = None) -> Document:
     """Read, decode and parse one file; failures become an error Diagnostic.
 
     :param root: what ``Document.path`` is relative to (default: the current folder).
@@ -129,19 +133,25 @@ def load_file(path: Path, root: Path | None = None, roots: Sequence[str | Path] 
         whose real path leaves its root is not read: the Document carries an error saying so.
     :param dialect: the Elasticsearch rules AsciiDoc pages are read with, or a function giving them
         for a file's path (``Config.dialect_at``); ``None`` for ``auto``.
+    :param cache: where parsed pages are kept by content (``harness.parsers.cache``); the file is
+        read and checked by the path policy either way.
     """
-    return _load(path, document_path(path, root), tuple(os.path.abspath(r) for r in roots), dialect)
+    return _load(path, document_path(path, root), tuple(os.path.abspath(r) for r in roots), dialect, cache)
 
 
-def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect | DialectFor | None = None) -> Document:
+def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect | DialectFor | None = None,
+          cache: ExtractCache | None = None) -> Document:
     """``load_file`` for a file whose ``Document.path`` is ``name``.
 
-    With the automatic collector paused (``load``), the parse's garbage cycles are freed here.
+    With the automatic collector paused (``load``), the parse's garbage cycles are freed here (a
+    page taken from the cache leaves none: unpickling makes no cycles).
     """
+    parsed = True
     try:
-        return _read_and_parse(path, name, roots, dialect)
+        document, parsed = _read_and_parse(path, name, roots, dialect, cache)
+        return document
     finally:
-        if not gc.isenabled():
+        if parsed and not gc.isenabled():
             # only this file's objects (what survives moves to an older generation); every 100 files
             # the middle generation too (garbage a recent page still held), rarely a full pass (~0.1 s
             # on a big tree: a safety net for garbage an old object held)
@@ -152,9 +162,39 @@ def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect |
 _PARSED = itertools.count(1)
 
 
-def _read_and_parse(path: Path, name: str, roots: tuple[str, ...], dialect: Dialect | DialectFor | None) -> Document:
+def _read_and_parse(path: Path, name: str, roots: tuple[str, ...], dialect: Dialect | DialectFor | None,
+                    cache: ExtractCache | None = None) -> tuple[Document, bool]:
+    """The page's Document, and whether it was parsed (not refused, nor taken from ``cache``)."""
     fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
-    top = _root_of(path, roots)
+    data = _read(path, name, fmt, _root_of(path, roots))
+    if isinstance(data, Document):
+        return data, False
+    rules = _rules(path, fmt, dialect)
+    key = cache.key(name, data, rules) if cache is not None else ""
+    if cache is not None:
+        cached = cache.get(key, name)
+        if cached is not None:
+            return cached, False
+    document = _parse(data, path, name, fmt, rules)
+    if cache is not None and not any(d.code in _NOT_CACHED for d in document.diagnostics):
+        cache.put(key, document)
+    return document, True
+
+
+# what may not happen again on the same page: a parser crash (out of memory, recursion) or a missing parser
+_NOT_CACHED = frozenset({"parser-crash", "parser-unavailable"})
+
+
+def _rules(path: Path, fmt: Format, dialect: Dialect | DialectFor | None) -> Dialect | None:
+    """The Elasticsearch rules an AsciiDoc page is read with, or ``None`` (``auto``, or another format)."""
+    if fmt is not Format.ASCIIDOC or dialect is None:
+        return None
+    rules = dialect(path) if callable(dialect) else dialect
+    return None if rules == AUTO else rules
+
+
+def _read(path: Path, name: str, fmt: Format, top: str) -> bytes | Document:
+    """The page's bytes, read by the path policy, or a Document saying why it was not read."""
     # the offending line is "(not read)": a renderer must not go and read it either
     if os.path.isdir(path) and escapes(path, top):
         return _broken(name, fmt, "outside-docs-root", f"folder not read: its real path "
@@ -170,6 +210,11 @@ def _read_and_parse(path: Path, name: str, roots: tuple[str, ...], dialect: Dial
     except OSError as exc:
         return _broken(name, fmt, "unreadable-file", f"cannot read the file: {exc.strerror or exc}", 1,
                        "check the file's permissions, or leave it out of the paths given")
+    return data
+
+
+def _parse(data: bytes, path: Path, name: str, fmt: Format, rules: Dialect | None) -> Document:
+    """Decode and parse a page's bytes; failures become an error Diagnostic."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -181,13 +226,11 @@ def _read_and_parse(path: Path, name: str, roots: tuple[str, ...], dialect: Dial
     parse_format = parser_for(name) or parser_for(path.name)
     if parse_format is None:
         return _broken(name, fmt, "unknown-format", "no parser for this file type", 1, "")
-    if callable(dialect):
-        dialect = dialect(path)
     try:
-        if dialect is not None and dialect != AUTO and fmt is Format.ASCIIDOC:
+        if rules is not None:
             from harness.parsers.asciidoc import parse_asciidoc  # the one format with version rules
 
-            return parse_asciidoc(text, name, dialect)
+            return parse_asciidoc(text, name, rules)
         return parse_format(text, name)
     except NotImplementedError as exc:
         return _broken(name, fmt, "parser-unavailable", str(exc), 1, "this format is not supported yet")
@@ -210,7 +253,8 @@ POOL_MIN_FILES = 64
 
 
 def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = None,
-         docs_root: Path | None = None, dialect: DialectFor | None = None) -> list[Document]:
+         docs_root: Path | None = None, dialect: DialectFor | None = None,
+         cache: ExtractCache | None = None) -> list[Document]:
     """Discover and parse every known file under ``paths``, in sorted path order.
 
     :param paths: files and folders.
@@ -222,6 +266,8 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
     :param jobs: ``None`` or ``1`` parses in this process; ``N > 1`` uses up to N worker processes and
         ``"auto"`` one per available CPU, when there are at least ``POOL_MIN_FILES`` files (the result
         is the same, in the same order).
+    :param cache: keeps each parsed page by content: an unchanged page is not parsed again (the
+        result is the same; every file is still read through the path policy). Pruned afterwards.
     :raises FileNotFoundError: when a given path does not exist.
     :raises ValueError: when ``jobs`` is neither ``None``, ``"auto"`` nor a positive number.
     """
@@ -241,24 +287,42 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
             # imported here: the pool is built on this module
             from harness.parsers.pool import parse_parallel
 
-            return parse_parallel(files, root, None if jobs == "auto" else jobs, roots, dialect)
-        return load_files(files, root, roots, dialect)
+            return parse_parallel(files, root, None if jobs == "auto" else jobs, roots, dialect, cache)
+        return load_files(files, root, roots, dialect, cache)
     finally:
         if paused:
             gc.enable()
+        if cache is not None and cache.misses:
+            cache.prune()
 
 
 def load_files(files: list[Path], root: Path | None, roots: tuple[str, ...] = (),
-               dialect: DialectFor | None = None) -> list[Document]:
+               dialect: DialectFor | None = None, cache: ExtractCache | None = None) -> list[Document]:
     """``load_file`` over ``files``, with each ``Document.path`` worked out by one prefix test when it can."""
+    return [_load(path, name, roots, dialect, cache) for path, name in zip(files, _names(files, root))]
+
+
+def cached_documents(files: list[Path], root: Path | None, roots: tuple[str, ...], dialect: DialectFor | None,
+                     cache: ExtractCache) -> list[Document | None]:
+    """Each file's Document from ``cache``, or ``None`` when it must be parsed (read by the path policy either
+    way: a page it refuses gives its error Document here)."""
+    found: list[Document | None] = []
+    for path, name in zip(files, _names(files, root)):
+        fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
+        data = _read(path, name, fmt, _root_of(path, roots))
+        found.append(data if isinstance(data, Document) else
+                     cache.get(cache.key(name, data, _rules(path, fmt, dialect)), name))
+    return found
+
+
+def _names(files: list[Path], root: Path | None) -> list[str]:
+    """Each file's ``Document.path``, by one prefix test when it can (what ``document_path`` gives)."""
     base = os.path.abspath(root or Path.cwd())
     prefix = base.rstrip("/") + "/"
-    documents: list[Document] = []
+    names: list[str] = []
     for path in files:
         absolute = os.path.abspath(path)
-        if os.sep == "/" and absolute.startswith(prefix):  # what document_path gives, without relpath's work
-            documents.append(_load(path, absolute[len(prefix):], roots, dialect))
-        else:
-            documents.append(load_file(path, root, roots, dialect))
-    return documents
+        fast = os.sep == "/" and absolute.startswith(prefix)
+        names.append(absolute[len(prefix):] if fast else document_path(path, root))
+    return names
 

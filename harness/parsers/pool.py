@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.model import (
     Diagnostic,
@@ -32,7 +33,18 @@ from harness.model import (
     field_values,
 )
 from harness.parsers import parser_for
-from harness.parsers.loader import DialectFor, discover, load_file, load_files, source_roots
+from harness.parsers.loader import (
+    POOL_MIN_FILES,
+    DialectFor,
+    cached_documents,
+    discover,
+    load_file,
+    load_files,
+    source_roots,
+)
+
+if TYPE_CHECKING:
+    from harness.parsers.cache import ExtractCache
 
 __all__ = ["default_jobs", "load_parallel", "parse_parallel"]
 
@@ -72,15 +84,33 @@ def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: i
 
 
 def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None = None,
-                   roots: tuple[str, ...] = (), dialect: DialectFor | None = None) -> list[Document]:
+                   roots: tuple[str, ...] = (), dialect: DialectFor | None = None,
+                   cache: ExtractCache | None = None) -> list[Document]:
     """``loader.load_files`` over already discovered ``files``, with ``jobs`` worker processes.
 
     :param roots: the docs roots the files are confined to (``loader.source_roots``).
+    :param cache: pages found in it are taken from it here; only the others go to the workers,
+        which store what they parse.
     """
+    if cache is None:
+        return _parse_parallel(files, root, jobs, roots, dialect, None)
+    found = cached_documents(files, root, roots, dialect, cache)
+    missing = [path for path, document in zip(files, found) if document is None]
+    # a few changed pages are parsed here: starting workers for them would cost more than it saves
+    if len(missing) >= POOL_MIN_FILES:
+        parsed = iter(_parse_parallel(missing, root, jobs, roots, dialect, cache if cache.writable() else None))
+    else:
+        parsed = iter(load_files(missing, root, roots, dialect, cache))
+    return [document if document is not None else next(parsed) for document in found]
+
+
+def _parse_parallel(files: list[Path], root: Path | None, jobs: int | None, roots: tuple[str, ...],
+                    dialect: DialectFor | None, cache: ExtractCache | None) -> list[Document]:
     workers = min(jobs or default_jobs(), max(len(files) // _MIN_FILES_PER_JOB, 1))
     if workers <= 1:
-        return load_files(files, root, roots, dialect)
-    read = partial(load_file, root=root.absolute() if root else Path.cwd(), roots=roots, dialect=dialect)
+        return load_files(files, root, roots, dialect, cache)
+    read = partial(load_file, root=root.absolute() if root else Path.cwd(), roots=roots, dialect=dialect,
+                   cache=cache)
     _register_model_reducers()
     _warm_parsers(files)
     # a few chunks per worker: big enough to amortise pickling, small enough to balance uneven pages
@@ -89,7 +119,7 @@ def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(read, files, chunksize=chunk))
     except BrokenProcessPool:  # a worker died (out of memory, killed): finish in-process
-        return load_files(files, root, roots, dialect)
+        return load_files(files, root, roots, dialect, cache)
 
 
 def _register_model_reducers() -> None:

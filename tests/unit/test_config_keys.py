@@ -32,7 +32,7 @@ def error(text: str) -> ConfigError:
      "vlatile = ['$.now']\n", 7, "unknown key `vlatile` in [[sources]] entry 2", "did you mean `volatile`?"),
     ("[setups.upload]\nconsole = 'POST /jars/upload'\nmultpart = { jarfile = 'a.jar' }\n", 3,
      "unknown key `multpart` in [setups.upload]", "did you mean `multipart`?"),
-    ("[docharness]\nzzz = 1\n", 2, "unknown key `zzz` in [docharness]", "known: `sources`, `default_target`"),
+    ("[docharness]\nzzz = 1\n", 2, "unknown key `zzz` in [docharness]", "known: `sources`, `default_target`, `cache_dir`"),
 ])
 def test_an_unknown_key_names_its_line_and_the_closest_known_key(text: str, line: int, message: str,
                                                                   hint: str) -> None:
