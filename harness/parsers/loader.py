@@ -229,8 +229,9 @@ def _parse(data: bytes, path: Path, name: str, fmt: Format, rules: Dialect | Non
     try:
         if rules is not None:
             from harness.parsers.asciidoc import parse_asciidoc  # the one format with version rules
+            from harness.parsers.prose import with_prose  # captions and notices, as parse_format adds them
 
-            return parse_asciidoc(text, name, rules)
+            return with_prose(parse_asciidoc(text, name, rules), text)
         return parse_format(text, name)
     except NotImplementedError as exc:
         return _broken(name, fmt, "parser-unavailable", str(exc), 1, "this format is not supported yet")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from harness.parsers import parse
 
 ASCIIDOC = """[[stop]]
@@ -112,3 +116,15 @@ def test_asciidoc_notices_on_every_kind_of_line_break() -> None:
         assert [n.span.line for n in found] == every, repr(text)
         assert all(re.fullmatch(r"[a-z]+", n.kind) for n in found)
     assert len(_asciidoc_notices(body.splitlines(), "p", body)) == 9
+
+
+@pytest.mark.parametrize("rules", ["auto", "6.4", "6.8"])
+def test_asciidoc_pages_under_version_rules_keep_their_captions_and_notices(tmp_path: Path, rules: str) -> None:
+    from harness.parsers.dialect import Dialect
+    from harness.parsers.loader import load_file
+
+    page = tmp_path / "stop.asciidoc"
+    page.write_text(ASCIIDOC, encoding="utf-8")
+    document = load_file(page, root=tmp_path, dialect=Dialect(rules))
+    assert [e.caption for e in document.examples] == [e.caption for e in parse(ASCIIDOC, "stop.asciidoc").examples]
+    assert [n.kind for n in document.notices] == ["experimental", "deprecated", "note"]
