@@ -77,7 +77,7 @@ def _close_sessions() -> Iterator[None]:
 
 def sender(secret_headers: frozenset[str] = frozenset()) -> Sender:
     """A sender whose connections are closed after the test."""
-    SENDERS.append(Sender(new_session(True, secret_headers), timeout=2))
+    SENDERS.append(Sender(new_session(True, secret_headers), timeout=15))
     return SENDERS[-1]
 
 
@@ -226,7 +226,7 @@ def test_https_targets_are_read_and_a_certificate_that_does_not_verify_is_a_conn
     threading.Thread(target=server._serve, daemon=True).start()
     url = server.url.replace("http://", "https://")
     try:
-        unverified = Sender(new_session(False), timeout=3)
+        unverified = Sender(new_session(False), timeout=15)
         SENDERS.append(unverified)
         assert [unverified.send("GET", f"{url}/{i}", {}, None).status for i in range(3)] == [200, 200, 200]
         try:
