@@ -12,6 +12,7 @@ a deterministic, balanced share of the pages (the CLI's ``--shard`` split; other
 
 from __future__ import annotations
 
+import argparse
 import bdb
 import functools
 import os
@@ -25,9 +26,11 @@ from typing import Any
 import pytest
 
 from harness.cli import sigterm_as_interrupt
-from harness.config import ConfigError, find_config, load_config
+from harness.commands.cache_options import extraction_cache
+from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
+from harness.parsers.cache import ExtractCache
 from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
@@ -41,6 +44,7 @@ CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved
 SIGNALS = pytest.StashKey[ExitStack]()
 SHARD = pytest.StashKey["Shard | None"]()
 WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> document_weight, for the shard split (as the CLI)
+CACHES = pytest.StashKey[dict[Path, "ExtractCache | None"]]()  # config file -> its extraction cache
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,6 +60,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="a placeholder value, over [variables] and $DOCHARNESS_VAR_NAME (repeatable)")
     group.addoption("--docharness-shard", metavar="K/N", default=None,
                     help="run only the pages of shard K of N: a deterministic, balanced share of whole pages")
+    group.addoption("--docharness-cache-dir", metavar="DIR", default=None,
+                    help="keep parsed pages here, by content (default: [docharness] cache_dir of the config, else "
+                    ".docharness_cache beside it)")
+    group.addoption("--docharness-no-cache", action="store_true", default=False,
+                    help="parse every page; read and write no extraction cache")
     parser.addini("docharness_target", "default for --docharness-target", default="")
 
 
@@ -71,6 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ShardError as exc:
         raise pytest.UsageError(str(exc).replace("--shard", "--docharness-shard")) from exc
     config.stash[WEIGHTS] = {}
+    config.stash[CACHES] = {}
     explicit = config.getoption("docharness_config")
     config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
     config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
@@ -192,8 +202,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = (str(item.path), item.test.example.span.line, report.longrepr[2])
 
 
+def _cache_for(config: pytest.Config, replay_config: Config) -> ExtractCache | None:
+    """The extraction cache of the pages under one docharness.toml, chosen as the CLI chooses it."""
+    caches = config.stash[CACHES]
+    if replay_config.path not in caches:
+        given = config.getoption("docharness_cache_dir")
+        options = argparse.Namespace(no_cache=config.getoption("docharness_no_cache"),
+                                     cache_dir=Path(given) if given else None)
+        caches[replay_config.path] = extraction_cache(options, replay_config)
+    return caches[replay_config.path]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep the extraction caches within their bound (at most every few minutes; see ExtractCache.prune)."""
+    for cache in session.config.stash.get(CACHES, {}).values():
+        if cache is not None and not cache.problem:
+            cache.prune()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    """The targets' notices (reset steps not sent, ...), once each, after the results."""
+    """The targets' notices (reset steps not sent, ...), once each, after the results; a cache that could not
+    be written."""
+    for cache in config.stash.get(CACHES, {}).values():
+        if cache is not None and cache.problem:
+            terminalreporter.write_line(f"docharness: note: the extraction cache could not be written "
+                                        f"({cache.problem}); use --docharness-cache-dir DIR or --docharness-no-cache")
     notices = tuple(n for s in config.stash[SESSION].sessions.values() for n in s.targets.notices)
     if notices:
         terminalreporter.write_sep("=", "docharness notices")
@@ -241,7 +274,8 @@ class DocFile(pytest.File):
         # error item, never read
         roots = source_roots(self.replay.config.source_paths(), config_path.parent)
         self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent, *roots),
-                                  dialect=self.replay.config.dialect_at)
+                                  dialect=self.replay.config.dialect_at,
+                                  cache=_cache_for(self.config, self.replay.config))
         for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
             if diagnostic.level is Level.WARNING:
                 warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
