@@ -187,7 +187,8 @@ def replay_goals(root: Path, url: str, examples: int, rounds: int) -> None:
     line("8 replay speed / bare requests.Session loop", bare / replayed, ">= 1.3x", bare / replayed >= 1.3,
          f"(wall; client CPU {bare_cpu / replay_cpu:.2f}x: {replay_cpu / sent * 1e6:.0f} vs "
          f"{bare_cpu / sent * 1e6:.0f} us/request; {sent / replayed:.0f} vs {sent / bare:.0f} requests/s)")
-    plugin = min((bench_replay.pytest_run(docs, folder, url) for _ in range(max(rounds - 1, 1))), key=lambda r: r[0])
+    # best of at least two: the first fills the extraction cache, as the CLI's first round does for it
+    plugin = min((bench_replay.pytest_run(docs, folder, url) for _ in range(max(rounds, 2))), key=lambda r: r[0])
     floor = bench_replay.pytest_floor(folder, int(times["tests"][0]))
     line("8 pytest plugin speed / bare loop", bare / plugin[0], ">= 0.8x", bare / plugin[0] >= 0.8,
          f"(wall, pytest start-up included; CPU {bare_cpu / plugin[1]:.2f}x; {plugin[0]:.2f}s, {plugin[1]:.2f} CPU-s; "
