@@ -28,14 +28,16 @@ from harness.results import FailureKind
 class Recorder:
     """A server answering every request on a kept-alive connection, noting each request head."""
 
-    def __init__(self, extra: str = "") -> None:
+    def __init__(self, extra: str = "", tls: ssl.SSLContext | None = None) -> None:
         self.heads: list[bytes] = []
         self.connections = 0
         self.extra = extra
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(8)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.listener.getsockname()[1]}"
+        if tls is not None:  # wrapped before anyone accepts: a plain accept() must never take a TLS client
+            self.listener = tls.wrap_socket(self.listener, server_side=True)
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -221,10 +223,8 @@ def test_https_targets_are_read_and_a_certificate_that_does_not_verify_is_a_conn
                    check=True, capture_output=True)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
-    server = Recorder()
-    server.listener = context.wrap_socket(server.listener, server_side=True)
-    threading.Thread(target=server._serve, daemon=True).start()
-    url = server.url.replace("http://", "https://")
+    server = Recorder(tls=context)
+    url = server.url
     try:
         unverified = Sender(new_session(False), timeout=15)
         SENDERS.append(unverified)
