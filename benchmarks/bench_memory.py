@@ -68,7 +68,8 @@ def extraction(formats: list[str], pages: int, jobs: list[int], seed: int) -> in
         with tempfile.TemporaryDirectory(prefix=f"docharness-mem-{fmt}-") as tmp:
             GENERATORS[fmt](Path(tmp), pages, random.Random(seed))
             for job in jobs:
-                figures = measure(["extract", tmp, "-j", str(job), "-q"], Path(tmp))
+                # cold: every page parsed (a warm extraction cache would measure the cache, not the parsers)
+                figures = measure(["extract", tmp, "--no-cache", "-j", str(job), "-q"], Path(tmp))
                 peak = max(figures["rss_mb"], figures["workers_mb"])
                 worst = max(worst, peak)
                 print(f"extract {fmt:<9} {pages:>6} pages  -j {job}  peak RSS {figures['rss_mb']:7.1f} MB (main), "
