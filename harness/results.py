@@ -164,6 +164,10 @@ class ExampleResult:
         ``non_json``, or ``status`` when no body was compared; ``""`` when nothing was checked.
     :param polled_ms: time spent waiting between ``RETRY`` tries.
     :param reference_server: the target was docharness's built-in reference server.
+    :param documented_values: the values (JSON scalars) of the bodies an ``exact`` or ``subset`` check
+        compared; ``0`` for other checks.
+    :param presence_only: how many of those were only checked present, not compared: ``$body``
+        references (``$body.$_path``, ``$body.took``) and values at volatile paths.
     """
 
     document: str
@@ -180,6 +184,8 @@ class ExampleResult:
     checked: str = ""
     polled_ms: float = 0.0
     reference_server: bool = False
+    documented_values: int = 0
+    presence_only: int = 0
 
     @property
     def node_id(self) -> str:

@@ -4,7 +4,9 @@ A badge says, in one line, what the last replay found and how much that
 means: "verified (exact match) against <target> on <date>" only when values
 were compared; "shape-checked (keys and types only; values not compared)" and
 "status-checked (status code only; no body compared)" otherwise, as the result
-records the check replay really made. The built-in reference server is named as
+records the check replay really made. Values a check only found present (``$body``
+references, volatile paths) are counted on the badge, and a body made only of them
+is "presence-checked", never "verified". The built-in reference server is named as
 the built-in reference implementation, never as a real service. A failure shows
 its diff; "skipped: <reason>" and "not run" say why. Badges only read
 ``RunResult`` data; a missing results file means every example is "not run".
@@ -126,7 +128,14 @@ def _from_result(result: ExampleResult) -> Badge:
     where = f" against {name}" if name else ""
     if result.outcome is Outcome.PASSED:
         state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
-        return Badge(state, f"{how}{where} on {result.started[:10] or 'an unknown date'}")
+        when = f" on {result.started[:10] or 'an unknown date'}"
+        if result.presence_only and result.presence_only >= result.documented_values:  # no value was compared
+            return Badge(BadgeState.SHAPE_CHECKED, f"presence-checked (all {result.documented_values} documented "
+                         f"values taken from the response; none compared){where}{when}")
+        if result.presence_only:
+            return Badge(state, f"{how}{where}{when}; {result.presence_only} of {result.documented_values} "
+                         "documented values only checked present ($body references, volatile paths)")
+        return Badge(state, f"{how}{where}{when}")
     if result.outcome is Outcome.SKIPPED:
         return Badge(BadgeState.SKIPPED, f"skipped: {result.reason or 'no reason given'}")
     if result.outcome is Outcome.NOT_RUN:

@@ -107,7 +107,7 @@ class DocumentRunner:
                                target=self.target.label, started=started,
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
                                checked=self.checked(test), reference_server=self.target.embedded,
-                               polled_ms=round(self._polled * 1000, 3))
+                               polled_ms=round(self._polled * 1000, 3), **self.value_counts(test))
         return self.redactor.data(result)
 
     def checked(self, test: PlannedTest) -> str:
@@ -115,6 +115,12 @@ class DocumentRunner:
         found = [expect.checked_as(e, e.match or self.policy) for s in test.steps if s.phase == "test"
                  for e in s.expected] or ["status"]
         return max(found, key=CHECKS.index)
+
+    def value_counts(self, test: PlannedTest) -> dict[str, int]:
+        """How many documented values the item's body checks hold, and how many were only found present."""
+        counts = [expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile))
+                  for s in test.steps if s.phase == "test" for e in s.expected]
+        return {"documented_values": sum(c[0] for c in counts), "presence_only": sum(c[1] for c in counts)}
 
     def _outcome(self, test: PlannedTest, exchanges: list[Exchange]) -> tuple[Outcome, str, tuple[Failure, ...]]:
         if test.skip is not None:

@@ -20,7 +20,7 @@ from harness.replay.send import Reply
 from harness.replay.stash import MISSING, StashMiss, lookup, resolve
 from harness.results import Failure, FailureKind, Mismatch
 
-__all__ = ["checked_as", "check_body", "check_shards", "check_status", "check_warnings", "excerpt"]
+__all__ = ["checked_as", "check_body", "value_counts", "check_shards", "check_status", "check_warnings", "excerpt"]
 
 _WARNING = re.compile(r'^\d{3} \S+ "((?:\\.|[^"\\])*)"(?: "[^"]*")?\s*$')
 _EXCERPT = 4000
@@ -110,6 +110,18 @@ def checked_as(expected: ExpectedResponse, policy: MatchPolicy) -> str:
             return str(MatchPolicy.SUBSET.value)  # the documented start of the text, not all of it
         return "status" if policy is MatchPolicy.SHAPE else str(MatchPolicy.EXACT.value)
     return str(policy.value)
+
+
+def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tuple[str, ...] = ()) -> tuple[int, int]:
+    """(documented, presence only) of a JSON body an ``exact`` or ``subset`` check compares (see
+    ``match.count_values``); ``(0, 0)`` for any other check or a body that is not JSON."""
+    if checked_as(expected, policy) not in (MatchPolicy.EXACT.value, MatchPolicy.SUBSET.value) \
+            or expected.body_kind in (BodyKind.TEXT, BodyKind.NDJSON, BodyKind.NONE) or expected.body is None:
+        return 0, 0
+    try:
+        return match.count_values(match.parse_expected(expected.body), match.Volatile(volatile))
+    except ValueError:
+        return 0, 0
 
 
 def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,

@@ -38,6 +38,7 @@ __all__ = [
     "MAX_MISMATCHES",
     "Volatile",
     "compile_regex",
+    "count_values",
     "is_prefix",
     "is_regex",
     "match_exact",
@@ -83,6 +84,24 @@ class Volatile:
 
 
 _NOTHING_VOLATILE = Volatile()
+
+
+def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE) -> tuple[int, int]:
+    """(documented, presence only): the scalars of an expected body, and how many of them a check only
+    finds present without comparing: ``$body`` references and values at volatile paths (a badge says so)."""
+    documented = presence = 0
+    pending: list[tuple[Any, str, bool]] = [(expected, "$", False)]  # a stack: pages nest deeper than recursion
+    while pending:
+        value, path, unchecked = pending.pop()
+        unchecked = unchecked or (path != "$" and volatile(path))
+        if isinstance(value, dict):
+            pending.extend((v, f"{path}.{k}", unchecked) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((v, f"{path}[{i}]", unchecked) for i, v in enumerate(value))
+        else:
+            documented += 1
+            presence += unchecked or (isinstance(value, str) and value.startswith("$body"))
+    return documented, presence
 
 
 def is_prefix(value: Any) -> bool:

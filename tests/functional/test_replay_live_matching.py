@@ -173,3 +173,38 @@ def test_an_example_is_only_as_checked_as_its_weakest_body_check(tmp_path: Path,
         exact = replay(tmp_path, monkeypatch, server.url, "page.asciidoc", OVERVIEW.format(documented=body, items=""))
     assert (both["outcome"], both["checked"]) == ("passed", "shape")
     assert (exact["outcome"], exact["checked"]) == ("passed", "exact")
+
+
+def test_values_only_found_present_are_counted_and_a_body_of_them_is_never_verified(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.model import Document, Example, Format, Span
+    from harness.publish.badges import BadgeState, badge_for
+    from harness.results import ExampleResult, Outcome
+
+    def badge(found: dict) -> tuple[BadgeState, str]:  # type: ignore[type-arg]
+        result = ExampleResult(document="page.asciidoc", name=found["name"], span=Span("page.asciidoc", 1),
+                               outcome=Outcome(found["outcome"]), checked=found["checked"], target=found["target"],
+                               started="2026-12-03T10:00:00Z",
+                               documented_values=found["documented_values"], presence_only=found["presence_only"])
+        example = Example(found["name"], Span("page.asciidoc", 1))
+        shown = badge_for(Document("page.asciidoc", Format.ASCIIDOC, examples=(example,)), example,
+                          {("page.asciidoc", found["name"]): result}, have_results=True)
+        return shown.state, shown.text
+
+    body = json.dumps({"jobs": [JOB]})
+    with live_server() as server:
+        server.state.jobs["abc"] = dict(JOB)
+        compared = replay(tmp_path, monkeypatch, server.url, "page.asciidoc",
+                          OVERVIEW.format(documented=body, items=""))
+        # the Elasticsearch way of leaving values open: substitutions write $body references over them
+        some = replay(tmp_path, monkeypatch, server.url, "page.asciidoc", OVERVIEW.format(
+            documented=body, items='[s/"start-time": 1/"start-time": $body.$_path/ s/"abc"/$body.$_path/]'))
+        none = replay(tmp_path, monkeypatch, server.url, "page.asciidoc", OVERVIEW.format(
+            documented='{"jobs": $body.jobs}', items=""))
+    assert (compared["outcome"], compared["documented_values"], compared["presence_only"]) == ("passed", 4, 0)
+    assert (some["outcome"], some["documented_values"], some["presence_only"]) == ("passed", 4, 2)
+    assert (none["outcome"], none["documented_values"], none["presence_only"]) == ("passed", 1, 1)
+    assert badge(compared) == (BadgeState.VERIFIED, "verified (exact match) against live on 2026-12-03")
+    assert badge(some) == (BadgeState.VERIFIED, "verified (exact match) against live on 2026-12-03; 2 of 4 documented "
+                                                "values only checked present ($body references, volatile paths)")
+    assert badge(none)[0] is BadgeState.SHAPE_CHECKED and badge(none)[1].startswith("presence-checked (all 1 ")

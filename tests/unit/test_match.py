@@ -148,3 +148,16 @@ def test_java_character_properties_in_expected_regexes() -> None:
     assert match_exact("/^ \\p{javaLowerCase}+ \\d $/", "zoë1") is None  # COMMENTS mode kept
     [unknown] = match_subset({"a": "/\\p{Nope}/"}, {"a": "x"}) or []
     assert unknown.message.startswith("invalid regex: unknown character property {Nope}")
+
+
+def test_count_values_finds_the_values_a_check_only_finds_present() -> None:
+    from harness.replay.match import Volatile, count_values
+
+    body = {"took": "$body.took", "jobs": [{"id": "a", "time": 5, "tags": ["x", "$body.$_path"]}], "n": None}
+    assert count_values(body) == (6, 2)
+    assert count_values(body, Volatile(["$.jobs[*].time"])) == (6, 3)
+    assert count_values(body, Volatile(["$.jobs"])) == (6, 5)  # everything below a volatile path
+    deep: object = "v"
+    for _ in range(5000):  # deeper than recursion allows: still counted
+        deep = [deep]
+    assert count_values(deep) == (1, 0)
