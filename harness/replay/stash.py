@@ -14,7 +14,7 @@ from typing import Any
 
 from harness.replay.catch import java_string
 
-__all__ = ["MISSING", "StashMiss", "is_reference", "lookup", "resolve", "split_path"]
+__all__ = ["MISSING", "StashMiss", "is_reference", "is_whole_value", "lookup", "resolve", "split_path"]
 
 
 class _Missing:
@@ -40,6 +40,12 @@ class StashMiss(Exception):
 def is_reference(value: Any) -> bool:
     """A stash reference: a string starting with ``$`` or holding ``${...}``."""
     return isinstance(value, str) and (value.startswith("$") or "${" in value)
+
+
+def is_whole_value(value: Any) -> bool:
+    """A reference that stands for the whole value (``$body.took``, ``$body.$_path``): the value comes
+    from the response, where ``"job ${body.id}"`` keeps the text around it to compare."""
+    return isinstance(value, str) and value.startswith("$") and not value.startswith("${")
 
 
 def split_path(path: str) -> list[str]:
@@ -89,7 +95,7 @@ def resolve(expected: Any, body: Any, trail: tuple[str, ...] = ()) -> Any:
     position = json_path(trail)
     if "$_path" in text:
         text = text.replace("$_path", ".".join(trail))
-    if text.startswith("$") and not text.startswith("${"):
+    if is_whole_value(text):
         return _stash_value(text, body, position)
     return re.sub(r"\$\{([^}]+)\}", lambda m: java_string(_stash_value("$" + m.group(1), body, position)), text)
 
