@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,7 +30,6 @@ from harness.commands.cache_options import extraction_cache
 from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
-from harness.parsers.cache import ExtractCache
 from harness.parsers.loader import load_file, source_roots
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
@@ -38,6 +37,9 @@ from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
 from harness.results import ExampleResult, Outcome
+
+if TYPE_CHECKING:  # made by cache_options.extraction_cache, which imports it only when a cache is used
+    from harness.parsers.cache import ExtractCache
 
 SESSION = pytest.StashKey[Replays]()
 CONFIG = pytest.StashKey["Path | None"]()  # --docharness-config, resolved

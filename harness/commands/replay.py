@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
 from harness.commands.cache_options import add_cache_arguments, cache_note, extraction_cache
@@ -31,7 +31,6 @@ from harness.config import (
     load_config,
 )
 from harness.model import Document
-from harness.parsers.cache import ExtractCache
 from harness.parsers.loader import load
 from harness.replay import Replay, Step
 from harness.replay import run as replay_run
@@ -44,6 +43,9 @@ from harness.report.color import use_color
 from harness.report.redact import MASK, mask_userinfo
 from harness.report.terminal import TerminalReporter
 from harness.results import RunResult
+
+if TYPE_CHECKING:  # made by cache_options.extraction_cache, which imports it only when a cache is used
+    from harness.parsers.cache import ExtractCache
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
 
