@@ -23,6 +23,11 @@ def page(requests: str, responses: str) -> str:
     return text.replace("{{REQUESTS}}", requests).replace("{{RESPONSES}}", responses)
 
 
+# the body-parameter rows of samples/html/base_page.html, which the span tests rewrite
+BODY_ROWS = ("<tr><td>name</td><td>Yes</td><td>String</td><td>Job name</td></tr>\n"
+             "<tr><td>count</td><td>No</td><td>Integer</td><td>How many runs</td></tr>")
+
+
 def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
@@ -109,8 +114,7 @@ def test_each_table_gets_only_the_anchors_right_before_it() -> None:
 
 def test_rowspan_and_colspan_keep_columns_aligned() -> None:
     text = page("<p>None</p>", "<p>None</p>").replace(
-        "<tr><td>name</td><td>Yes</td><td>String</td><td>Job name</td></tr>\n"
-        "<tr><td>count</td><td>No</td><td>Integer</td><td>How many runs</td></tr>",
+        BODY_ROWS,
         '<tr><td>name</td><td rowspan="2">Yes</td><td>String</td><td>Job name</td></tr>\n'
         '<tr><td>count</td><td>Integer</td><td>How many runs</td></tr>\n'
         '<tr><td>mode</td><td colspan="2">No (String)</td><td>Mode</td></tr>')
@@ -123,8 +127,7 @@ def test_rowspan_and_colspan_keep_columns_aligned() -> None:
 def test_spans_written_in_capitals_and_links_inside_a_nested_table_count() -> None:
     # the walker skips span and link lookups on tables that cannot have them: these must still be read
     text = page("<p>None</p>", "<p>None</p>").replace(
-        "<tr><td>name</td><td>Yes</td><td>String</td><td>Job name</td></tr>\n"
-        "<tr><td>count</td><td>No</td><td>Integer</td><td>How many runs</td></tr>",
+        BODY_ROWS,
         '<tr><td>name</td><td ROWSPAN="2">Yes</td><td>String</td><td>Job name</td></tr>\n'
         '<tr><td>count</td><td>Integer</td><td><table><tr><td>see <a href="#T-Opt">Table 5</a></td></tr>'
         "</table></td></tr>\n", 1).replace(
