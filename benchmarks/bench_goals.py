@@ -11,6 +11,7 @@ against a floor that starts in ~0.03 s, so it reads higher than at the issue's s
     python benchmarks/bench_goals.py                  # small sizes: a couple of minutes on 2 busy cores
     python benchmarks/bench_goals.py --pages 1400 --examples 2000 --rounds 5   # the issue's sizes
     python benchmarks/bench_goals.py --only extract                            # one group of goals
+    python benchmarks/bench_goals.py --only asciidoc --pages 1400              # one goal: asciidoc, html, rst, incremental
 
 Goals (issue 14): 1 AsciiDoc ``extract --json`` <= 2.5x a bare line loop with the scanner's
 rules (benchmarks/asciidoc_floor.py); 2 HTML ``extract --json`` <= 2x a bare lxml parse; 3 RST
@@ -86,7 +87,7 @@ def line(goal: str, ratio: float, target: str, met: bool, detail: str) -> None:
     print(f"{goal:<44} {ratio:6.2f}x  goal {target:<8} {'met' if met else 'NOT MET':<8} {detail}", flush=True)
 
 
-def extraction_goals(root: Path, pages: int, rounds: int) -> None:
+def make_corpora(root: Path, pages: int) -> None:
     rng = random.Random(14)
     for name, generate in (("asciidoc", generate_asciidoc), ("html", generate_html), ("rst", generate_rst)):
         (root / name).mkdir()
@@ -94,13 +95,24 @@ def extraction_goals(root: Path, pages: int, rounds: int) -> None:
     for folder in ("asciidoc", "html", "rst"):
         size = sum(p.stat().st_size for p in (root / folder).iterdir()) / 1e6
         print(f"  corpus {folder}: {len(list((root / folder).iterdir()))} pages, {size:.1f} MB")
-    extract = [PY, "-m", "harness", "extract", "--no-cache", "--json", "-j", "1"]  # cold: every page parsed
-    cpu, wall, own = side_by_side([*extract, "asciidoc"], [PY, str(HERE / "asciidoc_floor.py"), "asciidoc"],
+
+
+EXTRACT = [PY, "-m", "harness", "extract", "--no-cache", "--json", "-j", "1"]  # cold: every page parsed
+
+
+def asciidoc_goal(root: Path, rounds: int) -> None:
+    cpu, wall, own = side_by_side([*EXTRACT, "asciidoc"], [PY, str(HERE / "asciidoc_floor.py"), "asciidoc"],
                                   root, rounds)
     line("1 AsciiDoc extract --json / line-loop floor", cpu, "<= 2.5x", cpu <= 2.5,
          f"(wall {wall:.2f}x; extract {own:.2f} CPU-s)")
-    cpu, wall, own = side_by_side([*extract, "html"], [PY, "-c", FLOORS["lxml"], "html"], root, rounds)
+
+
+def html_goal(root: Path, rounds: int) -> None:
+    cpu, wall, own = side_by_side([*EXTRACT, "html"], [PY, "-c", FLOORS["lxml"], "html"], root, rounds)
     line("2 HTML extract --json / bare lxml parse", cpu, "<= 2x", cpu <= 2.0, f"(wall {wall:.2f}x; extract {own:.2f} CPU-s)")
+
+
+def rst_goals(root: Path, rounds: int) -> None:
     cpu, wall, own = side_by_side([PY, "-m", "harness", "extract", "--no-cache", "-j", "1", "rst"],
                                   [PY, "-c", FLOORS["docutils"], "rst"], root, rounds)
     line("3 RST extract (1 core) / docutils doctree", cpu, "<= 1x", cpu <= 1.0, f"(wall {wall:.2f}x; extract {own:.2f} CPU-s)")
@@ -222,7 +234,8 @@ def run_goal(root: Path, rounds: int) -> None:
              f"(wall {wall:.2f}x; run {best[ours][1]:.2f} vs {best[apart][1]:.2f} CPU-s)")
 
 
-GROUPS = ("extract", "startup", "replay", "run")
+GROUPS = ("extract", "asciidoc", "html", "rst", "incremental", "startup", "replay", "run")
+EXTRACT_GROUPS = {"asciidoc": asciidoc_goal, "html": html_goal, "rst": rst_goals}
 
 
 def main() -> None:
@@ -232,7 +245,8 @@ def main() -> None:
     parser.add_argument("--incremental-pages", type=int, default=2000, help="RST pages of goal 4's cached tree")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
     parser.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS),
-                        help="measure only these groups of goals (default: all)")
+                        help="measure only these groups of goals (default: all; extract = asciidoc html rst "
+                             "incremental)")
     args = parser.parse_args()
     print(f"docharness goals (issue 14); {os.cpu_count()} CPUs, load average before "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
@@ -242,8 +256,12 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            if "extract" in args.only:
-                extraction_goals(root, args.pages, args.rounds)
+            formats = [name for name in EXTRACT_GROUPS if name in args.only or "extract" in args.only]
+            if formats:
+                make_corpora(root, args.pages)
+            for name in formats:
+                EXTRACT_GROUPS[name](root, args.rounds)
+            if "incremental" in args.only or "extract" in args.only:
                 incremental_goal(root, args.incremental_pages, args.rounds)
             if "startup" in args.only:
                 startup_goal(root, url, args.rounds)
