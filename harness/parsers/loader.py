@@ -11,6 +11,7 @@ import gc
 import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -30,8 +31,8 @@ if TYPE_CHECKING:  # imported only by a command that uses a cache (hashlib, pick
 
 DialectFor = Callable[[Path], Dialect]  # a file's path -> the Elasticsearch rules it is read with (Config.dialect_at)
 
-__all__ = ["UnreadableFolder", "cached_documents", "discover", "document_path", "load", "load_file", "load_files",
-           "source_roots"]
+__all__ = ["Unparsed", "UnreadableFolder", "discover", "document_path", "load", "load_file", "load_files", "look_up",
+           "names", "parse_bytes", "parse_unparsed", "source_roots"]
 
 
 class UnreadableFolder(OSError):
@@ -141,17 +142,62 @@ def load_file(path: Path, root: Path | None = None, roots: Sequence[str | Path] 
 
 def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect | DialectFor | None = None,
           cache: ExtractCache | None = None) -> Document:
-    """``load_file`` for a file whose ``Document.path`` is ``name``.
+    """``load_file`` for a file whose ``Document.path`` is ``name``."""
+    found = look_up(path, name, roots, dialect, cache)
+    return found if isinstance(found, Document) else parse_unparsed(found, cache)
+
+
+@dataclass(frozen=True, slots=True)
+class Unparsed:
+    """A page read by the path policy and not found in the cache: everything its parse needs, so that a
+    worker process parses it without reading the file again.
+
+    :param key: its cache entry's key (``""`` without a cache).
+    """
+
+    path: Path
+    name: str
+    fmt: Format
+    data: bytes
+    rules: Dialect | None
+    key: str
+
+
+def look_up(path: Path, name: str, roots: tuple[str, ...], dialect: Dialect | DialectFor | None,
+            cache: ExtractCache | None = None) -> Document | Unparsed:
+    """Read a page by the path policy: its Document when it is refused or found in ``cache``, else what
+    ``parse_unparsed`` needs (the one read of the page)."""
+    fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
+    data = _read(path, name, fmt, _root_of(path, roots))
+    if isinstance(data, Document):
+        return data
+    return _cached(data, path, name, fmt, _rules(path, fmt, dialect), cache)
+
+
+def _cached(data: bytes, path: Path, name: str, fmt: Format, rules: Dialect | None,
+            cache: ExtractCache | None) -> Document | Unparsed:
+    key = ""
+    if cache is not None:
+        key = cache.key(name, data, rules)
+        cached = cache.get(key, name)
+        if cached is not None:
+            return cached
+    return Unparsed(path, name, fmt, data, rules, key)
+
+
+def parse_unparsed(page: Unparsed, cache: ExtractCache | None = None) -> Document:
+    """Parse a page ``look_up`` read and store it in ``cache``.
 
     With the automatic collector paused (``load``), the parse's garbage cycles are freed here (a
     page taken from the cache leaves none: unpickling makes no cycles).
     """
-    parsed = True
     try:
-        document, parsed = _read_and_parse(path, name, roots, dialect, cache)
+        document = _parse(page.data, page.path, page.name, page.fmt, page.rules)
+        if cache is not None and page.key and not any(d.code in _NOT_CACHED for d in document.diagnostics):
+            cache.put(page.key, document)
         return document
     finally:
-        if parsed and not gc.isenabled():
+        if not gc.isenabled():
             # only this file's objects (what survives moves to an older generation); every 100 files
             # the middle generation too (garbage a recent page still held), rarely a full pass (~0.1 s
             # on a big tree: a safety net for garbage an old object held)
@@ -162,23 +208,18 @@ def _load(path: Path, name: str, roots: tuple[str, ...] = (), dialect: Dialect |
 _PARSED = itertools.count(1)
 
 
-def _read_and_parse(path: Path, name: str, roots: tuple[str, ...], dialect: Dialect | DialectFor | None,
-                    cache: ExtractCache | None = None) -> tuple[Document, bool]:
-    """The page's Document, and whether it was parsed (not refused, nor taken from ``cache``)."""
+def parse_bytes(data: bytes, path: Path, name: str, cache: ExtractCache | None = None,
+                rules: Dialect | None = None) -> Document:
+    """A page another reader took by the path policy (``sourcefiles.read_source``: the Sphinx extension)
+    decoded and parsed as ``load`` parses it, through ``cache``.
+
+    :param path: the file (its suffix picks the parser when ``name``'s does not).
+    :param name: its ``Document.path``.
+    :param rules: the Elasticsearch rules an AsciiDoc page is read with (``None``: ``auto``).
+    """
     fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
-    data = _read(path, name, fmt, _root_of(path, roots))
-    if isinstance(data, Document):
-        return data, False
-    rules = _rules(path, fmt, dialect)
-    key = cache.key(name, data, rules) if cache is not None else ""
-    if cache is not None:
-        cached = cache.get(key, name)
-        if cached is not None:
-            return cached, False
-    document = _parse(data, path, name, fmt, rules)
-    if cache is not None and not any(d.code in _NOT_CACHED for d in document.diagnostics):
-        cache.put(key, document)
-    return document, True
+    found = _cached(data, path, name, fmt, None if rules == AUTO or fmt is not Format.ASCIIDOC else rules, cache)
+    return found if isinstance(found, Document) else parse_unparsed(found, cache)
 
 
 # what may not happen again on the same page: a parser crash (out of memory, recursion) or a missing parser
@@ -226,13 +267,8 @@ def _parse(data: bytes, path: Path, name: str, fmt: Format, rules: Dialect | Non
     parse_format = parser_for(name) or parser_for(path.name)
     if parse_format is None:
         return _broken(name, fmt, "unknown-format", "no parser for this file type", 1, "")
-    try:
-        if rules is not None:
-            from harness.parsers.asciidoc import parse_asciidoc  # the one format with version rules
-            from harness.parsers.prose import with_prose  # captions and notices, as parse_format adds them
-
-            return with_prose(parse_asciidoc(text, name, rules), text)
-        return parse_format(text, name)
+    try:  # the registry's function adds captions and notices; only AsciiDoc has rules (``_rules``)
+        return parse_format(text, name) if rules is None else parse_format(text, name, rules)
     except NotImplementedError as exc:
         return _broken(name, fmt, "parser-unavailable", str(exc), 1, "this format is not supported yet")
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run; report it where it happened
@@ -300,23 +336,10 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
 def load_files(files: list[Path], root: Path | None, roots: tuple[str, ...] = (),
                dialect: DialectFor | None = None, cache: ExtractCache | None = None) -> list[Document]:
     """``load_file`` over ``files``, with each ``Document.path`` worked out by one prefix test when it can."""
-    return [_load(path, name, roots, dialect, cache) for path, name in zip(files, _names(files, root))]
+    return [_load(path, name, roots, dialect, cache) for path, name in zip(files, names(files, root))]
 
 
-def cached_documents(files: list[Path], root: Path | None, roots: tuple[str, ...], dialect: DialectFor | None,
-                     cache: ExtractCache) -> list[Document | None]:
-    """Each file's Document from ``cache``, or ``None`` when it must be parsed (read by the path policy either
-    way: a page it refuses gives its error Document here)."""
-    found: list[Document | None] = []
-    for path, name in zip(files, _names(files, root)):
-        fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
-        data = _read(path, name, fmt, _root_of(path, roots))
-        found.append(data if isinstance(data, Document) else
-                     cache.get(cache.key(name, data, _rules(path, fmt, dialect)), name))
-    return found
-
-
-def _names(files: list[Path], root: Path | None) -> list[str]:
+def names(files: list[Path], root: Path | None) -> list[str]:
     """Each file's ``Document.path``, by one prefix test when it can (what ``document_path`` gives)."""
     base = os.path.abspath(root or Path.cwd())
     prefix = base.rstrip("/") + "/"

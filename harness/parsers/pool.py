@@ -2,7 +2,8 @@
 
 docutils and lxml parsing is CPU-bound and holds the GIL, so a large tree only
 extracts faster with processes. Each worker runs ``loader.load_file`` (the one
-place that reads files); Documents come back pickled, in the same sorted order
+place that reads files), or with a cache ``loader.parse_unparsed`` on pages this
+process read and did not find in it; Documents come back pickled, in the same sorted order
 ``loader.load`` gives, so the result is identical to a serial load.
 """
 
@@ -15,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from harness.model import (
     Diagnostic,
@@ -36,10 +37,13 @@ from harness.parsers import parser_for
 from harness.parsers.loader import (
     POOL_MIN_FILES,
     DialectFor,
-    cached_documents,
+    Unparsed,
     discover,
     load_file,
     load_files,
+    look_up,
+    names,
+    parse_unparsed,
     source_roots,
 )
 
@@ -50,6 +54,7 @@ __all__ = ["default_jobs", "load_parallel", "parse_parallel"]
 
 # below this many files a pool's start-up costs more than it saves
 _MIN_FILES_PER_JOB = 4
+_Item = TypeVar("_Item", Path, Unparsed)
 
 
 def default_jobs() -> int:
@@ -89,37 +94,40 @@ def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None
     """``loader.load_files`` over already discovered ``files``, with ``jobs`` worker processes.
 
     :param roots: the docs roots the files are confined to (``loader.source_roots``).
-    :param cache: pages found in it are taken from it here; only the others go to the workers,
-        which store what they parse.
+    :param cache: every page is read and looked up in it here, once; the workers get the bytes of
+        the pages it lacks, parse them and store them.
     """
-    if cache is None:
-        return _parse_parallel(files, root, jobs, roots, dialect, None)
-    found = cached_documents(files, root, roots, dialect, cache)
-    missing = [path for path, document in zip(files, found) if document is None]
+    if cache is None:  # the workers read the pages, in parallel
+        read = partial(load_file, root=root.absolute() if root else Path.cwd(), roots=roots, dialect=dialect)
+        return _map(read, files, jobs, files, lambda: load_files(files, root, roots, dialect))
+    found = [look_up(path, name, roots, dialect, cache) for path, name in zip(files, names(files, root))]
+    unparsed = [page for page in found if isinstance(page, Unparsed)]
     # a few changed pages are parsed here: starting workers for them would cost more than it saves
-    if len(missing) >= POOL_MIN_FILES:
-        parsed = iter(_parse_parallel(missing, root, jobs, roots, dialect, cache if cache.writable() else None))
+    if len(unparsed) >= POOL_MIN_FILES:
+        parse = partial(parse_unparsed, cache=cache if cache.writable() else None)
+        parsed = iter(_map(parse, unparsed, jobs, [page.path for page in unparsed],
+                           lambda: [parse_unparsed(page, cache) for page in unparsed]))
     else:
-        parsed = iter(load_files(missing, root, roots, dialect, cache))
-    return [document if document is not None else next(parsed) for document in found]
+        parsed = iter([parse_unparsed(page, cache) for page in unparsed])
+    return [next(parsed) if isinstance(page, Unparsed) else page for page in found]
 
 
-def _parse_parallel(files: list[Path], root: Path | None, jobs: int | None, roots: tuple[str, ...],
-                    dialect: DialectFor | None, cache: ExtractCache | None) -> list[Document]:
-    workers = min(jobs or default_jobs(), max(len(files) // _MIN_FILES_PER_JOB, 1))
+def _map(function: Callable[[_Item], Document], items: list[_Item], jobs: int | None, files: list[Path],
+         serial: Callable[[], list[Document]]) -> list[Document]:
+    """``function`` over ``items`` in worker processes, in order; ``serial()`` when one worker would do, or
+    when a worker died (out of memory, killed)."""
+    workers = min(jobs or default_jobs(), max(len(items) // _MIN_FILES_PER_JOB, 1))
     if workers <= 1:
-        return load_files(files, root, roots, dialect, cache)
-    read = partial(load_file, root=root.absolute() if root else Path.cwd(), roots=roots, dialect=dialect,
-                   cache=cache)
+        return serial()
     _register_model_reducers()
     _warm_parsers(files)
     # a few chunks per worker: big enough to amortise pickling, small enough to balance uneven pages
-    chunk = max(len(files) // (workers * 8), 1)
+    chunk = max(len(items) // (workers * 8), 1)
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(read, files, chunksize=chunk))
-    except BrokenProcessPool:  # a worker died (out of memory, killed): finish in-process
-        return load_files(files, root, roots, dialect, cache)
+            return list(pool.map(function, items, chunksize=chunk))
+    except BrokenProcessPool:
+        return serial()
 
 
 def _register_model_reducers() -> None:

@@ -50,3 +50,35 @@ def test_one_job_and_small_trees_load_in_process(tree: Path) -> None:
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_parallel([tmp_path / "nope"], root=tmp_path, jobs=2)
+
+
+def test_with_a_cache_each_page_is_read_once_and_workers_parse_what_they_are_sent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import harness.parsers.loader as loader
+    from harness.parsers.cache import ExtractCache
+
+    for n in range(loader.POOL_MIN_FILES + 6):
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        (tmp_path / "docs" / f"p{n:03d}.asciidoc").write_text(f"= Page {n}\n\n[source,js]\n----\nGET /i{n}/_doc/1\n"
+                                                               "----\n// CONSOLE\n", encoding="utf-8")
+    expected = load([tmp_path / "docs"], root=tmp_path)
+    parent, reads = os.getpid(), []
+    real_read = loader._read
+
+    def read_in_this_process_only(path: Path, *args: object) -> object:
+        # forked workers inherit this: a worker reading a page again fails the load
+        assert os.getpid() == parent, f"a worker read {path} again"
+        reads.append(path.name)
+        return real_read(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_read", read_in_this_process_only)
+    cache = ExtractCache(tmp_path / "cache")
+    assert load([tmp_path / "docs"], root=tmp_path, jobs=2, cache=cache) == expected  # cold: workers parse
+    assert sorted(reads) == sorted(set(reads)) and len(reads) == len(expected)  # each page read once
+    assert cache.misses == len(expected) and len(list((tmp_path / "cache").glob("extract/*/*/*"))) == len(expected)
+    reads.clear()
+    warm = ExtractCache(tmp_path / "cache")
+    assert load([tmp_path / "docs"], root=tmp_path, jobs=2, cache=warm) == expected
+    assert warm.hits == len(expected) and len(reads) == len(expected)

@@ -80,3 +80,31 @@ def test_a_parser_bug_becomes_an_error_diagnostic_not_a_crash(tmp_path: Path, mo
     document = load_file(write(tmp_path / "p.adoc", PAGE), tmp_path)
     (error,) = document.diagnostics
     assert error.code == "parser-crash" and "IndexError" in error.message and document.path == "p.adoc"
+
+
+CAT_PAGE = ("= Cat\n\nNOTE: Experimental.\n\nThe health of the cluster:\n\n[source,js]\n----\nGET _cat/health\n----\n"
+            "// CONSOLE\n\n[source,txt]\n----\nepoch status\n----\n// TESTRESPONSE[_cat]\n")
+
+
+def test_a_registry_entry_takes_the_rules_and_adds_captions_and_notices() -> None:
+    from harness.parsers.dialect import Dialect
+
+    auto = parse(CAT_PAGE, "cat.asciidoc")
+    strict = PARSERS[".asciidoc"](CAT_PAGE, "cat.asciidoc", Dialect("6.8"))
+    assert not [d for d in auto.diagnostics if d.level.value == "error"]
+    assert [d for d in strict.diagnostics if d.level.value == "error"]  # _cat is not in the 6.8 grammar
+    assert parse(CAT_PAGE, "cat.asciidoc", Dialect("6.8")) == strict
+    for document in (auto, strict):  # both ways, the one registry function adds what readers are told
+        assert document.examples[0].caption and document.notices
+
+
+def test_pages_read_with_rules_go_through_the_registry_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.parsers.dialect import Dialect
+
+    def broken_parser(text: str, path: str, rules: object = None) -> Document:
+        raise IndexError(f"called with {rules!r}")
+
+    monkeypatch.setitem(PARSERS, ".asciidoc", broken_parser)
+    document = load_file(write(tmp_path / "cat.asciidoc", CAT_PAGE), tmp_path, dialect=Dialect("6.8"))
+    (error,) = document.diagnostics
+    assert error.code == "parser-crash" and "rules='6.8'" in error.message
