@@ -2,9 +2,9 @@
 
 ``docharness-operation`` renders a page the publisher generated (the model
 as JSON beside the RST file). ``docharness-examples`` lets any Sphinx project
-show the examples of one source page: it reads the file and calls
-``harness.parsers.parse`` (examples are never parsed a second way), then takes
-badges from a results file. Neither directive ever executes an example.
+show the examples of one source page: it reads the file and parses it as the
+loader does, through the extraction cache (``harness.sphinx.extraction``;
+examples are never parsed a second way), then takes badges from a results file. Neither directive ever executes an example.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from harness.parsers import parse
+from harness.parsers import PARSERS, parser_for
 from harness.model import Document, Parameter, from_data, from_json
 from harness.publish.badges import Badge, ResultIndex, badge_for, index_results
 from harness.publish.codegen import CodegenOptions, options_for
@@ -28,6 +28,7 @@ from harness.publish.naming import slug
 from harness.results import ExampleResult, RunResult
 from harness.sourcefiles import read_source
 from harness.sphinx.domain import note_endpoint
+from harness.sphinx.extraction import parse_page
 from harness.sphinx.page import PageView, diagnostics_admonition, example_section, operation_page
 
 __all__ = ["OperationDirective", "ExamplesDirective"]
@@ -38,12 +39,16 @@ logger = logging.getLogger(__name__)
 class _Base(SphinxDirective):
     """What both directives share: reading files relative to the document, codegen options."""
 
-    def read(self, argument: str) -> tuple[str, str]:
-        """(path relative to the source dir, text); notes the file as a dependency of this page."""
+    def read(self, argument: str) -> str:
+        """The file's text; notes the file as a dependency of this page."""
+        return self.read_bytes(argument)[1].decode("utf-8")
+
+    def read_bytes(self, argument: str) -> tuple[Path, bytes]:
+        """(absolute path, bytes); notes the file as a dependency of this page."""
         relative, absolute = self.env.relfn2path(argument, self.env.docname)
         self.env.note_dependency(relative)
         # the loader's path policy: a file symlinked out of its folder is not read (Refused, an OSError)
-        return relative, read_source(absolute, Path(absolute).parent).decode("utf-8")
+        return Path(absolute), read_source(absolute, Path(absolute).parent)
 
     def problem(self, message: str) -> list[nodes.Node]:
         """A visible, located warning instead of a crash (bad input is normal input)."""
@@ -70,7 +75,7 @@ class OperationDirective(_Base):
 
     def run(self) -> list[nodes.Node]:
         try:
-            relative, text = self.read(self.arguments[0])
+            text = self.read(self.arguments[0])
             data = json.loads(text)
             document = from_data(Document, data["document"])
             run = RunResult(results=tuple(from_data(ExampleResult, r) for r in data["results"]))
@@ -108,14 +113,15 @@ class ExamplesDirective(_Base):
 
     def run(self) -> list[nodes.Node]:
         try:
-            relative, text = self.read(self.arguments[0])
-        except (OSError, UnicodeDecodeError) as exc:
+            source, data = self.read_bytes(self.arguments[0])
+        except OSError as exc:
             return self.problem(f"docharness-examples: cannot read {self.arguments[0]!r}: {exc}")
         path = self.options.get("document-path") or self.arguments[0]
-        try:
-            document = parse(text, path)
-        except (ValueError, NotImplementedError) as exc:
-            return self.problem(f"docharness-examples: {exc}")
+        if parser_for(path) is None:
+            return self.problem(f"docharness-examples: {path}: no parser for this file type "
+                                f"(known: {', '.join(sorted(PARSERS))})")
+        # as `docharness extract` parses it (an undecodable page is an error at its line), through the cache
+        document = parse_page(self.env, data, source, path)
         out: list[nodes.Node] = []
         if not document.examples:
             self.no_examples(document, path)
@@ -159,7 +165,7 @@ class ExamplesDirective(_Base):
         if not name:
             return None, ""
         try:
-            _, text = self.read(name)
+            text = self.read(name)
             return from_json(RunResult, text), ""
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             return None, f"docharness-examples: cannot read results {name!r}: {exc}; examples show 'not run'"

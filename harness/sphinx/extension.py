@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from harness.publish.codegen import DEFAULT_SECRET_HEADERS
 from harness.sphinx.directives import ExamplesDirective, OperationDirective
 from harness.sphinx.domain import EndpointRole
+from harness.sphinx.extraction import setup_extraction
 from harness.sphinx.incremental import setup_incremental
 from harness.sphinx.writers import WriterNotesDirective
 
@@ -68,6 +69,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_static_path)
     app.connect("env-updated", _routing_table_label)
     setup_incremental(app)
+    setup_extraction(app)
     app.add_css_file("docharness.css")
     app.add_js_file("docharness.js", defer="defer")
     try:
