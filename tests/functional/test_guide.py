@@ -116,6 +116,16 @@ def test_every_pytest_option_is_in_the_index() -> None:
     assert [o for o in options if o not in plugin_page] == []
 
 
+def test_every_sphinx_config_value_is_in_the_index() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "harness" / "sphinx").glob("*.py"))
+    values = re.findall(r'add_config_value\(\s*"(docharness_[a-z_]+)"', source)
+    assert "docharness_cache_dir" in values
+    section = INDEX["Sphinx extension (``conf.py``)"]
+    assert [v for v in values if f"``{v}``" not in section] == []
+    publishing = (GUIDE / "publishing.rst").read_text(encoding="utf-8")
+    assert [v for v in values if v not in publishing] == []
+
+
 def test_every_config_key_is_documented() -> None:
     section = INDEX["Configuration keys"]
     explained = "\n".join((GUIDE / name).read_text(encoding="utf-8") for name in ("configuration.rst", "publishing.rst"))
