@@ -71,6 +71,10 @@ def parse_page(env: BuildEnvironment, data: bytes, path: Path, name: str) -> Doc
     docs: set[str] = getattr(env, _DOCS, set())
     docs.add(env.docname)
     setattr(env, _DOCS, docs)
+    if not getattr(env, _VERSION, ""):  # the first page parsed in a fresh environment
+        from harness.parsers.cache import parser_version
+
+        setattr(env, _VERSION, parser_version())
     if cache is not None and cache.problem:  # the page was parsed all the same; once per build
         logger.warning("docharness: the extraction cache could not be written (%s); every page is parsed "
                        "again next time; set docharness_cache_dir to a folder you can write, or to \"\"",
@@ -87,6 +91,8 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildE
     docs: set[str] = getattr(env, _DOCS, set())
     docs.update(getattr(other, _DOCS, set()) & set(docnames))
     setattr(env, _DOCS, docs)
+    if not getattr(env, _VERSION, ""):
+        setattr(env, _VERSION, getattr(other, _VERSION, ""))
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
@@ -103,14 +109,6 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[
     return sorted(docs - set(removed) - set(changed)) if before and before != version else []
 
 
-def _version(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """A fresh environment records the parser version its pages are parsed with (``env-before-read-docs``)."""
-    if not getattr(env, _VERSION, ""):
-        from harness.parsers.cache import parser_version
-
-        setattr(env, _VERSION, parser_version())
-
-
 def _prune(app: Sphinx, exception: BaseException | None) -> None:
     """Keep the cache within its bound after a build (at most every few minutes; ``ExtractCache.prune``)."""
     folder = _FOLDER[0]
@@ -125,7 +123,6 @@ def setup_extraction(app: Sphinx) -> None:
     app.add_config_value("docharness_cache_dir", ".docharness_cache", "", types=frozenset({str}),
                          description="extraction cache folder, relative to conf.py; \"\": no cache")
     app.connect("config-inited", _folder)
-    app.connect("env-before-read-docs", _version)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
