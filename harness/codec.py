@@ -113,7 +113,98 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
     only for each dataclass and enum, instead of ``to_data`` building a copy of the whole tree in
     Python first: the same text (dict keys are strings in the model), a third of the time.
     """
+    if indent is None:
+        try:
+            return _compact(value)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+            pass  # a value outside its class's type hints: the generic encoder writes it, or says why not
     return json.dumps(value, indent=indent, ensure_ascii=False, default=_encodable)
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON of any value, as ``to_json(value, indent=None)`` writes it."""
+    return json.dumps(value, ensure_ascii=False, default=_encodable)
+
+
+def _compact(value: Any) -> str:
+    """``_dumps(value)`` for a model value or a list or tuple of them, by the per-class encoders."""
+    if value.__class__ is list or value.__class__ is tuple:
+        return "[" + ", ".join(map(_encode_any, value)) + "]"
+    return _encode_any(value)
+
+
+def _encode_any(value: Any) -> str:
+    """Compact JSON of one value: by its class's encoder when it is a dataclass, else ``_dumps``."""
+    encoder = _ENCODERS.get(value.__class__)
+    if encoder is None:
+        if _dataclass_names(value.__class__) is None:
+            return _dumps(value)
+        encoder = _encoder(value.__class__)
+    return encoder(value)
+
+
+_ENCODERS: dict[type, Callable[[Any], str]] = {}
+_CONSTANTS = {"ANY": _encode_any, "D": _dumps, "E": json.encoder.encode_basestring, "R": int.__repr__, "INT": int,
+              "TUPLE": tuple, "NULL": "null", "TRUE": "true", "FALSE": "false", "EMPTY": "[]", "LB": "[", "RB": "]",
+              "SEP": ", "}
+
+
+def _encoder(cls: type) -> Callable[[Any], str]:
+    """A function writing an instance of dataclass ``cls`` as compact JSON, made once per class from its
+    type hints. A field's text is written directly when its value has the hinted type (str, bool, int,
+    a str enum, a model class, a tuple of them, ``None`` if optional); anything else goes through
+    ``_dumps`` or raises (``to_json`` then uses the generic encoder): the text is always ``_dumps``'s."""
+    namespace: dict[str, Any] = dict(_CONSTANTS, CLS=cls)
+    _ENCODERS[cls] = _dumps  # while being made: a class that contains itself is written generically
+    names = _field_names(cls)
+    namespace["GET"] = operator.attrgetter(*names, "__class__")
+    pieces = [("{{" if i == 0 else ", ") + json.dumps(name) + ": {" + _field_code(f"v{i}", hint, namespace) + "}"
+              for i, (name, hint) in enumerate(_field_hints(cls))]
+    unpack = "".join(f"v{i}, " for i in range(len(names)))
+    quotes = "'" * 3
+    source = (f"def encode(o):\n    {unpack}c = GET(o)\n    if c is not CLS:\n        return ANY(o)\n"
+              f"    return f{quotes}" + ("".join(pieces) or "{{") + "}}" + quotes + "\n")
+    exec(source, namespace)  # noqa: S102 - made of the class's field names and type hints only
+    encoder: Callable[[Any], str] = namespace["encode"]
+    _ENCODERS[cls] = encoder
+    return encoder
+
+
+def _field_code(var: str, hint: Any, namespace: dict[str, Any]) -> str:
+    """The expression writing field value ``var`` of type ``hint`` as compact JSON."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        if len(args) == 2 and type(None) in args:
+            other = args[0] if args[1] is type(None) else args[1]
+            return f"(NULL if {var} is None else {_field_code(var, other, namespace)})"
+        return f"D({var})"
+    if origin is tuple:
+        args = typing.get_args(hint)
+        item = _item_function(args[0], namespace) if len(args) == 2 and args[1] is Ellipsis else None
+        if item is not None:
+            return f"(LB + SEP.join(map({item}, {var})) + RB if {var}.__class__ is TUPLE else D({var}))"
+        return f"(EMPTY if {var} == () else D({var}))"
+    if hint is str or (isinstance(hint, type) and issubclass(hint, str) and issubclass(hint, enum.Enum)):
+        return f"E({var})"
+    if hint is bool:
+        return f"(TRUE if {var} is True else FALSE if {var} is False else D({var}))"
+    if hint is int:
+        return f"(R({var}) if {var}.__class__ is INT else D({var}))"
+    item = _item_function(hint, namespace)
+    return f"{item}({var})" if item is not None and item != "E" else f"D({var})"
+
+
+def _item_function(hint: Any, namespace: dict[str, Any]) -> str | None:
+    """The name, in ``namespace``, of a function writing one value of type ``hint`` (str or a dataclass),
+    ``None`` for another type."""
+    if hint is str:
+        return "E"
+    if not (isinstance(hint, type) and dataclasses.is_dataclass(hint)):
+        return None
+    name = f"ENC_{hint.__name__}"
+    namespace[name] = _ENCODERS.get(hint) or _encoder(hint)
+    return name
 
 
 def _encodable(value: Any) -> Any:

@@ -21,6 +21,7 @@ from harness.model import (
     Operation,
     Parameter,
     Request,
+    Retry,
     Role,
     Span,
     StatusCode,
@@ -152,3 +153,30 @@ def test_to_json_writes_what_to_data_gives() -> None:
             assert to_json(value, indent=indent) == json.dumps(to_data(value), indent=indent, ensure_ascii=False)
     with pytest.raises(TypeError, match="not JSON serializable"):
         to_json([object()])
+
+
+def test_compact_json_of_values_outside_the_type_hints() -> None:
+    """Compact ``to_json`` writes each class by an encoder made from its type hints; a value the hints do
+    not describe (a bool or a float where an int is hinted, a list for a tuple, ``None`` or a number for a
+    str, a subclass of a model class, NaN, a dict) is still written exactly as ``json.dumps(to_data(...))``."""
+    import json
+
+    class Wider(Span):  # a subclass is not its base: its own fields decide
+        __slots__ = ()
+
+    odd = [
+        Span("p", True),  # a bool is an int, written otherwise
+        Span("p", 1, 2.5),  # type: ignore[arg-type]
+        Span("p", -0, 1, 10**30),
+        Span(None, 1),  # type: ignore[arg-type]
+        Wider("w", 3),
+        Request("GET", "/x", headers=[("a", "b")], span=Span("p", 1)),  # type: ignore[arg-type]
+        Retry((("status", "200"),), every=float("nan"), timeout=float("inf")),
+        Example("n", Span("p", 1), setups=["a"], directives=[Directive("T", "", Span("p", 2))]),  # type: ignore[arg-type]
+        Example("n", Span("p", 1), setups=("a", 1), skip_shard_failures=1),  # type: ignore[arg-type]
+        Parameter("x", "path", required=None, type={"k": [1, None]}),  # type: ignore[arg-type]
+        StatusCode(Level.ERROR),  # type: ignore[arg-type]
+        ExpectedResponse("s", None, body_kind="json", status=404, match=MatchPolicy.SHAPE),  # type: ignore[arg-type]
+    ]
+    for value in (*odd, odd, tuple(odd), sample_document(), [], ()):
+        assert to_json(value, indent=None) == json.dumps(to_data(value), ensure_ascii=False), value
