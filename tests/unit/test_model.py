@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 
 import pytest
@@ -180,3 +181,30 @@ def test_compact_json_of_values_outside_the_type_hints() -> None:
     ]
     for value in (*odd, odd, tuple(odd), sample_document(), [], ()):
         assert to_json(value, indent=None) == json.dumps(to_data(value), ensure_ascii=False), value
+
+
+def test_quick_inits_keep_the_dataclass_signature_and_freeze() -> None:
+    """Every model class's quicker ``__init__`` takes the fields in order with their defaults, sets each one,
+    leaves an instance of the class itself that refuses mutation, and a subclass instance is set up too."""
+    import harness.model as model
+
+    classes = [c for c in vars(model).values() if dataclasses.is_dataclass(c) and isinstance(c, type)]
+    assert len(classes) >= 16
+    for cls in classes:
+        assert "SET" in cls.__init__.__code__.co_names, cls  # the quicker one is in place
+        fields = dataclasses.fields(cls)
+        params = list(inspect.signature(cls).parameters.values())
+        assert [(p.name, p.default) for p in params] == [
+            (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default) for f in fields]
+        values = [f"value-{index}" for index, _ in enumerate(fields)]
+        made = cls(*values)
+        assert type(made) is cls and dataclasses.astuple(made) == tuple(values)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, fields[0].name, "changed")
+
+    class Wider(Span):
+        __slots__ = ()
+
+    wide = Wider("w", 3)
+    assert type(wide) is Wider and (wide.path, wide.line, wide.column) == ("w", 3, 1)
+    assert Span("p", 1, end_line=4) == Span("p", 1, 1, 4, 0)
