@@ -413,8 +413,7 @@ class Document:
 
 
 # The JSON round trip lives in harness.codec (generic over these dataclasses); re-exported here
-# so callers can write ``from harness.model import to_json``. Parsers make many thousands of these
-# objects: ``quicken_inits`` gives every class a quicker __init__ (same signature, still frozen).
+# so callers can write ``from harness.model import to_json``; quicken_inits: see harness.codec.
 from harness.codec import field_values, from_data, from_json, quicken_inits, to_data, to_json  # noqa: E402
 
 quicken_inits(globals())
