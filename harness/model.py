@@ -23,12 +23,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = [
-    "Span", "Level", "Diagnostic", "Format", "BodyKind", "Role", "MatchPolicy", "Parameter", "ObjectTable",
-    "StatusCode", "Operation", "FormPart", "Request", "Substitution", "Capture", "Retry", "Directive",
-    "ExpectedResponse", "Example", "Notice", "Document", "field_values", "to_data", "from_data", "to_json",
-    "from_json"
-]
+__all__ = ["Span", "Level", "Diagnostic", "Format", "BodyKind", "Role", "MatchPolicy", "Parameter", "ObjectTable",
+           "StatusCode", "Operation", "FormPart", "Request", "Substitution", "Capture", "Retry", "Directive",
+           "ExpectedResponse", "Example", "Notice", "Document", "field_values", "to_data", "from_data", "to_json",
+           "from_json"]
 
 
 @dataclass(frozen=True, slots=True)
