@@ -145,7 +145,7 @@ def _encode_any(value: Any) -> str:
 
 
 _ENCODERS: dict[type, Callable[[Any], str]] = {}
-_CONSTANTS = {"ANY": _encode_any, "D": _dumps, "E": json.encoder.encode_basestring, "R": int.__repr__, "INT": int,
+_CONSTANTS = {"ANY": _encode_any, "D": _dumps, "E": json.encoder.encode_basestring, "INT": int,
               "TUPLE": tuple, "NULL": "null", "TRUE": "true", "FALSE": "false", "EMPTY": "[]", "LB": "[", "RB": "]",
               "SEP": ", "}
 
@@ -191,7 +191,7 @@ def _field_code(var: str, hint: Any, namespace: dict[str, Any]) -> str:
     if hint is bool:
         return f"(TRUE if {var} is True else FALSE if {var} is False else D({var}))"
     if hint is int:
-        return f"(R({var}) if {var}.__class__ is INT else D({var}))"
+        return f"({var} if {var}.__class__ is INT else D({var}))"  # an int's format() is its repr()
     item = _item_function(hint, namespace)
     return f"{item}({var})" if item is not None and item != "E" else f"D({var})"
 

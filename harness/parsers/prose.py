@@ -184,15 +184,15 @@ def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
 
 
 _FIELDS = tuple(f.name for f in fields(Example))
+_CAPTION = _FIELDS.index("caption")
 
 
 def _captioned(example: Example, caption: str) -> Example:
     """``replace(example, caption=caption)``, without ``replace``'s look at every field's definition."""
     if not caption:
         return example
-    values = dict(zip(_FIELDS, field_values(Example)(example)))
-    values["caption"] = caption
-    return Example(**values)
+    values = field_values(Example)(example)
+    return Example(*values[:_CAPTION], caption, *values[_CAPTION + 1:])
 
 
 def with_prose(document: Document, text: str) -> Document:
