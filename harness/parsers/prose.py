@@ -192,7 +192,7 @@ def _captioned(example: Example, caption: str) -> Example:
     if not caption:
         return example
     values = field_values(Example)(example)
-    return Example(*values[:_CAPTION], caption, *values[_CAPTION + 1:])
+    return Example(*[*values[:_CAPTION], caption, *values[_CAPTION + 1:]])
 
 
 def with_prose(document: Document, text: str) -> Document:
