@@ -44,6 +44,8 @@ def _plain(text: str) -> str:
     # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
     # bounded input keeps a hostile paragraph linear in the page
     text = " ".join(text[:_LIMIT * 8].split())
+    if "`" not in text and "{" not in text and "<<" not in text and "**" not in text and "__" not in text:
+        return text[:_LIMIT]  # no markup (what _MARKUP's alternatives start with): most paragraphs
     text, changed = _MARKUP.subn(lambda m: m.group(1) or m.group(2) or "", text)
     return (" ".join(text.split()) if changed else text)[:_LIMIT]  # unchanged: already one space apart
 
@@ -103,9 +105,9 @@ def _caption(document: Document, example: Example, text: str, lines: Sequence[st
 
 # The lines _asciidoc_notices can take (a stripped line starting as _MACRO, _LABEL or _BLOCK does), each
 # found after its "\n" by one search of the page (a literal first character is quick to look for) instead
-# of two matches per line
-_NOTICE_START = re.compile(r"\n[^\S\n]*(?:(?i:experimental|beta|deprecated)\[|(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):"
-                           r"|\[(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\])")
+# of two matches per line; the lookahead passes only the first characters those can start with
+_NOTICE_START = re.compile(r"\n[^\S\n]*(?=[eEbBdDNTIWC\[])(?:(?i:experimental|beta|deprecated)\["
+                           r"|(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):|\[(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\])")
 
 
 def _notice_lines(text: str, lines: Sequence[str]) -> Sequence[int]:
