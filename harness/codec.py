@@ -157,10 +157,14 @@ def _encoder(cls: type) -> Callable[[Any], str]:
     ``_dumps`` or raises (``to_json`` then uses the generic encoder): the text is always ``_dumps``'s."""
     namespace: dict[str, Any] = dict(_CONSTANTS, CLS=cls)
     _ENCODERS[cls] = _dumps  # while being made: a class that contains itself is written generically
+    try:
+        hints = _field_hints(cls)
+    except Exception:  # noqa: BLE001 - hints that do not resolve: the generic encoder writes the class
+        return _dumps
     names = _field_names(cls)
     namespace["GET"] = operator.attrgetter(*names, "__class__")
     pieces = [("{{" if i == 0 else ", ") + json.dumps(name) + ": {" + _field_code(f"v{i}", hint, namespace) + "}"
-              for i, (name, hint) in enumerate(_field_hints(cls))]
+              for i, (name, hint) in enumerate(hints)]
     unpack = "".join(f"v{i}, " for i in range(len(names)))
     quotes = "'" * 3
     source = (f"def encode(o):\n    {unpack}c = GET(o)\n    if c is not CLS:\n        return ANY(o)\n"
@@ -262,8 +266,8 @@ def _quick_init(cls: type) -> Callable[..., None]:
     slow: Callable[..., None] = cls.__init__  # type: ignore[misc]
     names = tuple(f.name for f in fields)
     if any(f.default_factory is not dataclasses.MISSING or not f.init or f.kw_only for f in fields) or tuple(
-            cls.__dict__["__slots__"]) != names:
-        return slow  # only plain fields with plain defaults are made quicker
+            cls.__dict__["__slots__"]) != names or {"self", "CLS", "OPEN", "SET", "SLOW"} & {*names}:
+        return slow  # only plain fields with plain defaults (and names the made function does not use)
     namespace: dict[str, Any] = {"CLS": cls, "OPEN": type(f"_Open{cls.__name__}", (), {"__slots__": names}),
                                  "SET": object.__setattr__, "SLOW": slow}
     params = []

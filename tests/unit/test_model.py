@@ -208,3 +208,16 @@ def test_quick_inits_keep_the_dataclass_signature_and_freeze() -> None:
     wide = Wider("w", 3)
     assert type(wide) is Wider and (wide.path, wide.line, wide.column) == ("w", 3, 1)
     assert Span("p", 1, end_line=4) == Span("p", 1, 1, 4, 0)
+
+
+def test_compact_json_of_a_dataclass_whose_hints_do_not_resolve() -> None:
+    """A dataclass whose annotations name a class that cannot be found is written by the generic encoder."""
+    import json
+
+    @dataclasses.dataclass(frozen=True)
+    class Local:
+        inner: "Missing"  # type: ignore[name-defined]  # noqa: F821
+        count: int = 2
+
+    value = [Local(Span("p", 1)), Local("x", 3)]
+    assert to_json(value, indent=None) == json.dumps(to_data(value), ensure_ascii=False)
