@@ -188,7 +188,8 @@ def _field_code(var: str, hint: Any, namespace: dict[str, Any]) -> str:
         args = typing.get_args(hint)
         item = _item_function(args[0], namespace) if len(args) == 2 and args[1] is Ellipsis else None
         if item is not None:
-            return f"(LB + SEP.join(map({item}, {var})) + RB if {var}.__class__ is TUPLE else D({var}))"
+            items = f"(LB + SEP.join(map({item}, {var})) + RB if {var} else EMPTY)"  # most tuples are empty
+            return f"({items} if {var}.__class__ is TUPLE else D({var}))"
         return f"(EMPTY if {var} == () else D({var}))"
     if hint is str or (isinstance(hint, type) and issubclass(hint, str) and issubclass(hint, enum.Enum)):
         return f"E({var})"
