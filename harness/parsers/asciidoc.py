@@ -12,6 +12,7 @@ warning or a hint says so.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from harness.model import Diagnostic, Directive, Document, Example, Format, Level, Role, Span
@@ -43,8 +44,7 @@ def source_line(line: str) -> tuple[str, str | None] | None:
     ``None``, in linear time: what follows the language decides. A ']' right after it matches; after a
     ',' any later ']' does, and the first ``id=`` names the snippet when a ']' follows it."""
     if len(line) < 256:  # short: the regex itself is quicker, and cannot backtrack for long
-        whole = SOURCE_LINE.fullmatch(line)
-        return (whole.group(1), whole.group(5)) if whole else None
+        return _short_source_line(line)
     found = _SOURCE_PREFIX.match(line)
     if found is None:
         return None
@@ -56,6 +56,12 @@ def source_line(line: str) -> tuple[str, str | None] | None:
     at = rest.find("id=", 1)
     named = _SOURCE_ID.match(rest, at) if at >= 0 else None
     return found.group(1), named.group(1) if named and "]" in rest[named.end():] else None
+
+
+@functools.lru_cache(maxsize=4096)  # short lines only (bounded memory); [source,js] ... repeat from block to block
+def _short_source_line(line: str) -> tuple[str, str | None] | None:
+    whole = SOURCE_LINE.fullmatch(line)
+    return (whole.group(1), whole.group(5)) if whole else None
 
 
 class _Scanner:
@@ -103,7 +109,7 @@ class _Scanner:
             line = lines[index]
             first = line[0]  # the tests below can only match lines starting with their own character
             if first == "-":
-                if line.startswith("----") and FENCE.fullmatch(line):
+                if line.startswith("----") and (line == "----" or FENCE.fullmatch(line)):
                     self.fence(number)
                     continue
             elif first == "[":
