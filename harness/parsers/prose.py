@@ -53,14 +53,12 @@ def _plain(text: str) -> str:
 def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
     """The block title or the paragraph above an AsciiDoc listing whose fence is on line ``fence``."""
     index = fence - 2  # 0-based line above the fence
-    while index >= 0 and (lines[index].startswith("[source") or lines[index].startswith("// ")
-                          or not lines[index].strip()):
+    while index >= 0 and ((line := lines[index]).startswith(("[source", "// ")) or not line.strip()):
         index -= 1
-    if index >= 0 and lines[index].startswith(".") and not lines[index].startswith(".."):
-        return _plain(lines[index][1:])
+    if index >= 0 and (line := lines[index]).startswith(".") and not line.startswith(".."):
+        return _plain(line[1:])
     collected: list[str] = []
-    while index >= 0 and lines[index].strip():
-        line = lines[index].strip()
+    while index >= 0 and (line := lines[index].strip()):
         if line.startswith(("=", "----", "//", "[", "|", "*", ":")) or line.endswith("::"):
             return ""  # a heading, a listing, a directive or a list: not prose that introduces the block
         collected.append(line)  # upwards; reversed below (insert(0) would be quadratic in the paragraph)
