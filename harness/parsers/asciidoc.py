@@ -71,6 +71,7 @@ class _Scanner:
         self.path = path
         self.dialect = dialect
         self.plus = dialect.since("6.4")  # a "+" line keeps a closed snippet pending (after 6.3)
+        self.console_forms = dialect.console_forms  # read on every source line: asked once
         self.testenvs: list[tuple[int, str]] = []  # (line, value) of every [testenv=...] in force
         self.snippet: Snippet | None = None
         self.done: list[Snippet] = []
@@ -146,12 +147,12 @@ class _Scanner:
         if line.startswith('[testenv="') and (env := TESTENV.fullmatch(line)):
             self.set_testenv(env.group(1), number)
         if line.startswith(_SOURCE_START) and (source := source_line(line)):
-            if not self.dialect.console_forms and "-" in source[0]:
+            if not self.console_forms and "-" in source[0]:
                 return False  # before late 7.x a language is \w+: [source,console-result] is no source line
             if self.dialect.rules not in ("auto", "8.x") and _STYLED_SOURCE.match(line):
                 return False  # [source.merge.styled,x] is a source line for the 8.x Java parser only
             self.last_language, self.last_language_line = source[0], number
-            self.pending_name = source[1] if self.dialect.console_forms else None
+            self.pending_name = source[1] if self.console_forms else None
             return True
         return False
 
