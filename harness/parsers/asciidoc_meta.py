@@ -48,6 +48,11 @@ class _Section:
     def lines(self) -> list[tuple[int, str]]:
         return [(n + 1, self.source[n].rstrip()) for start, stop in self.ranges for n in range(start, stop)]
 
+    @property
+    def texts(self) -> list[str]:
+        """The visible lines' text, without their numbers (what paragraphs are read from)."""
+        return [line.rstrip() for start, stop in self.ranges for line in self.source[start:stop]]
+
 
 @dataclass(slots=True)
 class PageMeta:
@@ -155,10 +160,10 @@ def _outline(lines: Sequence[str], marked: Sequence[int]) -> tuple[str, _Section
     return title, lead, sections
 
 
-def _paragraphs(lines: Sequence[tuple[int, str]]) -> list[str]:
+def _paragraphs(lines: Sequence[str]) -> list[str]:
     paragraphs: list[str] = []
     buffer: list[str] = []
-    for _, line in lines:
+    for line in lines:
         if not line or line.isspace() or (line[:1] in ":[+eibe" and _SKIP_LINE.fullmatch(line.strip())):
             if buffer:
                 paragraphs.append(plain(" ".join(buffer)))
@@ -227,7 +232,7 @@ def page_metadata(lines: Sequence[str], path: str, marked: Sequence[int] | None 
     if marked is None:
         marked = [i for i, line in enumerate(lines) if line[:1] in OUTLINE_MARKS]
     title, lead, sections = _outline(lines, marked)
-    lead_paragraphs = _paragraphs(lead.lines)
+    lead_paragraphs = _paragraphs(lead.texts)
     meta = PageMeta(title=plain(title), description=" ".join(lead_paragraphs))
     requests: list[tuple[str, str, int]] = []
     parameters: list[Parameter] = []
@@ -245,9 +250,9 @@ def page_metadata(lines: Sequence[str], path: str, marked: Sequence[int] | None 
             codes.extend(StatusCode(int(m.group(1)), plain(d)) for t, d, _ in _definitions(section)
                          if (m := _STATUS.match(t.strip())))
         elif kind == "authorization":
-            authorization = " ".join(_paragraphs(section.lines))
+            authorization = " ".join(_paragraphs(section.texts))
         elif kind == "description":
-            described.extend(_paragraphs(section.lines))
+            described.extend(_paragraphs(section.texts))
     if not authorization:
         authorization = next((p for p in described + lead_paragraphs if "privilege" in p.lower()), "")
     description = " ".join(p for p in described if p != authorization) or meta.description
