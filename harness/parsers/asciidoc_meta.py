@@ -192,19 +192,19 @@ def _kind(title: str) -> str:
     return ""
 
 
-def _definitions(section: _Section) -> list[tuple[str, str, int]]:
-    """The ``term:: description`` items of a section: (term, description, line)."""
-    items: list[tuple[str, list[str], int]] = []
-    for number, line in section.lines:
+def _definitions(section: _Section) -> list[tuple[str, str]]:
+    """The ``term:: description`` items of a section: (term, description)."""
+    items: list[tuple[str, list[str]]] = []
+    for line in section.texts:
         stripped = line.strip()
         item = _ITEM.fullmatch(stripped) if "::" in stripped and not line.startswith((" ", "\t")) else None
         if item:
-            items.append((item.group(1), [item.group(2) or ""], number))
+            items.append((item.group(1), [item.group(2) or ""]))
         elif items and stripped and stripped != "+":
             items[-1][1].append(stripped)
         elif items and not stripped and any(items[-1][1]):
-            items.append(("", [], 0))  # a blank line ends the description
-    return [(term, " ".join(p for p in parts if p), number) for term, parts, number in items if term]
+            items.append(("", []))  # a blank line ends the description
+    return [(term, " ".join(p for p in parts if p)) for term, parts in items if term]
 
 
 def _parameter(term: str, description: str, location: str) -> Parameter:
@@ -245,9 +245,9 @@ def page_metadata(lines: Sequence[str], path: str, marked: Sequence[int] | None 
             requests.extend((m.group(1), m.group(2), n) for n, line in section.lines
                             if (m := _REQUEST.fullmatch(line.strip())))
         elif kind in ("path", "query", "body"):
-            parameters.extend(_parameter(t, d, kind) for t, d, _ in _definitions(section))
+            parameters.extend(_parameter(t, d, kind) for t, d in _definitions(section))
         elif kind == "status":
-            codes.extend(StatusCode(int(m.group(1)), plain(d)) for t, d, _ in _definitions(section)
+            codes.extend(StatusCode(int(m.group(1)), plain(d)) for t, d in _definitions(section)
                          if (m := _STATUS.match(t.strip())))
         elif kind == "authorization":
             authorization = " ".join(_paragraphs(section.texts))
