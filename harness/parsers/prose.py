@@ -16,7 +16,7 @@ import html
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import fields, replace
+from dataclasses import fields
 
 from harness.model import Document, Example, Format, Notice, Span, field_values
 
@@ -185,6 +185,7 @@ def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
 
 _FIELDS = tuple(f.name for f in fields(Example))
 _CAPTION = _FIELDS.index("caption")
+_EXAMPLES, _NOTICES = (tuple(f.name for f in fields(Document)).index(name) for name in ("examples", "notices"))
 
 
 def _captioned(example: Example, caption: str) -> Example:
@@ -210,4 +211,6 @@ def with_prose(document: Document, text: str) -> Document:
         notices = _rst_notices(lines, document.path)
     else:
         notices = _html_notices(text, offsets, document.path)
-    return replace(document, examples=examples, notices=tuple(notices) or document.notices)
+    values = [*field_values(Document)(document)]  # replace(document, examples=..., notices=...), by position
+    values[_EXAMPLES], values[_NOTICES] = examples, tuple(notices) or document.notices
+    return Document(*values)
