@@ -20,17 +20,22 @@ __all__ = ["PARSERS", "parse", "parser_for"]
 def _lazy(module: str, function: str) -> Callable[[str, str], Document]:
     """Return a parse function that imports ``harness.parsers.<module>`` on first use."""
 
-    def parse_lazily(text: str, path: str) -> Document:
-        try:
-            target = importlib.import_module(f"harness.parsers.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"harness.parsers.{module}":
-                raise
-            raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
-        parse_format: Callable[[str, str], Document] = getattr(target, function)
-        from harness.parsers.prose import with_prose  # captions and notices: the same for every format
+    # the format's function and with_prose, once imported
+    found: list[tuple[Callable[[str, str], Document], Callable[[Document, str], Document]]] = []
 
-        return with_prose(parse_format(text, path), text)
+    def parse_lazily(text: str, path: str) -> Document:
+        if not found:
+            try:
+                target = importlib.import_module(f"harness.parsers.{module}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"harness.parsers.{module}":
+                    raise
+                raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
+            from harness.parsers.prose import with_prose  # captions and notices: the same for every format
+
+            found.append((getattr(target, function), with_prose))
+        parse_format, add_prose = found[0]
+        return add_prose(parse_format(text, path), text)
 
     parse_lazily.__name__ = function
     return parse_lazily
