@@ -3,6 +3,7 @@
 Generic over frozen dataclasses: enums become their values, tuples lists, and
 ``from_data`` rebuilds an instance from the class's type hints. Standard library
 only, so ``harness.model`` can re-export it and stay free of third-party imports.
+``quicken_inits`` gives the model's frozen classes a quicker ``__init__`` (parsers make many).
 """
 
 from __future__ import annotations
@@ -113,7 +114,103 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
     only for each dataclass and enum, instead of ``to_data`` building a copy of the whole tree in
     Python first: the same text (dict keys are strings in the model), a third of the time.
     """
+    if indent is None:
+        try:
+            return _compact(value)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+            pass  # a value outside its class's type hints: the generic encoder writes it, or says why not
     return json.dumps(value, indent=indent, ensure_ascii=False, default=_encodable)
+
+
+def _dumps(value: Any) -> str:
+    """Compact JSON of any value, as ``to_json(value, indent=None)`` writes it."""
+    return json.dumps(value, ensure_ascii=False, default=_encodable)
+
+
+def _compact(value: Any) -> str:
+    """``_dumps(value)`` for a model value or a list or tuple of them, by the per-class encoders."""
+    if value.__class__ is list or value.__class__ is tuple:
+        return "[" + ", ".join(map(_encode_any, value)) + "]"
+    return _encode_any(value)
+
+
+def _encode_any(value: Any) -> str:
+    """Compact JSON of one value: by its class's encoder when it is a dataclass, else ``_dumps``."""
+    encoder = _ENCODERS.get(value.__class__)
+    if encoder is None:
+        if _dataclass_names(value.__class__) is None:
+            return _dumps(value)
+        encoder = _encoder(value.__class__)
+    return encoder(value)
+
+
+_ENCODERS: dict[type, Callable[[Any], str]] = {}
+_CONSTANTS = {"ANY": _encode_any, "D": _dumps, "E": json.encoder.encode_basestring, "INT": int,
+              "TUPLE": tuple, "NULL": "null", "TRUE": "true", "FALSE": "false", "EMPTY": "[]", "LB": "[", "RB": "]",
+              "SEP": ", "}
+
+
+def _encoder(cls: type) -> Callable[[Any], str]:
+    """A function writing an instance of dataclass ``cls`` as compact JSON, made once per class from its
+    type hints. A field's text is written directly when its value has the hinted type (str, bool, int,
+    a str enum, a model class, a tuple of them, ``None`` if optional); anything else goes through
+    ``_dumps`` or raises (``to_json`` then uses the generic encoder): the text is always ``_dumps``'s."""
+    namespace: dict[str, Any] = dict(_CONSTANTS, CLS=cls)
+    _ENCODERS[cls] = _dumps  # while being made: a class that contains itself is written generically
+    try:
+        hints = _field_hints(cls)
+    except Exception:  # noqa: BLE001 - hints that do not resolve: the generic encoder writes the class
+        return _dumps
+    names = _field_names(cls)
+    namespace["GET"] = operator.attrgetter(*names, "__class__")
+    pieces = [("{{" if i == 0 else ", ") + json.dumps(name) + ": {" + _field_code(f"v{i}", hint, namespace) + "}"
+              for i, (name, hint) in enumerate(hints)]
+    unpack = "".join(f"v{i}, " for i in range(len(names)))
+    quotes = "'" * 3
+    source = (f"def encode(o):\n    {unpack}c = GET(o)\n    if c is not CLS:\n        return ANY(o)\n"
+              f"    return f{quotes}" + ("".join(pieces) or "{{") + "}}" + quotes + "\n")
+    exec(source, namespace)  # noqa: S102 - made of the class's field names and type hints only
+    encoder: Callable[[Any], str] = namespace["encode"]
+    _ENCODERS[cls] = encoder
+    return encoder
+
+
+def _field_code(var: str, hint: Any, namespace: dict[str, Any]) -> str:
+    """The expression writing field value ``var`` of type ``hint`` as compact JSON."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        if len(args) == 2 and type(None) in args:
+            other = args[0] if args[1] is type(None) else args[1]
+            return f"(NULL if {var} is None else {_field_code(var, other, namespace)})"
+        return f"D({var})"
+    if origin is tuple:
+        args = typing.get_args(hint)
+        item = _item_function(args[0], namespace) if len(args) == 2 and args[1] is Ellipsis else None
+        if item is not None:
+            items = f"(LB + SEP.join(map({item}, {var})) + RB if {var} else EMPTY)"  # most tuples are empty
+            return f"({items} if {var}.__class__ is TUPLE else D({var}))"
+        return f"(EMPTY if {var} == () else D({var}))"
+    if hint is str or (isinstance(hint, type) and issubclass(hint, str) and issubclass(hint, enum.Enum)):
+        return f"E({var})"
+    if hint is bool:
+        return f"(TRUE if {var} is True else FALSE if {var} is False else D({var}))"
+    if hint is int:
+        return f"({var} if {var}.__class__ is INT else D({var}))"  # an int's format() is its repr()
+    item = _item_function(hint, namespace)
+    return f"{item}({var})" if item is not None and item != "E" else f"D({var})"
+
+
+def _item_function(hint: Any, namespace: dict[str, Any]) -> str | None:
+    """The name, in ``namespace``, of a function writing one value of type ``hint`` (str or a dataclass),
+    ``None`` for another type."""
+    if hint is str:
+        return "E"
+    if not (isinstance(hint, type) and dataclasses.is_dataclass(hint)):
+        return None
+    name = f"ENC_{hint.__name__}"
+    namespace[name] = _ENCODERS.get(hint) or _encoder(hint)
+    return name
 
 
 def _encodable(value: Any) -> Any:
@@ -146,3 +243,48 @@ def _as_dict(cls: type) -> Callable[[Any], dict[str, Any]]:
 def from_json(cls: type[T], text: str) -> T:
     """Parse JSON text made by ``to_json`` back into a ``cls`` instance."""
     return from_data(cls, json.loads(text))
+
+
+def quicken_inits(namespace: dict[str, Any]) -> None:
+    """Give each frozen slots dataclass defined in ``namespace`` (a module's globals) a quicker ``__init__``.
+
+    A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__`` (its own
+    ``__setattr__`` refuses), a slow call per field; a model object has up to 21 fields and a big page
+    makes thousands. The quicker one gives the new instance, for the time of its plain slot stores, a
+    class of the same layout without that guard, then its own class back: the same signature, defaults
+    and values, and the instance refuses mutation as before. A subclass instance takes the slow way.
+    """
+    for cls in list(namespace.values()):
+        params = getattr(cls, "__dataclass_params__", None)
+        if (not isinstance(cls, type) or cls.__module__ != namespace.get("__name__") or params is None
+                or not params.frozen or "__slots__" not in cls.__dict__ or "__post_init__" in cls.__dict__):
+            continue
+        cls.__init__ = _quick_init(cls)  # type: ignore[misc]
+
+
+def _quick_init(cls: type) -> Callable[..., None]:
+    fields = dataclasses.fields(cls)
+    slow: Callable[..., None] = cls.__init__  # type: ignore[misc]
+    names = tuple(f.name for f in fields)
+    if any(f.default_factory is not dataclasses.MISSING or not f.init or f.kw_only for f in fields) or tuple(
+            cls.__dict__["__slots__"]) != names or {"self", "CLS", "OPEN", "SET", "SLOW"} & {*names}:
+        return slow  # only plain fields with plain defaults (and names the made function does not use)
+    namespace: dict[str, Any] = {"CLS": cls, "OPEN": type(f"_Open{cls.__name__}", (), {"__slots__": names}),
+                                 "SET": object.__setattr__, "SLOW": slow}
+    params = []
+    for f in fields:
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"D_{f.name}"] = f.default
+            params.append(f"{f.name}=D_{f.name}")
+    body = "".join(f"    self.{name} = {name}\n" for name in names)
+    args = ", ".join(names)
+    source = (f"def __init__(self, {', '.join(params)}):\n"
+              f"    if self.__class__ is not CLS:\n        return SLOW(self, {args})\n"
+              f"    SET(self, '__class__', OPEN)\n{body}    self.__class__ = CLS\n")
+    exec(source, namespace)  # noqa: S102 - made of the class's field names only
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__, init.__annotations__ = slow.__doc__, slow.__annotations__
+    return init

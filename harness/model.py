@@ -23,12 +23,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = [
-    "Span", "Level", "Diagnostic", "Format", "BodyKind", "Role", "MatchPolicy", "Parameter", "ObjectTable",
-    "StatusCode", "Operation", "FormPart", "Request", "Substitution", "Capture", "Retry", "Directive",
-    "ExpectedResponse", "Example", "Notice", "Document", "field_values", "to_data", "from_data", "to_json",
-    "from_json"
-]
+__all__ = ["Span", "Level", "Diagnostic", "Format", "BodyKind", "Role", "MatchPolicy", "Parameter", "ObjectTable",
+           "StatusCode", "Operation", "FormPart", "Request", "Substitution", "Capture", "Retry", "Directive",
+           "ExpectedResponse", "Example", "Notice", "Document", "field_values", "to_data", "from_data", "to_json",
+           "from_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,5 +411,7 @@ class Document:
 
 
 # The JSON round trip lives in harness.codec (generic over these dataclasses); re-exported here
-# so callers can write ``from harness.model import to_json``.
-from harness.codec import field_values, from_data, from_json, to_data, to_json  # noqa: E402
+# so callers can write ``from harness.model import to_json``; quicken_inits: see harness.codec.
+from harness.codec import field_values, from_data, from_json, quicken_inits, to_data, to_json  # noqa: E402
+
+quicken_inits(globals())

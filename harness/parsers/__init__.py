@@ -11,6 +11,7 @@ a parser's.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from harness.model import Document
@@ -34,18 +35,23 @@ class Parser(Protocol):
 def _lazy(module: str, function: str) -> Parser:
     """Return a parse function that imports ``harness.parsers.<module>`` on first use."""
 
-    def parse_lazily(text: str, path: str, rules: Dialect | None = None) -> Document:
-        try:
-            target = importlib.import_module(f"harness.parsers.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"harness.parsers.{module}":
-                raise
-            raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
-        parse_format: Any = getattr(target, function)
-        from harness.parsers.prose import with_prose  # captions and notices: the same for every format
+    # the format's function and with_prose, once imported
+    found: list[tuple[Any, Callable[[Document, str], Document]]] = []
 
+    def parse_lazily(text: str, path: str, rules: Dialect | None = None) -> Document:
+        if not found:
+            try:
+                target = importlib.import_module(f"harness.parsers.{module}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"harness.parsers.{module}":
+                    raise
+                raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
+            from harness.parsers.prose import with_prose  # captions and notices: the same for every format
+
+            found.append((getattr(target, function), with_prose))
+        parse_format, add_prose = found[0]
         document: Document = parse_format(text, path) if rules is None else parse_format(text, path, rules)
-        return with_prose(document, text)
+        return add_prose(document, text)
 
     parse_lazily.__name__ = function
     return parse_lazily

@@ -12,6 +12,7 @@ warning or a hint says so.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from harness.model import Diagnostic, Directive, Document, Example, Format, Level, Role, Span
@@ -43,8 +44,7 @@ def source_line(line: str) -> tuple[str, str | None] | None:
     ``None``, in linear time: what follows the language decides. A ']' right after it matches; after a
     ',' any later ']' does, and the first ``id=`` names the snippet when a ']' follows it."""
     if len(line) < 256:  # short: the regex itself is quicker, and cannot backtrack for long
-        whole = SOURCE_LINE.fullmatch(line)
-        return (whole.group(1), whole.group(5)) if whole else None
+        return _short_source_line(line)
     found = _SOURCE_PREFIX.match(line)
     if found is None:
         return None
@@ -58,6 +58,12 @@ def source_line(line: str) -> tuple[str, str | None] | None:
     return found.group(1), named.group(1) if named and "]" in rest[named.end():] else None
 
 
+@functools.lru_cache(maxsize=4096)  # short lines only (bounded memory); [source,js] ... repeat from block to block
+def _short_source_line(line: str) -> tuple[str, str | None] | None:
+    whole = SOURCE_LINE.fullmatch(line)
+    return (whole.group(1), whole.group(5)) if whole else None
+
+
 class _Scanner:
     """The per-file state of Elasticsearch's line scanner."""
 
@@ -65,6 +71,7 @@ class _Scanner:
         self.path = path
         self.dialect = dialect
         self.plus = dialect.since("6.4")  # a "+" line keeps a closed snippet pending (after 6.3)
+        self.console_forms = dialect.console_forms  # read on every source line: asked once
         self.testenvs: list[tuple[int, str]] = []  # (line, value) of every [testenv=...] in force
         self.snippet: Snippet | None = None
         self.done: list[Snippet] = []
@@ -103,7 +110,7 @@ class _Scanner:
             line = lines[index]
             first = line[0]  # the tests below can only match lines starting with their own character
             if first == "-":
-                if line.startswith("----") and FENCE.fullmatch(line):
+                if line.startswith("----") and (line == "----" or FENCE.fullmatch(line)):
                     self.fence(number)
                     continue
             elif first == "[":
@@ -140,12 +147,12 @@ class _Scanner:
         if line.startswith('[testenv="') and (env := TESTENV.fullmatch(line)):
             self.set_testenv(env.group(1), number)
         if line.startswith(_SOURCE_START) and (source := source_line(line)):
-            if not self.dialect.console_forms and "-" in source[0]:
+            if not self.console_forms and "-" in source[0]:
                 return False  # before late 7.x a language is \w+: [source,console-result] is no source line
             if self.dialect.rules not in ("auto", "8.x") and _STYLED_SOURCE.match(line):
                 return False  # [source.merge.styled,x] is a source line for the 8.x Java parser only
             self.last_language, self.last_language_line = source[0], number
-            self.pending_name = source[1] if self.dialect.console_forms else None
+            self.pending_name = source[1] if self.console_forms else None
             return True
         return False
 

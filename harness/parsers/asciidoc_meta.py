@@ -48,6 +48,11 @@ class _Section:
     def lines(self) -> list[tuple[int, str]]:
         return [(n + 1, self.source[n].rstrip()) for start, stop in self.ranges for n in range(start, stop)]
 
+    @property
+    def texts(self) -> list[str]:
+        """The visible lines' text, without their numbers (what paragraphs are read from)."""
+        return [line.rstrip() for start, stop in self.ranges for line in self.source[start:stop]]
+
 
 @dataclass(slots=True)
 class PageMeta:
@@ -155,10 +160,10 @@ def _outline(lines: Sequence[str], marked: Sequence[int]) -> tuple[str, _Section
     return title, lead, sections
 
 
-def _paragraphs(lines: Sequence[tuple[int, str]]) -> list[str]:
+def _paragraphs(lines: Sequence[str]) -> list[str]:
     paragraphs: list[str] = []
     buffer: list[str] = []
-    for _, line in lines:
+    for line in lines:
         if not line or line.isspace() or (line[:1] in ":[+eibe" and _SKIP_LINE.fullmatch(line.strip())):
             if buffer:
                 paragraphs.append(plain(" ".join(buffer)))
@@ -187,19 +192,19 @@ def _kind(title: str) -> str:
     return ""
 
 
-def _definitions(section: _Section) -> list[tuple[str, str, int]]:
-    """The ``term:: description`` items of a section: (term, description, line)."""
-    items: list[tuple[str, list[str], int]] = []
-    for number, line in section.lines:
+def _definitions(section: _Section) -> list[tuple[str, str]]:
+    """The ``term:: description`` items of a section: (term, description)."""
+    items: list[tuple[str, list[str]]] = []
+    for line in section.texts:
         stripped = line.strip()
         item = _ITEM.fullmatch(stripped) if "::" in stripped and not line.startswith((" ", "\t")) else None
         if item:
-            items.append((item.group(1), [item.group(2) or ""], number))
+            items.append((item.group(1), [item.group(2) or ""]))
         elif items and stripped and stripped != "+":
             items[-1][1].append(stripped)
         elif items and not stripped and any(items[-1][1]):
-            items.append(("", [], 0))  # a blank line ends the description
-    return [(term, " ".join(p for p in parts if p), number) for term, parts, number in items if term]
+            items.append(("", []))  # a blank line ends the description
+    return [(term, " ".join(p for p in parts if p)) for term, parts in items if term]
 
 
 def _parameter(term: str, description: str, location: str) -> Parameter:
@@ -227,7 +232,7 @@ def page_metadata(lines: Sequence[str], path: str, marked: Sequence[int] | None 
     if marked is None:
         marked = [i for i, line in enumerate(lines) if line[:1] in OUTLINE_MARKS]
     title, lead, sections = _outline(lines, marked)
-    lead_paragraphs = _paragraphs(lead.lines)
+    lead_paragraphs = _paragraphs(lead.texts)
     meta = PageMeta(title=plain(title), description=" ".join(lead_paragraphs))
     requests: list[tuple[str, str, int]] = []
     parameters: list[Parameter] = []
@@ -240,14 +245,14 @@ def page_metadata(lines: Sequence[str], path: str, marked: Sequence[int] | None 
             requests.extend((m.group(1), m.group(2), n) for n, line in section.lines
                             if (m := _REQUEST.fullmatch(line.strip())))
         elif kind in ("path", "query", "body"):
-            parameters.extend(_parameter(t, d, kind) for t, d, _ in _definitions(section))
+            parameters.extend(_parameter(t, d, kind) for t, d in _definitions(section))
         elif kind == "status":
-            codes.extend(StatusCode(int(m.group(1)), plain(d)) for t, d, _ in _definitions(section)
+            codes.extend(StatusCode(int(m.group(1)), plain(d)) for t, d in _definitions(section)
                          if (m := _STATUS.match(t.strip())))
         elif kind == "authorization":
-            authorization = " ".join(_paragraphs(section.lines))
+            authorization = " ".join(_paragraphs(section.texts))
         elif kind == "description":
-            described.extend(_paragraphs(section.lines))
+            described.extend(_paragraphs(section.texts))
     if not authorization:
         authorization = next((p for p in described + lead_paragraphs if "privilege" in p.lower()), "")
     description = " ".join(p for p in described if p != authorization) or meta.description

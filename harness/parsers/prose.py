@@ -16,7 +16,7 @@ import html
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import fields, replace
+from dataclasses import fields
 
 from harness.model import Document, Example, Format, Notice, Span, field_values
 
@@ -44,6 +44,8 @@ def _plain(text: str) -> str:
     # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
     # bounded input keeps a hostile paragraph linear in the page
     text = " ".join(text[:_LIMIT * 8].split())
+    if "`" not in text and "{" not in text and "<<" not in text and "**" not in text and "__" not in text:
+        return text[:_LIMIT]  # no markup (what _MARKUP's alternatives start with): most paragraphs
     text, changed = _MARKUP.subn(lambda m: m.group(1) or m.group(2) or "", text)
     return (" ".join(text.split()) if changed else text)[:_LIMIT]  # unchanged: already one space apart
 
@@ -51,14 +53,12 @@ def _plain(text: str) -> str:
 def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
     """The block title or the paragraph above an AsciiDoc listing whose fence is on line ``fence``."""
     index = fence - 2  # 0-based line above the fence
-    while index >= 0 and (lines[index].startswith("[source") or lines[index].startswith("// ")
-                          or not lines[index].strip()):
+    while index >= 0 and ((line := lines[index]).startswith(("[source", "// ")) or not line.strip()):
         index -= 1
-    if index >= 0 and lines[index].startswith(".") and not lines[index].startswith(".."):
-        return _plain(lines[index][1:])
+    if index >= 0 and (line := lines[index]).startswith(".") and not line.startswith(".."):
+        return _plain(line[1:])
     collected: list[str] = []
-    while index >= 0 and lines[index].strip():
-        line = lines[index].strip()
+    while index >= 0 and (line := lines[index].strip()):
         if line.startswith(("=", "----", "//", "[", "|", "*", ":")) or line.endswith("::"):
             return ""  # a heading, a listing, a directive or a list: not prose that introduces the block
         collected.append(line)  # upwards; reversed below (insert(0) would be quadratic in the paragraph)
@@ -103,9 +103,9 @@ def _caption(document: Document, example: Example, text: str, lines: Sequence[st
 
 # The lines _asciidoc_notices can take (a stripped line starting as _MACRO, _LABEL or _BLOCK does), each
 # found after its "\n" by one search of the page (a literal first character is quick to look for) instead
-# of two matches per line
-_NOTICE_START = re.compile(r"\n[^\S\n]*(?:(?i:experimental|beta|deprecated)\[|(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):"
-                           r"|\[(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\])")
+# of two matches per line; the lookahead passes only the first characters those can start with
+_NOTICE_START = re.compile(r"\n[^\S\n]*(?=[eEbBdDNTIWC\[])(?:(?i:experimental|beta|deprecated)\["
+                           r"|(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):|\[(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\])")
 
 
 def _notice_lines(text: str, lines: Sequence[str]) -> Sequence[int]:
@@ -184,15 +184,16 @@ def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
 
 
 _FIELDS = tuple(f.name for f in fields(Example))
+_CAPTION = _FIELDS.index("caption")
+_EXAMPLES, _NOTICES = (tuple(f.name for f in fields(Document)).index(name) for name in ("examples", "notices"))
 
 
 def _captioned(example: Example, caption: str) -> Example:
     """``replace(example, caption=caption)``, without ``replace``'s look at every field's definition."""
     if not caption:
         return example
-    values = dict(zip(_FIELDS, field_values(Example)(example)))
-    values["caption"] = caption
-    return Example(**values)
+    values = field_values(Example)(example)
+    return Example(*[*values[:_CAPTION], caption, *values[_CAPTION + 1:]])
 
 
 def with_prose(document: Document, text: str) -> Document:
@@ -210,4 +211,6 @@ def with_prose(document: Document, text: str) -> Document:
         notices = _rst_notices(lines, document.path)
     else:
         notices = _html_notices(text, offsets, document.path)
-    return replace(document, examples=examples, notices=tuple(notices) or document.notices)
+    values = [*field_values(Document)(document)]  # replace(document, examples=..., notices=...), by position
+    values[_EXAMPLES], values[_NOTICES] = examples, tuple(notices) or document.notices
+    return Document(*values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 
 import pytest
@@ -21,6 +22,7 @@ from harness.model import (
     Operation,
     Parameter,
     Request,
+    Retry,
     Role,
     Span,
     StatusCode,
@@ -152,3 +154,70 @@ def test_to_json_writes_what_to_data_gives() -> None:
             assert to_json(value, indent=indent) == json.dumps(to_data(value), indent=indent, ensure_ascii=False)
     with pytest.raises(TypeError, match="not JSON serializable"):
         to_json([object()])
+
+
+def test_compact_json_of_values_outside_the_type_hints() -> None:
+    """Compact ``to_json`` writes each class by an encoder made from its type hints; a value the hints do
+    not describe (a bool or a float where an int is hinted, a list for a tuple, ``None`` or a number for a
+    str, a subclass of a model class, NaN, a dict) is still written exactly as ``json.dumps(to_data(...))``."""
+    import json
+
+    class Wider(Span):  # a subclass is not its base: its own fields decide
+        __slots__ = ()
+
+    odd = [
+        Span("p", True),  # a bool is an int, written otherwise
+        Span("p", 1, 2.5),  # type: ignore[arg-type]
+        Span("p", -0, 1, 10**30),
+        Span(None, 1),  # type: ignore[arg-type]
+        Wider("w", 3),
+        Request("GET", "/x", headers=[("a", "b")], span=Span("p", 1)),  # type: ignore[arg-type]
+        Retry((("status", "200"),), every=float("nan"), timeout=float("inf")),
+        Example("n", Span("p", 1), setups=["a"], directives=[Directive("T", "", Span("p", 2))]),  # type: ignore[arg-type]
+        Example("n", Span("p", 1), setups=("a", 1), skip_shard_failures=1),  # type: ignore[arg-type]
+        Parameter("x", "path", required=None, type={"k": [1, None]}),  # type: ignore[arg-type]
+        StatusCode(Level.ERROR),  # type: ignore[arg-type]
+        ExpectedResponse("s", None, body_kind="json", status=404, match=MatchPolicy.SHAPE),  # type: ignore[arg-type]
+    ]
+    for value in (*odd, odd, tuple(odd), sample_document(), [], ()):
+        assert to_json(value, indent=None) == json.dumps(to_data(value), ensure_ascii=False), value
+
+
+def test_quick_inits_keep_the_dataclass_signature_and_freeze() -> None:
+    """Every model class's quicker ``__init__`` takes the fields in order with their defaults, sets each one,
+    leaves an instance of the class itself that refuses mutation, and a subclass instance is set up too."""
+    import harness.model as model
+
+    classes = [c for c in vars(model).values() if dataclasses.is_dataclass(c) and isinstance(c, type)]
+    assert len(classes) >= 16
+    for cls in classes:
+        assert "SET" in cls.__init__.__code__.co_names, cls  # the quicker one is in place
+        fields = dataclasses.fields(cls)
+        params = list(inspect.signature(cls).parameters.values())
+        assert [(p.name, p.default) for p in params] == [
+            (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default) for f in fields]
+        values = [f"value-{index}" for index, _ in enumerate(fields)]
+        made = cls(*values)
+        assert type(made) is cls and dataclasses.astuple(made) == tuple(values)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, fields[0].name, "changed")
+
+    class Wider(Span):
+        __slots__ = ()
+
+    wide = Wider("w", 3)
+    assert type(wide) is Wider and (wide.path, wide.line, wide.column) == ("w", 3, 1)
+    assert Span("p", 1, end_line=4) == Span("p", 1, 1, 4, 0)
+
+
+def test_compact_json_of_a_dataclass_whose_hints_do_not_resolve() -> None:
+    """A dataclass whose annotations name a class that cannot be found is written by the generic encoder."""
+    import json
+
+    @dataclasses.dataclass(frozen=True)
+    class Local:
+        inner: "Missing"  # type: ignore[name-defined]  # noqa: F821
+        count: int = 2
+
+    value = [Local(Span("p", 1)), Local("x", 3)]
+    assert to_json(value, indent=None) == json.dumps(to_data(value), ensure_ascii=False)

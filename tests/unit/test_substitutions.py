@@ -120,3 +120,27 @@ def test_default_substitutions() -> None:
     text, problems = apply_substitutions("{version} {lucene_version} {build_flavor} {other}\n",
                                          default_substitutions("p.asciidoc"))
     assert problems == [] and text == "6.8.13 7.7.3 default {other}\n"
+
+
+@pytest.mark.parametrize("pattern,replacement", [
+    (r"\?pretty", ""), ('"took": 3', '"took": $body.took'), ("green", r"\\w+"), (r"\n", r"\\s*\n "),
+    (r'"stack_trace": \.\.\.', '"stack_trace": $body.$_path'), (r"\Qa.b*\E", "c"), (r"a\-b\/c\t", "d\\$e"),
+    ("a", "b"), ("ab", "ab"), ("é ü", "x"), (r"\u00e9", "x"), (r"\x41", "x"), ("a{2}", "x"), ("(?i)A", "x"),
+    (r"\.", r"\\n"), (r"\d", "x"), ("a+", "x"), ("^a", "x"), (r"a\b", "x"), ("[.]", "x"),
+])
+def test_fixed_text_substitutions_do_what_the_regex_does(pattern: str, replacement: str) -> None:
+    """A pattern that matches one fixed text is applied with ``str.replace``: the text and the unused
+    warning are what the page's regex (run as every other pattern is) gives."""
+    from harness.parsers import substitutions
+    from harness.parsers.user_regex import search
+    from harness.parsers.user_regex import sub as regex_sub
+
+    compiled = substitutions._compiled(pattern, replacement)
+    assert not isinstance(compiled, substitutions.SubstitutionError)
+    for text in ("", "a-b/c\td aa?pretty ab a.b* é ü A\n", '"took": 3, "took": 3\n"stack_trace": ...\ngreen\n'):
+        expected = regex_sub(compiled[0], compiled[1], text)
+        item = Substitution(pattern, replacement, SPAN)
+        unused = expected == text and substitutions._written(item) and search(compiled[0], text) is None
+        result, problems = apply_substitutions(text, [item])
+        assert result == expected
+        assert [p.code for p in problems] == ["unused-substitution"] * unused
