@@ -150,8 +150,8 @@ def _collect(sections: list[Section]) -> tuple[list[_Found], list[Table]]:
     for section in sections:
         status: int | None = None
         for block in section.blocks:
-            if isinstance(block, Text) and status_label(block.text) is not None:
-                status = status_label(block.text)
+            if isinstance(block, Text) and (label := status_label(block.text)) is not None:
+                status = label
             if not isinstance(block, Table):
                 continue
             header = block.header or (block.rows[0] if block.rows else ())
