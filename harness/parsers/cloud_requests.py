@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from harness.model import BodyKind, Diagnostic, Level, Request, Span
 from harness.parsers.cloud_curl import is_curl, parse_curl
-from harness.parsers.cloud_sections import RequestLine, find_request_line, labelled_request, split_target
+from harness.parsers.cloud_sections import (
+    RequestLine,
+    find_request_line,
+    labelled_request,
+    request_line_indices,
+    split_target,
+)
 from harness.parsers.console import body_kind
 
 __all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "without_query_templates"]
@@ -55,7 +61,7 @@ def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
         before = split_block("\n".join(lines[:first_curl]), span, content_line) if first_curl else []
         return [c for c in before if c.line is not None or c.unrecognised] + \
             _curl_chunks(lines, span, content_line)
-    starts = [i for i, line in enumerate(lines) if find_request_line(line, span, bare=True) is not None]
+    starts = request_line_indices(lines)
     chunks: list[Chunk] = []
     if not starts or "".join(lines[:starts[0]]).strip():
         end = starts[0] if starts else len(lines)

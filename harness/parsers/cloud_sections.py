@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from harness.model import Span
 from harness.parsers.page import Block, Heading, Text
 
-__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "is_none", "labelled_request", "refers_elsewhere",
+__all__ = ["Kind", "Section", "RequestLine", "find_request_line", "is_none", "labelled_request",
+           "request_line_indices", "refers_elsewhere",
            "split_target", "placeholders", "section_kind", "split_sections", "status_label"]
 
 # a method (any case, as pages write it), the target, maybe broken by stray spaces, maybe "HTTP/1.1"
@@ -166,6 +167,25 @@ def find_request_line(text: str, span: Span, bare: bool = False) -> RequestLine 
         line = span.line + text.count("\n", 0, found_url.start(1))
         return RequestLine("", found_url[1], split_target(found_url[1]), Span(span.path, line))
     return None
+
+
+def request_line_indices(lines: list[str]) -> list[int]:
+    """The indices of the ``lines`` (none holding a newline) that ``find_request_line(line, span, bare=True)``
+    finds a request line in: a ``METHOD target`` line or a full URL alone on its line.
+
+    One search of the joined lines by each pattern (their matches never cross a line) instead of two
+    searches per line: most lines of a request block are its body's.
+    """
+    text = "\n".join(lines)
+    found: set[int] = set()
+    for pattern in (_REQUEST_LINE, _BARE_URL):
+        index = position = 0
+        for match in pattern.finditer(text):
+            index += text.count("\n", position, match.start())
+            position = match.start()
+            if pattern is _BARE_URL or _target(match[2]) is not None:
+                found.add(index)
+    return sorted(found)
 
 
 def labelled_request(parts: list[tuple[str, Span]]) -> RequestLine | None:

@@ -73,15 +73,21 @@ def _body_side(found: _Found) -> bool:
 
 
 def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
+    return dict(_column_roles(tuple(cell.text for cell in header)))
+
+
+@functools.lru_cache(maxsize=1024)  # a page's tables share a few header rows (Parameter / Mandatory / Type ...)
+def _column_roles(header: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The (role, column index) pairs of a header row's texts: ``_columns``'s work, once per header."""
     roles: dict[str, int] = {}
     for index, cell in enumerate(header):
-        text = " ".join(cell.text.lower().replace("*", "").split())
+        text = " ".join(cell.lower().replace("*", "").split())
         for role, names in (("name", _NAME_COLUMNS), ("required", _REQUIRED_COLUMNS), ("type", _TYPE_COLUMNS),
                             ("description", _DESCRIPTION_COLUMNS), ("status", _STATUS_COLUMNS)):
             if text in names and role not in roles:
                 roles[role] = index
                 break
-    return roles
+    return tuple(roles.items())
 
 
 _OBJECT_NAMES = tuple(re.compile(p, re.I) for p in (
@@ -144,8 +150,8 @@ def _collect(sections: list[Section]) -> tuple[list[_Found], list[Table]]:
     for section in sections:
         status: int | None = None
         for block in section.blocks:
-            if isinstance(block, Text) and status_label(block.text) is not None:
-                status = status_label(block.text)
+            if isinstance(block, Text) and (label := status_label(block.text)) is not None:
+                status = label
             if not isinstance(block, Table):
                 continue
             header = block.header or (block.rows[0] if block.rows else ())
@@ -176,14 +182,15 @@ def _references(params: list[_Found]) -> dict[tuple[int, int], _Found]:
         for r, row in enumerate(_body_rows(found)):
             target = _linked(row, by_anchor) if by_anchor else None
             if target is None:  # the type names it ("CreateListenerOption object"): this side first
-                text = _cell(row, type_column).text
+                text = row[type_column].text if type_column is not None and type_column < len(row) else ""
                 words = type_words.get(text)
                 if words is None:
                     words = type_words[text] = [w for w in _TYPE_WORD.findall(text.lower()) if w not in _GENERIC_TYPES]
                 target = next((by_name[(side, w)] for side in sides for w in words if (side, w) in by_name), None) \
                     if words else None
             if target is None:  # "image | Object" and a table captioned "image field description"
-                candidate = by_name.get((found.side, _cell(row, name_column).text.strip().lower()))
+                name = row[name_column].text if name_column < len(row) else ""
+                candidate = by_name.get((found.side, name.strip().lower()))
                 if candidate is not None and named.setdefault(id(candidate), _named(candidate)):
                     target = candidate
             if target is not None and target is not found:
@@ -243,7 +250,8 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
                                                     columns.get("description"))
         response, nested = found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE), id(found) not in top_level
         for r, row in enumerate(_body_rows(found)):
-            name = _cell(row, name_at).text.strip()
+            width = len(row)  # _cell(row, i).text, inlined: four cells a row, thousands of rows a tree
+            name = row[name_at].text.strip() if name_at < width else ""
             if not name:
                 continue
             if response:
@@ -252,9 +260,11 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
                 location = "body" if nested else _location(found, template, name, method)
             target = refs.get((t, r))
             rows.append(Parameter(
-                name=name, location=location, required=_required(_cell(row, required_at).text),
-                type=_cell(row, type_at).text, object_ref=_object_key(target, names) if target
-                else "", description=_cell(row, about_at).text))
+                name=name, location=location,
+                required=_required(row[required_at].text if required_at is not None and required_at < width else ""),
+                type=row[type_at].text if type_at is not None and type_at < width else "",
+                object_ref=_object_key(target, names) if target else "",
+                description=row[about_at].text if about_at is not None and about_at < width else ""))
         if id(found) not in top_level:
             objects.setdefault(id(found), ObjectTable(_object_key(found, names), tuple(rows), found.table.span))
         elif rows and rows[0].location == "response":

@@ -10,6 +10,7 @@ every markup language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from harness.model import Diagnostic, Span
 
@@ -43,9 +44,12 @@ class Text:
     strong: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One table cell: its plain text and the anchors it links to (``#table4``, ``:ref:`` labels)."""
+class Cell(NamedTuple):
+    """One table cell: its plain text and the anchors it links to (``#table4``, ``:ref:`` labels).
+
+    A named tuple, not a frozen dataclass like the other blocks: a page has a hundred cells and more, and a
+    tuple is made in a third of the time (a frozen dataclass sets each field through ``object.__setattr__``).
+    """
 
     text: str
     links: tuple[str, ...] = ()
