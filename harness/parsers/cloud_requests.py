@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from harness.model import BodyKind, Diagnostic, Level, Request, Span
-from harness.parsers.cloud_curl import is_curl, parse_curl
+from harness.parsers.cloud_curl import is_curl, read_curl
 from harness.parsers.cloud_sections import RequestLine, find_request_line, labelled_request, split_target
 from harness.parsers.console import body_kind
 
@@ -82,12 +82,10 @@ def _curl_chunks(lines: list[str], span: Span, first: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        command = parse_curl("\n".join(lines[start:end]).strip())
+        command = read_curl("\n".join(lines[start:end]).strip())
         where = Span(span.path, first + start)
-        if command is None or command.body is not None and command.body.startswith("@"):
-            reason = "the curl command could not be read" if command is None else \
-                f"the curl body comes from a file the page does not show ({command.body})"
-            chunks.append(Chunk(None, (), "", first + start, unrecognised=reason))
+        if isinstance(command, str):
+            chunks.append(Chunk(None, (), "", first + start, unrecognised=command))
             continue
         body = command.body or ""
         offset = next((i for i in range(start, end) if body and body.split("\n")[0] in lines[i]), start)
