@@ -35,14 +35,24 @@ def check_words(result: ExampleResult) -> str:
     return f"checked: {words}"
 
 
+def _expected_error(result: ExampleResult) -> bool:
+    """A pass whose answer was an error status (``catch``, a documented 4xx): that status is what it tests."""
+    last = next((e for e in reversed(result.exchanges) if e.phase == "test"), None)
+    return last is not None and last.status is not None and last.status >= 400
+
+
 def passed_notes(run: RunResult) -> list[str]:
-    """One line per kind of weaker pass: how many passed examples compared no value, or only some."""
+    """One line per kind of weaker pass: how many passed examples compared no value, or only some.
+
+    An expected-error example (its answer a 4xx or 5xx the page asks for) is not counted as
+    status-only: its error status is what it tests; its own line still says so (``check_words``).
+    """
     passed = [r for r in run.results if r.outcome is Outcome.PASSED]
 
     def line(count: int, what: str) -> list[str]:
         return [f"{count} of the passed examples {'were' if count > 1 else 'was'} {what}"] if count else []
 
-    status = sum(r.checked == "status" for r in passed)
+    status = sum(r.checked == "status" and not _expected_error(r) for r in passed)
     shape = sum(r.checked == "shape" for r in passed)
     nothing = sum(bool(r.presence_only) and r.presence_only >= r.documented_values for r in passed)
     some = sum(bool(r.presence_only) and r.presence_only < r.documented_values for r in passed)
