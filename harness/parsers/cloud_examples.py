@@ -393,7 +393,8 @@ def read_examples(sections: list[Section], operation: Operation | None,
     built, defaults = expected_responses([*reader.responses, *(d.response for d in tests if d.response)], operation,
                                          path, reader.diagnostics)
     unanswered: list[int] = []  # requests past the last of several success responses
-    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered)))
+    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered,
+                                           [d.requests[0].method for d in tests], operation.method if operation else "")))
     reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)
                            for i in unanswered] + unused_notes(reader.responses, chosen.values())
     examples: list[Example] = []
