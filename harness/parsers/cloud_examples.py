@@ -35,6 +35,7 @@ from harness.parsers.cloud_requests import (
     make_request,
     read_body,
     split_block,
+    starts_with_request,
     without_query_templates,
 )
 from harness.parsers.cloud_responses import (
@@ -295,6 +296,8 @@ class _Reader:
                                             self.state.number, empty=True), self.responses)
                 else:
                     self._label(block.text, block.span)
+            elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
+                self.request_block(block, self.directives(section.blocks, index))
             elif isinstance(block, Code) and not headers_only(block.text):  # "X-Subject-Token: ..." blocks
                 response = self._response(block, self.directives(section.blocks, index))
                 self.state.add(response, self.responses)

@@ -19,7 +19,8 @@ from harness.parsers.cloud_curl import is_curl, read_curl
 from harness.parsers.cloud_sections import RequestLine, find_request_line, labelled_request, split_target
 from harness.parsers.console import body_kind
 
-__all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "without_query_templates"]
+__all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
+           "without_query_templates"]
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _HEADER = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(\S.*)$")
@@ -186,3 +187,10 @@ def headers_only(text: str) -> bool:
     """A block of ``Name: value`` lines only: the response headers a page shows, not a body."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     return bool(lines) and all(_HEADER_LINE.match(line) for line in lines)
+
+
+def starts_with_request(text: str, span: Span) -> bool:
+    """A block that opens with ``METHOD target`` or ``curl``: under a response label ("Response:" then
+    "Creating a big job" and its POST), the next example's request, never a response to compare."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return is_curl(first) or find_request_line(first, span) is not None
