@@ -38,18 +38,8 @@ from harness.parsers.cloud_requests import (
     starts_with_request,
     without_query_templates,
 )
-from harness.parsers.cloud_responses import (
-    Label,
-    Response,
-    ResponseState,
-    expected_responses,
-    is_success,
-    label_of,
-    pair,
-    status_line,
-    unanswered_warning,
-    unused_notes,
-)
+from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, is_success, label_of
+from harness.parsers.cloud_responses import pair, status_line, unanswered_warning, unused_notes
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
@@ -415,5 +405,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
             # an error example whose status the page does not give: a 2xx check would be wrong
             example = replace(example, skip=example.skip or "the page shows this error response without its "
                               "status code")
-        examples.append(example)
+        taken = sum(e.name == example.name or e.name.startswith(f"{example.name}_") for e in examples)
+        # two examples on one line (a minified HTML page): one name each, or results and badges would swap
+        examples.append(replace(example, name=f"{example.name}_{taken + 1}") if taken else example)
     return examples, reader.diagnostics
