@@ -45,6 +45,7 @@ class Chunk:
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
 _BODY_START = ("{", "[", "<", '"')
+_BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b", re.I)  # "[POST] /v1/x": no JSON
 
 
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
@@ -72,7 +73,7 @@ def _leading(lines: list[str], first: int) -> Chunk:
     """The part of a block before its first request line: a body, or a request line we cannot read."""
     index = next((i for i, line in enumerate(lines) if line.strip()), 0)
     head = lines[index].strip() if lines else ""
-    if not head.startswith(_BODY_START) and _ATTEMPT.search(head):
+    if (not head.startswith(_BODY_START) or _BRACKETED_METHOD.match(head)) and _ATTEMPT.search(head):
         return Chunk(None, (), "", first + index, unrecognised=f"the line {head[:60]!r} is not a request line")
     return _chunk(None, lines, first)
 
