@@ -6,7 +6,8 @@ were compared; "shape-checked (keys and types only; values not compared)" and
 "status-checked (status code only; no body compared)" otherwise, as the result
 records the check replay really made. Values a check only found present (``$body``
 references, volatile paths) are counted on the badge, and a body made only of them
-is "presence-checked", never "verified". The built-in reference server is named as
+is "presence-checked", never "verified", and a subset check of a body holding no value
+(``{}``: any object contains it) is "subset-checked". The built-in reference server is named as
 the built-in reference implementation, never as a real service. A failure shows
 its diff; "skipped: <reason>" and "not run" say why. Badges only read
 ``RunResult`` data; a missing results file means every example is "not run".
@@ -129,6 +130,9 @@ def _from_result(result: ExampleResult) -> Badge:
     if result.outcome is Outcome.PASSED:
         state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
         when = f" on {result.started[:10] or 'an unknown date'}"
+        if result.checked == "subset" and not result.documented_values:  # "{}": any object is a superset
+            return Badge(BadgeState.SHAPE_CHECKED, f"subset-checked (the documented body holds no value to compare; "
+                         f"only its keys and containers were checked){where}{when}")
         if result.presence_only and result.presence_only >= result.documented_values:  # no value was compared
             return Badge(BadgeState.SHAPE_CHECKED, f"presence-checked (all {result.documented_values} documented "
                          f"values taken from the response; none compared){where}{when}")

@@ -115,9 +115,11 @@ def checked_as(expected: ExpectedResponse, policy: MatchPolicy) -> str:
 def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tuple[str, ...] = ()) -> tuple[int, int]:
     """(documented, presence only) of a JSON body an ``exact`` or ``subset`` check compares (see
     ``match.count_values``); ``(0, 0)`` for any other check or a body that is not JSON."""
-    if checked_as(expected, policy) not in (MatchPolicy.EXACT.value, MatchPolicy.SUBSET.value) \
-            or expected.body_kind in (BodyKind.TEXT, BodyKind.NDJSON, BodyKind.NONE) or expected.body is None:
+    how = checked_as(expected, policy)
+    if how not in (MatchPolicy.EXACT.value, MatchPolicy.SUBSET.value) or expected.body is None:
         return 0, 0
+    if expected.body_kind in (BodyKind.TEXT, BodyKind.NDJSON, BodyKind.NONE):
+        return (1, 0) if how == MatchPolicy.SUBSET.value else (0, 0)  # the documented start of the text, compared
     try:
         return match.count_values(match.parse_expected(expected.body), match.Volatile(volatile))
     except ValueError:

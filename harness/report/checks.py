@@ -27,7 +27,9 @@ def check_words(result: ExampleResult) -> str:
     if not result.checked:
         return ""
     words = _WORDS.get(result.checked, result.checked)
-    if result.presence_only and result.presence_only >= result.documented_values:
+    if result.checked == "subset" and not result.documented_values:
+        words = "subset of a body holding no value: only its keys and containers were checked"
+    elif result.presence_only and result.presence_only >= result.documented_values:
         words = f"presence only: all {result.documented_values} documented values taken from the response, none compared"
     elif result.presence_only:
         words += (f"; {result.presence_only} of {result.documented_values} documented values only checked present "
@@ -56,8 +58,10 @@ def passed_notes(run: RunResult) -> list[str]:
     shape = sum(r.checked == "shape" for r in passed)
     nothing = sum(bool(r.presence_only) and r.presence_only >= r.documented_values for r in passed)
     some = sum(bool(r.presence_only) and r.presence_only < r.documented_values for r in passed)
+    empty = sum(r.checked == "subset" and not r.documented_values for r in passed)
     return (line(status, "checked by status code only (no body compared)")
             + line(shape, "shape-checked (keys and JSON types only, values not compared)")
             + line(nothing, "presence-checked (every documented value taken from the response, none compared)")
+            + line(empty, "subset-checked against a body holding no value (only keys and containers checked)")
             + line(some, "checked with some documented values only found present ($body references, volatile "
                          "paths)"))

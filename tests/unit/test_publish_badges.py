@@ -76,8 +76,11 @@ def passed(checked: str, **kw: object) -> tuple[BadgeState, str]:
 
 def test_each_badge_says_how_the_example_was_checked() -> None:
     assert passed("exact")[1].startswith("verified (exact match) against reference")
-    assert passed("subset") == (BadgeState.VERIFIED, "verified (subset: documented fields present and equal) "
-                                                     "against reference on 2026-11-22")
+    assert passed("subset", documented_values=3) == (
+        BadgeState.VERIFIED, "verified (subset: documented fields present and equal) against reference on 2026-11-22")
+    # a subset of a body holding no value ("{}") compared nothing: every object contains it
+    assert passed("subset") == (BadgeState.SHAPE_CHECKED, "subset-checked (the documented body holds no value to "
+                                "compare; only its keys and containers were checked) against reference on 2026-11-22")
     assert passed("shape") == (BadgeState.SHAPE_CHECKED, "shape-checked (keys and types only; values not compared) "
                                                          "against reference on 2026-11-22")
     assert passed("status") == (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body compared) "
