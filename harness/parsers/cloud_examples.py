@@ -205,7 +205,7 @@ class _Reader:
                 if "curl" in chunk.unrecognised else "write the request line as 'METHOD /path' (or a full URL, or "
                 "a curl command)"))
             return None
-        method, path = (self.operation.method, self.operation.path) if self.operation else ("", "")
+        method, path = (self.operation.method, _documented_path(self.operation)) if self.operation else ("", "")
         if self.last is not None:  # body-only blocks after "Example URL request: POST https://.../x"
             method, path = self.last
         if (chunk.line is None or not chunk.line.method) and self.operation is None and self.last is None:
@@ -332,6 +332,12 @@ class _Reader:
             section.heading.span, hint="put the example in a code block, or write 'None' if there is none"))
 
 
+def _documented_path(operation: Operation) -> str:
+    """The URI section's path for a request the example does not write: its optional query templates left out."""
+    required = frozenset(p.name for p in operation.parameters if p.location == "query" and p.required)
+    return without_query_templates(operation.path, required)
+
+
 def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
     args = draft.args
     return Example(
@@ -377,7 +383,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
         none = _Draft(reader.request_none)
-        documented = without_query_templates(operation.path)
+        documented = _documented_path(operation)
         none.requests.append(Request(operation.method, documented, span=reader.request_none))
         none.variables += placeholders(documented)
         drafts.append(none)

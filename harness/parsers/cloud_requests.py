@@ -177,10 +177,14 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*-[\w-]*:[ \t]*\S|^(?:Date|Server|Connection|ETag|Location):[ \t]*\S")
 
 
-def without_query_templates(path: str) -> str:
-    """``/v1/x?limit={limit}&type=a`` -> ``/v1/x?type=a``: optional query placeholders are not sent unfilled."""
+def without_query_templates(path: str, required: frozenset[str] = frozenset()) -> str:
+    """``/v1/x?limit={limit}&type=a`` -> ``/v1/x?type=a``: optional query placeholders are not sent unfilled.
+
+    :param required: query names the page's table marks mandatory: kept, to be filled from variables.
+    """
     base, _, query = path.partition("?")
-    kept = [part for part in query.split("&") if part and not re.fullmatch(r"[^=]+=\{[^{}]+\}", part)]
+    kept = [part for part in query.split("&") if part and (not re.fullmatch(r"[^=]+=\{[^{}]+\}", part)
+                                                           or part.split("=", 1)[0] in required)]
     return f"{base}?{'&'.join(kept)}" if kept else base
 
 
