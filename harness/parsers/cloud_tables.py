@@ -77,8 +77,10 @@ def _body_side(found: _Found) -> bool:
 _ROLES = (("name", _NAME_COLUMNS), ("required", _REQUIRED_COLUMNS), ("type", _TYPE_COLUMNS),
           ("description", _DESCRIPTION_COLUMNS), ("status", _STATUS_COLUMNS))
 # a header that is none of the names above but says its role in a word: "Mandatory (Yes/No)", "Data type (length)"
-_ROLE_WORDS = (("required", re.compile(r"\b(?:mandatory|required)\b")), ("type", re.compile(r"^(?:data )?type\b")),
-               ("status", re.compile(r"^(?:http )?status codes?\b")))
+_NOTE = r"(?:\s*\(.*\)|\s+or\s+not|\s*/\s*optional)?$"  # "(Yes/No)", "or not": never "Required Permission"
+_ROLE_WORDS = (("required", re.compile(r"^(?:is\s+)?(?:mandatory|required)" + _NOTE)),
+               ("type", re.compile(r"^(?:data\s+|value\s+)?type" + _NOTE)),
+               ("status", re.compile(r"^(?:http\s+)?status\s+codes?" + _NOTE)))
 
 
 def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
