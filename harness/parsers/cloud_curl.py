@@ -104,7 +104,10 @@ def read_curl(command: str) -> CurlCommand | str:
         words = shlex.split(text, comments=False)[1:]
     except ValueError:
         return "the curl command could not be read (unbalanced quotes)"
-    words = words[:next((i for i, w in enumerate(words) if w in _SHELL_END), len(words))]
+    end = next((i for i, w in enumerate(words) if w in _SHELL_END), len(words))
+    if "curl" in words[end:]:  # "curl ... && curl ...": a second request on the same line
+        return "the line holds several curl commands; write one per line so each is its own example"
+    words = words[:end]
     state = _Curl()
     index = 0
     while index < len(words):

@@ -36,6 +36,7 @@ def test_what_curl_would_send(command: str, method: str, url: str, body: str | N
     "curl -X PUT https://h/v1/o -H @headers.txt -d '{}'",  # headers read from a file
     "curl -K request.cfg https://h/v1/o",  # options read from a file
     "curl https://h/v1/a https://h/v1/b",  # two URLs: two requests this reader cannot pair
+    "curl -X POST https://h/v1/a -d '{}' && curl https://h/v1/a/1",  # a second command, never dropped unsaid
 ])
 def test_what_cannot_be_read_is_said_not_guessed(command: str) -> None:
     assert parse_curl(command) is None
