@@ -360,7 +360,8 @@ def secrets() -> dict[str, float]:
         env = _environment({"CAMPAIGN_TOKEN": TOKEN, "CAMPAIGN_BASIC": f"Basic {basic}"})
         with_userinfo = server.url.replace("http://", f"http://{USER}:{URL_PASSWORD}@")
         commands = {
-            "replay": ["-m", "harness", "replay", "--report", "out/results.json", "--junit", "out/junit.xml"],
+            "replay": ["-m", "harness", "replay", "--report", "out/results.json", "--junit", "out/junit.xml",
+                       "--html", "out/report.html", "--annotations", "github", "--annotations", "gitlab:out/cq.json"],
             "replay --target user:pass@": ["-m", "harness", "replay", "--target", with_userinfo, "--report",
                                            "out2/results.json", "--junit", "out2/junit.xml"],
             "dry run --target user:pass@": ["-m", "harness", "replay", "--dry-run", "--target", with_userinfo],

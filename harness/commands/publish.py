@@ -22,7 +22,7 @@ from harness.parsers.loader import load
 from harness.publish import BuildReport, Placement, PublishError, publish
 from harness.report.atomic import OutputError
 from harness.report.redact import Redactor
-from harness.publish.identity import align_results, document_identity
+from harness.publish.identity import align_results, document_identity, without_stale
 from harness.publish.siteconf import SiteOptions
 from harness.results import RunResult
 
@@ -107,6 +107,11 @@ def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: 
             print(f"docharness publish: warning: the results of {len(unmatched)} document(s) match no published "
                   f"page: {listed}\n  hint: publish the sources that were replayed, with the same "
                   "docharness.toml (--config)", file=sys.stderr)
+        results, stale = without_stale(results, documents)
+        if stale:
+            print(f"docharness publish: warning: {len(stale)} result(s) were recorded for requests the pages no "
+                  f"longer have ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); they show as not run\n"
+                  "  hint: replay the pages again before publishing", file=sys.stderr)
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
     # never a file:// link into the builder's machine: the site gets published elsewhere
     settings = config.publish if config is not None else PublishSettings()

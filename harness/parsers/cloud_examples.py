@@ -35,20 +35,11 @@ from harness.parsers.cloud_requests import (
     make_request,
     read_body,
     split_block,
+    starts_with_request,
     without_query_templates,
 )
-from harness.parsers.cloud_responses import (
-    Label,
-    Response,
-    ResponseState,
-    expected_responses,
-    is_success,
-    label_of,
-    pair,
-    status_line,
-    unanswered_warning,
-    unused_notes,
-)
+from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, is_success, label_of
+from harness.parsers.cloud_responses import pair, status_line, unanswered_warning, unused_notes
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
@@ -214,7 +205,7 @@ class _Reader:
                 if "curl" in chunk.unrecognised else "write the request line as 'METHOD /path' (or a full URL, or "
                 "a curl command)"))
             return None
-        method, path = (self.operation.method, self.operation.path) if self.operation else ("", "")
+        method, path = (self.operation.method, _documented_path(self.operation)) if self.operation else ("", "")
         if self.last is not None:  # body-only blocks after "Example URL request: POST https://.../x"
             method, path = self.last
         if (chunk.line is None or not chunk.line.method) and self.operation is None and self.last is None:
@@ -295,6 +286,8 @@ class _Reader:
                                             self.state.number, empty=True), self.responses)
                 else:
                     self._label(block.text, block.span)
+            elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
+                self.request_block(block, self.directives(section.blocks, index))
             elif isinstance(block, Code) and not headers_only(block.text):  # "X-Subject-Token: ..." blocks
                 response = self._response(block, self.directives(section.blocks, index))
                 self.state.add(response, self.responses)
@@ -337,6 +330,12 @@ class _Reader:
         self.diagnostics.append(Diagnostic(
             Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block",
             section.heading.span, hint="put the example in a code block, or write 'None' if there is none"))
+
+
+def _documented_path(operation: Operation) -> str:
+    """The URI section's path for a request the example does not write: its optional query templates left out."""
+    required = frozenset(p.name for p in operation.parameters if p.location == "query" and p.required)
+    return without_query_templates(operation.path, required)
 
 
 def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
@@ -384,7 +383,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
         none = _Draft(reader.request_none)
-        documented = without_query_templates(operation.path)
+        documented = _documented_path(operation)
         none.requests.append(Request(operation.method, documented, span=reader.request_none))
         none.variables += placeholders(documented)
         drafts.append(none)
@@ -393,7 +392,8 @@ def read_examples(sections: list[Section], operation: Operation | None,
     built, defaults = expected_responses([*reader.responses, *(d.response for d in tests if d.response)], operation,
                                          path, reader.diagnostics)
     unanswered: list[int] = []  # requests past the last of several success responses
-    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered)))
+    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered,
+                                           [d.requests[0].method for d in tests], operation.method if operation else "")))
     reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)
                            for i in unanswered] + unused_notes(reader.responses, chosen.values())
     examples: list[Example] = []
@@ -411,5 +411,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
             # an error example whose status the page does not give: a 2xx check would be wrong
             example = replace(example, skip=example.skip or "the page shows this error response without its "
                               "status code")
-        examples.append(example)
+        taken = sum(e.name == example.name or e.name.startswith(f"{example.name}_") for e in examples)
+        # two examples on one line (a minified HTML page): one name each, or results and badges would swap
+        examples.append(replace(example, name=f"{example.name}_{taken + 1}") if taken else example)
     return examples, reader.diagnostics

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from harness.model import BodyKind, Diagnostic, Level, Request, Span
-from harness.parsers.cloud_curl import is_curl, parse_curl
+from harness.parsers.cloud_curl import is_curl, read_curl
 from harness.parsers.cloud_sections import (
     RequestLine,
     find_request_line,
@@ -25,7 +25,8 @@ from harness.parsers.cloud_sections import (
 )
 from harness.parsers.console import body_kind
 
-__all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "without_query_templates"]
+__all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
+           "without_query_templates"]
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _HEADER = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(\S.*)$")
@@ -50,6 +51,7 @@ class Chunk:
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
 _BODY_START = ("{", "[", "<", '"')
+_BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b", re.I)  # "[POST] /v1/x": no JSON
 
 
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
@@ -77,7 +79,7 @@ def _leading(lines: list[str], first: int) -> Chunk:
     """The part of a block before its first request line: a body, or a request line we cannot read."""
     index = next((i for i, line in enumerate(lines) if line.strip()), 0)
     head = lines[index].strip() if lines else ""
-    if not head.startswith(_BODY_START) and _ATTEMPT.search(head):
+    if (not head.startswith(_BODY_START) or _BRACKETED_METHOD.match(head)) and _ATTEMPT.search(head):
         return Chunk(None, (), "", first + index, unrecognised=f"the line {head[:60]!r} is not a request line")
     return _chunk(None, lines, first)
 
@@ -88,12 +90,10 @@ def _curl_chunks(lines: list[str], span: Span, first: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        command = parse_curl("\n".join(lines[start:end]).strip())
+        command = read_curl("\n".join(lines[start:end]).strip())
         where = Span(span.path, first + start)
-        if command is None or command.body is not None and command.body.startswith("@"):
-            reason = "the curl command could not be read" if command is None else \
-                f"the curl body comes from a file the page does not show ({command.body})"
-            chunks.append(Chunk(None, (), "", first + start, unrecognised=reason))
+        if isinstance(command, str):
+            chunks.append(Chunk(None, (), "", first + start, unrecognised=command))
             continue
         body = command.body or ""
         offset = next((i for i in range(start, end) if body and body.split("\n")[0] in lines[i]), start)
@@ -183,10 +183,14 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*-[\w-]*:[ \t]*\S|^(?:Date|Server|Connection|ETag|Location):[ \t]*\S")
 
 
-def without_query_templates(path: str) -> str:
-    """``/v1/x?limit={limit}&type=a`` -> ``/v1/x?type=a``: optional query placeholders are not sent unfilled."""
+def without_query_templates(path: str, required: frozenset[str] = frozenset()) -> str:
+    """``/v1/x?limit={limit}&type=a`` -> ``/v1/x?type=a``: optional query placeholders are not sent unfilled.
+
+    :param required: query names the page's table marks mandatory: kept, to be filled from variables.
+    """
     base, _, query = path.partition("?")
-    kept = [part for part in query.split("&") if part and not re.fullmatch(r"[^=]+=\{[^{}]+\}", part)]
+    kept = [part for part in query.split("&") if part and (not re.fullmatch(r"[^=]+=\{[^{}]+\}", part)
+                                                           or part.split("=", 1)[0] in required)]
     return f"{base}?{'&'.join(kept)}" if kept else base
 
 
@@ -194,3 +198,10 @@ def headers_only(text: str) -> bool:
     """A block of ``Name: value`` lines only: the response headers a page shows, not a body."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     return bool(lines) and all(_HEADER_LINE.match(line) for line in lines)
+
+
+def starts_with_request(text: str, span: Span) -> bool:
+    """A block that opens with ``METHOD target`` or ``curl``: under a response label ("Response:" then
+    "Creating a big job" and its POST), the next example's request, never a response to compare."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return is_curl(first) or find_request_line(first, span) is not None

@@ -175,13 +175,18 @@ class ResponseState:
 
 
 def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
-         unanswered: list[int] | None = None) -> list[Response | None]:
+         unanswered: list[int] | None = None, methods: list[str] | None = None,
+         home: str = "") -> list[Response | None]:
     """The response each request draft expects (``None``: none documented), by the rules above.
 
-    A single success response answers every plain request (alternatives of one call); with two or
-    more, pairing is by position, and a request past the last one gets none of its own (reusing the
-    last would check another call's body): its index is added to ``unanswered``, as is a request
-    left over when every success response is numbered for another one.
+    A single success response answers every plain request (alternatives of one call) of the
+    documented method ``home``: a request of another method in the same section (``POST`` then
+    ``GET`` to see the result) is another call, and gets none; with two or more, pairing is by
+    position, and a request past the last one gets none of its own (reusing the last would check
+    another call's body): its index is added to ``unanswered``, as is a request left over when
+    every success response is numbered for another one.
+
+    :param methods: each draft's request method; ``home``: the page's documented method.
     """
     chosen: list[Response | None] = [own for _, own in drafts]
     numbered: dict[int, Response] = {}
@@ -201,6 +206,11 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
     success = [r for r in responses if is_success(r) and (r.number is None or id(r) not in numbered_used)]
     plain = [i for i, r in enumerate(chosen) if r is None and (
         drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
+    if len(success) == 1 and methods is not None and any(methods[i] == home for i in plain):
+        foreign = [i for i in plain if methods[i] != home]  # another call than the one the response answers
+        plain = [i for i in plain if i not in foreign]
+        if unanswered is not None:
+            unanswered += foreign
     for position, index in enumerate(plain):
         if len(success) == 1 or position < len(success):
             chosen[index] = success[0 if len(success) == 1 else position]

@@ -136,13 +136,22 @@ def placeholders(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_PLACEHOLDER.findall(text)))
 
 
+_INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff"}
+_WRAPPERS = {("'", "'"), ('"', '"'), ("<", ">"), ("`", "`")}
+
+
 def _target(text: str) -> str | None:
     """The request target of ``text`` with stray spaces closed up, or ``None`` when it is prose.
 
     ``https://host/v3/x/instances/ 49b9/switch`` is one target: every piece after the
     first continues a path (it holds a ``/`` or follows one, or is a ``?&=`` part).
     """
+    text = text.translate(_INVISIBLE).strip().rstrip("\\").strip()  # a zero-width space, a shell "\\"
+    if len(text) > 2 and (text[0], text[-1]) in _WRAPPERS:  # 'https://...', "...", <...>, `...`
+        text = text[1:-1].strip()
     pieces = text.split()
+    if not pieces:
+        return None
     first = pieces[0]
     if not first.startswith(("/", "{", "?")) and "://" not in first and "/" not in first:
         return None

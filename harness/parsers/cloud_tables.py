@@ -1,7 +1,9 @@
 """Parameter, response-field, object and status-code tables of a cloud-style page.
 
 A table's columns are found by their header text (Parameter / Mandatory / Type /
-Description, Status Code / Description); its location (path, query, header, body,
+Description, Status Code / Description, or a header saying so in a word: "Mandatory
+(Yes/No)"); a table that looks like a parameter or status table but whose name or
+code column cannot be found is a warning at its line, never dropped unsaid. Its location (path, query, header, body,
 response) by its caption and its section. A table that another row refers to -
 by a link to its anchor or by naming it in the type (``Array of
 JobValidationResult objects``) - is a nested object table, not a top-level one.
@@ -72,6 +74,15 @@ def _body_side(found: _Found) -> bool:
     return found.kind is not Kind.URI and not any(w in caption for w in ("header", "query", "path", "uri"))
 
 
+_ROLES = (("name", _NAME_COLUMNS), ("required", _REQUIRED_COLUMNS), ("type", _TYPE_COLUMNS),
+          ("description", _DESCRIPTION_COLUMNS), ("status", _STATUS_COLUMNS))
+# a header that is none of the names above but says its role in a word: "Mandatory (Yes/No)", "Data type (length)"
+_NOTE = r"(?:\s*\(.*\)|\s+or\s+not|\s*/\s*optional)?$"  # "(Yes/No)", "or not": never "Required Permission"
+_ROLE_WORDS = (("required", re.compile(r"^(?:is\s+)?(?:mandatory|required)" + _NOTE)),
+               ("type", re.compile(r"^(?:data\s+|value\s+)?type" + _NOTE)),
+               ("status", re.compile(r"^(?:http\s+)?status\s+codes?" + _NOTE)))
+
+
 def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
     return dict(_column_roles(tuple(cell.text for cell in header)))
 
@@ -80,13 +91,18 @@ def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
 def _column_roles(header: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     """The (role, column index) pairs of a header row's texts: ``_columns``'s work, once per header."""
     roles: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        text = " ".join(cell.lower().replace("*", "").split())
-        for role, names in (("name", _NAME_COLUMNS), ("required", _REQUIRED_COLUMNS), ("type", _TYPE_COLUMNS),
-                            ("description", _DESCRIPTION_COLUMNS), ("status", _STATUS_COLUMNS)):
+    texts = [" ".join(cell.lower().replace("*", "").split()) for cell in header]
+    for index, text in enumerate(texts):
+        for role, names in _ROLES:
             if text in names and role not in roles:
                 roles[role] = index
                 break
+    for index, text in enumerate(texts):
+        if index in roles.values():
+            continue
+        said = next((r for r, words in _ROLE_WORDS if r not in roles and words.search(text)), None)
+        if said is not None:
+            roles[said] = index
     return tuple(roles.items())
 
 
@@ -143,8 +159,24 @@ def _cell(row: tuple[Cell, ...], index: int | None) -> Cell:
     return row[index] if index is not None and index < len(row) else Cell("")
 
 
-def _collect(sections: list[Section]) -> tuple[list[_Found], list[Table]]:
-    """The parameter tables with their section and status context, and the status tables."""
+def _unread(section: Section, table: Table, columns: dict[str, int]) -> str:
+    """What a table none of whose columns names a parameter or a status would have been, or ``""``.
+
+    A table with a Mandatory or Type column is a parameter table; one whose first column holds
+    3-digit codes in a status-code section is a status table. Others (a table of enum values,
+    "Tag Name | Description") are prose, never a warning.
+    """
+    if "required" in columns or "type" in columns:
+        return "parameter"
+    rows = table.rows if table.header else table.rows[1:]
+    if section.kind is Kind.STATUS and rows and all(_STATUS_CODE.match(_cell(r, 0).text.strip()) for r in rows):
+        return "status-code"
+    return ""
+
+
+def _collect(sections: list[Section], diagnostics: list[Diagnostic]) -> tuple[list[_Found], list[Table]]:
+    """The parameter tables with their section and status context, and the status tables; a table that
+    looks like one of them but whose columns cannot be read is a warning, never dropped unsaid."""
     params: list[_Found] = []
     statuses: list[Table] = []
     for section in sections:
@@ -158,6 +190,13 @@ def _collect(sections: list[Section]) -> tuple[list[_Found], list[Table]]:
             columns = _columns(header)
             if "status" in columns and "name" not in columns:
                 statuses.append(block)
+            elif "name" not in columns and (kind := _unread(section, block, columns)):
+                diagnostics.append(Diagnostic(
+                    Level.WARNING, "table-not-read", f"this table looks like a {kind} table, but none of its columns "
+                    f"({', '.join(repr(c.text.strip()) for c in header)}) is read as the "
+                    f"{'parameter name' if kind == 'parameter' else 'status code'}; the table is not used",
+                    block.span, hint="name the columns as the other pages do: Parameter | Mandatory | Type | "
+                    "Description, or Status Code | Description"))
             elif "name" in columns:
                 response = section.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE) or "response" in \
                     block.caption.lower()
@@ -235,12 +274,12 @@ def _object_key(found: _Found, request_names: set[str]) -> str:
 
 def read_tables(sections: list[Section], template: str, path: str, method: str = "") -> TableFindings:
     """Read every parameter and status-code table of the page's sections."""
-    params, statuses = _collect(sections)
+    findings = TableFindings()
+    params, statuses = _collect(sections, findings.diagnostics)
     refs = _references(params)
     referenced = {id(f) for f in refs.values()}
     top_level = _top_level(params, referenced)
     names = {f.name for f in params if f.side == "request" and id(f) not in top_level}
-    findings = TableFindings()
     top: list[Parameter] = []
     objects: dict[int, ObjectTable] = {}
     for t, found in enumerate(params):

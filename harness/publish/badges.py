@@ -6,8 +6,11 @@ were compared; "shape-checked (keys and types only; values not compared)" and
 "status-checked (status code only; no body compared)" otherwise, as the result
 records the check replay really made. Values a check only found present (``$body``
 references, volatile paths) are counted on the badge, and a body made only of them
-is "presence-checked", never "verified". The built-in reference server is named as
-the built-in reference implementation, never as a real service. A failure shows
+is "presence-checked", never "verified", and a subset check of a body holding no value
+(``{}``: any object contains it) is "subset-checked". The built-in reference server is named as
+the built-in reference implementation, never as a real service. In a sequence
+(``TEST[continued]``) the test's check is its responses'; a snippet of it that shows no
+response of its own is "status-checked". A failure shows
 its diff; "skipped: <reason>" and "not run" say why. Badges only read
 ``RunResult`` data; a missing results file means every example is "not run".
 """
@@ -129,6 +132,9 @@ def _from_result(result: ExampleResult) -> Badge:
     if result.outcome is Outcome.PASSED:
         state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
         when = f" on {result.started[:10] or 'an unknown date'}"
+        if result.checked == "subset" and not result.documented_values:  # "{}": any object is a superset
+            return Badge(BadgeState.SHAPE_CHECKED, f"subset-checked (the documented body holds no value to compare; "
+                         f"only its keys and containers were checked){where}{when}")
         if result.presence_only and result.presence_only >= result.documented_values:  # no value was compared
             return Badge(BadgeState.SHAPE_CHECKED, f"presence-checked (all {result.documented_values} documented "
                          f"values taken from the response; none compared){where}{when}")
@@ -166,6 +172,10 @@ def badge_for(document: Document, example: Example, results: ResultIndex, *, hav
     owner = _owner(document, example)
     result = results.get((document.path, owner.name))
     if result is not None:
+        if result.outcome is Outcome.PASSED and result.checked not in ("", "status") and not any(
+                e.body and e.skip is None for e in example.expected):
+            # a sequence's response is another snippet's: this one's own request was checked for its status only
+            result = replace(result, checked="status", documented_values=0, presence_only=0)
         badge = _from_result(result)
         if owner is not example:
             return Badge(badge.state, f"{badge.text} (as part of {owner.name})", badge.details)

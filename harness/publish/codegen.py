@@ -77,10 +77,15 @@ def python_name(placeholder: str) -> str:
     return f"{name}_" if keyword.iskeyword(name) or name in {"os", "requests", "response", "base_url"} else name
 
 
+_TRANSPORT = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+
+
 def _headers(request: Request, options: CodegenOptions) -> list[_Header]:
     secret_env = {name.lower(): env for name, env in options.secret_headers}
     headers: list[_Header] = []
     for name, value in request.headers:
+        if name.lower() in _TRANSPORT:
+            continue  # the page's example Host / Content-Length: curl and requests set the real ones, as replay does
         if name.lower() in secret_env:
             headers.append(_Header(name, env=secret_env[name.lower()]))
         elif _SECRET_NAME.search(name):

@@ -14,9 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from harness.model import Document
-from harness.results import RunResult
+from harness.results import ExampleResult, Outcome, RunResult
 
-__all__ = ["document_identity", "align_results"]
+__all__ = ["document_identity", "align_results", "without_stale"]
+
+STALE = "the page changed after this result was recorded (its requests are not the ones replayed); replay it again"
 
 
 def document_identity(path: str, root: Path, resolved_root: Path | None = None) -> str:
@@ -60,3 +62,30 @@ def align_results(run: RunResult, documents: Sequence[Document], root: Path) -> 
         return run, unmatched
     results = tuple(replace(r, document=mapping[r.document] or r.document) for r in run.results)
     return replace(run, results=results), unmatched
+
+
+def _sent_elsewhere(result: ExampleResult, requests: set[tuple[str, int]]) -> bool:
+    """Whether a test request the result records is not one the page now has at that line."""
+    return any(e.phase == "test" and e.span is not None and (e.method.upper(), e.span.line) not in requests
+               for e in result.exchanges)
+
+
+def without_stale(run: RunResult, documents: Sequence[Document]) -> tuple[RunResult, tuple[str, ...]]:
+    """``run`` with each result whose recorded requests the page no longer has made "not run".
+
+    Results are keyed by example name (``line_42``): after a page is edited, an old results file
+    would put another example's outcome on the example now at that line. The requests a result
+    sent (method and source line) must still be the page's; the node ids of those that are not
+    are returned for a warning.
+    """
+    pages = {d.path: {(r.method.upper(), r.span.line) for e in d.examples for r in e.requests if r.span is not None}
+             for d in documents}
+    stale: list[str] = []
+    results = []
+    for result in run.results:
+        requests = pages.get(result.document)
+        if requests is not None and result.outcome is not Outcome.NOT_RUN and _sent_elsewhere(result, requests):
+            stale.append(result.node_id)
+            result = replace(result, outcome=Outcome.NOT_RUN, reason=STALE, failures=(), checked="")
+        results.append(result)
+    return (replace(run, results=tuple(results)) if stale else run), tuple(stale)

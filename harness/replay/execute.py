@@ -14,6 +14,7 @@ not send, and said so once.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from harness.model import MatchPolicy, Request
@@ -24,6 +25,7 @@ from harness.replay.plan import PlannedTest, Step
 from harness.replay.prepare import MissingVariables, PrepareError, Prepared, prepare
 from harness.replay.safety import changes_state, write_refusal
 from harness.replay.send import Reply, Sender, TargetError, new_session
+from harness.replay.stash import MISSING, StashMiss, resolve_request_body
 from harness.replay.target import Target
 from harness.replay.variables import Variables
 from harness.report.redact import MASK, Redactor
@@ -67,6 +69,7 @@ class DocumentRunner:
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
         self._bound: dict[str, str] = {}  # what the running test captured, for its result
         self._polled = 0.0
+        self._last: Reply | None = None  # the last answer: what "$body" in a request body reads
         self._writes_allowed = target.writes_allowed  # parses the URL: once per document
 
     def close(self) -> None:
@@ -101,6 +104,7 @@ class DocumentRunner:
         clock = time.perf_counter()
         exchanges: list[Exchange] = []
         self._bound, self._polled = {}, 0.0
+        self._last = None  # the stash is per test
         outcome, reason, failures = self._outcome(test, exchanges)
         result = ExampleResult(document=test.document, name=test.example.name, span=test.example.span,
                                outcome=outcome, reason=reason, failures=failures, exchanges=tuple(exchanges),
@@ -177,9 +181,12 @@ class DocumentRunner:
     def _step(self, step: Step, prepared: Prepared, exchanges: list[Exchange]) -> None:
         if step.catch == NOT_SENT:
             return  # catch: param means the client refuses to send it
+        if self.family == "elasticsearch" and prepared.body is not None and b"$" in prepared.body:
+            prepared = self._stashed(step, prepared)
         reply = self._send(step, prepared, exchanges)
         if step.retry is not None:
             reply = self._retry(step, prepared, reply, exchanges)
+        self._last = reply  # the runner's "$body" for the next request's references
         missing = self._capture(step, reply)  # bound before checking: a teardown may need them
         if step.phase != "test":
             if not 200 <= reply.status < 300:
@@ -200,6 +207,17 @@ class DocumentRunner:
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
+
+    def _stashed(self, step: Step, prepared: Prepared) -> Prepared:
+        """The body with its ``$body`` references read from the test's previous answer (spec §9.2)."""
+        assert prepared.body is not None
+        last = self._last.json() if self._last is not None else MISSING
+        try:
+            text = resolve_request_body(prepared.body.decode("utf-8", errors="replace"), last)
+        except StashMiss as miss:
+            raise _Stop(Failure(FailureKind.INVALID_EXAMPLE, f"the request body refers to {miss.reference}, which "
+                                "the previous answer of this test does not hold", step.request.span)) from None
+        return prepared if text is None else replace(prepared, body=text.encode("utf-8"))
 
     def _send(self, step: Step, prepared: Prepared, exchanges: list[Exchange], *, again: bool = False) -> Reply:
         """Send one step; ``again`` replaces the last exchange (a retry keeps its first and last tries)."""

@@ -52,6 +52,8 @@ class Step:
     :param variables: placeholder names the page declared for the request body.
     :param captures: values of this request's answer bound for the document's later requests.
     :param retry: send again until this condition holds.
+    :param statuses: the success codes the page's status table documents, for an answer whose expected
+        status the page does not state (several 2xx listed: any of them, never another 2xx).
     """
 
     phase: str
@@ -64,6 +66,7 @@ class Step:
     variables: tuple[str, ...] = ()
     captures: tuple[Capture, ...] = ()
     retry: Retry | None = None
+    statuses: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,9 @@ class _Planner:
         self.captures: Mapping[str, tuple[Capture, ...]] = {}
         # found once: every test of the file runs them
         self.roles = {role: [e for e in document.examples if e.role is role] for role in (Role.SETUP, Role.TEARDOWN)}
+        # a cloud page's status table: its 2xx codes bound an answer whose own status the page does not give
+        self.statuses = () if family == "elasticsearch" else tuple(sorted(
+            {s.code for op in document.operations for s in op.status_codes if 200 <= s.code < 300}))
 
     def test(self, index: int, head: Example) -> PlannedTest:
         followers = self.followers(index)
@@ -189,7 +195,8 @@ class _Planner:
             steps.append(Step("test", request, example.name, catch=example.catch if at_end else None,
                               warnings=example.warnings, check_shards=self.shard_check(example, request),
                               expected=example.expected if at_end else (), variables=example.variables,
-                              captures=example.captures if at_end else (), retry=example.retry if at_end else None))
+                              captures=example.captures if at_end else (), retry=example.retry if at_end else None,
+                              statuses=self.statuses if at_end else ()))
         return steps
 
     def catch_span(self, example: Example) -> Span:

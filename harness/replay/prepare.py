@@ -4,8 +4,11 @@ Placeholders are filled from the configured variables; the Elasticsearch
 family gets absolute paths (``_xpack/...`` -> ``/_xpack/...``) and
 ``error_trace=true`` unless the request sets ``error_trace`` itself, as that
 framework's runner does; bodies get their content type (JSON, NDJSON with a
-final newline, or text). ``--dry-run`` prints these, so the plan shown is the
-plan sent.
+final newline, or text). A page's own headers go with its request, except the
+ones the connection sets (``Host``, ``Content-Length``, ...) and the ones the run
+configures as secrets: a page's example ``Authorization`` or ``X-Auth-Token`` never
+replaces the configured credential. ``--dry-run`` prints these, so the plan shown
+is the plan sent.
 """
 
 from __future__ import annotations
@@ -111,6 +114,8 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     for name, value in target.source_headers if source_headers else ():
         headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, value)]
     for name, value in request.headers:
+        if name.lower() in _TRANSPORT or name.lower() in target.secret_headers:
+            continue  # the connection's own, or an example credential where the run has a real one
         filled, more = variables.fill(value)
         missing += more
         headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, filled)]
@@ -137,6 +142,9 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     return Prepared(method=request.method.upper(), url=url, headers=tuple(headers), body=body)
 
 
+# headers of a page's HTTP-message example the connection sets itself: the page's Host names the
+# documentation's example server, its Content-Length the example's body, not the target's request
+_TRANSPORT = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 _PATH_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in "<>{}|"}
 
 

@@ -5,16 +5,22 @@ Elasticsearch runner semantics (reference spec §9.5): ``$body.a.b`` reads path
 position of the value inside the expected structure, so it means "whatever the
 actual response holds at this same place". Dots inside keys are escaped ``\\.``,
 list positions are numbers. A missing or null value cannot be resolved.
+
+Request bodies are stash-resolved too (spec §9.2: "string values inside bodies are
+stash-resolved"): ``{"cursor": "$body.cursor"}`` sends the cursor the previous
+answer of the same test held (``resolve_request_body``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from harness.replay.catch import java_string
 
-__all__ = ["MISSING", "StashMiss", "is_reference", "is_whole_value", "lookup", "resolve", "split_path"]
+__all__ = ["MISSING", "StashMiss", "is_reference", "is_whole_value", "lookup", "resolve", "resolve_request_body",
+           "split_path"]
 
 
 class _Missing:
@@ -107,3 +113,41 @@ def json_path(trail: tuple[str, ...]) -> str:
         out += f"[{part}]" if part.isdigit() else f".{part.replace(chr(92) + '.', '.')}"
     return out
 
+
+
+def _body_references(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_body_references(v) or _body_references(k) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_body_references(v) for v in value)
+    return isinstance(value, str) and (value.startswith("$body") or "${body" in value)
+
+
+def _resolve_body_strings(value: Any, body: Any, trail: tuple[str, ...] = ()) -> Any:
+    """``resolve`` for the ``$body`` references of a request: other ``$`` text is sent as written."""
+    if isinstance(value, dict):
+        return {_resolve_body_strings(k, body, trail): _resolve_body_strings(v, body, (*trail, str(k)))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_body_strings(v, body, (*trail, str(i))) for i, v in enumerate(value)]
+    if isinstance(value, str) and (value.startswith("$body") or "${body" in value):
+        return resolve(value, body, trail)
+    return value
+
+
+def resolve_request_body(text: str, body: Any) -> str | None:
+    """A request body (JSON, or NDJSON lines) with its ``$body`` references read from ``body``, the
+    previous answer; ``None`` when it holds none (it is then sent as written). ``StashMiss`` when
+    the previous answer holds no value for one."""
+    lines = [text] if not text.lstrip().startswith("{") or "\n" not in text.strip() else text.strip().split("\n")
+    try:
+        values = [json.loads(line) for line in lines if line.strip()]
+    except ValueError:
+        try:
+            values, lines = [json.loads(text)], [text]
+        except ValueError:
+            return None
+    if not any(_body_references(v) for v in values):
+        return None
+    resolved = [json.dumps(_resolve_body_strings(v, body)) for v in values]
+    return resolved[0] if len(lines) == 1 else "\n".join(resolved) + "\n"

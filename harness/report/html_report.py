@@ -19,6 +19,7 @@ from pathlib import Path
 
 from harness.model import Level
 from harness.report.atomic import write_atomically
+from harness.report.checks import check_words, passed_notes
 from harness.report.html_assets import CONTENT_SECURITY_POLICY, SCRIPT, STYLE
 from harness.report.redact import Redactor
 from harness.report.render import render_diagnostic
@@ -69,6 +70,7 @@ class _Page:
                   f"<b>{counts[o.value]}</b></a>" for o in Outcome]
         return (f"<header>\n<h1>docharness run report</h1>\n<p class=\"meta\">{meta}</p>\n"
                 f"<p id=\"summary\">{self.text(summary_line(run))}</p>\n"
+                + "".join(f"<p class=\"checks\">{self.text(note)}</p>\n" for note in passed_notes(run)) +
                 f"<nav class=\"filter\" aria-label=\"filter by outcome\">{''.join(links)}</nav>\n"
                 f"<p id=\"shown\">Showing {len(run.results)} of {len(run.results)} examples</p>\n</header>")
 
@@ -90,7 +92,7 @@ class _Page:
             rows.append(f"<tr class=\"result outcome-{result.outcome.value}\" data-outcome=\"{result.outcome.value}\">"
                         f"<td class=\"outcome\">{LABELS[result.outcome]}</td><td class=\"node\">{node_cell}</td>"
                         f"<td class=\"where\">{self.text(result.document)}:{result.span.line}</td>"
-                        f"<td>{result.duration_ms:.0f} ms</td><td>{self.text(result.reason)}</td></tr>")
+                        f"<td>{result.duration_ms:.0f} ms</td><td>{self.text(_reason(result))}</td></tr>")
         return ("<table id=\"results\"><thead><tr><th>outcome</th><th>example</th><th>source</th><th>time</th>"
                 "<th>reason</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
 
@@ -144,6 +146,11 @@ class _Page:
             kind = "" if line.startswith(("+++", "---")) else classes.get(line[:1], "")
             out.append(f"<span class=\"line {kind}\">{self.text(line) or ' '}</span>")
         return "".join(out)
+
+
+def _reason(result: ExampleResult) -> str:
+    """The reason column: why it did not pass, or for a pass what its check compared."""
+    return check_words(result) if result.outcome is Outcome.PASSED else result.reason
 
 
 def _request_text(exchange: Exchange) -> str:

@@ -9,7 +9,8 @@ against the schema the Jenkins xUnit plugin uses and the subset GitLab reads, so
 a testcase carries no ``file``/``line`` attributes: the place is the start of
 the failure ``message`` (``path:line: reason``) and the ``-->`` line of its text.
 The text is the same Hurl-style rendering the terminal shows, without colour
-and with secrets masked.
+and with secrets masked. A passed testcase's ``<system-out>`` says what its check
+compared (``checked: status code only: no body compared``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from itertools import groupby
 from pathlib import Path
 
 from harness.report.atomic import write_atomically
+from harness.report.checks import check_words
 from harness.report.redact import Redactor
 from harness.report.terminal import render_result
 from harness.results import ExampleResult, Outcome, RunResult
@@ -47,6 +49,8 @@ def _case(result: ExampleResult, source_line: Callable[[str, int], str]) -> ET.E
         node.text = render_result(result, source_line=source_line)
     elif result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
         ET.SubElement(case, "skipped", message=result.reason or result.outcome.value)
+    elif check_words(result):  # a pass says what it compared: a status-only pass is not a verified one
+        ET.SubElement(case, "system-out").text = check_words(result)
     return case
 
 

@@ -21,6 +21,7 @@ from typing import TextIO
 
 from harness.model import Diagnostic, Document, Level
 from harness.report import kinds
+from harness.report.checks import passed_notes
 from harness.report.redact import Redactor
 from harness.report.render import render_diagnostic, render_snippet
 from harness.results import ExampleResult, Failure, Outcome, RunResult
@@ -199,10 +200,9 @@ class TerminalReporter:
         skipped = [r for r in run.results if r.outcome is Outcome.SKIPPED]
         if skipped:
             self.write("\n" + "\n".join(f"SKIPPED {r.node_id}: {r.reason}" for r in skipped) + "\n")
-        shaped = sum(r.outcome is Outcome.PASSED and r.checked == "shape" for r in run.results)
-        if shaped:
-            self.write(f"\n{shaped} of the passed examples {'were' if shaped > 1 else 'was'} shape-checked "
-                       "(keys and JSON types only, values not compared)\n")
+        notes = passed_notes(run)  # a pass means only what was compared: say which passes compared less
+        if notes:
+            self.write("\n" + "\n".join(notes) + "\n")
         # tests not run, once per reason (a target without a URL, -x, Ctrl-C): not one line per test
         reasons = Counter(r.reason for r in run.results if r.outcome is Outcome.NOT_RUN and r.reason)
         if reasons:

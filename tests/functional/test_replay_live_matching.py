@@ -177,7 +177,7 @@ def test_an_example_is_only_as_checked_as_its_weakest_body_check(tmp_path: Path,
 
 def test_values_only_found_present_are_counted_and_a_body_of_them_is_never_verified(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.model import Document, Example, Format, Span
+    from harness.model import BodyKind, Document, Example, ExpectedResponse, Format, Span
     from harness.publish.badges import BadgeState, badge_for
     from harness.results import ExampleResult, Outcome
 
@@ -186,7 +186,8 @@ def test_values_only_found_present_are_counted_and_a_body_of_them_is_never_verif
                                outcome=Outcome(found["outcome"]), checked=found["checked"], target=found["target"],
                                started="2026-12-03T10:00:00Z",
                                documented_values=found["documented_values"], presence_only=found["presence_only"])
-        example = Example(found["name"], Span("page.asciidoc", 1))
+        shown_body = (ExpectedResponse("{}", "{}", BodyKind.JSON),)  # the page shows a response for it
+        example = Example(found["name"], Span("page.asciidoc", 1), expected=shown_body)
         shown = badge_for(Document("page.asciidoc", Format.ASCIIDOC, examples=(example,)), example,
                           {("page.asciidoc", found["name"]): result}, have_results=True)
         return shown.state, shown.text

@@ -127,3 +127,14 @@ def test_a_diff_path_is_found_by_structure_not_by_the_first_key_of_its_name() ->
     assert at("$.e.x[1][0]") == "3" and at("$.c") == '"c"'
     assert at("$.a[2].missing") == "{" and at("$.a[9]") == '"a"'  # the deepest part written
     assert at("$") is None and find_path("not json at all", "$.a") is None and find_path('{"a', "$.a") is None
+
+
+def test_a_subset_counts_what_it_compares_so_an_empty_body_is_not_verified() -> None:
+    from harness.model import BodyKind, ExpectedResponse, MatchPolicy
+    from harness.replay.expect import value_counts
+
+    empty = ExpectedResponse("{ }", "{ }", BodyKind.JSON)
+    prefix = ExpectedResponse("Job started...", "Job started...", BodyKind.TEXT)
+    assert value_counts(empty, MatchPolicy.SUBSET) == (0, 0)  # badges say "subset-checked", never verified
+    assert value_counts(prefix, MatchPolicy.SUBSET) == (1, 0)  # the documented start of the text is compared
+    assert value_counts(ExpectedResponse('{"a": 1}', '{"a": 1}', BodyKind.JSON), MatchPolicy.SUBSET) == (1, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.model import Document, Example, Format, Request, Role, Span
+from harness.model import BodyKind, Document, Example, ExpectedResponse, Format, Request, Role, Span
 from harness.publish.badges import BadgeState, badge_for, index_results, summarise
 from harness.results import ExampleResult, Failure, FailureKind, Mismatch, Outcome, RunResult
 
@@ -17,8 +17,10 @@ def result(line: int, outcome: Outcome, **kw: object) -> ExampleResult:
     return ExampleResult(document=PATH, name=f"line_{line}", span=Span(PATH, line), outcome=outcome, **kw)  # type: ignore[arg-type]
 
 
+SHOWN = (ExpectedResponse('{"stopped": true}', '{"stopped": true}', BodyKind.JSON),)  # a response the page shows
 DOC = Document(PATH, Format.ASCIIDOC, examples=(
-    example(10, role=Role.SETUP), example(20), example(30, continued=True), example(40), example(50),
+    example(10, role=Role.SETUP), example(20, expected=SHOWN), example(30, continued=True, expected=SHOWN),
+    example(40), example(50),
     example(60, skip="needs a live cluster"), example(70)))
 
 
@@ -76,8 +78,11 @@ def passed(checked: str, **kw: object) -> tuple[BadgeState, str]:
 
 def test_each_badge_says_how_the_example_was_checked() -> None:
     assert passed("exact")[1].startswith("verified (exact match) against reference")
-    assert passed("subset") == (BadgeState.VERIFIED, "verified (subset: documented fields present and equal) "
-                                                     "against reference on 2026-11-22")
+    assert passed("subset", documented_values=3) == (
+        BadgeState.VERIFIED, "verified (subset: documented fields present and equal) against reference on 2026-11-22")
+    # a subset of a body holding no value ("{}") compared nothing: every object contains it
+    assert passed("subset") == (BadgeState.SHAPE_CHECKED, "subset-checked (the documented body holds no value to "
+                                "compare; only its keys and containers were checked) against reference on 2026-11-22")
     assert passed("shape") == (BadgeState.SHAPE_CHECKED, "shape-checked (keys and types only; values not compared) "
                                                          "against reference on 2026-11-22")
     assert passed("status") == (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body compared) "
@@ -95,3 +100,15 @@ def test_the_reference_server_is_named_as_the_reference_implementation() -> None
     failed = RunResult(results=(result(40, Outcome.FAILED, reason="body differs", reference_server=True),))
     assert badges(failed)[3] == (BadgeState.FAILED, "failed against the built-in reference implementation "
                                                     "(not a real service): body differs")
+
+
+def test_a_snippet_of_a_sequence_without_its_own_response_is_status_checked() -> None:
+    # line_20 (PUT, no response) then line_30 (continued, the response): the test's check is line_30's
+    doc = Document(PATH, Format.ASCIIDOC, examples=(example(20), example(30, continued=True, expected=SHOWN)))
+    run = RunResult(results=(result(20, Outcome.PASSED, checked="exact", documented_values=1,
+                                    target="reference=http://127.0.0.1:1", started="2026-11-22T18:00:01Z"),))
+    shown = [badge_for(doc, e, index_results(run), have_results=True) for e in doc.examples]
+    assert (shown[0].state, shown[0].text) == (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body "
+                                               "compared) against reference on 2026-11-22")
+    assert (shown[1].state, shown[1].text) == (BadgeState.VERIFIED, "verified (exact match) against reference on "
+                                               "2026-11-22 (as part of line_20)")

@@ -136,6 +136,9 @@ REQUESTS = [
             BodyKind.JSON, (("X-Auth-Token", "literal-value-from-page"),)),
     Request("PUT", "_bulk?refresh", '{"index":{"_id":"1"}}\n{"a":"b"}', BodyKind.NDJSON),
     Request("DELETE", "_xpack/rollup/job/<job_id>"),
+    # an HTTP-message example: its Host and Content-Length are the page's example, not the reader's request
+    Request("PUT", "/v1/{project_id}/acl", '{"acl": "private"}', BodyKind.JSON,
+            (("Host", "examplebucket.obs.example.com"), ("Content-Length", "727"))),
 ]
 
 
@@ -154,6 +157,7 @@ def test_generated_code_sends_the_documented_request(recorder: str, language: st
     assert got["path"] == expected_path
     headers = {k.lower(): v for k, v in got["headers"].items()}  # type: ignore[attr-defined]
     assert headers["x-auth-token"] == TOKEN
+    assert headers["host"] == recorder.removeprefix("http://")  # never a Host copied from the page
     if request_.body is None:
         assert got["body"] == ""
     elif request_.body_kind is BodyKind.JSON:

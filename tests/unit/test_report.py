@@ -153,3 +153,16 @@ def test_the_terminal_says_how_many_passed_examples_were_shape_checked() -> None
     lines = out.getvalue().strip().splitlines()
     assert "1 of the passed examples was shape-checked (keys and JSON types only, values not compared)" in lines
     assert lines[-1].startswith("2 passed, 0 failed")  # the summary stays the last line
+
+
+def test_an_expected_error_pass_is_not_counted_as_a_status_only_pass() -> None:
+    from harness.report.checks import check_words, passed_notes
+    from harness.results import Exchange, ExampleResult, Outcome, RunResult
+
+    def passed(name: str, status: int) -> ExampleResult:
+        return ExampleResult(document="d.adoc", name=name, span=Span("d.adoc", 1), outcome=Outcome.PASSED,
+                             checked="status", exchanges=(Exchange("test", "GET", "http://t/x", status=status),))
+
+    run = RunResult(results=(passed("caught", 404), passed("plain", 200), passed("created", 201)))
+    assert passed_notes(run) == ["2 of the passed examples were checked by status code only (no body compared)"]
+    assert check_words(run.results[0]) == "checked: status code only: no body compared"  # its own line says so

@@ -1,0 +1,67 @@
+"""What a passed example's check compared, in words every report uses.
+
+A pass means only what was checked: a status code (any 2xx when the page gives
+none), keys and types, or values. The terminal, the HTML run report and JUnit
+say so with the same words the published badge uses, so a status-only or
+presence-only pass never reads like a verified one.
+"""
+
+from __future__ import annotations
+
+from harness.results import ExampleResult, Outcome, RunResult
+
+__all__ = ["check_words", "passed_notes"]
+
+_WORDS = {
+    "exact": "exact match",
+    "non_json": "text lines matched",
+    "subset": "subset: documented fields present and equal",
+    "shape": "shape only: keys and types, values not compared",
+    "status": "status code only: no body compared",
+}
+
+
+def check_words(result: ExampleResult) -> str:
+    """How a passed result was checked (``checked: status code only: no body compared``); ``""`` when the
+    result does not record it."""
+    if not result.checked:
+        return ""
+    words = _WORDS.get(result.checked, result.checked)
+    if result.checked == "subset" and not result.documented_values:
+        words = "subset of a body holding no value: only its keys and containers were checked"
+    elif result.presence_only and result.presence_only >= result.documented_values:
+        words = f"presence only: all {result.documented_values} documented values taken from the response, none compared"
+    elif result.presence_only:
+        words += (f"; {result.presence_only} of {result.documented_values} documented values only checked present "
+                  "($body references, volatile paths)")
+    return f"checked: {words}"
+
+
+def _expected_error(result: ExampleResult) -> bool:
+    """A pass whose answer was an error status (``catch``, a documented 4xx): that status is what it tests."""
+    last = next((e for e in reversed(result.exchanges) if e.phase == "test"), None)
+    return last is not None and last.status is not None and last.status >= 400
+
+
+def passed_notes(run: RunResult) -> list[str]:
+    """One line per kind of weaker pass: how many passed examples compared no value, or only some.
+
+    An expected-error example (its answer a 4xx or 5xx the page asks for) is not counted as
+    status-only: its error status is what it tests; its own line still says so (``check_words``).
+    """
+    passed = [r for r in run.results if r.outcome is Outcome.PASSED]
+
+    def line(count: int, what: str) -> list[str]:
+        return [f"{count} of the passed examples {'were' if count > 1 else 'was'} {what}"] if count else []
+
+    status = sum(r.checked == "status" and not _expected_error(r) for r in passed)
+    shape = sum(r.checked == "shape" for r in passed)
+    nothing = sum(bool(r.presence_only) and r.presence_only >= r.documented_values for r in passed)
+    some = sum(bool(r.presence_only) and r.presence_only < r.documented_values for r in passed)
+    empty = sum(r.checked == "subset" and not r.documented_values for r in passed)
+    return (line(status, "checked by status code only (no body compared)")
+            + line(shape, "shape-checked (keys and JSON types only, values not compared)")
+            + line(nothing, "presence-checked (every documented value taken from the response, none compared)")
+            + line(empty, "subset-checked against a body holding no value (only keys and containers checked)")
+            + line(some, "checked with some documented values only found present ($body references, volatile "
+                         "paths)"))

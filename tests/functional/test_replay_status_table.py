@@ -1,0 +1,82 @@
+"""A response shown without its own status is held to the 2xx codes the page's status table lists.
+
+The table of a cloud page lists 200 and 201 (two success codes, so neither is the example's
+default): an answer of 204 was a pass ("2xx"), though the page documents no 204.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+import fault_servers as fs
+import pytest
+
+from harness.cli import main
+
+PAGE = """\
+Creating a Queue
+================
+
+URI
+---
+
+POST /v1/{project_id}/queues
+
+Status Codes
+------------
+
+=========== ============
+Status Code Description
+=========== ============
+200         OK
+201         Created
+400         Bad request
+=========== ============
+
+Example Request
+---------------
+
+.. code-block:: text
+
+   POST https://{endpoint}/v1/{project_id}/queues
+
+   {"name": "q1"}
+"""
+CONFIG = """\
+[docharness]
+sources = ["."]
+default_target = "t"
+
+[targets.t]
+url = "{url}"
+
+[variables]
+project_id = "p1"
+
+[[sources]]
+paths = ["*.rst"]
+family = "cloud"
+match = "shape"
+"""
+
+
+@pytest.mark.parametrize("status,outcome", [(201, "passed"), (204, "failed")])
+def test_an_unstated_status_must_be_one_the_table_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], status: int,
+                                                        outcome: str) -> None:
+    def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+        conn.sendall(fs.answer(status, b"" if status == 204 else b'{"queue_id": "q1"}'))
+
+    (tmp_path / "queues.rst").write_text(PAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with fs.fault_server(answer) as server:
+        (tmp_path / "docharness.toml").write_text(CONFIG.format(url=server.url), encoding="utf-8")
+        main(["replay", "--no-cache", "--report", "results.json"])
+    capsys.readouterr()
+    (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
+    assert result["outcome"] == outcome
+    if outcome == "failed":
+        assert result["reason"] == "expected status 200 or 201 but got 204"
