@@ -203,18 +203,13 @@ def child(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> t
     return wall, cpu, int(rss) if rss.isdigit() else 0
 
 
-def pytest_run(docs: Path, root: Path, url: str, workers: int = 0) -> tuple[float, float, int]:
+def pytest_run(docs: Path, root: Path, url: str, workers: int = 0, *extra: str) -> tuple[float, float, int]:
     """The plugin alone over the corpus: wall, CPU and peak RSS (KB) of the whole pytest process."""
     args = [sys.executable, "-m", "pytest", str(docs), "-q", "-p", "no:cacheprovider", "-p", "docharness",
-            "--docharness-target", url]
+            "--docharness-target", url, *extra]
     if workers:
         args += ["-p", "xdist.plugin", "-n", str(workers), "--dist", "loadfile"]
     return child(args, root, PLUGIN_ONLY)
-
-
-def pytest_time(docs: Path, root: Path, url: str, workers: int) -> float:
-    """Wall seconds of the plugin over the corpus."""
-    return pytest_run(docs, root, url, workers)[0]
 
 
 def pytest_floor(root: Path, count: int) -> tuple[float, float, int]:
@@ -278,12 +273,16 @@ def main() -> None:
             if not args.no_xdist:
                 one, one_cpu, _ = pytest_run(docs, root, url)
                 floor, floor_cpu, _ = pytest_floor(root, int(tests))
-                two = pytest_time(docs, root, url, 2)
+                two, two_cpu, _ = pytest_run(docs, root, url, 2)
                 print(f"pytest plugin      : {tests / one:8.0f} examples/s ({one:.2f}s wall, {one_cpu:.2f} CPU-s, "
                       f"start-up included); ratio to the bare loop {bare / one:.2f} wall, {bare_cpu / one_cpu:.2f} CPU "
                       "(goal >= 0.8)")
                 print(f"pytest floor       : {tests / floor:8.0f} empty tests/s ({floor:.2f}s wall, {floor_cpu:.2f} CPU-s)")
-                print(f"pytest -n 2 loadfile: {tests / two:7.0f} examples/s ({two:.2f}s wall), speed-up {one / two:.2f}x")
+                listed, listed_cpu, _ = pytest_run(docs, root, url, 0, "--collect-only")
+                print(f"plugin --collect-only: {listed:.2f}s wall, {listed_cpu:.2f} CPU-s (start-up, pages through the "
+                      f"extraction cache, plans, items): what the plugin costs before its first request")
+                print(f"pytest -n 2 loadfile: {tests / two:7.0f} examples/s ({two:.2f}s wall, {two_cpu:.2f} CPU-s with the "
+                      f"workers), speed-up {one / two:.2f}x")
             print_memory(root, url, args.examples)
     finally:
         server.terminate()

@@ -13,15 +13,13 @@ a deterministic, balanced share of the pages (the CLI's ``--shard`` split; other
 from __future__ import annotations
 
 import argparse
-import bdb
 import functools
-import os
 import signal
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -31,6 +29,7 @@ from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
+from harness.pytest_plugin_protocol import run_protocol
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
 from harness.report.redact import mask_userinfo
@@ -92,6 +91,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # a handler someone installed stays
         signals.enter_context(sigterm_as_interrupt())
     config.stash[SIGNALS] = signals
+    if not _skips_at_item_location():
+        config.pluginmanager.register(SkipAtPageLine(), "docharness-skip-location")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -141,67 +142,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-# pytest's own implementations of the setup/call/teardown hooks: what they do for an example item is
-# done by _run_phases (runner), is a no-op for it (skipping without marks, hypothesis without a test
-# function) or captures what an example never writes (capture, logging: replay never prints or logs)
-_PLAIN_PHASE_HOOKS = frozenset({"runner", "skipping", "capturemanager", "logging-plugin", "threadexception",
-                                "unraisableexception", "hypothesispytest"})
-PLAIN = pytest.StashKey[bool]()
-_INTERACTIVE_OPTIONS = ("usepdb", "trace", "setupshow", "setuponly", "setupplan")
-
-
-def _plain_protocol(config: pytest.Config) -> bool:
-    """Whether no plugin or conftest hooks the phases of an item beyond pytest's own, and no option asks
-    for what only the full protocol gives (``--pdb``, ``--trace``, ``--setup-show``): looked up once."""
-    if PLAIN not in config.stash:
-        names = {impl.plugin_name for hook in (config.hook.pytest_runtest_setup, config.hook.pytest_runtest_call,
-                                               config.hook.pytest_runtest_teardown) for impl in hook.get_hookimpls()}
-        config.stash[PLAIN] = names <= _PLAIN_PHASE_HOOKS and not any(
-            config.getoption(option, False) for option in _INTERACTIVE_OPTIONS)
-    return config.stash[PLAIN]
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
     """An example item without marks, where only pytest's own plugins hook the phases, runs the
     protocol pytest's runner runs (the same reports, hooks and setup state) without dispatching the
     phase hooks: per item they cost more than replaying the example. Any other item: pytest's way."""
-    if not isinstance(item, ExampleItem) or not _plain_protocol(item.config) or next(item.iter_markers(), None):
+    if not isinstance(item, ExampleItem) or next(item.iter_markers(), None):
         return None
-    hook = item.ihook
-    hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-    state = item.session._setupstate
-    if _phase(item, hook, "setup", lambda: state.setup(item)).passed:
-        _phase(item, hook, "call", item.runtest)
-    if item.session.shouldfail or item.session.shouldstop:
-        nextitem = None  # the session stops: everything is torn down now, as the runner does
-    _phase(item, hook, "teardown", lambda: state.teardown_exact(nextitem))
-    hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
-    return True
+    return run_protocol(item, nextitem)
 
 
-def _phase(item: pytest.Item, hook: Any, when: Any, action: Callable[[], object]) -> pytest.TestReport:
-    """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks
-    (``PYTEST_CURRENT_TEST`` says where the session is, as pytest's runner has it say)."""
-    os.environ["PYTEST_CURRENT_TEST"] = f"{item.nodeid} ({when})".replace("\x00", "(null)")
-    call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
-    if when == "teardown":
-        os.environ.pop("PYTEST_CURRENT_TEST", None)
-    report: pytest.TestReport = hook.pytest_runtest_makereport(item=item, call=call)
-    hook.pytest_runtest_logreport(report=report)
-    if call.excinfo is not None and not hasattr(report, "wasxfail") and not isinstance(
-            call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
-        hook.pytest_exception_interact(node=item, call=call, report=report)
-    return report
+def _skip(reason: str) -> NoReturn:
+    """Skip an example, reported at its page's line (as pytest reports a skip mark), not at a line of
+    this plugin."""
+    skipped = pytest.skip.Exception(reason)
+    skipped._use_item_location = True  # what a skip mark sets; a pytest without it: SkipAtPageLine
+    raise skipped
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """A skipped example is reported at its page's line, not at a line of this plugin."""
-    outcome = yield
-    report = outcome.get_result()
-    if isinstance(item, ExampleItem) and report.skipped and isinstance(report.longrepr, tuple):
-        report.longrepr = (str(item.path), item.test.example.span.line, report.longrepr[2])
+class SkipAtPageLine:
+    """For a pytest whose skip has no ``_use_item_location``: the page's line put in the skip report."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        if isinstance(item, ExampleItem) and report.skipped and isinstance(report.longrepr, tuple):
+            report.longrepr = (str(item.path), item.test.example.span.line, report.longrepr[2])
+        return report
+
+
+def _skips_at_item_location() -> bool:
+    """Whether this pytest reports a skip raised with ``_use_item_location`` at the item's ``reportinfo``."""
+    return "_use_item_location" in vars(pytest.skip.Exception("probe"))
 
 
 def _cache_for(config: pytest.Config, replay_config: Config) -> ExtractCache | None:
@@ -309,7 +281,7 @@ class ExampleItem(pytest.Item):
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
             pytest.fail(parent.replay.targets.redactor.text(str(exc)), pytrace=False)
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
-            pytest.skip(self.result.reason)
+            _skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:
             pytest.fail(self.rendered(self.result), pytrace=False)  # setup errors bypass repr_failure
 

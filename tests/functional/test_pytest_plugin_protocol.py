@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+import harness.pytest_plugin as plugin_module
+import harness.pytest_plugin_protocol as protocol_module
+
 pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,6 +54,12 @@ def _junit(path: Path) -> list[tuple[str, ...]]:
     return cases
 
 
+def _reports(recorder: pytest.HookRecorder) -> list[dict[str, object]]:
+    """Each logged report's fields (``longrepr`` as its text), its timing left out."""
+    return [{k: (r.longreprtext if k == "longrepr" else v) for k, v in vars(r).items()
+             if k not in ("duration", "start", "stop")} for r in recorder.getreports("pytest_runtest_logreport")]
+
+
 def _text(result: pytest.RunResult) -> str:
     return re.sub(r"in [0-9.]+s.*", "", result.stdout.str())  # the timing differs, nothing else may
 
@@ -67,6 +76,11 @@ def test_both_protocols_give_the_same_outcomes_reports_and_junit(project: pytest
         return [(r.nodeid, r.when, r.outcome, r.longreprtext) for r in recorder.getreports("pytest_runtest_logreport")]
 
     assert outcomes(plain) == outcomes(full)
+    assert _reports(plain) == _reports(full)  # every field a report carries, but its timing
+    # a phase that raised nothing gets its report without the makereport hook; the others through it
+    raised = [r for r in plain.getreports("pytest_runtest_logreport") if not r.passed]
+    assert len(plain.getcalls("pytest_runtest_makereport")) == len(raised) > 0
+    assert len(full.getcalls("pytest_runtest_makereport")) == len(full.getreports("pytest_runtest_logreport"))
     assert {r.outcome for r in plain.getreports("pytest_runtest_logreport") if r.when != "teardown"} == {
         "passed", "failed", "skipped"}
     assert _junit(project.path / "plain.xml") == _junit(project.path / "full.xml")
@@ -108,3 +122,38 @@ def test_pytest_current_test_reads_as_under_the_full_protocol(project: pytest.Py
         project.runpytest_subprocess("docs_src/elasticsearch/rollup")
         seen.append((project.path / "seen.txt").read_text(encoding="utf-8"))
     assert seen[0] == seen[1] and "(call)" in seen[0]
+
+
+def test_a_conftest_making_reports_gets_every_phase(project: pytest.Pytester) -> None:
+    (project.path / "conftest.py").write_text(
+        "import pytest\n\n"
+        "@pytest.hookimpl(wrapper=True)\n"
+        "def pytest_runtest_makereport(item, call):\n"
+        "    report = yield\n"
+        "    report.user_properties.append(('seen', call.when))\n"
+        "    return report\n", encoding="utf-8")
+    recorder = project.inline_run("docs_src/elasticsearch/rollup")
+    reports = recorder.getreports("pytest_runtest_logreport")
+    assert not recorder.getcalls("pytest_runtest_setup")  # the phases still run without their hooks
+    assert reports and all(("seen", r.when) in r.user_properties for r in reports)
+
+
+@pytest.mark.parametrize("missing", ["setup state", "tmp_path key", "skip location"])
+def test_without_the_pytest_internals_it_relies_on_the_reports_stay_the_same(
+        project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
+    """A pytest without ``Session._setupstate`` runs every item the full way; without the tmpdir plugin's
+    stash key, reports go through the hook; without ``_use_item_location``, a wrapper puts the page's line in
+    skip reports. Each gives the reports of pytest's own protocol."""
+    (project.path / "conftest.py").write_text(HOOKED, encoding="utf-8")
+    full = _reports(project.inline_run("docs_src"))
+    (project.path / "conftest.py").unlink()
+    if missing == "setup state":
+        monkeypatch.setattr(protocol_module, "_setup_state", lambda item: None)
+    elif missing == "tmp_path key":
+        monkeypatch.setattr(protocol_module, "_stash_key", lambda plugin: None)
+    else:
+        monkeypatch.setattr(plugin_module, "_skips_at_item_location", lambda: False)
+    recorder = project.inline_run("docs_src")
+    assert _reports(recorder) == full
+    assert len(recorder.getcalls("pytest_runtest_makereport")) == len(full)  # every report through the hook
+    assert bool(recorder.getcalls("pytest_runtest_setup")) is (missing == "setup state")

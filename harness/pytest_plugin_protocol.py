@@ -1,0 +1,123 @@
+"""The pytest plugin's run protocol for example items: pytest's runner protocol without the per-item
+hook dispatch it does not need.
+
+Per item, dispatching the setup/call/teardown hooks and the report hook costs more than replaying the
+example. When only pytest's own plugins implement those hooks, and no option asks for what only the
+full protocol gives (``--pdb``, ``--trace``, ``--setup-show``), an example item runs the protocol
+``_pytest.runner.runtestprotocol`` runs — the same reports, the same ``pytest_runtest_log*`` and
+``pytest_exception_interact`` hooks, the same setup state — with those phases called directly, and a
+phase that passed gets the report ``pytest_runtest_makereport`` would give without dispatching it.
+What this relies on beyond pytest's public API (the session's setup state, the tmp_path plugin's
+stash key) is looked up once; where it is missing, every item takes pytest's full protocol.
+"""
+
+from __future__ import annotations
+
+import bdb
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# pytest's own implementations of the setup/call/teardown hooks: what they do for an example item is
+# done by run_protocol (runner), is a no-op for it (skipping without marks, hypothesis without a test
+# function) or captures what an example never writes (capture, logging: replay never prints or logs)
+_PLAIN_PHASE_HOOKS = frozenset({"runner", "skipping", "capturemanager", "logging-plugin", "threadexception",
+                                "unraisableexception", "hypothesispytest"})
+# pytest's own implementations of pytest_runtest_makereport. For a phase that raised nothing, on an item
+# without marks: runner makes the report (TestReport.from_item_and_call), unittest converts only a
+# unittest.SkipTest, skipping changes only an xfail (a mark, an xfail() call), tmpdir records
+# ``report.passed`` per phase in the item's stash for the tmp_path fixture, hypothesis adds what its own
+# phase hooks put on the item (never run for an example item: checked per phase all the same)
+_PLAIN_REPORT_HOOKS = frozenset({"runner", "unittest", "skipping", "tmpdir", "hypothesispytest"})
+_HYPOTHESIS_FIELDS = ("hypothesis_report_information", "hypothesis_statistics")
+_INTERACTIVE_OPTIONS = ("usepdb", "trace", "setupshow", "setuponly", "setupplan")
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    """How example items run in one session, decided once.
+
+    :param lean: run the phases directly (else pytest's full protocol).
+    :param direct_reports: make a passed phase's report directly (else through the hook).
+    :param tmp_path_key: the tmpdir plugin's stash key for phase outcomes, when that plugin is active.
+    """
+
+    lean: bool
+    direct_reports: bool = False
+    tmp_path_key: Any = None
+
+
+PROTOCOL = pytest.StashKey[Protocol]()
+
+
+def _hook_plugins(config: pytest.Config, *names: str) -> set[str]:
+    return {impl.plugin_name for name in names for impl in getattr(config.hook, name).get_hookimpls()}
+
+
+def protocol(config: pytest.Config) -> Protocol:
+    """The session's protocol for example items without marks (looked up at the first item, after every
+    conftest is registered)."""
+    if PROTOCOL in config.stash:
+        return config.stash[PROTOCOL]
+    lean = (_hook_plugins(config, "pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown")
+            <= _PLAIN_PHASE_HOOKS and not any(config.getoption(o, False) for o in _INTERACTIVE_OPTIONS))
+    made = Protocol(lean=False)
+    if lean:
+        reports = _hook_plugins(config, "pytest_runtest_makereport")
+        tmpdir = config.pluginmanager.get_plugin("tmpdir") if "tmpdir" in reports else None
+        key = _stash_key(tmpdir) if tmpdir is not None else None
+        direct = reports <= _PLAIN_REPORT_HOOKS and (tmpdir is None or key is not None)
+        made = Protocol(lean=True, direct_reports=direct, tmp_path_key=key)
+    config.stash[PROTOCOL] = made
+    return made
+
+
+def _stash_key(tmpdir: object) -> Any:
+    """The tmpdir plugin's stash key for each phase's outcome (``tmppath_result_key``), if it has one."""
+    return getattr(tmpdir, "tmppath_result_key", None)
+
+
+def _setup_state(item: pytest.Item) -> Any:
+    """The session's setup state, if this pytest has the one its runner uses (``Session._setupstate``)."""
+    state = getattr(item.session, "_setupstate", None)
+    return state if hasattr(state, "setup") and hasattr(state, "teardown_exact") else None
+
+
+def run_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """Run one example item as pytest's runner would, or ``None`` to leave it to pytest's full protocol."""
+    how = protocol(item.config)
+    state = _setup_state(item) if how.lean else None
+    if state is None:
+        return None
+    hook = item.ihook
+    hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    if _phase(item, hook, how, "setup", lambda: state.setup(item)).passed:
+        _phase(item, hook, how, "call", item.runtest)
+    if item.session.shouldfail or item.session.shouldstop:
+        nextitem = None  # the session stops: everything is torn down now, as the runner does
+    _phase(item, hook, how, "teardown", lambda: state.teardown_exact(nextitem))
+    hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Callable[[], None]) -> pytest.TestReport:
+    """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks
+    (``PYTEST_CURRENT_TEST`` says where the session is, as pytest's runner has it say)."""
+    os.environ["PYTEST_CURRENT_TEST"] = f"{item.nodeid} ({when})".replace("\x00", "(null)")
+    call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
+    if when == "teardown":
+        os.environ.pop("PYTEST_CURRENT_TEST", None)
+    if call.excinfo is None and how.direct_reports and not any(hasattr(item, f) for f in _HYPOTHESIS_FIELDS):
+        report = pytest.TestReport.from_item_and_call(item, call)
+        if how.tmp_path_key is not None:
+            item.stash.setdefault(how.tmp_path_key, {})[report.when] = report.passed
+    else:
+        report = hook.pytest_runtest_makereport(item=item, call=call)
+    hook.pytest_runtest_logreport(report=report)
+    if call.excinfo is not None and not hasattr(report, "wasxfail") and not isinstance(
+            call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
+        hook.pytest_exception_interact(node=item, call=call, report=report)
+    return report
