@@ -11,7 +11,6 @@ a parser's.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from harness.model import Document
@@ -35,23 +34,20 @@ class Parser(Protocol):
 def _lazy(module: str, function: str) -> Parser:
     """Return a parse function that imports ``harness.parsers.<module>`` on first use."""
 
-    # the format's function and with_prose, once imported
-    found: list[tuple[Any, Callable[[Document, str], Document]]] = []
-
+    # Looked up on every call, never kept: a run that restores ``sys.modules`` (pytester's in-process
+    # runs) re-imports docutils, and a kept parse function would mix its old node classes with the new.
     def parse_lazily(text: str, path: str, rules: Dialect | None = None) -> Document:
-        if not found:
-            try:
-                target = importlib.import_module(f"harness.parsers.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"harness.parsers.{module}":
-                    raise
-                raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
-            from harness.parsers.prose import with_prose  # captions and notices: the same for every format
+        try:
+            target = importlib.import_module(f"harness.parsers.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"harness.parsers.{module}":
+                raise
+            raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
+        parse_format: Any = getattr(target, function)
+        from harness.parsers.prose import with_prose  # captions and notices: the same for every format
 
-            found.append((getattr(target, function), with_prose))
-        parse_format, add_prose = found[0]
         document: Document = parse_format(text, path) if rules is None else parse_format(text, path, rules)
-        return add_prose(document, text)
+        return with_prose(document, text)
 
     parse_lazily.__name__ = function
     return parse_lazily
