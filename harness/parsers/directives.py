@@ -12,7 +12,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from harness.model import Diagnostic, Level, MatchPolicy, Span, Substitution
 from harness.parsers.json_paths import path_error
@@ -126,7 +128,23 @@ class ResponseArgs:
     volatile: tuple[str, ...] = ()
 
 
-@functools.lru_cache(maxsize=4096)  # directive lines repeat across pages; the answer depends on the text only
+_Answer = TypeVar("_Answer")
+
+
+def _remembered(function: Callable[[str], _Answer]) -> Callable[[str], _Answer]:
+    """``function`` with its answers to the last 4,096 short texts kept: directive lines repeat across
+    pages, and the answer depends on the text only. A long text is never kept, so a hostile page of
+    huge directive lines cannot make the cache hold megabytes."""
+    cached = functools.lru_cache(maxsize=4096)(function)
+
+    @functools.wraps(function)
+    def answer(text: str) -> _Answer:
+        return cached(text) if len(text) <= 1024 else function(text)
+
+    return answer
+
+
+@_remembered
 def match_directive(line: str) -> tuple[str, str] | None:
     """Recognise a directive with its comment marker removed: ``"TEST[setup:x]"`` -> ``("TEST", "setup:x")``.
 
@@ -235,7 +253,7 @@ def parse_test_args_at(args: str, path: str, line: int, column: int) -> tuple[Te
                     parsed.skip_shard_failures, placed), diagnostics
 
 
-@functools.lru_cache(maxsize=4096)
+@_remembered
 def _test_template(args: str) -> tuple[TestArgs, tuple[_SubTemplate, ...], tuple[_DiagTemplate, ...]]:
     """``parse_test_args`` without a place: the values, and the substitutions and problems to place."""
     matches, diagnostics = _tokens(args, _TEST_SYNTAX, "TEST", _TEST_ITEMS)
@@ -307,7 +325,7 @@ def parse_response_args_at(args: str, path: str, line: int, column: int) -> tupl
     return ResponseArgs(placed, parsed.non_json, parsed.skip, parsed.policy, parsed.volatile), diagnostics
 
 
-@functools.lru_cache(maxsize=4096)
+@_remembered
 def _response_template(args: str) -> tuple[ResponseArgs, tuple[_SubTemplate, ...], tuple[_DiagTemplate, ...]]:
     """``parse_response_args`` without a place (see ``_test_template``)."""
     matches, diagnostics = _tokens(args, _RESPONSE_SYNTAX, "TESTRESPONSE", _RESPONSE_ITEMS)
