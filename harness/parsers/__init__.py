@@ -2,8 +2,9 @@
 
 ``PARSERS`` maps a lower-case suffix to ``parse_<format>(text, path[, rules]) ->
 Document`` (``rules``: the Elasticsearch ``Dialect`` an AsciiDoc page is read with; the
-other formats have none), which adds the page's captions and notices. A format module is imported only when a file of its kind is parsed,
-so heavy libraries (docutils, lxml) load only when needed. Adding a format is
+other formats have none), which adds the page's captions and notices. A format
+module is imported only when a file of its kind is parsed, so heavy libraries
+(docutils, lxml) load only when needed. Adding a format is
 one entry in the table. Reading files is ``harness.parsers.loader``'s job, never
 a parser's.
 """
