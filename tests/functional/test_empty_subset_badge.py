@@ -11,6 +11,7 @@ from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from replay_project import cloud_config
 from lxml import html
 
 from harness.cli import main
@@ -40,22 +41,6 @@ Example Response
 
    { }
 """
-CONFIG = """\
-[docharness]
-sources = ["."]
-default_target = "t"
-
-[targets.t]
-url = "{url}"
-
-[variables]
-project_id = "p1"
-
-[[sources]]
-paths = ["*.rst"]
-family = "cloud"
-match = "subset"
-"""
 
 
 def test_a_subset_of_an_empty_body_is_not_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -65,7 +50,7 @@ def test_a_subset_of_an_empty_body_is_not_verified(tmp_path: Path, monkeypatch: 
     (docs / "task.rst").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with fs.fault_server(fs.ok_json) as server:  # answers {"acknowledged": true}: a superset of {}
-        (docs / "docharness.toml").write_text(CONFIG.format(url=server.url), encoding="utf-8")
+        (docs / "docharness.toml").write_text(cloud_config(server.url, "rst", "subset"), encoding="utf-8")
         assert main(["replay", "--no-cache", "--config", "docs/docharness.toml", "--report", "results.json"]) == 0
     out = capsys.readouterr().out
     assert "1 of the passed examples was subset-checked against a body holding no value" in out

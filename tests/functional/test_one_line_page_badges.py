@@ -14,6 +14,7 @@ from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from replay_project import cloud_config
 from lxml import html
 
 from harness.cli import main
@@ -24,22 +25,6 @@ PAGE = """\
 <div class="section"><h4 class="sectiontitle">Example Request</h4><pre class="screen">GET https://{endpoint}/v2.1/{project_id}/flavors?limit=1</pre><pre class="screen">GET https://{endpoint}/v2.1/{project_id}/flavors?limit=2</pre></div>
 <div class="section"><h4 class="sectiontitle">Example Response</h4><pre class="screen">{"flavors": []}</pre></div>
 </body></html>
-"""
-CONFIG = """\
-[docharness]
-sources = ["."]
-default_target = "t"
-
-[targets.t]
-url = "{url}"
-
-[variables]
-project_id = "p1"
-
-[[sources]]
-paths = ["*.html"]
-family = "cloud"
-match = "exact"
 """
 
 
@@ -54,7 +39,7 @@ def test_each_example_of_one_line_has_its_own_result_and_badge(tmp_path: Path, m
     (docs / "flavors.html").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with fs.fault_server(by_limit) as server:
-        (docs / "docharness.toml").write_text(CONFIG.format(url=server.url), encoding="utf-8")
+        (docs / "docharness.toml").write_text(cloud_config(server.url, "html", "exact"), encoding="utf-8")
         status = main(["replay", "--no-cache", "--config", "docs/docharness.toml", "--report", "results.json"])
     assert status == 1
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]

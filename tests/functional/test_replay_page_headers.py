@@ -14,6 +14,7 @@ from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from replay_project import cloud_config
 
 from harness.cli import main
 
@@ -46,23 +47,7 @@ Example Response
 
    {"ok": true}
 """
-CONFIG = """\
-[docharness]
-sources = ["."]
-default_target = "t"
-
-[targets.t]
-url = "{url}"
-timeout = 5
-
-[targets.t.headers]
-Authorization = {{ env = "ACL_TEST_AUTH" }}
-
-[[sources]]
-paths = ["*.rst"]
-family = "cloud"
-match = "exact"
-"""
+HEADERS = 'timeout = 5\n\n[targets.t.headers]\nAuthorization = { env = "ACL_TEST_AUTH" }\n'
 
 
 def test_the_configured_credential_and_the_targets_host_are_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -76,7 +61,8 @@ def test_the_configured_credential_and_the_targets_host_are_sent(tmp_path: Path,
     (tmp_path / "acl.rst").write_text(PAGE, encoding="utf-8")
     monkeypatch.setenv("ACL_TEST_AUTH", "Bearer configured-secret-1")
     with fs.fault_server(record) as server:
-        (tmp_path / "docharness.toml").write_text(CONFIG.format(url=server.url), encoding="utf-8")
+        config = cloud_config(server.url, "rst", "exact", target_extra=HEADERS)
+        (tmp_path / "docharness.toml").write_text(config, encoding="utf-8")
         status = main(["replay", "--no-cache", "--config", str(tmp_path / "docharness.toml"), str(tmp_path)])
     out = capsys.readouterr().out
     assert status == 0, out

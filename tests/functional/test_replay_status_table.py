@@ -13,6 +13,7 @@ from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from replay_project import cloud_config
 
 from harness.cli import main
 
@@ -45,22 +46,6 @@ Example Request
 
    {"name": "q1"}
 """
-CONFIG = """\
-[docharness]
-sources = ["."]
-default_target = "t"
-
-[targets.t]
-url = "{url}"
-
-[variables]
-project_id = "p1"
-
-[[sources]]
-paths = ["*.rst"]
-family = "cloud"
-match = "shape"
-"""
 
 
 @pytest.mark.parametrize("status,outcome", [(201, "passed"), (204, "failed")])
@@ -73,7 +58,7 @@ def test_an_unstated_status_must_be_one_the_table_lists(tmp_path: Path, monkeypa
     (tmp_path / "queues.rst").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with fs.fault_server(answer) as server:
-        (tmp_path / "docharness.toml").write_text(CONFIG.format(url=server.url), encoding="utf-8")
+        (tmp_path / "docharness.toml").write_text(cloud_config(server.url, "rst", "shape"), encoding="utf-8")
         main(["replay", "--no-cache", "--report", "results.json"])
     capsys.readouterr()
     (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
