@@ -14,8 +14,8 @@ from pathlib import Path
 
 import fault_servers as fs
 import pytest
-from replay_project import cloud_config
 from lxml import html
+from replay_project import cloud_config
 
 from harness.cli import main
 
