@@ -32,6 +32,7 @@ from harness.parsers.loader import load_file, source_roots
 from harness.pytest_plugin_protocol import run_protocol
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
+from harness.report.checks import check_words, notes_for, weaker_kinds
 from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
@@ -46,6 +47,7 @@ SIGNALS = pytest.StashKey[ExitStack]()
 SHARD = pytest.StashKey["Shard | None"]()
 WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> document_weight, for the shard split (as the CLI)
 CACHES = pytest.StashKey[dict[Path, "ExtractCache | None"]]()  # config file -> its extraction cache
+WEAKER = pytest.StashKey["WeakerPasses"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -82,6 +84,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc).replace("--shard", "--docharness-shard")) from exc
     config.stash[WEIGHTS] = {}
     config.stash[CACHES] = {}
+    config.stash[WEAKER] = WeakerPasses()
+    config.pluginmanager.register(config.stash[WEAKER], "docharness-weaker-passes")
     explicit = config.getoption("docharness_config")
     config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
     config.stash[SESSION] = Replays(target_url=target, allow_writes=bool(config.getoption("docharness_allow_writes")),
@@ -194,9 +198,30 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             cache.prune()
 
 
+class WeakerPasses:
+    """Counts the weaker passes (kind -> passed examples) from the reports, so the counts are whole under
+    pytest-xdist too, where the items run in the workers."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "teardown":
+            for name, value in report.user_properties:
+                if name == "docharness_weaker":
+                    for kind in str(value).split():
+                        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    """The targets' notices (reset steps not sent, ...), once each, after the results; a cache that could not
-    be written."""
+    """What the passes compared (as the CLI says it); the targets' notices (reset steps not sent, ...), once
+    each, after the results; a cache that could not be written."""
+    weaker = config.stash.get(WEAKER, None)
+    notes = notes_for(weaker.counts) if weaker is not None else []
+    if notes:
+        terminalreporter.write_sep("=", "docharness: what the passes compared")
+        for note in notes:
+            terminalreporter.write_line(note)
     for cache in config.stash.get(CACHES, {}).values():
         if cache is not None and cache.problem:
             terminalreporter.write_line(f"docharness: note: the extraction cache could not be written "
@@ -284,6 +309,13 @@ class ExampleItem(pytest.Item):
             _skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:
             pytest.fail(self.rendered(self.result), pytrace=False)  # setup errors bypass repr_failure
+        if self.result.outcome is Outcome.PASSED:  # a pass says what it compared (JUnit <property>, summary)
+            words = check_words(self.result)
+            if words:
+                self.user_properties.append(("docharness_check", words))
+            kinds = weaker_kinds(self.result)
+            if kinds:
+                self.user_properties.append(("docharness_weaker", " ".join(kinds)))
 
     def runtest(self) -> None:
         """Report the assertion failure found in ``setup``."""

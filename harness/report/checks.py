@@ -8,9 +8,12 @@ presence-only pass never reads like a verified one.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
+
 from harness.results import ExampleResult, Outcome, RunResult
 
-__all__ = ["check_words", "passed_notes"]
+__all__ = ["check_words", "notes_for", "passed_notes", "weaker_kinds"]
 
 _WORDS = {
     "exact": "exact match",
@@ -43,25 +46,33 @@ def _expected_error(result: ExampleResult) -> bool:
     return last is not None and last.status is not None and last.status >= 400
 
 
-def passed_notes(run: RunResult) -> list[str]:
-    """One line per kind of weaker pass: how many passed examples compared no value, or only some.
+_NOTES = (("status", "checked by status code only (no body compared)"),
+          ("shape", "shape-checked (keys and JSON types only, values not compared)"),
+          ("nothing", "presence-checked (every documented value taken from the response, none compared)"),
+          ("empty", "subset-checked against a body holding no value (only keys and containers checked)"),
+          ("some", "checked with some documented values only found present ($body references, volatile paths)"))
+
+
+def weaker_kinds(result: ExampleResult) -> tuple[str, ...]:
+    """The kinds of weaker pass a passed ``result`` counts as (keys of the notes ``passed_notes`` prints).
 
     An expected-error example (its answer a 4xx or 5xx the page asks for) is not counted as
     status-only: its error status is what it tests; its own line still says so (``check_words``).
     """
-    passed = [r for r in run.results if r.outcome is Outcome.PASSED]
+    kinds = (("status", result.checked == "status" and not _expected_error(result)),
+             ("shape", result.checked == "shape"),
+             ("nothing", bool(result.presence_only) and result.presence_only >= result.documented_values),
+             ("empty", result.checked == "subset" and not result.documented_values),
+             ("some", bool(result.presence_only) and result.presence_only < result.documented_values))
+    return tuple(kind for kind, counted in kinds if counted)
 
-    def line(count: int, what: str) -> list[str]:
-        return [f"{count} of the passed examples {'were' if count > 1 else 'was'} {what}"] if count else []
 
-    status = sum(r.checked == "status" and not _expected_error(r) for r in passed)
-    shape = sum(r.checked == "shape" for r in passed)
-    nothing = sum(bool(r.presence_only) and r.presence_only >= r.documented_values for r in passed)
-    some = sum(bool(r.presence_only) and r.presence_only < r.documented_values for r in passed)
-    empty = sum(r.checked == "subset" and not r.documented_values for r in passed)
-    return (line(status, "checked by status code only (no body compared)")
-            + line(shape, "shape-checked (keys and JSON types only, values not compared)")
-            + line(nothing, "presence-checked (every documented value taken from the response, none compared)")
-            + line(empty, "subset-checked against a body holding no value (only keys and containers checked)")
-            + line(some, "checked with some documented values only found present ($body references, volatile "
-                         "paths)"))
+def notes_for(counts: Mapping[str, int]) -> list[str]:
+    """One line per kind of weaker pass counted in ``counts`` (kind -> passed examples)."""
+    return [f"{counts[kind]} of the passed examples {'were' if counts[kind] > 1 else 'was'} {what}"
+            for kind, what in _NOTES if counts.get(kind)]
+
+
+def passed_notes(run: RunResult) -> list[str]:
+    """One line per kind of weaker pass: how many passed examples compared no value, or only some."""
+    return notes_for(Counter(k for r in run.results if r.outcome is Outcome.PASSED for k in weaker_kinds(r)))

@@ -1,0 +1,45 @@
+"""Through the pytest plugin, a pass says what it compared, as the CLI's summary and JUnit do."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _cli_notes(folder: Path) -> list[str]:
+    """The weaker-pass lines of ``docharness replay`` on the same pages and the same embedded server."""
+    done = subprocess.run([sys.executable, "-m", "harness", "replay", "--no-cache", "docs_src"], cwd=folder,
+                          capture_output=True, text=True, check=False)
+    return [line for line in done.stdout.splitlines() if " of the passed examples " in line]
+
+
+def test_the_summary_and_junit_say_what_the_passes_compared(pytester: pytest.Pytester) -> None:
+    shutil.copytree(REPO / "docs_src", pytester.path / "docs_src")
+    expected = _cli_notes(pytester.path)
+    assert any("shape-checked" in line for line in expected), expected  # docs_src has weaker passes
+    result = pytester.runpytest("docs_src", "--docharness-no-cache", "-p", "no:randomly", "--junitxml=j.xml")
+    out = result.stdout.str()
+    assert "docharness: what the passes compared" in out
+    shown = [line for line in out.splitlines() if " of the passed examples " in line]
+    assert shown == expected
+    checks = {p.get("value") for p in ElementTree.parse(pytester.path / "j.xml").iter("property")
+              if p.get("name") == "docharness_check"}
+    assert "checked: shape only: keys and types, values not compared" in checks
+    assert "checked: exact match" in checks
+
+
+def test_a_run_with_only_exact_passes_prints_no_note(pytester: pytest.Pytester) -> None:
+    shutil.copytree(REPO / "docs_src", pytester.path / "docs_src")
+    page = "docs_src/guide/examples/stop-job.asciidoc"
+    result = pytester.runpytest(page, "--docharness-no-cache", "-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+    assert "what the passes compared" not in result.stdout.str()
