@@ -43,3 +43,14 @@ def test_a_run_with_only_exact_passes_prints_no_note(pytester: pytest.Pytester) 
     result = pytester.runpytest(page, "--docharness-no-cache", "-p", "no:randomly")
     result.assert_outcomes(passed=2)
     assert "what the passes compared" not in result.stdout.str()
+
+
+def test_under_xdist_the_controller_counts_the_workers_passes(pytester: pytest.Pytester) -> None:
+    shutil.copytree(REPO / "docs_src", pytester.path / "docs_src")
+    pages = ["docs_src/elasticsearch", "docs_src/cloud"]
+    alone = pytester.runpytest(*pages, "--docharness-no-cache", "-p", "no:randomly")
+    spread = pytester.runpytest_subprocess(*pages, "--docharness-no-cache", "-p", "no:randomly", "-n", "2",
+                                           "--dist", "loadfile")
+    notes = [[line for line in r.stdout.str().splitlines() if " of the passed examples " in line]
+             for r in (alone, spread)]
+    assert notes[0] and notes[0] == notes[1]
