@@ -48,6 +48,7 @@ SHARD = pytest.StashKey["Shard | None"]()
 WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> document_weight, for the shard split (as the CLI)
 CACHES = pytest.StashKey[dict[Path, "ExtractCache | None"]]()  # config file -> its extraction cache
 WEAKER = pytest.StashKey["WeakerPasses"]()
+WEAKER_LINE = "weaker pass: "  # the report section line naming a pass's weaker kinds (report.checks.weaker_kinds)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -207,10 +208,10 @@ class WeakerPasses:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "teardown":
-            for name, value in report.user_properties:
-                if name == "docharness_weaker":
-                    for kind in str(value).split():
-                        self.counts[kind] = self.counts.get(kind, 0) + 1
+            for name, content in report.sections:
+                kinds = content.partition(WEAKER_LINE)[2] if name == "Captured docharness setup" else ""
+                for kind in kinds.split():
+                    self.counts[kind] = self.counts.get(kind, 0) + 1
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -309,13 +310,19 @@ class ExampleItem(pytest.Item):
             _skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:
             pytest.fail(self.rendered(self.result), pytrace=False)  # setup errors bypass repr_failure
-        if self.result.outcome is Outcome.PASSED:  # a pass says what it compared (JUnit <property>, summary)
-            words = check_words(self.result)
-            if words:
+        if self.result.outcome is Outcome.PASSED:
+            self._say_what_was_compared(self.result)
+
+    def _say_what_was_compared(self, result: ExampleResult) -> None:
+        """A pass says what it compared: in a report section (which reaches the controller under xdist, and
+        ``-rP``), counted by ``WeakerPasses``; under ``junit_family = xunit1`` also as a testcase property
+        (xunit2, pytest's default, allows no property on a testcase)."""
+        words = check_words(result)
+        if words:
+            kinds = " ".join(weaker_kinds(result))
+            self.add_report_section("setup", "docharness", f"{words}\n{WEAKER_LINE}{kinds}" if kinds else words)
+            if self.config.getini("junit_family") == "xunit1":
                 self.user_properties.append(("docharness_check", words))
-            kinds = weaker_kinds(self.result)
-            if kinds:
-                self.user_properties.append(("docharness_weaker", " ".join(kinds)))
 
     def runtest(self) -> None:
         """Report the assertion failure found in ``setup``."""

@@ -26,7 +26,8 @@ def test_the_summary_and_junit_say_what_the_passes_compared(pytester: pytest.Pyt
     shutil.copytree(REPO / "docs_src", pytester.path / "docs_src")
     expected = _cli_notes(pytester.path)
     assert any("shape-checked" in line for line in expected), expected  # docs_src has weaker passes
-    result = pytester.runpytest("docs_src", "--docharness-no-cache", "-p", "no:randomly", "--junitxml=j.xml")
+    result = pytester.runpytest("docs_src", "--docharness-no-cache", "-p", "no:randomly", "--junitxml=j.xml",
+                                "-o", "junit_family=xunit1")  # xunit2, the default, has no testcase property
     out = result.stdout.str()
     assert "docharness: what the passes compared" in out
     shown = [line for line in out.splitlines() if " of the passed examples " in line]
@@ -35,6 +36,15 @@ def test_the_summary_and_junit_say_what_the_passes_compared(pytester: pytest.Pyt
               if p.get("name") == "docharness_check"}
     assert "checked: shape only: keys and types, values not compared" in checks
     assert "checked: exact match" in checks
+
+
+def test_passed_reports_carry_the_check_for_minus_r_p(pytester: pytest.Pytester) -> None:
+    shutil.copytree(REPO / "docs_src", pytester.path / "docs_src")
+    result = pytester.runpytest("docs_src/guide/examples/stop-job.asciidoc", "--docharness-no-cache",
+                                "-p", "no:randomly", "-rP", "--junitxml=j.xml")
+    result.assert_outcomes(passed=2)
+    assert "Captured docharness setup" in result.stdout.str() and "checked: exact match" in result.stdout.str()
+    assert not list(ElementTree.parse(pytester.path / "j.xml").iter("property"))  # xunit2: none on a testcase
 
 
 def test_a_run_with_only_exact_passes_prints_no_note(pytester: pytest.Pytester) -> None:
