@@ -191,6 +191,17 @@ class ExampleResult:
     def node_id(self) -> str:
         return f"{self.document}::{self.name}"
 
+    @property
+    def values_not_compared(self) -> str | None:
+        """Where a body check compared fewer documented values than it shows: ``"empty"`` (a subset of a
+        body holding no value: any object contains it), ``"all"`` (every value only checked present),
+        ``"some"`` (some of them), else ``None``. Badges and reports read this one rule."""
+        if self.checked == "subset" and not self.documented_values:
+            return "empty"
+        if self.presence_only:
+            return "all" if self.presence_only >= self.documented_values else "some"
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class RunResult:

@@ -132,13 +132,14 @@ def _from_result(result: ExampleResult) -> Badge:
     if result.outcome is Outcome.PASSED:
         state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
         when = f" on {result.started[:10] or 'an unknown date'}"
-        if result.checked == "subset" and not result.documented_values:  # "{}": any object is a superset
+        missing = result.values_not_compared
+        if missing == "empty":  # "{}": any object is a superset
             return Badge(BadgeState.SHAPE_CHECKED, f"subset-checked (the documented body holds no value to compare; "
                          f"only its keys and containers were checked){where}{when}")
-        if result.presence_only and result.presence_only >= result.documented_values:  # no value was compared
+        if missing == "all":  # no value was compared
             return Badge(BadgeState.SHAPE_CHECKED, f"presence-checked (all {result.documented_values} documented "
                          f"values taken from the response; none compared){where}{when}")
-        if result.presence_only:
+        if missing == "some":
             return Badge(state, f"{how}{where}{when}; {result.presence_only} of {result.documented_values} "
                          "documented values only checked present ($body references, volatile paths)")
         return Badge(state, f"{how}{where}{when}")

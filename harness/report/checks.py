@@ -30,11 +30,12 @@ def check_words(result: ExampleResult) -> str:
     if not result.checked:
         return ""
     words = _WORDS.get(result.checked, result.checked)
-    if result.checked == "subset" and not result.documented_values:
+    missing = result.values_not_compared
+    if missing == "empty":
         words = "subset of a body holding no value: only its keys and containers were checked"
-    elif result.presence_only and result.presence_only >= result.documented_values:
+    elif missing == "all":
         words = f"presence only: all {result.documented_values} documented values taken from the response, none compared"
-    elif result.presence_only:
+    elif missing == "some":
         words += (f"; {result.presence_only} of {result.documented_values} documented values only checked present "
                   "($body references, volatile paths)")
     return f"checked: {words}"
@@ -59,11 +60,12 @@ def weaker_kinds(result: ExampleResult) -> tuple[str, ...]:
     An expected-error example (its answer a 4xx or 5xx the page asks for) is not counted as
     status-only: its error status is what it tests; its own line still says so (``check_words``).
     """
+    missing = result.values_not_compared
     kinds = (("status", result.checked == "status" and not _expected_error(result)),
              ("shape", result.checked == "shape"),
-             ("nothing", bool(result.presence_only) and result.presence_only >= result.documented_values),
-             ("empty", result.checked == "subset" and not result.documented_values),
-             ("some", bool(result.presence_only) and result.presence_only < result.documented_values))
+             ("nothing", missing == "all"),
+             ("empty", missing == "empty"),
+             ("some", missing == "some"))
     return tuple(kind for kind, counted in kinds if counted)
 
 
