@@ -218,7 +218,7 @@ def parse_bytes(data: bytes, path: Path, name: str, cache: ExtractCache | None =
     :param rules: the Elasticsearch rules an AsciiDoc page is read with (``None``: ``auto``).
     """
     fmt = _FORMATS.get(path.suffix.lower(), Format.ASCIIDOC)
-    found = _cached(data, path, name, fmt, None if rules == AUTO or fmt is not Format.ASCIIDOC else rules, cache)
+    found = _cached(data, path, name, fmt, _rules(path, fmt, rules), cache)
     return found if isinstance(found, Document) else parse_unparsed(found, cache)
 
 
