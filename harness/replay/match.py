@@ -23,6 +23,7 @@ short), and it is compared even in ``shape``. ``volatile`` paths
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -61,12 +62,22 @@ def parse_expected(text: str) -> Any:
     (``"lambda$handleRequest$0(X.java:128)"``), and valid JSON needs no munging.
     """
     try:
-        try:
-            return json.loads(text)
-        except ValueError:
-            return json.loads(munge_response(text))
+        return json.loads(_json_text(text))
     except RecursionError:  # a page's JSON nested deeper than Python can read
         raise ValueError("nested too deeply to read") from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_text(text: str) -> str:
+    """The JSON text ``parse_expected`` reads for a documented body: the body itself when it is JSON,
+    else the build's reading of it. A body is checked on every run of its example, and munging one
+    costs more than reading it: the text is worked out once (the value is parsed anew each time, so
+    no caller shares a mutable one)."""
+    try:
+        json.loads(text)
+        return text
+    except ValueError:
+        return munge_response(text)
 
 
 class Volatile:

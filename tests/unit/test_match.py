@@ -86,6 +86,17 @@ def test_expected_bodies_are_read_as_the_build_reads_them() -> None:
     assert parse_expected('{"a": [1, 2,], "b": $body.b,}') == {"a": [1, 2], "b": "$body.b"}
 
 
+def test_each_reading_of_an_expected_body_is_a_fresh_value() -> None:
+    # what the body reads as is kept per body text (a body is checked on every run); the value is not:
+    # a caller changing what it got changes nothing for the next run of the example
+    body = '{"a": [1, 2,], "b": $body.b,}'
+    first = parse_expected(body)
+    first["a"].append(3)
+    first["c"] = 1
+    assert parse_expected(body) == {"a": [1, 2], "b": "$body.b"}
+    assert parse_expected(body) is not parse_expected(body)
+
+
 def test_shape_lists_empty_only_matches_empty_and_non_empty_needs_items() -> None:
     job = {"jid": "a", "state": "RUNNING"}
     assert match_shape({"jobs": []}, {"jobs": []}) is None
