@@ -260,6 +260,7 @@ class DocFile(pytest.File):
 
     document: Document
     replay: Replay
+    items_path: str | None = None  # the items' location path (ExampleItem.location), once known
 
     def collect(self) -> Iterator[ExampleItem]:
         """Parse the page and plan its tests (no request is sent while collecting)."""
@@ -348,3 +349,15 @@ class ExampleItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         """Path, 0-based line (the one conversion of this kind, style.md §5) and name."""
         return self.path, self.test.example.span.line - 1, self.name
+
+    @functools.cached_property
+    def location(self) -> tuple[str, int | None, str]:
+        """pytest's ``Item.location``, the page's path relative to the root worked out once per page: it is
+        the same for all its items, and pytest works it out per item (a ``Path`` made and looked up)."""
+        parent = self.parent
+        if not isinstance(parent, DocFile):
+            return super().location
+        if parent.items_path is None:
+            parent.items_path = super().location[0]
+        _, line, name = self.reportinfo()
+        return parent.items_path, line, name

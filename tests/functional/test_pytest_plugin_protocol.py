@@ -157,3 +157,13 @@ def test_without_the_pytest_internals_it_relies_on_the_reports_stay_the_same(
     assert _reports(recorder) == full
     assert len(recorder.getcalls("pytest_runtest_makereport")) == len(full)  # every report through the hook
     assert bool(recorder.getcalls("pytest_runtest_setup")) is (missing == "setup state")
+
+
+def test_every_item_has_the_location_pytest_would_give_it(project: pytest.Pytester) -> None:
+    """An example item's location (the page's path worked out once per page) is pytest's own for it."""
+    items, _ = project.inline_genitems("docs_src")
+    pytest_location = vars(pytest.Item)["location"].func  # pytest's Item.location, not cached on the item
+    assert len({item.parent for item in items}) == len(PAGES) and len(items) > len(PAGES)
+    for item in items:
+        assert item.location == pytest_location(item)
+        assert item.location[0].startswith("docs_src/elasticsearch/")
