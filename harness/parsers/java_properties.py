@@ -17,7 +17,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-import regex
 
 __all__ = ["Property", "read_property"]
 
@@ -139,6 +138,8 @@ def read_property(java: str, at: int) -> tuple[Property, int]:
 @functools.lru_cache(maxsize=256)
 def _known(unicode: str) -> bool:
     """Whether the ``regex`` package knows the Unicode property (a script or block name Java may not)."""
+    import regex  # here, as in user_regex: only pages with such properties need the package
+
     try:
         regex.compile(f"\\p{{{unicode}}}")
     except regex.error:

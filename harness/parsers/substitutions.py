@@ -16,10 +16,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from harness.model import Diagnostic, Level, Span, Substitution
 from harness.parsers.java_properties import read_property
-from harness.parsers.user_regex import Match, Pattern, RegexError, RegexTimeout, compile_user, search, sub
+from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search, sub
+
+if TYPE_CHECKING:
+    from harness.parsers.user_regex import Match, Pattern
 
 __all__ = [
     "DEFAULT_VALUES",
@@ -60,7 +64,7 @@ class SubstitutionError(ValueError):
 
 def uses_defaults(text: str) -> bool:
     """Whether a default substitution matches ``text``; when none does, applying them changes nothing."""
-    return _DEFAULTS_ANY.search(text) is not None
+    return _defaults_any().search(text) is not None
 
 
 def default_substitutions(path: str, attributes: Sequence[tuple[str, str]] | None = None) -> tuple[Substitution, ...]:
@@ -220,9 +224,11 @@ def _group_reference(java: str, i: int, pattern: Pattern[str], groups: int) -> t
     return number, i
 
 
-# every default pattern at once (they are plain patterns: no groups, flags or back references)
-_DEFAULTS_ANY = re.compile("|".join(f"(?:{translate_pattern(pattern).pattern})" for pattern, _ in DEFAULT_VALUES),
-                           re.ASCII)
+@functools.cache
+def _defaults_any() -> re.Pattern[str]:
+    """Every default pattern at once (they are plain patterns: no groups, flags or back references); made
+    when first needed, as translating them needs the ``regex`` package."""
+    return re.compile("|".join(f"(?:{translate_pattern(pattern).pattern})" for pattern, _ in DEFAULT_VALUES), re.ASCII)
 
 
 def _expand(pieces: tuple[Piece, ...], match: Match[str]) -> str:
@@ -276,8 +282,13 @@ def _unused(sub_: Substitution) -> Diagnostic:
 
 # a translated pattern that matches one fixed text: plain characters, escaped punctuation, \n \t \r \f
 _LITERAL = re.compile(r"(?:[^\\.^$*+?{}\[\]|()]|\\[!-/:-@\[-^`{-~]|\\[ntrf])+")
-_PLAIN_FLAGS = compile_user("").flags | compile_user("", ascii_only=True).flags  # no flag that changes a literal
 _LETTERS = {"n": "\n", "t": "\t", "r": "\r", "f": "\f"}
+
+
+@functools.cache
+def _plain_flags() -> int:
+    """The flags a plain pattern compiles with: none of them changes what a literal matches."""
+    return compile_user("").flags | compile_user("", ascii_only=True).flags
 
 
 @functools.lru_cache(maxsize=4096)
@@ -285,7 +296,7 @@ def _literal(java_pattern: str, java_replacement: str) -> tuple[str, str] | None
     """``(text, replacement)`` when the substitution replaces one fixed text by another (then
     ``str.replace`` does what the regex does), else ``None``."""
     compiled = _compiled(java_pattern, java_replacement)
-    if isinstance(compiled, SubstitutionError) or compiled[0].flags & ~_PLAIN_FLAGS:
+    if isinstance(compiled, SubstitutionError) or compiled[0].flags & ~_plain_flags():
         return None
     pattern = compiled[0].pattern
     if not _LITERAL.fullmatch(pattern):
@@ -297,7 +308,8 @@ def _literal(java_pattern: str, java_replacement: str) -> tuple[str, str] | None
     return text, "".join(str(piece) for piece in pieces)
 
 
-Replacement = str | Callable[[Match[str]], str]
+if TYPE_CHECKING:
+    Replacement = str | Callable[[Match[str]], str]
 # the substitutions the build adds itself: the attribute defaults and TESTRESPONSE[non_json]'s four
 _ADDED = {r"\{version_qualified\}", r"\{build_type\}", *(pattern for pattern, _ in DEFAULT_VALUES)}
 _NON_JSON = {("^", "/"), (r"\n$", r"\\s*/"), ("( +)", r"$1\\s+"), (r"\n", r"\\s*\n ")}

@@ -13,19 +13,31 @@ Running out raises ``RegexTimeout``, which the caller reports at the directive
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
-import regex
+if TYPE_CHECKING:  # the names for annotations; the package itself is imported by the first pattern compiled
+    from regex import Match as Match
+    from regex import Pattern as Pattern
 
-__all__ = ["REGEX_TIMEOUT", "Match", "Pattern", "RegexError", "RegexTimeout", "compile_user", "search", "sub"]
+__all__ = ["REGEX_TIMEOUT", "RegexError", "RegexTimeout", "compile_user", "search", "sub"]
 
 # seconds one search or substitution of a page's pattern may take; real ones take microseconds
 REGEX_TIMEOUT = 1.0
 
-Pattern = regex.Pattern
-Match = regex.Match
-RegexError = regex.error
 T = TypeVar("T")
+
+
+class RegexError(Exception):
+    """A page's pattern the ``regex`` package refuses (its message says why)."""
+
+
+def _package() -> ModuleType:
+    """The ``regex`` package, imported when a page's pattern is first compiled: many runs have none, and
+    importing it costs about 13 ms (53 M instructions) of every start."""
+    import regex
+
+    return regex
 
 
 class RegexTimeout(Exception):
@@ -45,8 +57,13 @@ def compile_user(pattern: str, *, ascii_only: bool = False, verbose: bool = Fals
 
     :raises RegexError: when the pattern is invalid.
     """
+    regex = _package()
     flags = regex.V0 | (regex.ASCII if ascii_only else 0) | (regex.VERBOSE if verbose else 0)
-    return regex.compile(pattern, flags)
+    try:
+        compiled: Pattern[str] = regex.compile(pattern, flags)
+    except regex.error as exc:
+        raise RegexError(str(exc)) from exc
+    return compiled
 
 
 # patterns that already ran out of time: a page repeating one does not cost REGEX_TIMEOUT each time
@@ -62,6 +79,8 @@ def _bounded(pattern: Pattern[str], run: Callable[[], T]) -> T:
         raise RegexTimeout(pattern.pattern)
     try:
         return run()
+    except _package().error as exc:  # a replacement the package refuses, found when it is used
+        raise RegexError(str(exc)) from exc
     except TimeoutError as exc:
         if len(_STOPPED) < _STOPPED_MAX:
             _STOPPED.add(key)

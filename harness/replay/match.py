@@ -27,14 +27,17 @@ import functools
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.parsers.json_paths import compile_path
 from harness.parsers.snippets import munge_response
 from harness.parsers.substitutions import SubstitutionError, translate_pattern
-from harness.parsers.user_regex import Pattern, RegexError, RegexTimeout, compile_user, search
+from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search
 from harness.replay.stash import is_whole_value
 from harness.results import Mismatch
+
+if TYPE_CHECKING:
+    from harness.parsers.user_regex import Pattern
 
 __all__ = [
     "MAX_MISMATCHES",

@@ -81,3 +81,15 @@ def test_replay_imports_a_report_writer_when_that_report_is_asked_for(
                        "--report", "r.json", "--html", "r.html", cwd=tmp_path)
     assert {"harness.report.junit", "harness.report.json_report", "harness.report.html_report"} <= modules
     assert (tmp_path / "j.xml").is_file() and (tmp_path / "r.json").is_file() and (tmp_path / "r.html").is_file()
+
+
+def test_the_pytest_plugin_loads_the_regex_package_only_when_a_page_pattern_is_compiled() -> None:
+    """Page patterns run under the ``regex`` package's time limit; importing it costs every start about
+    13 ms, so the plugin and replay import it with the first page pattern, not before."""
+    code = ("import sys\nimport harness.pytest_plugin, harness.replay.run\n"
+            "assert 'regex' not in sys.modules, 'imported at start'\n"
+            "from harness.replay.match import match_subset\n"
+            "assert match_subset({'a': '/b+c/'}, {'a': 'xbbc'}) is None and match_subset({'a': '/b+c/'}, {'a': 'c'})\n"
+            "assert 'regex' in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
