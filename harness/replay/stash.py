@@ -56,6 +56,8 @@ def is_whole_value(value: Any) -> bool:
 
 def split_path(path: str) -> list[str]:
     """Split a dotted path on unescaped dots, unescaping ``\\.``."""
+    if "\\" not in path:  # no escaped dot: every dot splits
+        return [part for part in path.split(".") if part != ""]
     return [part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", path) if part != ""]
 
 
@@ -74,12 +76,12 @@ def lookup(body: Any, path: str) -> Any:
     return value
 
 
-def _stash_value(reference: str, body: Any, position: str) -> Any:
+def _stash_value(reference: str, body: Any, trail: tuple[str, ...]) -> Any:
     """``$body.x`` -> the value; only the ``body`` stash key exists during doc tests."""
     name, _, rest = reference[1:].partition(".")
     value = lookup(body, rest) if name == "body" else MISSING
     if value is MISSING or value is None:
-        raise StashMiss(reference, position)
+        raise StashMiss(reference, json_path(trail))
     return value
 
 
@@ -88,22 +90,24 @@ def resolve(expected: Any, body: Any, trail: tuple[str, ...] = ()) -> Any:
     if isinstance(expected, dict):
         resolved: dict[Any, Any] = {}
         for key, value in expected.items():
-            new_key = key
-            if is_reference(key):
-                new_key = str(resolve(key, body, trail))
-            resolved[new_key] = resolve(value, body, (*trail, key.replace(".", "\\.")))
+            new_key = str(_reference(key, body, trail)) if is_reference(key) else key
+            if isinstance(value, (dict, list)) or is_reference(value):  # a plain value is kept as it is
+                value = resolve(value, body, (*trail, key.replace(".", "\\.")))
+            resolved[new_key] = value
         return resolved
     if isinstance(expected, list):
-        return [resolve(v, body, (*trail, str(i))) for i, v in enumerate(expected)]
-    if not is_reference(expected):
-        return expected
-    text: str = expected
-    position = json_path(trail)
+        return [resolve(v, body, (*trail, str(i))) if isinstance(v, (dict, list)) or is_reference(v) else v
+                for i, v in enumerate(expected)]
+    return _reference(expected, body, trail) if is_reference(expected) else expected
+
+
+def _reference(text: str, body: Any, trail: tuple[str, ...]) -> Any:
+    """The value a reference at ``trail`` stands for (``$body.$_path`` reads that same place)."""
     if "$_path" in text:
         text = text.replace("$_path", ".".join(trail))
     if is_whole_value(text):
-        return _stash_value(text, body, position)
-    return re.sub(r"\$\{([^}]+)\}", lambda m: java_string(_stash_value("$" + m.group(1), body, position)), text)
+        return _stash_value(text, body, trail)
+    return re.sub(r"\$\{([^}]+)\}", lambda m: java_string(_stash_value("$" + m.group(1), body, trail)), text)
 
 
 def json_path(trail: tuple[str, ...]) -> str:
