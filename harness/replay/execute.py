@@ -180,7 +180,8 @@ class DocumentRunner:
 
     def _step(self, step: Step, prepared: Prepared, exchanges: list[Exchange]) -> None:
         if step.catch == NOT_SENT:
-            return  # catch: param means the client refuses to send it
+            self._unsent(step)  # catch: param means the client refuses to send it
+            return
         if self.family == "elasticsearch" and prepared.body is not None and b"$" in prepared.body:
             prepared = self._stashed(step, prepared)
         reply = self._send(step, prepared, exchanges)
@@ -207,6 +208,24 @@ class DocumentRunner:
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
+
+    def _unsent(self, step: Step) -> None:
+        """A response block of a ``catch: param`` request, which is never sent (spec §9.3): the runner's
+        ``match`` reads the stash's ``$body``, the test's previous answer (§9.4), and fails when the test
+        has none (before, the block passed as an exact match though nothing was compared)."""
+        if not step.expected:
+            return
+        if self._last is None:
+            raise _Stop(Failure(FailureKind.INVALID_EXAMPLE, "this response block is matched against no answer: "
+                                "catch:param sends no request and no earlier request of the test answered (the "
+                                "Elasticsearch runner fails it: stashed value not found for key [$body])",
+                                step.expected[0].span or step.request.span,
+                                expected="a response block only after a request that is sent"))
+        for expected in step.expected:
+            failure = expect.check_body(expected, self._last, expected.match or self.policy,
+                                        volatile=(*expected.volatile, *self.volatile))
+            if failure is not None:
+                raise _Stop(failure)
 
     def _stashed(self, step: Step, prepared: Prepared) -> Prepared:
         """The body with its ``$body`` references read from the test's previous answer (spec §9.2)."""
