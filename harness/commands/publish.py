@@ -25,6 +25,7 @@ from harness.report.redact import Redactor
 from harness.publish.identity import align_results, document_identity, without_stale
 from harness.publish.siteconf import SiteOptions
 from harness.results import RunResult
+from harness.sourcefiles import mark_output
 
 __all__ = ["add_arguments", "run", "build"]
 
@@ -156,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
     try:
+        mark_output(args.out)  # before reading: a previous site under the sources is not a page
         cache = extraction_cache(args, config)
         documents = load(paths, root=root, docs_root=config.root if config else None,
                          dialect=config.dialect_at if config else None, cache=cache)
