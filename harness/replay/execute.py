@@ -204,7 +204,8 @@ class DocumentRunner:
             checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
         for expected in step.expected:
             policy = expected.match or self.policy
-            checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile)))
+            checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile),
+                                            patterns=self.family == "elasticsearch"))
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
@@ -223,7 +224,7 @@ class DocumentRunner:
                                 expected="a response block only after a request that is sent"))
         for expected in step.expected:
             failure = expect.check_body(expected, self._last, expected.match or self.policy,
-                                        volatile=(*expected.volatile, *self.volatile))
+                                        volatile=(*expected.volatile, *self.volatile), patterns=True)
             if failure is not None:
                 raise _Stop(failure)
 

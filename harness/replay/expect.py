@@ -128,8 +128,12 @@ def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tupl
 
 
 def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
-               volatile: tuple[str, ...] = ()) -> Failure | None:
-    """The expected body against the answer, by policy; values at ``volatile`` paths are not compared."""
+               volatile: tuple[str, ...] = (), *, patterns: bool = True) -> Failure | None:
+    """The expected body against the answer, by policy; values at ``volatile`` paths are not compared.
+
+    :param patterns: ``/regex/`` strings are patterns (the Elasticsearch family's convention); else compared
+        as written.
+    """
     if expected.skip is not None or expected.body is None:
         return None
     if policy is MatchPolicy.NON_JSON:
@@ -160,9 +164,12 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
     except StashMiss as miss:
         return _as_failure([Mismatch(miss.position, miss.reference, "<missing or null>",
                                      "the response holds no value here")], expected, reply)
-    matcher = {MatchPolicy.SHAPE: match.match_shape, MatchPolicy.SUBSET: match.match_subset}.get(policy,
-                                                                                                 match.match_exact)
-    return _as_failure(matcher(wanted, actual, match.Volatile(volatile)), expected, reply)
+    if policy is MatchPolicy.SHAPE:
+        found = match.match_shape(wanted, actual, match.Volatile(volatile))
+    else:
+        matcher = match.match_subset if policy is MatchPolicy.SUBSET else match.match_exact
+        found = matcher(wanted, actual, match.Volatile(volatile), patterns=patterns)
+    return _as_failure(found, expected, reply)
 
 
 def _as_failure(mismatches: list[Mismatch] | None, expected: ExpectedResponse, reply: Reply) -> Failure | None:

@@ -188,11 +188,12 @@ def _same_scalar(expected: Any, actual: Any) -> bool:
     return type(expected) is type(actual) and expected == actual
 
 
-def match_exact(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATILE) -> list[Mismatch] | None:
-    """Elasticsearch ``match``: ``None`` when equal, else what differs."""
+def match_exact(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATILE, *,
+                patterns: bool = True) -> list[Mismatch] | None:
+    """Elasticsearch ``match``: ``None`` when equal, else what differs (``patterns``: see ``match_subset``)."""
     if volatile("$"):
         return None
-    if is_regex(expected):
+    if patterns and is_regex(expected):
         out: list[Mismatch] = []
         _regex_finds(expected, actual, "$", out)
         return out or None
@@ -204,19 +205,25 @@ def match_exact(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATI
     return out or None
 
 
-def match_subset(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATILE) -> list[Mismatch] | None:
-    """Documented keys present and equal; extra keys allowed; ``/regex/`` strings anywhere."""
+def match_subset(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATILE, *,
+                 patterns: bool = True) -> list[Mismatch] | None:
+    """Documented keys present and equal; extra keys allowed; ``/regex/`` strings anywhere.
+
+    :param patterns: read ``/regex/`` strings as patterns (Elasticsearch's convention); ``False`` for pages
+        without it, where ``"/data/wang/"`` is a path compared as written (as a pattern it was found in
+        ``"/mnt/old/data/wang/backup"``, a pass for a value that differs).
+    """
     out: list[Mismatch] = []
     if not volatile("$"):
-        _compare(expected, actual, "$", out, extra_fail=False, regex=True, volatile=volatile)
+        _compare(expected, actual, "$", out, extra_fail=False, regex=True, volatile=volatile, patterns=patterns)
     return out or None
 
 
 def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extra_fail: bool, regex: bool,
-             volatile: Volatile) -> None:
+             volatile: Volatile, patterns: bool = True) -> None:
     if len(out) >= MAX_MISMATCHES:
         return
-    if regex and is_regex(expected):
+    if regex and patterns and is_regex(expected):
         _regex_finds(expected, actual, path, out)
     elif regex and is_prefix(expected):  # regex marks subset: "..." strings are prefixes there
         _prefix_finds(expected, actual, path, out)
@@ -226,7 +233,8 @@ def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extr
             if key not in actual:
                 out.append(Mismatch(child, show(value), "<missing>", "field missing from the response"))
             elif not volatile(child):
-                _compare(value, actual[key], child, out, extra_fail=extra_fail, regex=regex, volatile=volatile)
+                _compare(value, actual[key], child, out, extra_fail=extra_fail, regex=regex, volatile=volatile,
+                         patterns=patterns)
         if extra_fail:
             for key in actual.keys() - expected.keys():
                 if not volatile(f"{path}.{key}"):
@@ -235,7 +243,8 @@ def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extr
     elif isinstance(expected, list) and isinstance(actual, list):
         for index, (e, a) in enumerate(zip(expected, actual)):
             if not volatile(f"{path}[{index}]"):
-                _compare(e, a, f"{path}[{index}]", out, extra_fail=extra_fail, regex=regex, volatile=volatile)
+                _compare(e, a, f"{path}[{index}]", out, extra_fail=extra_fail, regex=regex, volatile=volatile,
+                         patterns=patterns)
         if len(expected) != len(actual):
             out.append(Mismatch(path, f"{len(expected)} items", f"{len(actual)} items", "list lengths differ"))
     elif not _same_scalar(expected, actual):
