@@ -122,7 +122,8 @@ class DocumentRunner:
 
     def value_counts(self, test: PlannedTest) -> dict[str, int]:
         """How many documented values the item's body checks hold, and how many were only found present."""
-        counts = [expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile))
+        counts = [expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile),
+                                      elasticsearch=self.family == "elasticsearch")
                   for s in test.steps if s.phase == "test" for e in s.expected]
         return {"documented_values": sum(c[0] for c in counts), "presence_only": sum(c[1] for c in counts)}
 
@@ -205,7 +206,7 @@ class DocumentRunner:
         for expected in step.expected:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile),
-                                            patterns=self.family == "elasticsearch"))
+                                            elasticsearch=self.family == "elasticsearch"))
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
@@ -224,7 +225,8 @@ class DocumentRunner:
                                 expected="a response block only after a request that is sent"))
         for expected in step.expected:
             failure = expect.check_body(expected, self._last, expected.match or self.policy,
-                                        volatile=(*expected.volatile, *self.volatile), patterns=True)
+                                        volatile=(*expected.volatile, *self.volatile),
+                                        elasticsearch=self.family == "elasticsearch")
             if failure is not None:
                 raise _Stop(failure)
 

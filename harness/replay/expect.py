@@ -113,7 +113,8 @@ def checked_as(expected: ExpectedResponse, policy: MatchPolicy) -> str:
     return str(policy.value)
 
 
-def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tuple[str, ...] = ()) -> tuple[int, int]:
+def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tuple[str, ...] = (), *,
+                 elasticsearch: bool = True) -> tuple[int, int]:
     """(documented, presence only) of a JSON body an ``exact`` or ``subset`` check compares (see
     ``match.count_values``); ``(0, 0)`` for any other check or a body that is not JSON."""
     how = checked_as(expected, policy)
@@ -122,17 +123,19 @@ def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tupl
     if expected.body_kind in (BodyKind.TEXT, BodyKind.NDJSON, BodyKind.NONE):
         return (1, 0) if how == MatchPolicy.SUBSET.value else (0, 0)  # the documented start of the text, compared
     try:
-        return match.count_values(match.parse_expected(expected.body), match.Volatile(volatile))
+        return match.count_values(match.parse_expected(expected.body), match.Volatile(volatile),
+                                  body_only=not elasticsearch)
     except ValueError:
         return 0, 0
 
 
 def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
-               volatile: tuple[str, ...] = (), *, patterns: bool = True) -> Failure | None:
+               volatile: tuple[str, ...] = (), *, elasticsearch: bool = True) -> Failure | None:
     """The expected body against the answer, by policy; values at ``volatile`` paths are not compared.
 
-    :param patterns: ``/regex/`` strings are patterns (the Elasticsearch family's convention); else compared
-        as written.
+    :param elasticsearch: the Elasticsearch family's conventions: ``/regex/`` strings are patterns and any
+        ``$name`` a stash reference; else they are values compared as written, and only ``$body``
+        references are read from the answer.
     """
     if expected.skip is not None or expected.body is None:
         return None
@@ -160,7 +163,7 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
                        actual=excerpt(reply.text, 1000))
     try:
         if "$" in expected.body:  # only bodies with stash references need resolving
-            wanted = resolve(wanted, actual)
+            wanted = resolve(wanted, actual, body_only=not elasticsearch)
     except StashMiss as miss:
         return _as_failure([Mismatch(miss.position, miss.reference, "<missing or null>",
                                      "the response holds no value here")], expected, reply)
@@ -168,7 +171,7 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
         found = match.match_shape(wanted, actual, match.Volatile(volatile))
     else:
         matcher = match.match_subset if policy is MatchPolicy.SUBSET else match.match_exact
-        found = matcher(wanted, actual, match.Volatile(volatile), patterns=patterns)
+        found = matcher(wanted, actual, match.Volatile(volatile), patterns=elasticsearch)
     return _as_failure(found, expected, reply)
 
 

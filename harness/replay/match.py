@@ -32,7 +32,7 @@ from harness.parsers.json_paths import compile_path
 from harness.parsers.snippets import munge_response
 from harness.parsers.substitutions import SubstitutionError, translate_pattern
 from harness.parsers.user_regex import Pattern, RegexError, RegexTimeout, compile_user, search
-from harness.replay.stash import is_whole_value
+from harness.replay.stash import is_body_reference, is_whole_value
 from harness.results import Mismatch
 
 __all__ = [
@@ -87,10 +87,10 @@ class Volatile:
 _NOTHING_VOLATILE = Volatile()
 
 
-def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE) -> tuple[int, int]:
+def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE, *, body_only: bool = False) -> tuple[int, int]:
     """(documented, presence only): the scalars of an expected body, and how many of them a check only
     finds present without comparing: references to a whole value (``$body.x``, as ``stash.resolve`` reads
-    them) and values at volatile paths (a badge says so)."""
+    them; only ``$body`` ones with ``body_only``) and values at volatile paths (a badge says so)."""
     documented = presence = 0
     pending: list[tuple[Any, str, bool]] = [(expected, "$", False)]  # a stack: pages nest deeper than recursion
     while pending:
@@ -102,7 +102,7 @@ def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE) -> tuple
             pending.extend((v, f"{path}[{i}]", unchecked) for i, v in enumerate(value))
         else:
             documented += 1
-            presence += unchecked or is_whole_value(value)
+            presence += unchecked or is_whole_value(value) and (not body_only or is_body_reference(value))
     return documented, presence
 
 

@@ -1,4 +1,4 @@
-"""A cloud page's ``"/data/wang/"`` is a path, compared as written, not an unanchored ``/regex/``.
+"""A cloud page's ``"/data/wang/"`` is a path and ``"$LATEST"`` a value: Elasticsearch's conventions stay there.
 
 ``/regex/`` strings are Elasticsearch's convention (its runner's ``match``). On a cloud page (ModelArts
 documents ``"mount_path" : "/data/wang/"``) the subset check read the value as the pattern
@@ -98,3 +98,21 @@ def test_an_elasticsearch_page_keeps_its_patterns(tmp_path: Path, monkeypatch: p
     result = _replay(tmp_path, "/mnt/old/data/wang/backup", config)
     capsys.readouterr()
     assert result["outcome"] == "passed"  # "/data/wang/" is the pattern data/wang there, found unanchored
+
+
+DOLLAR_PAGE = PAGE.replace('"mount_path": "/data/wang/"', '"mount_path": "$LATEST"')
+
+
+@pytest.mark.parametrize("mount_path,outcome", [("$LATEST", "passed"), ("1", "failed")])
+def test_a_dollar_value_on_a_cloud_page_is_a_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str], mount_path: str,
+                                                   outcome: str) -> None:
+    """``"$LATEST"`` (a FunctionGraph version) was read as the runner's stash key ``LATEST``: the page's own
+    answer failed ("the response holds no value here") and the badge counted it as only checked present."""
+    (tmp_path / "notebook.rst").write_text(DOLLAR_PAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = _replay(tmp_path, mount_path, cloud_config("URL", "rst", "subset"))
+    capsys.readouterr()
+    assert (result["outcome"], result["documented_values"], result["presence_only"]) == (outcome, 2, 0)
+    if outcome == "failed":
+        assert result["failures"][0]["diff"][0]["message"] == "values differ"  # type: ignore[index]
