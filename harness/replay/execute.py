@@ -195,6 +195,11 @@ class DocumentRunner:
                 raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
                                     f"{_request_line(prepared)} answered {reply.status}", step.request.span,
                                     expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
+            if self.family == "elasticsearch" and step.phase != "reset":  # every do section checks them (§9.6)
+                warned = expect.check_warnings(step, reply, self.ignored_warnings)
+                if warned is not None:
+                    raise _Stop(replace(warned, message=f"{step.phase} {step.origin}: {_request_line(prepared)}: "
+                                        f"{warned.message}"))
             if missing is not None:
                 raise _Stop(missing)
             return
