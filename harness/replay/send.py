@@ -109,12 +109,16 @@ class Sender:
                 connection.close()  # a half-read answer: the connection cannot be reused
                 raise
             location = response.getheader("Location") if response.status in REDIRECT_CODES else None
-            if not location:
+            following = self.session.redirect(method, url, headers, body, response.status, location) \
+                if location else None
+            # a redirect that turns the request into another (a POST answered 302/303 becomes a GET of
+            # another URL) is the answer itself: the page's request got a 3xx, not what the GET returns
+            if following is None or following[0] != method:
                 content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
                 return Reply(status=response.status, headers=tuple(response.msg.items()),
                              text=raw.decode("utf-8", errors="replace"), content_type=content_type,
                              elapsed_ms=(time.perf_counter() - started) * 1000)
-            method, url, headers, body = self.session.redirect(method, url, headers, body, response.status, location)
+            method, url, headers, body = following
         raise TargetError(FailureKind.REDIRECT, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
 
     def _open(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None,
