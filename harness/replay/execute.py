@@ -65,7 +65,7 @@ class DocumentRunner:
         self.volatile = volatile
         self.ignored_warnings = ignored_warnings
         self.session = new_session(target.verify_tls, target.secret_headers)
-        self.sender = Sender(self.session, target.timeout)
+        self.sender = Sender(self.session, target.timeout, remote_writes=target.allow_writes)
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
         self._bound: dict[str, str] = {}  # what the running test captured, for its result
         self._polled = 0.0

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from harness.replay.safety import changes_state, is_loopback
 from harness.replay.session import REDIRECT_CODES, BuildError, Session, new_session
 from harness.replay.stash import MISSING
 from harness.replay.transport import RequestState
@@ -91,8 +92,10 @@ class Sender:
     :param max_body: the largest body read before giving up.
     """
 
-    def __init__(self, session: Session, timeout: float, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, session: Session, timeout: float, max_body: int = MAX_BODY_BYTES, *,
+                 remote_writes: bool = True) -> None:
         self.session, self.timeout, self.max_body = session, timeout, max_body
+        self.remote_writes = remote_writes  # a redirect may take a state-changing request off loopback
         self.drops_kept_alive = False  # the target was seen closing a connection it had kept alive
         self.retried = 0  # idempotent requests sent again after a stale kept-alive connection
 
@@ -118,6 +121,10 @@ class Sender:
                 return Reply(status=response.status, headers=tuple(response.msg.items()),
                              text=raw.decode("utf-8", errors="replace"), content_type=content_type,
                              elapsed_ms=(time.perf_counter() - started) * 1000)
+            if not self.remote_writes and changes_state(method) and not is_loopback(following[1]):
+                raise TargetError(FailureKind.REDIRECT, f"the target redirected this {method} to {following[1]}, "
+                                  "which is not on loopback; it was not sent (pass --allow-writes or set "
+                                  "allow_writes = true for this target to send state-changing requests there)")
             method, url, headers, body = following
         raise TargetError(FailureKind.REDIRECT, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
 

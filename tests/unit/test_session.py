@@ -257,3 +257,30 @@ def test_https_targets_are_read_and_a_certificate_that_does_not_verify_is_a_conn
     finally:
         server.close()
     assert server.connections == 1 and len(server.heads) == 3  # the three went out on one connection
+
+
+@pytest.mark.parametrize("remote_writes,reaches", [(False, 0), (True, 1)])
+def test_a_redirect_never_takes_a_write_off_loopback_without_opt_in(remote_writes: bool, reaches: int) -> None:
+    """A loopback target answering 307 to another host: the write-safety check judged only the configured
+    URL, so the PUT (method and body kept) went to the other host without --allow-writes. The other host
+    here is 0.0.0.0, which is not a loopback address by name but reaches this machine's listener."""
+    landing = Recorder()
+    elsewhere = landing.url.replace("127.0.0.1", "0.0.0.0")
+    try:
+        def temporary(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+            conn.sendall(fs.answer(307, b"", extra=f"Location: {elsewhere}/landing\r\n"))
+
+        with fs.fault_server(temporary) as target:
+            SENDERS.append(Sender(new_session(True), timeout=15, remote_writes=remote_writes))
+            try:
+                SENDERS[-1].send("PUT", target.url + "/x", {"Content-Type": "application/json"}, b'{"a": 1}')
+            except TargetError as exc:
+                assert not remote_writes and exc.kind is FailureKind.REDIRECT
+                assert "not on loopback; it was not sent" in exc.message and "--allow-writes" in exc.message
+            else:
+                assert remote_writes
+            # a GET may follow the redirect wherever it goes
+            assert sender().send("GET", target.url + "/x", {}, None).status == 200
+    finally:
+        landing.close()
+    assert len([h for h in landing.heads if h.startswith(b"PUT")]) == reaches
