@@ -61,7 +61,7 @@ def test_a_response_block_after_catch_param_is_never_a_silent_pass(
     (docs / "elasticsearch" / "param.asciidoc").write_text(PAGE, encoding="utf-8")
     results = by_line(replay(tmp_path, fresh_reference_server))
     assert {line: r.outcome for line, r in results.items()} == {
-        4: Outcome.ERROR, 17: Outcome.FAILED, 31: Outcome.PASSED}
+        4: Outcome.ERROR, 17: Outcome.FAILED, 31: Outcome.SKIPPED}
     alone = results[4]
     assert alone.failures[0].kind is FailureKind.INVALID_EXAMPLE
     assert "catch:param sends no request" in alone.failures[0].message
@@ -71,5 +71,7 @@ def test_a_response_block_after_catch_param_is_never_a_silent_pass(
     after_get = results[17]
     assert after_get.failures[0].kind is FailureKind.BODY
     assert [(e.phase, e.method) for e in after_get.exchanges if e.phase == "test"] == [("test", "GET")]
-    # without a response block, catch:param still passes with nothing sent
+    # without a response block nothing is sent and nothing checked: skipped with the reason, never a pass
+    # "checked by status code only" (there was no status)
     assert [e.phase for e in results[31].exchanges] == ["reset"]
+    assert results[31].reason.startswith("catch: param: the client refuses the request before sending it")
