@@ -11,7 +11,7 @@ the two; this module puts the Document together.
 from __future__ import annotations
 
 
-from harness.model import Diagnostic, Document, Format, Level, Operation, Span
+from harness.model import Diagnostic, Document, Example, Format, Level, Operation, Span
 from harness.parsers.cloud_checks import check_examples
 from harness.parsers.cloud_examples import read_examples
 from harness.parsers.cloud_sections import (
@@ -59,6 +59,26 @@ def _request_lines(sections: list[Section]) -> tuple[list[RequestLine], bool]:
     return [], False
 
 
+def _body_only_among_several(sections: list[Section], examples: list[Example],
+                             lines: list[RequestLine]) -> list[Diagnostic]:
+    """A body-only example request is completed with the first documented request line; when the URI
+    section documents requests of different methods (PUT and PATCH), say so at the block, never choose
+    silently."""
+    shown = list(dict.fromkeys(f"{x.method} {x.path}" for x in lines))
+    if len({x.method for x in lines}) < 2:
+        return []
+    blocks = {b.span for s in sections if s.kind is Kind.EXAMPLE_REQUEST for b in s.blocks if isinstance(b, Code)}
+    out = []
+    for example in examples:
+        for request in example.requests:
+            if request.span in blocks and request.method == lines[0].method:
+                out.append(Diagnostic(
+                    Level.WARNING, "ambiguous-request-line", f"this example request shows only a body; it is sent "
+                    f"as {shown[0]}, the first of the requests the URI section documents ({', '.join(shown)})",
+                    request.span, "write the request line above the body, so the example says which request it is"))
+    return out
+
+
 def build_document(outline: Outline, fmt: Format) -> Document:
     """Turn a front-end's outline into the shared Document model."""
     sections = split_sections(outline.blocks)
@@ -88,6 +108,7 @@ def build_document(outline: Outline, fmt: Format) -> Document:
         if not documented:  # no URI section: a walk-through of several calls, no template to hold them to
             templates += tuple(f"{r.method} {r.path}" for e in examples for r in e.requests)
         diagnostics += check_examples(examples, operations[0], templates, outline.lines)
+        diagnostics += _body_only_among_several(sections, examples, lines)
     return Document(path=outline.path, format=fmt, title=title, description=description,
                     operations=operations, examples=tuple(examples),
                     diagnostics=attach_source_lines(diagnostics, outline.lines))

@@ -76,6 +76,7 @@ NO_CODE_RESPONSE = OTHER_PAGE_RESPONSE.replace("See :ref:`Responses (Task) <task
                                                "The job is created.")
 LABELLED_RESPONSE = OTHER_PAGE_RESPONSE.replace("See :ref:`Responses (Task) <task_responses>`.",
                                                 "-  Success response\n\n   .. code-block::\n\n      {\"done\": true}")
+TWO_METHODS = "URI\n---\n\nPUT /v1/{project_id}/jobs/{job_id}\n\nPATCH /v2/{project_id}/jobs/{job_id}\n\n"
 CASES = [
     # code, a page where it is true, a near miss where it must not fire
     ("missing-request-line", page(example('{"name": "a"}'), uri="URI\n---\n\nThe jobs collection.\n\n"),
@@ -106,6 +107,9 @@ CASES = [
      page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. TESTRESPONSE[skip:not yet]\n"),
     ("rst-markup", page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. unknown-directive:: x\n",
      page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\nSee :ref:`Status Codes <codes>` and :doc:`jobs`.\n"),
+    # a body-only request where the URI section documents a PUT and a PATCH: sent as the first, never silently
+    ("ambiguous-request-line", page(example('{"name": "a"}'), uri=TWO_METHODS),
+     page(example('PATCH /v2/p/jobs/1\n{"name": "a"}'), uri=TWO_METHODS)),
     ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
                                     tables=RESPONSE_TABLE),
      page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
