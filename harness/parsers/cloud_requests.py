@@ -25,7 +25,7 @@ from harness.parsers.cloud_sections import (
 )
 from harness.parsers.console import body_kind
 
-__all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
+__all__ = ["Chunk", "body_label_lines", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
            "without_query_templates"]
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
@@ -51,6 +51,9 @@ class Chunk:
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
 _BODY_START = ("{", "[", "<", '"')
+# a label line over the body inside the block ("Request body:", "Body (JSON):", "Payload:"): not body text
+_BODY_LABEL = re.compile(r"^(?:(?:example|sample)\s+)?(?:(?:request|response)\s+)?(?:body|payload|json)"
+                         r"(?:\s*\([^)]*\))?\s*:?$", re.I)
 _BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b", re.I)  # "[POST] /v1/x": no JSON
 
 
@@ -144,8 +147,18 @@ def _chunk(line: RequestLine | None, rest: list[str], first: int) -> Chunk:
             index += 1
         while index < len(rest) and not rest[index].strip():
             index += 1
+    index += body_label_lines(rest[index:])  # the label is not sent: curl and the server never see it
     body = "\n".join(rest[index:]).strip("\n")
     return Chunk(line, tuple(headers), body, first + index)
+
+
+def body_label_lines(lines: list[str]) -> int:
+    """How many lines a label over a JSON body takes ("Request body:", "Body (JSON):", "Payload:" and the
+    blank lines after it): they are not part of the body."""
+    if not lines or not _BODY_LABEL.match(lines[0].strip()):
+        return 0
+    after = next((i for i in range(1, len(lines)) if lines[i].strip()), None)
+    return after if after is not None and lines[after].lstrip().startswith(("{", "[")) else 0
 
 
 def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | None]:
@@ -153,6 +166,8 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
     if not body.strip():
         return BodyKind.NONE, None
     kind = body_kind(body)
+    if kind is BodyKind.TEXT and body.lstrip()[:1] not in "{[<":
+        return kind, _text_before_json(body, line, path)
     if kind is not BodyKind.TEXT or body.lstrip()[:1] not in "{[":
         return kind, None
     try:
@@ -167,6 +182,22 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
             where, hint="remove trailing commas and comments so the example can be compared as JSON",
             source_line=body.split("\n")[exc.lineno - 1] if exc.lineno - 1 < body.count("\n") + 1 else "")
     return BodyKind.TEXT, None
+
+
+def _text_before_json(body: str, line: int, path: str) -> Diagnostic | None:
+    """A warning when a body is JSON after some other line (a label, a note): never sent unsaid."""
+    lines = body.split("\n")
+    start = next((i for i, text in enumerate(lines) if text.lstrip().startswith(("{", "["))), None)
+    if not start:
+        return None
+    try:
+        json.loads("\n".join(lines[start:]))
+    except (ValueError, RecursionError):
+        return None
+    head = next(text.strip() for text in lines if text.strip())
+    return Diagnostic(Level.WARNING, "text-before-json", f"the example body has {head[:60]!r} before its JSON; the "
+                      "whole text is used as written (sent, or compared as text)", Span(path, line, 1),
+                      hint="put the request line or a label outside the code block, or remove the line")
 
 
 def make_request(chunk: Chunk, method: str, path: str, where: Span,

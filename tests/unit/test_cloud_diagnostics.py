@@ -110,6 +110,9 @@ CASES = [
     # a body-only request where the URI section documents a PUT and a PATCH: sent as the first, never silently
     ("ambiguous-request-line", page(example('{"name": "a"}'), uri=TWO_METHODS),
      page(example('PATCH /v2/p/jobs/1\n{"name": "a"}'), uri=TWO_METHODS)),
+    # a note before the JSON is sent with it: said, never silent; a "Request body:" label is not body at all
+    ("text-before-json", page(example('POST /v1/p/jobs\nCreate it so:\n{"name": "a"}')),
+     page(example('POST /v1/p/jobs\nRequest body:\n\n{"name": "a"}'))),
     ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
                                     tables=RESPONSE_TABLE),
      page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
@@ -191,3 +194,14 @@ def test_a_response_warning_on_a_request_none_page_names_the_page() -> None:
     assert (warning.code, warning.span.path) == ("invalid-json", "p.rst")
     (example,) = document.examples
     assert example.requests[0].path == "/v1/{project_id}/jobs"
+
+
+def test_a_body_label_in_the_block_is_neither_sent_nor_compared() -> None:
+    """Before, "Body:" went out as the first line of the request body (a text body, no warning), and
+    "Response body:" made the expected response a text compared as written."""
+    text = page(example('POST /v1/p/jobs\nBody (JSON):\n{"name": "a"}', 'Response body:\n   {"done": true}'))
+    document = parse_rst(text, "p.rst")
+    (only,) = document.examples
+    assert (only.requests[0].body, only.requests[0].body_kind.value) == ('{"name": "a"}', "json")
+    assert (only.expected[0].body, only.expected[0].body_kind.value) == ('{"done": true}', "json")
+    assert [d.code for d in document.diagnostics if d.level.value != "info"] == []
