@@ -110,8 +110,8 @@ def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: 
                   "docharness.toml (--config)", file=sys.stderr)
         results, stale = without_stale(results, documents)
         if stale:
-            print(f"docharness publish: warning: {len(stale)} result(s) were recorded for requests the pages no "
-                  f"longer have ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); they show as not run\n"
+            print(f"docharness publish: warning: {len(stale)} result(s) were recorded for requests or responses "
+                  f"the pages no longer have ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); they show as not run\n"
                   "  hint: replay the pages again before publishing", file=sys.stderr)
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
     # never a file:// link into the builder's machine: the site gets published elsewhere

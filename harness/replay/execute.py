@@ -29,7 +29,7 @@ from harness.replay.stash import MISSING, StashMiss, resolve_request_body
 from harness.replay.target import Target
 from harness.replay.variables import Variables
 from harness.report.redact import MASK, Redactor
-from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome
+from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome, examples_digest
 
 __all__ = ["DocumentRunner"]
 
@@ -113,7 +113,9 @@ class DocumentRunner:
                                target=self.target.label, started=started,
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
                                checked=self.checked(test), reference_server=self.target.embedded,
-                               polled_ms=round(self._polled * 1000, 3), **self.value_counts(test))
+                               polled_ms=round(self._polled * 1000, 3), **self.value_counts(test),
+                               examples_digest=examples_digest((s.request, s.expected) for s in test.steps
+                                                               if s.phase == "test"))
         return self.redactor.data(result)
 
     def checked(self, test: PlannedTest) -> str:
