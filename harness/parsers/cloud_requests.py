@@ -47,6 +47,7 @@ class Chunk:
     body: str
     body_line: int
     unrecognised: str = ""
+    response_line: int = 0  # where the block goes on to show a response (cut from the body), else 0
 
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
@@ -54,6 +55,9 @@ _BODY_START = ("{", "[", "<", '"')
 # a label line over the body inside the block ("Request body:", "Body (JSON):", "Payload:"): not body text
 _BODY_LABEL = re.compile(r"^(?:(?:example|sample)\s+)?(?:(?:request|response)\s+)?(?:body|payload|json)"
                          r"(?:\s*\([^)]*\))?\s*:?$", re.I)
+# a line that starts a response inside a request block: "Response:", "Example response", a status line
+_RESPONSE_START = re.compile(r"^(?:HTTP/\d(?:\.\d)?\s+\d{3}\b.*|(?:(?:example|sample)\s+)?response"
+                             r"(?:\s+(?:body|example))?(?:\s*\([^)]*\))?\s*:?)$", re.I)
 _BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b", re.I)  # "[POST] /v1/x": no JSON
 
 
@@ -148,8 +152,9 @@ def _chunk(line: RequestLine | None, rest: list[str], first: int) -> Chunk:
         while index < len(rest) and not rest[index].strip():
             index += 1
     index += body_label_lines(rest[index:])  # the label is not sent: curl and the server never see it
-    body = "\n".join(rest[index:]).strip("\n")
-    return Chunk(line, tuple(headers), body, first + index)
+    end = next((i for i in range(index, len(rest)) if _RESPONSE_START.match(rest[i].strip())), len(rest))
+    body = "\n".join(rest[index:end]).strip("\n")
+    return Chunk(line, tuple(headers), body, first + index, response_line=first + end if end < len(rest) else 0)
 
 
 def body_label_lines(lines: list[str]) -> int:
@@ -206,6 +211,11 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
     kind, problem = read_body(chunk.body, chunk.body_line, where.path)
     if problem is not None:
         diagnostics.append(problem)
+    if chunk.response_line:  # never sent as part of the body, never silently dropped
+        diagnostics.append(Diagnostic(
+            Level.WARNING, "response-in-request-block", "the request block goes on to show a response from here; "
+            "it is not part of the request body and is not checked", Span(where.path, chunk.response_line, 1),
+            hint="put the response in its own code block under 'Example Response'"))
     if chunk.line is not None:  # a full URL alone keeps the documented method
         method, path, where = chunk.line.method or method, chunk.line.path, chunk.line.span
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)

@@ -113,6 +113,9 @@ CASES = [
     # a note before the JSON is sent with it: said, never silent; a "Request body:" label is not body at all
     ("text-before-json", page(example('POST /v1/p/jobs\nCreate it so:\n{"name": "a"}')),
      page(example('POST /v1/p/jobs\nRequest body:\n\n{"name": "a"}'))),
+    # a response shown in the request's block: cut from the body (it went out as part of it), said
+    ("response-in-request-block", page(example('POST /v1/p/jobs\n{"name": "a"}\n\nHTTP/1.1 201 Created\n{"id": 1}')),
+     page(example('POST /v1/p/jobs\n{"name": "a",\n "response": "HTTP/1.1 201"}'))),
     ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
                                     tables=RESPONSE_TABLE),
      page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
@@ -205,3 +208,12 @@ def test_a_body_label_in_the_block_is_neither_sent_nor_compared() -> None:
     assert (only.requests[0].body, only.requests[0].body_kind.value) == ('{"name": "a"}', "json")
     assert (only.expected[0].body, only.expected[0].body_kind.value) == ('{"done": true}', "json")
     assert [d.code for d in document.diagnostics if d.level.value != "info"] == []
+
+
+def test_a_response_in_the_request_block_is_not_sent() -> None:
+    """Before, a POST's body went out as '{"name": "a"}\\n\\nResponse:\\n{"id": 1}' and a GET's as 'Response: ...'."""
+    for request, body in (('POST /v1/p/jobs\n{"name": "a"}\n\nResponse:\n{"id": 1}', '{"name": "a"}'),
+                          ('GET /v1/p/jobs/1\n\nResponse:\n{"id": 1}', None)):
+        document = parse_rst(page(example(request)), "p.rst")
+        assert document.examples[0].requests[0].body == body
+        assert "response-in-request-block" in [d.code for d in document.diagnostics]
