@@ -93,7 +93,8 @@ def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE, *, body_
     finds present without comparing: references to a whole value (``$body.x``, as ``stash.resolve`` reads
     them; only ``$body`` ones with ``body_only``) and values at volatile paths (a badge says so)."""
     documented = presence = 0
-    pending: list[tuple[Any, str, bool]] = [(expected, "$", False)]  # a stack: pages nest deeper than recursion
+    # a stack: pages nest deeper than recursion; a volatile "$" leaves the whole body uncompared
+    pending: list[tuple[Any, str, bool]] = [(expected, "$", volatile("$"))]
     while pending:
         value, path, unchecked = pending.pop()
         unchecked = unchecked or (path != "$" and volatile(path))

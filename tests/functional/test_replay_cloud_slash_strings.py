@@ -116,3 +116,15 @@ def test_a_dollar_value_on_a_cloud_page_is_a_value(tmp_path: Path, monkeypatch: 
     assert (result["outcome"], result["documented_values"], result["presence_only"]) == (outcome, 2, 0)
     if outcome == "failed":
         assert result["failures"][0]["diff"][0]["message"] == "values differ"  # type: ignore[index]
+
+
+def test_a_volatile_root_compares_no_value_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """``volatile = ["$"]`` compares nothing (every matcher returns at once); before, the result still
+    counted both documented values as compared, so the badge read "verified (subset: ...)"."""
+    (tmp_path / "notebook.rst").write_text(PAGE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = cloud_config("URL", "rst", "subset") + 'volatile = ["$"]\n'
+    result = _replay(tmp_path, "/somewhere/else", config)
+    capsys.readouterr()
+    assert (result["outcome"], result["documented_values"], result["presence_only"]) == ("passed", 2, 2)
