@@ -171,6 +171,11 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
         return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response is not JSON: {exc}", expected.span,
                        expected=expected.body)
     actual = reply.json()
+    encoded = [e for e in reply.header_values("Content-Encoding") if e.strip().lower() not in ("", "identity")]
+    if actual is MISSING and encoded:  # never compared as bytes: the request asked for identity
+        return Failure(FailureKind.NOT_JSON, f"the target compressed the answer (Content-Encoding {encoded[0]}) "
+                       "though the request asked for Accept-Encoding: identity; it cannot be compared",
+                       expected.span, expected=expected.body, actual=excerpt(reply.text, 200))
     if actual is MISSING:
         return Failure(FailureKind.NOT_JSON, f"the page promises JSON but the answer is not JSON, or nested too "
                        f"deeply to read (Content-Type {reply.content_type or 'none'})", expected.span,
