@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,8 +103,15 @@ def _read_to_end(handle: int, size: int) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def mark_output(folder: Path) -> None:
-    """Create ``folder`` and mark it as docharness output (``OUTPUT_MARKER``), never read as pages."""
+def mark_output(folder: Path, sources: Sequence[Path] = ()) -> None:
+    """Create ``folder`` and mark it as docharness output (``OUTPUT_MARKER``), never read as pages.
+
+    :param sources: the source paths; a folder that holds one of them (``--out .``) is not marked, or
+        no page would be read at all.
+    """
+    top = os.path.realpath(folder)
+    if any(_inside(os.path.realpath(source), top) for source in sources):
+        return
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / OUTPUT_MARKER
     if not marker.is_file():

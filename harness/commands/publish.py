@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
     try:
-        mark_output(args.out)  # before reading: a previous site under the sources is not a page
+        mark_output(args.out, paths)  # before reading: a previous site under the sources is not a page
         cache = extraction_cache(args, config)
         documents = load(paths, root=root, docs_root=config.root if config else None,
                          dialect=config.dialect_at if config else None, cache=cache)

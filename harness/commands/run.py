@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     everything_loaded: list[Document] = []
     try:
         config = find_project([], args.config)
-        mark_output(out)  # before reading: a previous run's report and site under the sources are not pages
+        mark_output(out, config.source_paths())  # before reading: a previous run's report and site under the sources are not pages
         sources = ", ".join(_shown(p) for p in config.source_paths()) or "no sources"
         _say(f"docharness run: extracting {sources}")
         clock = time.perf_counter()

@@ -61,3 +61,14 @@ def test_the_pytest_plugin_collects_no_page_of_the_output(pytester: pytest.Pytes
     result = pytester.runpytest_subprocess("--collect-only", "-q", "-p", "no:cacheprovider")
     collected = [line for line in result.stdout.lines if "::" in line]
     assert collected == ["stop.asciidoc::line_4"], result.stdout.str()
+
+
+def test_an_output_folder_holding_the_sources_is_not_marked(tmp_path: Path) -> None:
+    """``--out .`` with ``sources = ["."]``: marking it would hide every page from every later command."""
+    (tmp_path / "docharness.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "stop.asciidoc").write_text(PAGE, encoding="utf-8")
+    first = _docharness(tmp_path, "run", "--out", ".")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert not (tmp_path / ".docharness-output").exists()
+    extract = _docharness(tmp_path, "extract", "stop.asciidoc")
+    assert "1 document" in extract.stdout
