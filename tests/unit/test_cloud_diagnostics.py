@@ -116,6 +116,11 @@ CASES = [
     # a response shown in the request's block: cut from the body (it went out as part of it), said
     ("response-in-request-block", page(example('POST /v1/p/jobs\n{"name": "a"}\n\nHTTP/1.1 201 Created\n{"id": 1}')),
      page(example('POST /v1/p/jobs\n{"name": "a",\n "response": "HTTP/1.1 201"}'))),
+    # "Status code: 200/201": the example expects the first; said at the label, not a silent choice
+    ("several-status-codes", page(example('POST /v1/p/jobs\n{"name": "a"}').replace(
+        ".. code-block::\n\n   {\"done\"", "Status code: 200/201\n\n.. code-block::\n\n   {\"done\"")),
+     page(example('POST /v1/p/jobs\n{"name": "a"}').replace(
+         ".. code-block::\n\n   {\"done\"", "Status code: 201\n\n.. code-block::\n\n   {\"done\""))),
     ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
                                     tables=RESPONSE_TABLE),
      page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
