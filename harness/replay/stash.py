@@ -19,7 +19,7 @@ from typing import Any
 
 from harness.replay.catch import java_string
 
-__all__ = ["MISSING", "StashMiss", "is_reference", "is_whole_value", "lookup", "resolve", "resolve_request_body",
+__all__ = ["MISSING", "StashMiss", "is_body_reference", "is_reference", "is_whole_value", "lookup", "resolve", "resolve_request_body",
            "split_path"]
 
 
@@ -85,20 +85,30 @@ def _stash_value(reference: str, body: Any, trail: tuple[str, ...]) -> Any:
     return value
 
 
-def resolve(expected: Any, body: Any, trail: tuple[str, ...] = ()) -> Any:
-    """``expected`` with every stash reference replaced by the actual value it names."""
+def is_body_reference(value: Any) -> bool:
+    """A reference to the last answer (``$body...``, ``${body...}``): the only stash key of a docs test."""
+    return isinstance(value, str) and (value.startswith("$body") or "${body" in value)
+
+
+def resolve(expected: Any, body: Any, trail: tuple[str, ...] = (), *, body_only: bool = False) -> Any:
+    """``expected`` with every stash reference replaced by the actual value it names.
+
+    :param body_only: only ``$body`` references are references (pages without the Elasticsearch
+        runner's stash, where ``"$LATEST"`` or ``"echo ${HOME}"`` is a value to compare).
+    """
+    reference = is_body_reference if body_only else is_reference
     if isinstance(expected, dict):
         resolved: dict[Any, Any] = {}
         for key, value in expected.items():
-            new_key = str(_reference(key, body, trail)) if is_reference(key) else key
-            if isinstance(value, (dict, list)) or is_reference(value):  # a plain value is kept as it is
-                value = resolve(value, body, (*trail, key.replace(".", "\\.")))
+            new_key = str(_reference(key, body, trail)) if reference(key) else key
+            if isinstance(value, (dict, list)) or reference(value):  # a plain value is kept as it is
+                value = resolve(value, body, (*trail, key.replace(".", "\\.")), body_only=body_only)
             resolved[new_key] = value
         return resolved
     if isinstance(expected, list):
-        return [resolve(v, body, (*trail, str(i))) if isinstance(v, (dict, list)) or is_reference(v) else v
-                for i, v in enumerate(expected)]
-    return _reference(expected, body, trail) if is_reference(expected) else expected
+        return [resolve(v, body, (*trail, str(i)), body_only=body_only)
+                if isinstance(v, (dict, list)) or reference(v) else v for i, v in enumerate(expected)]
+    return _reference(expected, body, trail) if reference(expected) else expected
 
 
 def _reference(text: str, body: Any, trail: tuple[str, ...]) -> Any:
