@@ -247,13 +247,12 @@ class _Walker:
         if spanned:
             return fill_spans([[(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
                                  _span_count(cell.get("rowspan"))) for cell in row] for row in rows])
-        if links:
-            return tuple(tuple(Cell(_plain(_text(cell)), links.get(cell, ())) for cell in row[:MAX_COLUMNS])
-                         for row in rows)
-        text = _TEXT  # no cell links anywhere (most tables): _text inlined, the cell's text alone
-        return tuple(tuple(Cell(" ".join((cell.text or "" if len(cell) == 0 else text(
-            cell, method="text", encoding=str, with_tail=False)).split())) for cell in row[:MAX_COLUMNS])
-            for row in rows)
+        # the usual case: row N's cells are grid row N; _text and _plain inlined, each Cell made by
+        # tuple.__new__ (a NamedTuple's own __new__ is a Python function): the cost of a table is its cells
+        text, new, anchors, none = _TEXT, tuple.__new__, links.get, ()
+        return tuple([tuple([new(Cell, (" ".join((cell.text or "" if len(cell) == 0 else text(
+            cell, method="text", encoding=str, with_tail=False)).split()), anchors(cell, none)))
+            for cell in row[:MAX_COLUMNS]]) for row in rows])
 
 
 def parse_html(text: str, path: str) -> Document:
