@@ -18,7 +18,8 @@ import lxml.etree
 from harness.model import Diagnostic, Document, Format, Level, Span
 from harness.parsers.cloud import build_document
 from harness.parsers.cloud_sections import Kind, section_kind
-from harness.parsers.page import MAX_COLUMNS, Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
+from harness.parsers.page import (MAX_COLUMNS, Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans,
+                                  source_lines)
 
 __all__ = ["parse_html"]
 
@@ -257,7 +258,7 @@ class _Walker:
 
 def parse_html(text: str, path: str) -> Document:
     """Parse one cloud-style HTML page into a Document (pure: text in, model out)."""
-    outline = Outline(path, lines=text.splitlines())
+    outline = Outline(path, lines=source_lines(text))
     if text.strip():
         data = text.encode("utf-8")
         try:
