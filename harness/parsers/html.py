@@ -11,6 +11,7 @@ shared cloud-page rules.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 import lxml.etree
@@ -222,6 +223,8 @@ class _Walker:
 
     def rows(self, node: _Node) -> list[_Node]:
         """The table's own rows in document order (not those of a table nested in a cell)."""
+        if next(islice(node.iter("table"), 1, None), None) is None:  # no nested table (iter yields node first)
+            return list(node.iter("tr"))  # every row is the table's own
         rows = []
         for row in node.iter("tr"):
             parent = row.getparent()
