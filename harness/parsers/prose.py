@@ -89,7 +89,7 @@ def _line_starts(lines: Sequence[str]) -> list[int]:
 def _html_caption(text: str, lines: Sequence[str], line: int) -> str:
     if not 0 < line <= len(lines):
         return ""
-    start = sum(map(len, lines[:line - 1])) + line - 1  # _line_starts(lines)[line - 1], for one line
+    start = len("\n".join(lines[:line - 1])) + (line > 1)  # _line_starts(lines)[line - 1], for one line
     pre = text.find("<pre", start)
     before = text[max(0, (pre if pre >= 0 else start) - 2000):(pre if pre >= 0 else start)]
     paragraphs = list(_HTML_PARAGRAPH.finditer(before))
