@@ -19,7 +19,6 @@ status is a failure, never paired with an ordinary request.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from typing import Any
 
 from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span, Substitution
 from harness.parsers.cloud_requests import read_body
+from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
 from harness.parsers.lenient_json import quote_stash_tokens
 
@@ -95,7 +95,7 @@ class Response:
 
 def _error_shaped(source: str) -> bool:
     try:
-        value: Any = json.loads(source)
+        value: Any = json_value(source)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the JSON reader goes
         return False
     return isinstance(value, dict) and 0 < len(value) <= 3 and any(
