@@ -117,40 +117,25 @@ class _Walker:
         if len(node) == 0:  # a leaf (most paragraphs): its text is its one run, not bold
             text = node.text
             if text and not text.isspace():
-                self.label_or_text(node, text.strip(), node.sourceline or 1, False, True)
+                self.blocks.append(self.label_or_text(node, text.strip(), node.sourceline or 1, False, True))
             return
-        for index, (text, line, strong) in enumerate(self.loose_text(node)):
-            self.label_or_text(node, text, line, strong, index == 0)
-        self.children(node)
+        mark = len(self.blocks)
+        runs = self.children(node)
+        if runs:  # the runs of loose text come before the blocks of the children they sit between
+            self.blocks[mark:mark] = [self.label_or_text(node, text, line, strong, index == 0)
+                                      for index, (text, line, strong) in enumerate(runs)]
 
-    def label_or_text(self, node: _Node, text: str, line: int, strong: bool, first: bool) -> None:
+    def label_or_text(self, node: _Node, text: str, line: int, strong: bool, first: bool) -> Heading | Text:
         """A run of loose text: a ``Text`` block, or the label heading a list item starts with."""
         where = Span(self.outline.path, line)
         if first and node.tag == "li" and len(text) <= 60 and section_kind(text) is not Kind.OTHER:
             # "<li>URI format<p>...", "<li>Example request<pre>...": a list label used as a heading
-            self.blocks.append(Heading(_plain(text), _LABEL_LEVEL, where))
-        else:
-            self.blocks.append(Text(text, where, strong))
+            return Heading(_plain(text), _LABEL_LEVEL, where)
+        return Text(text, where, strong)
 
-    def children(self, node: _Node) -> None:
-        """The blocks of ``node``'s children that are not inline."""
-        for child in node:
-            tag = child.tag
-            if tag is _COMMENT:
-                self.comment(child)
-            elif tag.__class__ is not str or tag in _SKIP or tag in _INLINE:
-                continue
-            elif level := self.heading_level(child, tag):
-                self.blocks.append(Heading(_plain(_text(child)), level, self.span(child)))
-            elif tag == "table":
-                self.blocks.append(self.table(child))
-            elif tag in ("pre", "xmp", "listing"):
-                self.blocks.append(self.code(child))
-            else:
-                self.walk(child)
-
-    def loose_text(self, node: _Node) -> list[tuple[str, int, bool]]:
-        """Runs of inline content directly inside ``node`` (``<li>URI format<p>...``, ``<p>`` text)."""
+    def children(self, node: _Node) -> list[tuple[str, int, bool]]:
+        """Append the blocks of ``node``'s children that are not inline; return the runs of inline content
+        directly inside ``node`` (``<li>URI format<p>...``, ``<p>`` text): one pass over the children."""
         runs: list[tuple[str, int, bool]] = []
         first = node.text or ""
         parts: list[str] = [first]
@@ -164,10 +149,22 @@ class _Walker:
                 filled = filled or _solid(inner) or _solid(tail)
                 strong_only = strong_only and tag in _STRONG and not tail.strip()
                 continue
-            if filled:
+            if filled:  # a child that is not inline ends a run
                 runs.append(("".join(parts).strip(), line, strong_only))
             parts, line, strong_only = [tail], child.sourceline or line, not tail.strip()
             filled = not strong_only
+            if tag is _COMMENT:
+                self.comment(child)
+            elif tag.__class__ is not str or tag in _SKIP:
+                continue
+            elif level := self.heading_level(child, tag):
+                self.blocks.append(Heading(_plain(_text(child)), level, self.span(child)))
+            elif tag == "table":
+                self.blocks.append(self.table(child))
+            elif tag in ("pre", "xmp", "listing"):
+                self.blocks.append(self.code(child))
+            else:
+                self.walk(child)
         if filled:
             runs.append(("".join(parts).strip(), line, strong_only))
         return runs
