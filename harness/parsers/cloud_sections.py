@@ -78,6 +78,8 @@ _BARE_LABELS = {"request": Kind.EXAMPLE_REQUEST, "request body": Kind.EXAMPLE_RE
 
 def status_label(text: str) -> int | None:
     """The NNN of a ``Status code: NNN`` label, or ``None``."""
+    if text.isascii() and "status" not in text.lower():  # most text: in ASCII text re.I finds "status" only so
+        return None
     if len(text.split()) > _LABEL_WORDS:
         return None
     found = _STATUS_LABEL.search(text)
