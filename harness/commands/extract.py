@@ -19,7 +19,7 @@ from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level, to_json
 from harness.parsers.loader import load
 from harness.parsers.project_checks import check_project
-from harness.parsers.snippets import attach_source_lines
+from harness.parsers.source_lines import attach_source_lines
 from harness.report.color import use_color
 from harness.report.render import render_diagnostics
 from harness.sourcefiles import read_source

@@ -16,7 +16,17 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["Leniency", "lenient_json_error", "lenient_json_text"]
+__all__ = ["Leniency", "lenient_json_error", "lenient_json_text", "quote_stash_tokens"]
+
+_QUOTE_VALUES = re.compile(r"([:,])\s*(\$[^ ,\n}]+)")
+# the build's pattern with the key bounded (no real key is longer): unbounded, a line of '$' is quadratic
+_QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]{1,512})\s*:")
+
+
+def quote_stash_tokens(contents: str) -> str:
+    """The build's munging: quote ``$body...`` values and keys (reference §2.2 step 4)."""
+    return _QUOTE_KEYS.sub(r'"\1":', _QUOTE_VALUES.sub(r'\1 "\2"', contents)) if "$" in contents else contents
+
 
 Leniency = tuple[str, str]  # the text that needed it (``\\.``, ``00``, ``,``), and what it is
 

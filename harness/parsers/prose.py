@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 
 from harness.model import Document, Example, Format, Notice, Span, field_values
+from harness.parsers.page import source_lines
 
 __all__ = ["with_prose"]
 
@@ -78,10 +79,17 @@ def _rst_caption(lines: Sequence[str], directive: int) -> str:
     return "" if text.endswith("::") else _plain(text)
 
 
-def _html_caption(text: str, offsets: Sequence[int], line: int) -> str:
-    if not 0 < line <= len(offsets):
+def _line_starts(lines: Sequence[str]) -> list[int]:
+    """Where each of the page's lines starts in its text, counting one end-of-line character a line."""
+    offsets = list(itertools.accumulate(map((1).__add__, map(len, lines)), initial=0))
+    offsets.pop()
+    return offsets
+
+
+def _html_caption(text: str, lines: Sequence[str], line: int) -> str:
+    if not 0 < line <= len(lines):
         return ""
-    start = offsets[line - 1]
+    start = len("\n".join(lines[:line - 1])) + (line > 1)  # _line_starts(lines)[line - 1], for one line
     pre = text.find("<pre", start)
     before = text[max(0, (pre if pre >= 0 else start) - 2000):(pre if pre >= 0 else start)]
     paragraphs = list(_HTML_PARAGRAPH.finditer(before))
@@ -90,7 +98,7 @@ def _html_caption(text: str, offsets: Sequence[int], line: int) -> str:
     return _plain(html.unescape(_TAG.sub(" ", paragraphs[-1].group(1))))
 
 
-def _caption(document: Document, example: Example, text: str, lines: Sequence[str], offsets: Sequence[int]) -> str:
+def _caption(document: Document, example: Example, text: str, lines: Sequence[str]) -> str:
     line = example.span.line
     if not 0 < line <= len(lines):
         return ""
@@ -98,7 +106,7 @@ def _caption(document: Document, example: Example, text: str, lines: Sequence[st
         return _asciidoc_caption(lines, line)
     if document.format is Format.RST:
         return _rst_caption(lines, line)
-    return _html_caption(text, offsets, line)
+    return _html_caption(text, lines, line)
 
 
 # The lines _asciidoc_notices can take (a stripped line starting as _MACRO, _LABEL or _BLOCK does), each
@@ -167,8 +175,9 @@ def _rst_notices(lines: Sequence[str], path: str) -> list[Notice]:
     return found
 
 
-def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
+def _html_notices(text: str, lines: Sequence[str], path: str) -> list[Notice]:
     found: list[Notice] = []
+    offsets: list[int] | None = None  # worked out at the first notice: most pages have none
     position = 0
     while (match := _HTML_NOTICE.search(text, position)) is not None:
         end = _HTML_NOTICE_END.search(text, match.end(), match.end() + _NOTICE_WINDOW)
@@ -178,6 +187,7 @@ def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
         kind = {"notice": "note", "danger": "warning"}.get(match.group(1).lower(), match.group(1).lower())
         body = html.unescape(_TAG.sub(" ", text[match.end():end.start()]))
         body = re.sub(r"^\s*(NOTE|NOTICE|CAUTION|WARNING|DANGER|TIP|IMPORTANT)\s*:?", "", body, flags=re.IGNORECASE)
+        offsets = _line_starts(lines) if offsets is None else offsets
         line = bisect.bisect_right(offsets, match.start())
         found.append(Notice(kind, _plain(body), Span(path, max(line, 1))))
     return found
@@ -198,19 +208,15 @@ def _captioned(example: Example, caption: str) -> Example:
 
 def with_prose(document: Document, text: str) -> Document:
     """``document`` with its examples' captions and its notices read from the page's ``text``."""
-    lines = text.splitlines()
-    offsets = [0]
-    if document.format is Format.HTML:  # where each line starts (counting one end-of-line character)
-        offsets = list(itertools.accumulate(map((1).__add__, map(len, lines)), initial=0))
-        offsets.pop()
-    examples = tuple(_captioned(e, _caption(document, e, text, lines, offsets)) if not e.caption else e
+    lines = source_lines(text)
+    examples = tuple(_captioned(e, _caption(document, e, text, lines)) if not e.caption else e
                      for e in document.examples)
     if document.format is Format.ASCIIDOC:
         notices = _asciidoc_notices(lines, document.path, text)
     elif document.format is Format.RST:
         notices = _rst_notices(lines, document.path)
     else:
-        notices = _html_notices(text, offsets, document.path)
+        notices = _html_notices(text, lines, document.path)
     values = [*field_values(Document)(document)]  # replace(document, examples=..., notices=...), by position
     values[_EXAMPLES], values[_NOTICES] = examples, tuple(notices) or document.notices
     return Document(*values)

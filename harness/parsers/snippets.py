@@ -36,7 +36,8 @@ from harness.model import (
 from harness.parsers.console import parse_console_detail
 from harness.parsers.dialect import AUTO, Dialect, startyaml_problems
 from harness.parsers.directives import ResponseArgs, TestArgs
-from harness.parsers.lenient_json import Leniency, lenient_json_error, lenient_json_text
+from harness.parsers.lenient_json import Leniency, lenient_json_error, lenient_json_text, quote_stash_tokens
+from harness.parsers.source_lines import attach_source_lines
 from harness.parsers.substitutions import (
     apply_substitutions,
     default_substitutions,
@@ -47,9 +48,6 @@ __all__ = ["Snippet", "attach_source_lines", "build_examples", "munge_response",
 
 BAD_LANGUAGES = ("json", "javascript")
 _NO_TEST_ARGS = TestArgs()
-_QUOTE_VALUES = re.compile(r"([:,])\s*(\$[^ ,\n}]+)")
-# the build's pattern with the key bounded (no real key is longer): unbounded, a line of '$' is quadratic
-_QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]{1,512})\s*:")
 _ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
 # Examples and responses are built from positional arguments (speed): fail at import, not with
 # shuffled fields, if the model's field order ever changes.
@@ -207,11 +205,6 @@ def is_candidate(snippet: Snippet, contents: str) -> bool:
     or a ``sh``/``shell`` snippet holding ``curl``."""
     return snippet.console is None and not snippet.response and (
         snippet.language == "js" or snippet.language in ("sh", "shell") and "curl" in contents)
-
-
-def quote_stash_tokens(contents: str) -> str:
-    """The build's munging: quote ``$body...`` values and keys (reference §2.2 step 4)."""
-    return _QUOTE_KEYS.sub(r'"\1":', _QUOTE_VALUES.sub(r'\1 "\2"', contents)) if "$" in contents else contents
 
 
 def munge_response(contents: str) -> str:
@@ -404,14 +397,3 @@ def _add_response(snippet: Snippet, source: str, contents: str, state: _FileStat
 
 def _response_kind(contents: str) -> BodyKind:
     return BodyKind.JSON if contents.strip() and _json_error(contents)[0] is None else BodyKind.TEXT
-
-
-def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
-    """A page's diagnostics in page order, each with its ``source_line`` filled from the page's
-    lines (for the renderer's gutter); every format's front-end finishes with this."""
-    out: list[Diagnostic] = []
-    for d in sorted(diagnostics, key=lambda d: (d.span.line, d.span.column)):
-        if not d.source_line and 1 <= d.span.line <= len(lines):
-            d = dataclasses.replace(d, source_line=lines[d.span.line - 1])
-        out.append(d)
-    return tuple(out)
