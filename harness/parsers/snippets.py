@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,10 +53,10 @@ _QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]{1,512})\s*:")
 _ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
 # Examples and responses are built from positional arguments (speed): fail at import, not with
 # shuffled fields, if the model's field order ever changes.
-if [f.name for f in dataclasses.fields(Example)][:20] != [
+if [f.name for f in dataclasses.fields(Example)][:21] != [
         "name", "span", "role", "language", "source", "requests", "expected", "setups", "teardowns", "continued",
         "skip", "catch", "warnings", "skip_shard_failures", "substitutions", "directives", "testenv", "variables",
-        "captures", "retry"] or [
+        "captures", "retry", "caption"] or [
         f.name for f in dataclasses.fields(ExpectedResponse)][:9] != [
         "source", "body", "body_kind", "status", "match", "skip", "substitutions", "span", "volatile"]:
     raise ImportError("harness.model's Example or ExpectedResponse fields changed order: update snippets.py")
@@ -137,6 +137,7 @@ class _FileState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modern: bool = False  # the file uses [source,console] / console-result
     dialect: Dialect = AUTO
+    caption: Callable[[int], str] = lambda fence: ""  # the prose introducing the block whose fence is on a line
 
     def error(self, code: str, message: str, span: Span, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(Level.ERROR, code, message, span, hint))
@@ -145,13 +146,16 @@ class _FileState:
         self.diagnostics.append(Diagnostic(Level.WARNING, code, message, span, hint))
 
 
-def build_examples(snippets: Sequence[Snippet], path: str,
-                   dialect: Dialect = AUTO) -> tuple[tuple[Example, ...], list[Diagnostic]]:
+def build_examples(snippets: Sequence[Snippet], path: str, dialect: Dialect = AUTO,
+                   caption: Callable[[int], str] | None = None) -> tuple[tuple[Example, ...], list[Diagnostic]]:
     """Turn one file's snippets (page order) into Examples, with the build's checks as Diagnostics.
 
     :param dialect: the Elasticsearch version whose rules and attribute values apply.
+    :param caption: gives each Example's caption from its opening fence's line (none: no captions).
     """
     state = _FileState(modern=any(s.language in ("console", "console-result") for s in snippets), dialect=dialect)
+    if caption is not None:
+        state.caption = caption
     defaults: tuple[Substitution, ...] = ()
     for snippet in snippets:
         source = "\n".join(snippet.lines) + "\n" if snippet.lines else ""
@@ -349,7 +353,7 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
         name, snippet.span, role, snippet.language or "", source, parsed.requests, [], args.setups, args.teardowns,
         args.continued, args.skip, catch, args.warnings, args.skip_shard_failures,
         tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv, (), tuple(snippet.captures),
-        snippet.retry])
+        snippet.retry, state.caption(snippet.start)])
     state.previous = len(state.drafts) - 1
 
 

@@ -97,12 +97,12 @@ def test_a_heading_right_before_the_block_is_no_caption() -> None:
     assert [e.caption for e in parse(text, "t.asciidoc").examples] == [""]
 
 
-def test_asciidoc_notices_on_every_kind_of_line_break() -> None:
+def testasciidoc_notices_on_every_kind_of_line_break() -> None:
     """Notices are looked for only on the lines one search of the page finds: the same notices, on the
     same lines, as testing every line of ``splitlines()`` (lone "\\r", form feeds, CRLF, indents, case)."""
     import re
 
-    from harness.parsers.prose import _BLOCK, _LABEL, _MACRO, _asciidoc_notices
+    from harness.parsers.prose import _BLOCK, _LABEL, _MACRO, asciidoc_notices
 
     body = ("intro\n  beta[]\nExperimental[\"soon\"]\n\tNOTE: indented\nWARNING:no space\n[TIP]\n====\ntip text\n"
             "====\nNOTE: a\rCAUTION: after a lone CR\ndeprecated[7.0, \"gone\"]\x0cIMPORTANT: after a form feed\n"
@@ -112,10 +112,10 @@ def test_asciidoc_notices_on_every_kind_of_line_break() -> None:
         lines = text.splitlines()
         every = [n for n, line in enumerate(lines, 1) if _MACRO.match(line.strip()) or _LABEL.match(line.strip())
                  or _BLOCK.match(line.strip()) and n < len(lines) and lines[n].strip() == "===="]
-        found = _asciidoc_notices(lines, "p.asciidoc", text)
+        found = asciidoc_notices(lines, "p.asciidoc", text)
         assert [n.span.line for n in found] == every, repr(text)
         assert all(re.fullmatch(r"[a-z]+", n.kind) for n in found)
-    assert len(_asciidoc_notices(body.splitlines(), "p", body)) == 9
+    assert len(asciidoc_notices(body.splitlines(), "p", body)) == 9
 
 
 @pytest.mark.parametrize("rules", ["auto", "6.4", "6.8"])
