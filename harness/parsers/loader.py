@@ -237,14 +237,16 @@ def _rules(path: Path, fmt: Format, dialect: Dialect | DialectFor | None) -> Dia
 def _read(path: Path, name: str, fmt: Format, top: str) -> bytes | Document:
     """The page's bytes, read by the path policy, or a Document saying why it was not read."""
     # the offending line is "(not read)": a renderer must not go and read it either
-    if os.path.isdir(path) and escapes(path, top):
-        return _broken(name, fmt, "outside-docs-root", f"folder not read: its real path "
-                       f"{os.path.realpath(path)} is outside the docs root {os.path.realpath(top)}; nothing under "
-                       "it was read", 1, "move the pages into the docs tree, or point the symlink inside it",
-                       source_line=_NOT_READ)
     try:
         data = read_source(path, top)
     except Refused as exc:
+        # a folder is asked about only when refused (a stat per page saved): discover lists a symlinked
+        # folder that leaves the root, and read_source refuses it for that before seeing it is a folder
+        if exc.code == "outside-docs-root" and os.path.isdir(path):
+            return _broken(name, fmt, "outside-docs-root", f"folder not read: its real path "
+                           f"{os.path.realpath(path)} is outside the docs root {os.path.realpath(top)}; nothing "
+                           "under it was read", 1, "move the pages into the docs tree, or point the symlink inside it",
+                           source_line=_NOT_READ)
         return _broken(name, fmt, exc.code, f"page not read: {exc}", 1,
                        "a page must be a regular file inside the docs tree: replace the symlink with the page",
                        source_line=_NOT_READ)
