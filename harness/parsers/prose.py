@@ -20,7 +20,7 @@ from dataclasses import fields
 
 from harness.model import Document, Example, Format, Notice, Span, field_values
 
-__all__ = ["asciidoc_caption", "asciidoc_notices", "page_lines", "with_prose"]
+__all__ = ["asciidoc_caption", "asciidoc_notices", "one_space_apart", "page_lines", "with_prose"]
 
 KINDS = ("experimental", "beta", "deprecated", "note", "tip", "important", "warning", "caution")
 _MACRO = re.compile(r"^(experimental|beta|deprecated)\[(.*)\]\s*$", re.IGNORECASE)
@@ -40,9 +40,9 @@ _DEFAULTS = {"experimental": "This functionality is experimental and may be chan
 _LIMIT = 400
 
 
-def _one_space_apart(text: str) -> bool:
-    """Whether ``" ".join(text.split())`` is ``text`` itself, decided without splitting: most captions are
-    stripped lines joined by spaces already (splitting them again was a third of a caption's cost). In
+def one_space_apart(text: str) -> bool:
+    """Whether ``" ".join(text.split())`` is ``text`` itself, decided without splitting: most captions and
+    paragraphs are lines joined by spaces already (splitting them again was a third of a caption's cost). In
     ASCII text every whitespace character but the space is a control character, so not printable."""
     return text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
@@ -51,7 +51,7 @@ def _plain(text: str) -> str:
     # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
     # bounded input keeps a hostile paragraph linear in the page
     text = text[:_LIMIT * 8]
-    if not _one_space_apart(text):
+    if not one_space_apart(text):
         text = " ".join(text.split())
     if "`" not in text and "{" not in text and "<<" not in text and "**" not in text and "__" not in text:
         return text[:_LIMIT]  # no markup (what _MARKUP's alternatives start with): most paragraphs
