@@ -3,7 +3,9 @@
 Goal 1 of issue 14 compares ``extract --json`` with benchmarks/asciidoc_floor.py; this splits
 our side into start-up (the imports ``extract`` makes), the scanner, building examples, page
 metadata, captions and notices (prose) and the JSON text, in one fresh interpreter, CPU
-seconds, best of ``--rounds`` for each in-process phase. The pages are generated as
+seconds, best of ``--rounds`` for each in-process phase. The parse reads the captions as it builds
+examples, so "prose" is also inside "build examples" (captions) and "parse (all)" (notices); the
+"scanner", "build examples" and "page metadata" lines are parts of "parse (all)". The pages are generated as
 bench_goals.py generates them (same generator and seed), or read from ``--folder``.
 
     python benchmarks/profile_asciidoc.py                    # 1,400 generated pages
