@@ -168,6 +168,9 @@ class ExampleResult:
         compared; ``0`` for other checks.
     :param presence_only: how many of those were only checked present, not compared: ``$body``
         references (``$body.$_path``, ``$body.took``) and values at volatile paths.
+    :param status_rule: the status the test's answers were held to: ``200``, ``201 or 202`` (the page's
+        status table), ``2xx`` (any success: the page documents none) or ``catch: missing``; the rules of
+        several requests joined with ``; `` in order, each once; ``""`` when not recorded.
     """
 
     document: str
@@ -186,10 +189,19 @@ class ExampleResult:
     reference_server: bool = False
     documented_values: int = 0
     presence_only: int = 0
+    status_rule: str = ""
 
     @property
     def node_id(self) -> str:
         return f"{self.document}::{self.name}"
+
+    @property
+    def status_words(self) -> str:
+        """The status rule in the words a status-only pass is reported with: ``status 200``, ``any 2xx
+        status``, ``catch: missing``; ``status code`` when the result does not record it."""
+        words = ["any 2xx status" if rule == "2xx" else rule if rule.startswith("catch:") else f"status {rule}"
+                 for rule in self.status_rule.split("; ") if rule]
+        return " then ".join(words) or "status code"
 
     @property
     def values_not_compared(self) -> str | None:

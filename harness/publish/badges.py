@@ -3,8 +3,9 @@
 A badge says, in one line, what the last replay found and how much that
 means: "verified (exact match) against <target> on <date>" only when values
 were compared; "shape-checked (keys and types only; values not compared)" and
-"status-checked (status code only; no body compared)" otherwise, as the result
-records the check replay really made. Values a check only found present (``$body``
+"status-checked (status 200 only; no body compared)" otherwise, as the result
+records the check replay really made (a status-only badge names the status rule: a
+documented code, ``any 2xx status`` when the page gives none, or a ``catch``). Values a check only found present (``$body``
 references, volatile paths) are counted on the badge, and a body made only of them
 is "presence-checked", never "verified", and a subset check of a body holding no value
 (``{}``: any object contains it) is "subset-checked". The built-in reference server is named as
@@ -73,7 +74,7 @@ _PASSED = {
     "non_json": (BadgeState.VERIFIED, "verified (text lines matched)"),
     "subset": (BadgeState.VERIFIED, "verified (subset: documented fields present and equal)"),
     "shape": (BadgeState.SHAPE_CHECKED, "shape-checked (keys and types only; values not compared)"),
-    "status": (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body compared)"),
+    "status": (BadgeState.STATUS_CHECKED, "status-checked ({status} only; no body compared)"),
 }
 
 
@@ -131,6 +132,7 @@ def _from_result(result: ExampleResult) -> Badge:
     where = f" against {name}" if name else ""
     if result.outcome is Outcome.PASSED:
         state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
+        how = how.format(status=result.status_words)  # which status: 200, any 2xx, a catch
         when = f" on {result.started[:10] or 'an unknown date'}"
         missing = result.values_not_compared
         if missing == "empty":  # "{}": any object is a superset

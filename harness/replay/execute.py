@@ -111,7 +111,8 @@ class DocumentRunner:
                                target=self.target.label, started=started,
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
                                checked=self.checked(test), reference_server=self.target.embedded,
-                               polled_ms=round(self._polled * 1000, 3), **self.value_counts(test))
+                               polled_ms=round(self._polled * 1000, 3), status_rule=self.status_rule(test),
+                               **self.value_counts(test))
         return self.redactor.data(result)
 
     def checked(self, test: PlannedTest) -> str:
@@ -119,6 +120,11 @@ class DocumentRunner:
         found = [expect.checked_as(e, e.match or self.policy) for s in test.steps if s.phase == "test"
                  for e in s.expected] or ["status"]
         return max(found, key=CHECKS.index)
+
+    @staticmethod
+    def status_rule(test: PlannedTest) -> str:
+        """The status rules the item's test requests were held to, each once, in order."""
+        return "; ".join(dict.fromkeys(expect.status_rule(s) for s in test.steps if s.phase == "test"))
 
     def value_counts(self, test: PlannedTest) -> dict[str, int]:
         """How many documented values the item's body checks hold, and how many were only found present."""

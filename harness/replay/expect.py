@@ -20,7 +20,8 @@ from harness.replay.send import Reply
 from harness.replay.stash import MISSING, StashMiss, lookup, resolve
 from harness.results import Failure, FailureKind, Mismatch
 
-__all__ = ["checked_as", "check_body", "value_counts", "check_shards", "check_status", "check_warnings", "excerpt"]
+__all__ = ["checked_as", "check_body", "value_counts", "check_shards", "check_status", "check_warnings", "excerpt",
+           "status_rule"]
 
 _WARNING = re.compile(r'^\d{3} \S+ "((?:\\.|[^"\\])*)"(?: "[^"]*")?\s*$')
 _EXCERPT = 4000
@@ -35,6 +36,22 @@ def _span(step: Step) -> Span | None:
     return step.request.span
 
 
+def _wanted(step: Step) -> tuple[int | None, tuple[int, ...]]:
+    """The documented status (the last response's), else the page's table of success codes."""
+    documented = [e.status for e in step.expected if e.status is not None]
+    wanted = documented[-1] if documented else None
+    return wanted, (step.statuses if wanted is None else ())
+
+
+def status_rule(step: Step) -> str:
+    """The rule a step's status is held to, in words: ``catch: missing``, ``200``, ``201 or 202``, or
+    ``2xx`` (any success: the page documents no status)."""
+    if step.catch:
+        return f"catch: {step.catch}"
+    wanted, listed = _wanted(step)
+    return str(wanted) if wanted is not None else " or ".join(map(str, listed)) if listed else "2xx"
+
+
 def check_status(step: Step, reply: Reply) -> Failure | None:
     """The status against ``catch``, the documented status, or "2xx"."""
     status = reply.status
@@ -44,12 +61,10 @@ def check_status(step: Step, reply: Reply) -> Failure | None:
             return None
         return Failure(FailureKind.CATCH, reason, _span(step), expected=f"catch: {step.catch}",
                        actual=f"{status} {excerpt(reply.text, 500)}")
-    documented = [e.status for e in step.expected if e.status is not None]
-    wanted = documented[-1] if documented else None
-    listed = step.statuses if wanted is None and not step.catch else ()  # the page's table of success codes
+    wanted, listed = _wanted(step)
     if wanted == status or (wanted is None and 200 <= status < 300 and (not listed or status in listed)):
         return None
-    expected_text = str(wanted) if wanted is not None else " or ".join(map(str, listed)) if listed else "2xx"
+    expected_text = status_rule(step)
     if status >= 500:
         return Failure(FailureKind.SERVER_ERROR, f"the target failed with {status} (expected {expected_text})",
                        _span(step), expected=expected_text, actual=f"{status} {excerpt(reply.text, 500)}")

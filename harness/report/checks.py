@@ -20,16 +20,16 @@ _WORDS = {
     "non_json": "text lines matched",
     "subset": "subset: documented fields present and equal",
     "shape": "shape only: keys and types, values not compared",
-    "status": "status code only: no body compared",
+    "status": "{status} only: no body compared",
 }
 
 
 def check_words(result: ExampleResult) -> str:
-    """How a passed result was checked (``checked: status code only: no body compared``); ``""`` when the
+    """How a passed result was checked (``checked: any 2xx status only: no body compared``); ``""`` when the
     result does not record it."""
     if not result.checked:
         return ""
-    words = _WORDS.get(result.checked, result.checked)
+    words = _WORDS[result.checked].format(status=result.status_words) if result.checked in _WORDS else result.checked
     missing = result.values_not_compared
     if missing == "empty":
         words = "subset of a body holding no value: only its keys and containers were checked"

@@ -10,7 +10,7 @@ a testcase carries no ``file``/``line`` attributes: the place is the start of
 the failure ``message`` (``path:line: reason``) and the ``-->`` line of its text.
 The text is the same Hurl-style rendering the terminal shows, without colour
 and with secrets masked. A passed testcase's ``<system-out>`` says what its check
-compared (``checked: status code only: no body compared``).
+compared (``checked: any 2xx status only: no body compared``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,10 @@ import fault_servers as fs
 import pytest
 from replay_project import cloud_config
 
+from harness import codec
 from harness.cli import main
+from harness.report.checks import check_words
+from harness.results import ExampleResult
 
 PAGE = """\
 Creating a Queue
@@ -63,5 +66,9 @@ def test_an_unstated_status_must_be_one_the_table_lists(tmp_path: Path, monkeypa
     capsys.readouterr()
     (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert result["outcome"] == outcome
-    if outcome == "failed":
+    assert result["status_rule"] == "200 or 201"  # what a status-only pass says it checked
+    if outcome == "passed":
+        assert result["checked"] == "status"
+        assert check_words(codec.from_data(ExampleResult, result)) == "checked: status 200 or 201 only: no body compared"
+    else:
         assert result["reason"] == "expected status 200 or 201 but got 204"

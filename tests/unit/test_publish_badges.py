@@ -86,7 +86,13 @@ def test_each_badge_says_how_the_example_was_checked() -> None:
     assert passed("shape") == (BadgeState.SHAPE_CHECKED, "shape-checked (keys and types only; values not compared) "
                                                          "against reference on 2026-11-22")
     assert passed("status") == (BadgeState.STATUS_CHECKED, "status-checked (status code only; no body compared) "
-                                                           "against reference on 2026-11-22")
+                                                           "against reference on 2026-11-22")  # rule not recorded
+    # a status-only badge names the rule the status was held to
+    assert passed("status", status_rule="2xx")[1].startswith("status-checked (any 2xx status only; no body compared)")
+    assert passed("status", status_rule="202")[1].startswith("status-checked (status 202 only; no body compared)")
+    assert passed("status", status_rule="catch: missing")[1].startswith("status-checked (catch: missing only;")
+    assert passed("status", status_rule="2xx; 201 or 202")[1].startswith(
+        "status-checked (any 2xx status then status 201 or 202 only;")
     # results that do not record the check never read as verified
     assert passed("") == (BadgeState.PASSED, "passed (how it was checked is not recorded) against reference "
                                              "on 2026-11-22")
