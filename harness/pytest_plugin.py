@@ -37,6 +37,7 @@ from harness.report.redact import mask_userinfo
 from harness.report.render import render_diagnostic
 from harness.report.terminal import render_notes, render_result
 from harness.results import ExampleResult, Outcome
+from harness.sourcefiles import OUTPUT_MARKER
 
 if TYPE_CHECKING:  # made by cache_options.extraction_cache, which imports it only when a cache is used
     from harness.parsers.cache import ExtractCache
@@ -122,6 +123,11 @@ def _roots(explicit: Path) -> tuple[Path, ...]:
         return (explicit.parent, *(p.resolve() for p in load_config(explicit).source_paths()))
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from exc
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A folder docharness writes its reports and site to (``OUTPUT_MARKER``) holds no documentation."""
+    return True if (collection_path / OUTPUT_MARKER).is_file() else None
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocFile | None:

@@ -10,9 +10,12 @@ misbehaved): JUnit writes the first as ``<failure>``, the second as ``<error>``.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from harness.model import Diagnostic, Span
+from harness.model import Diagnostic, ExpectedResponse, Request, Span
 
 __all__ = [
     "Outcome",
@@ -24,9 +27,18 @@ __all__ = [
     "RunResult",
     "RESULTS_SCHEMA_VERSION",
     "CHECKS",
+    "examples_digest",
 ]
 
 RESULTS_SCHEMA_VERSION = 1
+
+
+def examples_digest(parts: Iterable[tuple[Request, Sequence[ExpectedResponse]]]) -> str:
+    """A digest of a test item's requests as the page writes them, each with the responses matched
+    against its answer (``ExampleResult.examples_digest``): replay and publish compute it alike."""
+    shown = [[r.method.upper(), r.path, r.body, [[e.body, e.status, e.match.value if e.match else None, e.skip]
+                                                  for e in expected]] for r, expected in parts]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 # how an example's response was checked, strongest first: a MatchPolicy value, or "status"
 # when no body was compared (none documented, skip:, or text under the shape policy)
 CHECKS = ("exact", "non_json", "subset", "shape", "status")
@@ -171,6 +183,8 @@ class ExampleResult:
     :param status_rule: the status the test's answers were held to: ``200``, ``201 or 202`` (the page's
         status table), ``2xx`` (any success: the page documents none) or ``catch: missing``; the rules of
         several requests joined with ``; `` in order, each once; ``""`` when not recorded.
+    :param examples_digest: ``examples_digest`` of the requests and responses the item replayed, so a
+        publish of this result can tell that the page's example has changed since (``""``: unknown).
     """
 
     document: str
@@ -190,6 +204,7 @@ class ExampleResult:
     documented_values: int = 0
     presence_only: int = 0
     status_rule: str = ""
+    examples_digest: str = ""
 
     @property
     def node_id(self) -> str:

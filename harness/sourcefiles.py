@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["MAX_SOURCE_BYTES", "Refused", "escapes", "read_source", "real_root"]
+__all__ = ["MAX_SOURCE_BYTES", "OUTPUT_MARKER", "Refused", "escapes", "mark_output", "read_source", "real_root"]
 
 # a documentation page larger than this is not a page (and would exhaust memory)
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
+# the file that marks a folder docharness writes its output to (reports, Sphinx sources, the site):
+# discovery never reads a page under it, so a run whose --out lies inside its sources does not take
+# the last run's report and site for documentation (and publish them, again and again)
+OUTPUT_MARKER = ".docharness-output"
 
 
 class Refused(OSError):
@@ -96,3 +101,19 @@ def _read_to_end(handle: int, size: int) -> bytes:
         total += len(chunk)
         want = 1 << 16
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def mark_output(folder: Path, sources: Sequence[Path] = ()) -> None:
+    """Create ``folder`` and mark it as docharness output (``OUTPUT_MARKER``), never read as pages.
+
+    :param sources: the source paths; a folder that holds one of them (``--out .``) is not marked, or
+        no page would be read at all.
+    """
+    top = os.path.realpath(folder)
+    if any(_inside(os.path.realpath(source), top) for source in sources):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / OUTPUT_MARKER
+    if not marker.is_file():
+        marker.write_text("docharness writes its reports and site here; no page in this folder is read as "
+                          "documentation.\n", encoding="utf-8")

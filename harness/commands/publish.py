@@ -25,6 +25,7 @@ from harness.report.redact import Redactor
 from harness.publish.identity import align_results, document_identity, without_stale
 from harness.publish.siteconf import SiteOptions
 from harness.results import RunResult
+from harness.sourcefiles import mark_output
 
 __all__ = ["add_arguments", "run", "build"]
 
@@ -109,8 +110,8 @@ def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: 
                   "docharness.toml (--config)", file=sys.stderr)
         results, stale = without_stale(results, documents)
         if stale:
-            print(f"docharness publish: warning: {len(stale)} result(s) were recorded for requests the pages no "
-                  f"longer have ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); they show as not run\n"
+            print(f"docharness publish: warning: {len(stale)} result(s) were recorded for requests or responses "
+                  f"the pages no longer have ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); they show as not run\n"
                   "  hint: replay the pages again before publishing", file=sys.stderr)
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
     # never a file:// link into the builder's machine: the site gets published elsewhere
@@ -156,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
               "  hint: pass a results.json written by `docharness replay`", file=sys.stderr)
         return EXIT_USAGE
     try:
+        mark_output(args.out, paths)  # before reading: a previous site under the sources is not a page
         cache = extraction_cache(args, config)
         documents = load(paths, root=root, docs_root=config.root if config else None,
                          dialect=config.dialect_at if config else None, cache=cache)

@@ -42,7 +42,7 @@ from harness.report.atomic import OutputError, is_stream
 from harness.report.color import use_color
 from harness.report.redact import MASK, mask_userinfo
 from harness.report.terminal import TerminalReporter
-from harness.results import RunResult
+from harness.results import Outcome, RunResult
 
 if TYPE_CHECKING:  # made by cache_options.extraction_cache, which imports it only when a cache is used
     from harness.parsers.cache import ExtractCache
@@ -303,6 +303,10 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             raise UsageError("\n".join(problems))
         if not result.results and result.complete:
             raise nothing_selected(documents, keyword, [str(p) for p in getattr(args, "paths", [])])
+        if result.complete and all(r.outcome is Outcome.NOT_RUN for r in result.results):
+            raise NothingSelected(f"no test ran ({len(result.results)} selected, none run): "
+                                  f"{result.results[0].reason}\n  hint: set the target's URL (or pass --target "
+                                  "URL); a run that tested nothing does not pass")
         return redactor.data(result)  # what the caller publishes carries no secret either
 
 

@@ -40,6 +40,7 @@ from harness.config import ConfigError
 from harness.model import Document
 from harness.report.redact import mask_userinfo
 from harness.report.terminal import summary_line
+from harness.sourcefiles import mark_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     everything_loaded: list[Document] = []
     try:
         config = find_project([], args.config)
+        mark_output(out, config.source_paths())  # before reading: a previous run's report and site under the sources are not pages
         sources = ", ".join(_shown(p) for p in config.source_paths()) or "no sources"
         _say(f"docharness run: extracting {sources}")
         clock = time.perf_counter()

@@ -108,7 +108,10 @@ def read_curl(command: str) -> CurlCommand | str:
     if "curl" in words[end:]:  # "curl ... && curl ...": a second request on the same line
         return "the line holds several curl commands; write one per line so each is its own example"
     words = words[:end]
-    state = _Curl()
+    substituted, variables = _expansions(text)
+    if substituted:  # $(...) or `...`: what the shell pastes in is not on the page
+        return f"the curl command runs a shell command ({substituted[:40]}) whose output the page does not show"
+    state = _Curl(variables)
     index = 0
     while index < len(words):
         options = _options(words[index])
@@ -124,10 +127,40 @@ def read_curl(command: str) -> CurlCommand | str:
     return state.command()
 
 
-class _Curl:
-    """What the options of one curl command said so far."""
+_VARIABLE = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
 
-    def __init__(self) -> None:
+
+def _expansions(text: str) -> tuple[str, frozenset[str]]:
+    """What the shell would expand in ``text``: the first command substitution (``$(...)``, a backquote;
+    ``""`` when none) and the variables (``$NAME``, ``${NAME}``) written outside single quotes."""
+    variables: set[str] = set()
+    quote_char, index = "", 0
+    while index < len(text):
+        char = text[index]
+        if quote_char == "'":
+            quote_char = "" if char == "'" else quote_char
+        elif char == "\\":
+            index += 1  # the next character is escaped
+        elif char == "'" and not quote_char:
+            quote_char = "'"
+        elif char == '"':
+            quote_char = "" if quote_char == '"' else '"'
+        elif char == "`" or text.startswith("$(", index):
+            return text[index:index + 40], frozenset()
+        elif char == "$" and (found := _VARIABLE.match(text, index)):
+            variables.add(found.group())
+        index += 1
+    return "", frozenset(variables)
+
+
+class _Curl:
+    """What the options of one curl command said so far.
+
+    :param variables: the shell variables the command expands (their values are not on the page).
+    """
+
+    def __init__(self, variables: frozenset[str] = frozenset()) -> None:
+        self.variables = variables
         self.method, self.url = "", ""
         self.headers: list[tuple[str, str]] = []
         self.data: list[str] = []
@@ -169,6 +202,9 @@ class _Curl:
         return ""
 
     def body(self, name: str, value: str) -> str:
+        used = next((v for v in sorted(self.variables) if v in value), None)
+        if used is not None:
+            return f"the curl body uses the shell variable {used}, whose value the page does not show"
         if name == "--data-urlencode":
             encoded = _urlencoded(value)
             if encoded is None:
@@ -183,6 +219,10 @@ class _Curl:
     def command(self) -> CurlCommand | str:
         if not self.url:
             return "the curl command names no URL"
+        path = self.url.partition("://")[2].partition("/")[2] if "://" in self.url else self.url
+        used = next((v for v in sorted(self.variables) if v in path), None)
+        if used is not None:
+            return f"the curl URL uses the shell variable {used}, whose value the page does not show"
         url, data = self.url, self.data
         if self.query:
             url += ("&" if "?" in url else "?") + "&".join(self.query)

@@ -25,7 +25,7 @@ from harness.parsers.cloud_sections import (
 )
 from harness.parsers.console import body_kind
 
-__all__ = ["Chunk", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
+__all__ = ["Chunk", "body_label_lines", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
            "without_query_templates"]
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
@@ -47,10 +47,17 @@ class Chunk:
     body: str
     body_line: int
     unrecognised: str = ""
+    response_line: int = 0  # where the block goes on to show a response (cut from the body), else 0
 
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
 _BODY_START = ("{", "[", "<", '"')
+# a label line over the body inside the block ("Request body:", "Body (JSON):", "Payload:"): not body text
+_BODY_LABEL = re.compile(r"^(?:(?:example|sample)\s+)?(?:(?:request|response)\s+)?(?:body|payload|json)"
+                         r"(?:\s*\([^)]*\))?\s*:?$", re.I)
+# a line that starts a response inside a request block: "Response:", "Example response", a status line
+_RESPONSE_START = re.compile(r"^(?:HTTP/\d(?:\.\d)?\s+\d{3}\b.*|(?:(?:example|sample)\s+)?response"
+                             r"(?:\s+(?:body|example))?(?:\s*\([^)]*\))?\s*:?)$", re.I)
 _BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b", re.I)  # "[POST] /v1/x": no JSON
 
 
@@ -144,8 +151,19 @@ def _chunk(line: RequestLine | None, rest: list[str], first: int) -> Chunk:
             index += 1
         while index < len(rest) and not rest[index].strip():
             index += 1
-    body = "\n".join(rest[index:]).strip("\n")
-    return Chunk(line, tuple(headers), body, first + index)
+    index += body_label_lines(rest[index:])  # the label is not sent: curl and the server never see it
+    end = next((i for i in range(index, len(rest)) if _RESPONSE_START.match(rest[i].strip())), len(rest))
+    body = "\n".join(rest[index:end]).strip("\n")
+    return Chunk(line, tuple(headers), body, first + index, response_line=first + end if end < len(rest) else 0)
+
+
+def body_label_lines(lines: list[str]) -> int:
+    """How many lines a label over a JSON body takes ("Request body:", "Body (JSON):", "Payload:" and the
+    blank lines after it): they are not part of the body."""
+    if not lines or not _BODY_LABEL.match(lines[0].strip()):
+        return 0
+    after = next((i for i in range(1, len(lines)) if lines[i].strip()), None)
+    return after if after is not None and lines[after].lstrip().startswith(("{", "[")) else 0
 
 
 def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | None]:
@@ -153,6 +171,8 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
     if not body.strip():
         return BodyKind.NONE, None
     kind = body_kind(body)
+    if kind is BodyKind.TEXT and body.lstrip()[:1] not in "{[<":
+        return kind, _text_before_json(body, line, path)
     if kind is not BodyKind.TEXT or body.lstrip()[:1] not in "{[":
         return kind, None
     try:
@@ -169,12 +189,33 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
     return BodyKind.TEXT, None
 
 
+def _text_before_json(body: str, line: int, path: str) -> Diagnostic | None:
+    """A warning when a body is JSON after some other line (a label, a note): never sent unsaid."""
+    lines = body.split("\n")
+    start = next((i for i, text in enumerate(lines) if text.lstrip().startswith(("{", "["))), None)
+    if not start:
+        return None
+    try:
+        json.loads("\n".join(lines[start:]))
+    except (ValueError, RecursionError):
+        return None
+    head = next(text.strip() for text in lines if text.strip())
+    return Diagnostic(Level.WARNING, "text-before-json", f"the example body has {head[:60]!r} before its JSON; the "
+                      "whole text is used as written (sent, or compared as text)", Span(path, line, 1),
+                      hint="put the request line or a label outside the code block, or remove the line")
+
+
 def make_request(chunk: Chunk, method: str, path: str, where: Span,
                  diagnostics: list[Diagnostic]) -> Request:
     """A Request from a chunk; ``method`` and ``path`` complete a body-only chunk."""
     kind, problem = read_body(chunk.body, chunk.body_line, where.path)
     if problem is not None:
         diagnostics.append(problem)
+    if chunk.response_line:  # never sent as part of the body, never silently dropped
+        diagnostics.append(Diagnostic(
+            Level.WARNING, "response-in-request-block", "the request block goes on to show a response from here; "
+            "it is not part of the request body and is not checked", Span(where.path, chunk.response_line, 1),
+            hint="put the response in its own code block under 'Example Response'"))
     if chunk.line is not None:  # a full URL alone keeps the documented method
         method, path, where = chunk.line.method or method, chunk.line.path, chunk.line.span
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)

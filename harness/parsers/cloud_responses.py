@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span
-from harness.parsers.cloud_requests import read_body
+from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.directives import ResponseArgs
 from harness.parsers.snippets import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
@@ -283,6 +283,9 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     # the body a test matches is the substituted one: JSON as written, else read the way the build reads it
     # ($body tokens quoted); quoting first would break a '$' inside a string ("lambda$handle$0")
     line = response.content_line or response.span.line
+    lines = body.split("\n")
+    if skipped := body_label_lines(lines):  # "Response body:" over the JSON is not part of it
+        body, line = "\n".join(lines[skipped:]), line + skipped
     kind, problem = read_body(body, line, path)
     if problem is not None:
         kind, problem = read_body(quote_stash_tokens(body), line, path)

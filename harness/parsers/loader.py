@@ -23,7 +23,7 @@ from harness.model import (
 )
 from harness.parsers import PARSERS, parser_for
 from harness.parsers.dialect import AUTO, Dialect
-from harness.sourcefiles import Refused, escapes, read_source
+from harness.sourcefiles import OUTPUT_MARKER, Refused, escapes, read_source
 
 if TYPE_CHECKING:  # imported only by a command that uses a cache (hashlib, pickle, zlib: start-up time)
     from harness.parsers.cache import ExtractCache
@@ -45,8 +45,8 @@ _NOT_READ = "(not read)"
 def discover(paths: Sequence[str | Path], *, docs_root: Path | None = None) -> list[Path]:
     """List the files with a known suffix under ``paths``, sorted and without duplicates.
 
-    Folders are walked recursively (hidden folders skipped, symlinked folders not
-    followed); a file named directly is kept only when its suffix is known. A symlinked
+    Folders are walked recursively (hidden folders and docharness's own output folders, marked
+    ``OUTPUT_MARKER``, skipped; symlinked folders not followed); a file named directly is kept only when its suffix is known. A symlinked
     folder whose real path leaves its docs root (see ``source_roots``) is listed itself,
     so that loading it gives a diagnostic saying it was not read.
 
@@ -72,6 +72,9 @@ def discover(paths: Sequence[str | Path], *, docs_root: Path | None = None) -> l
 
 def _walk(folder: Path, roots: tuple[str, ...]) -> Iterator[Path]:
     for current, dirs, files in os.walk(folder, onerror=_unreadable):
+        if OUTPUT_MARKER in files:  # docharness's own output (a report, a published site): not documentation
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in dirs:  # os.walk does not follow symlinked folders: name those that leave the root
             child = os.path.join(current, name)

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from harness.model import Document
-from harness.results import ExampleResult, Outcome, RunResult
+from harness.model import Document, Role
+from harness.results import ExampleResult, Outcome, RunResult, examples_digest
 
 __all__ = ["document_identity", "align_results", "without_stale"]
 
-STALE = "the page changed after this result was recorded (its requests are not the ones replayed); replay it again"
+STALE = ("the page changed after this result was recorded (its requests or documented responses are not the "
+         "ones replayed); replay it again")
 
 
 def document_identity(path: str, root: Path, resolved_root: Path | None = None) -> str:
@@ -70,6 +71,29 @@ def _sent_elsewhere(result: ExampleResult, requests: set[tuple[str, int]]) -> bo
                for e in result.exchanges)
 
 
+def _page_digest(document: Document, name: str) -> str | None:
+    """``examples_digest`` of the test item ``name`` as the page now has it (its ``continued`` followers
+    included, as the plan joins them); ``None`` when the page has no such test."""
+    examples = list(document.examples)
+    head = next((i for i, e in enumerate(examples) if e.name == name and e.role is Role.TEST), None)
+    if head is None:
+        return None
+    item = [examples[head]]
+    for example in examples[head + 1:]:
+        if example.role is Role.TEST and not example.continued:
+            break
+        if example.role is Role.TEST:
+            item.append(example)
+    return examples_digest((r, e.expected if i == len(e.requests) - 1 else ()) for e in item
+                           for i, r in enumerate(e.requests))
+
+
+def _changed(result: ExampleResult, document: Document | None) -> bool:
+    """Whether the page's requests or documented responses for this result are not the ones replayed."""
+    return bool(result.examples_digest) and document is not None and \
+        _page_digest(document, result.name) not in (None, result.examples_digest)
+
+
 def without_stale(run: RunResult, documents: Sequence[Document]) -> tuple[RunResult, tuple[str, ...]]:
     """``run`` with each result whose recorded requests the page no longer has made "not run".
 
@@ -80,11 +104,13 @@ def without_stale(run: RunResult, documents: Sequence[Document]) -> tuple[RunRes
     """
     pages = {d.path: {(r.method.upper(), r.span.line) for e in d.examples for r in e.requests if r.span is not None}
              for d in documents}
+    by_path = {d.path: d for d in documents}
     stale: list[str] = []
     results = []
     for result in run.results:
         requests = pages.get(result.document)
-        if requests is not None and result.outcome is not Outcome.NOT_RUN and _sent_elsewhere(result, requests):
+        if requests is not None and result.outcome is not Outcome.NOT_RUN and (
+                _sent_elsewhere(result, requests) or _changed(result, by_path.get(result.document))):
             stale.append(result.node_id)
             result = replace(result, outcome=Outcome.NOT_RUN, reason=STALE, failures=(), checked="")
         results.append(result)

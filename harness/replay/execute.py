@@ -29,10 +29,12 @@ from harness.replay.stash import MISSING, StashMiss, resolve_request_body
 from harness.replay.target import Target
 from harness.replay.variables import Variables
 from harness.report.redact import MASK, Redactor
-from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome
+from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome, examples_digest
 
 __all__ = ["DocumentRunner"]
 
+_NOTHING_SENT = ("catch: param: the client refuses the request before sending it (the Elasticsearch runner "
+                 "sends nothing), so no answer was checked")
 _KEPT_HEADERS = ("content-type", "content-length", "warning", "location")
 _BODY_LIMIT = 64 * 1024
 
@@ -65,7 +67,7 @@ class DocumentRunner:
         self.volatile = volatile
         self.ignored_warnings = ignored_warnings
         self.session = new_session(target.verify_tls, target.secret_headers)
-        self.sender = Sender(self.session, target.timeout)
+        self.sender = Sender(self.session, target.timeout, remote_writes=target.allow_writes)
         self.reset_steps = tuple(Step("reset", r, "reset") for r in target.reset)
         self._bound: dict[str, str] = {}  # what the running test captured, for its result
         self._polled = 0.0
@@ -112,7 +114,9 @@ class DocumentRunner:
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
                                checked=self.checked(test), reference_server=self.target.embedded,
                                polled_ms=round(self._polled * 1000, 3), status_rule=self.status_rule(test),
-                               **self.value_counts(test))
+                               **self.value_counts(test),
+                               examples_digest=examples_digest((s.request, s.expected) for s in test.steps
+                                                               if s.phase == "test"))
         return self.redactor.data(result)
 
     def checked(self, test: PlannedTest) -> str:
@@ -128,7 +132,8 @@ class DocumentRunner:
 
     def value_counts(self, test: PlannedTest) -> dict[str, int]:
         """How many documented values the item's body checks hold, and how many were only found present."""
-        counts = [expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile))
+        counts = [expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile),
+                                      elasticsearch=self.family == "elasticsearch")
                   for s in test.steps if s.phase == "test" for e in s.expected]
         return {"documented_values": sum(c[0] for c in counts), "presence_only": sum(c[1] for c in counts)}
 
@@ -149,6 +154,8 @@ class DocumentRunner:
         if refusal is not None:
             return Outcome.SKIPPED, refusal, ()
         failure = self._send_all(list(zip(steps, prepared)), exchanges)
+        if failure is None and all(s.catch == NOT_SENT for s in test.steps if s.phase == "test"):
+            return Outcome.SKIPPED, _NOTHING_SENT, ()  # not "checked by status code": there was no status
         if failure is None:
             return Outcome.PASSED, "", ()
         return (Outcome.FAILED if failure.is_assertion else Outcome.ERROR), failure.message, (failure,)
@@ -186,7 +193,8 @@ class DocumentRunner:
 
     def _step(self, step: Step, prepared: Prepared, exchanges: list[Exchange]) -> None:
         if step.catch == NOT_SENT:
-            return  # catch: param means the client refuses to send it
+            self._unsent(step)  # catch: param means the client refuses to send it
+            return
         if self.family == "elasticsearch" and prepared.body is not None and b"$" in prepared.body:
             prepared = self._stashed(step, prepared)
         reply = self._send(step, prepared, exchanges)
@@ -199,6 +207,11 @@ class DocumentRunner:
                 raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
                                     f"{_request_line(prepared)} answered {reply.status}", step.request.span,
                                     expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
+            if self.family == "elasticsearch" and step.phase != "reset":  # every do section checks them (§9.6)
+                warned = expect.check_warnings(step, reply, self.ignored_warnings)
+                if warned is not None:
+                    raise _Stop(replace(warned, message=f"{step.phase} {step.origin}: {_request_line(prepared)}: "
+                                        f"{warned.message}"))
             if missing is not None:
                 raise _Stop(missing)
             return
@@ -209,10 +222,30 @@ class DocumentRunner:
             checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
         for expected in step.expected:
             policy = expected.match or self.policy
-            checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile)))
+            checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile),
+                                            elasticsearch=self.family == "elasticsearch"))
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
+
+    def _unsent(self, step: Step) -> None:
+        """A response block of a ``catch: param`` request, which is never sent (spec §9.3): the runner's
+        ``match`` reads the stash's ``$body``, the test's previous answer (§9.4), and fails when the test
+        has none (before, the block passed as an exact match though nothing was compared)."""
+        if not step.expected:
+            return
+        if self._last is None:
+            raise _Stop(Failure(FailureKind.INVALID_EXAMPLE, "this response block is matched against no answer: "
+                                "catch:param sends no request and no earlier request of the test answered (the "
+                                "Elasticsearch runner fails it: stashed value not found for key [$body])",
+                                step.expected[0].span or step.request.span,
+                                expected="a response block only after a request that is sent"))
+        for expected in step.expected:
+            failure = expect.check_body(expected, self._last, expected.match or self.policy,
+                                        volatile=(*expected.volatile, *self.volatile),
+                                        elasticsearch=self.family == "elasticsearch")
+            if failure is not None:
+                raise _Stop(failure)
 
     def _stashed(self, step: Step, prepared: Prepared) -> Prepared:
         """The body with its ``$body`` references read from the test's previous answer (spec §9.2)."""

@@ -128,7 +128,8 @@ def checked_as(expected: ExpectedResponse, policy: MatchPolicy) -> str:
     return str(policy.value)
 
 
-def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tuple[str, ...] = ()) -> tuple[int, int]:
+def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tuple[str, ...] = (), *,
+                 elasticsearch: bool = True) -> tuple[int, int]:
     """(documented, presence only) of a JSON body an ``exact`` or ``subset`` check compares (see
     ``match.count_values``); ``(0, 0)`` for any other check or a body that is not JSON."""
     how = checked_as(expected, policy)
@@ -137,14 +138,20 @@ def value_counts(expected: ExpectedResponse, policy: MatchPolicy, volatile: tupl
     if expected.body_kind in (BodyKind.TEXT, BodyKind.NDJSON, BodyKind.NONE):
         return (1, 0) if how == MatchPolicy.SUBSET.value else (0, 0)  # the documented start of the text, compared
     try:
-        return match.count_values(match.parse_expected(expected.body), match.Volatile(volatile))
+        return match.count_values(match.parse_expected(expected.body), match.Volatile(volatile),
+                                  body_only=not elasticsearch)
     except ValueError:
         return 0, 0
 
 
 def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
-               volatile: tuple[str, ...] = ()) -> Failure | None:
-    """The expected body against the answer, by policy; values at ``volatile`` paths are not compared."""
+               volatile: tuple[str, ...] = (), *, elasticsearch: bool = True) -> Failure | None:
+    """The expected body against the answer, by policy; values at ``volatile`` paths are not compared.
+
+    :param elasticsearch: the Elasticsearch family's conventions: ``/regex/`` strings are patterns and any
+        ``$name`` a stash reference; else they are values compared as written, and only ``$body``
+        references are read from the answer.
+    """
     if expected.skip is not None or expected.body is None:
         return None
     if policy is MatchPolicy.NON_JSON:
@@ -164,20 +171,33 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
         return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response is not JSON: {exc}", expected.span,
                        expected=expected.body)
     actual = reply.json()
+    encoded = [e for e in reply.header_values("Content-Encoding") if e.strip().lower() not in ("", "identity")]
+    if actual is MISSING and encoded:  # never compared as bytes: the request asked for identity
+        return Failure(FailureKind.NOT_JSON, f"the target compressed the answer (Content-Encoding {encoded[0]}) "
+                       "though the request asked for Accept-Encoding: identity; it cannot be compared",
+                       expected.span, expected=expected.body, actual=excerpt(reply.text, 200))
     if actual is MISSING:
         return Failure(FailureKind.NOT_JSON, f"the page promises JSON but the answer is not JSON, or nested too "
                        f"deeply to read (Content-Type {reply.content_type or 'none'})", expected.span,
                        expected=expected.body,
                        actual=excerpt(reply.text, 1000))
+    if elasticsearch and "json" not in reply.content_type:  # the runner's $body is then the text (spec §9.2)
+        return Failure(FailureKind.NOT_JSON, f"the answer is JSON text with Content-Type "
+                       f"{reply.content_type or 'none'}: Elasticsearch's runner reads such a body as a string, "
+                       "which no JSON response matches", expected.span, expected=expected.body,
+                       actual=excerpt(reply.text, 1000))
     try:
         if "$" in expected.body:  # only bodies with stash references need resolving
-            wanted = resolve(wanted, actual)
+            wanted = resolve(wanted, actual, body_only=not elasticsearch)
     except StashMiss as miss:
         return _as_failure([Mismatch(miss.position, miss.reference, "<missing or null>",
                                      "the response holds no value here")], expected, reply)
-    matcher = {MatchPolicy.SHAPE: match.match_shape, MatchPolicy.SUBSET: match.match_subset}.get(policy,
-                                                                                                 match.match_exact)
-    return _as_failure(matcher(wanted, actual, match.Volatile(volatile)), expected, reply)
+    if policy is MatchPolicy.SHAPE:
+        found = match.match_shape(wanted, actual, match.Volatile(volatile))
+    else:
+        matcher = match.match_subset if policy is MatchPolicy.SUBSET else match.match_exact
+        found = matcher(wanted, actual, match.Volatile(volatile), patterns=elasticsearch)
+    return _as_failure(found, expected, reply)
 
 
 def _as_failure(mismatches: list[Mismatch] | None, expected: ExpectedResponse, reply: Reply) -> Failure | None:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from harness.replay.safety import changes_state, is_loopback
 from harness.replay.session import REDIRECT_CODES, BuildError, Session, new_session
 from harness.replay.stash import MISSING
 from harness.replay.transport import RequestState
@@ -91,8 +92,10 @@ class Sender:
     :param max_body: the largest body read before giving up.
     """
 
-    def __init__(self, session: Session, timeout: float, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, session: Session, timeout: float, max_body: int = MAX_BODY_BYTES, *,
+                 remote_writes: bool = True) -> None:
         self.session, self.timeout, self.max_body = session, timeout, max_body
+        self.remote_writes = remote_writes  # a redirect may take a state-changing request off loopback
         self.drops_kept_alive = False  # the target was seen closing a connection it had kept alive
         self.retried = 0  # idempotent requests sent again after a stale kept-alive connection
 
@@ -109,12 +112,20 @@ class Sender:
                 connection.close()  # a half-read answer: the connection cannot be reused
                 raise
             location = response.getheader("Location") if response.status in REDIRECT_CODES else None
-            if not location:
+            following = self.session.redirect(method, url, headers, body, response.status, location) \
+                if location else None
+            # a redirect that turns the request into another (a POST answered 302/303 becomes a GET of
+            # another URL) is the answer itself: the page's request got a 3xx, not what the GET returns
+            if following is None or following[0] != method:
                 content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
                 return Reply(status=response.status, headers=tuple(response.msg.items()),
                              text=raw.decode("utf-8", errors="replace"), content_type=content_type,
                              elapsed_ms=(time.perf_counter() - started) * 1000)
-            method, url, headers, body = self.session.redirect(method, url, headers, body, response.status, location)
+            if not self.remote_writes and changes_state(method) and not is_loopback(following[1]):
+                raise TargetError(FailureKind.REDIRECT, f"the target redirected this {method} to {following[1]}, "
+                                  "which is not on loopback; it was not sent (pass --allow-writes or set "
+                                  "allow_writes = true for this target to send state-changing requests there)")
+            method, url, headers, body = following
         raise TargetError(FailureKind.REDIRECT, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
 
     def _open(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None,

@@ -19,7 +19,7 @@ from typing import Any
 
 from harness.replay.catch import java_string
 
-__all__ = ["MISSING", "StashMiss", "is_reference", "is_whole_value", "lookup", "resolve", "resolve_request_body",
+__all__ = ["MISSING", "StashMiss", "is_body_reference", "is_reference", "is_whole_value", "lookup", "resolve", "resolve_request_body",
            "split_path"]
 
 
@@ -83,19 +83,29 @@ def _stash_value(reference: str, body: Any, position: str) -> Any:
     return value
 
 
-def resolve(expected: Any, body: Any, trail: tuple[str, ...] = ()) -> Any:
-    """``expected`` with every stash reference replaced by the actual value it names."""
+def is_body_reference(value: Any) -> bool:
+    """A reference to the last answer (``$body...``, ``${body...}``): the only stash key of a docs test."""
+    return isinstance(value, str) and (value.startswith("$body") or "${body" in value)
+
+
+def resolve(expected: Any, body: Any, trail: tuple[str, ...] = (), *, body_only: bool = False) -> Any:
+    """``expected`` with every stash reference replaced by the actual value it names.
+
+    :param body_only: only ``$body`` references are references (pages without the Elasticsearch
+        runner's stash, where ``"$LATEST"`` or ``"echo ${HOME}"`` is a value to compare).
+    """
+    reference = is_body_reference if body_only else is_reference
     if isinstance(expected, dict):
         resolved: dict[Any, Any] = {}
         for key, value in expected.items():
             new_key = key
-            if is_reference(key):
-                new_key = str(resolve(key, body, trail))
-            resolved[new_key] = resolve(value, body, (*trail, key.replace(".", "\\.")))
+            if reference(key):
+                new_key = str(resolve(key, body, trail, body_only=body_only))
+            resolved[new_key] = resolve(value, body, (*trail, key.replace(".", "\\.")), body_only=body_only)
         return resolved
     if isinstance(expected, list):
-        return [resolve(v, body, (*trail, str(i))) for i, v in enumerate(expected)]
-    if not is_reference(expected):
+        return [resolve(v, body, (*trail, str(i)), body_only=body_only) for i, v in enumerate(expected)]
+    if not reference(expected):
         return expected
     text: str = expected
     position = json_path(trail)

@@ -51,7 +51,7 @@ def test_each_catch_value(tmp_path: Path, fresh_reference_server: ReferenceServe
         13: "passed",  # bad_request: 400
         20: "passed",  # request: 405 is "another error"
         27: "passed",  # /regex/ on the error object
-        34: "passed",  # param: nothing sent
+        34: "skipped",  # param: nothing sent, so nothing checked
         41: "failed",  # conflict, but 404
         48: "failed",  # missing, but the job exists (200)
         56: "error",   # bogus: not a catch value

@@ -83,3 +83,16 @@ def test_the_pytest_plugin_skips_them_with_the_reason(pytester: pytest.Pytester,
     result = pytester.runpytest_subprocess("docs_src", "-rs", "-p", "no:cacheprovider")
     result.assert_outcomes(skipped=2)
     result.stdout.fnmatch_lines(["SKIPPED*target 'live' has no URL: environment variable DOCHARNESS_LIVE_URL is not set*"])
+
+
+def test_a_run_where_no_test_ran_does_not_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Every selected page on the unset target: before, exit 0 ("0 passed, ..., 2 not run"), so a CI lane
+    whose cluster URL was never exported went green having tested nothing. Now exit 5, as for no test."""
+    monkeypatch.delenv("DOCHARNESS_LIVE_URL", raising=False)
+    monkeypatch.chdir(project(tmp_path, CONFIG, {"live/get.asciidoc": GET_PAGE, "local/jobs.asciidoc": LOCAL_PAGE}))
+    assert main(["replay", "--report", "r.json", "docs_src/live"]) == 5
+    err = capsys.readouterr().err
+    assert "no test ran (2 selected, none run): target 'live' has no URL" in err
+    assert [r["outcome"] for r in report()["results"]] == ["not_run", "not_run"]  # the report is still written
+    assert main(["run", "--out", "out"]) == 0  # with the local page run, the live ones stay "not run"

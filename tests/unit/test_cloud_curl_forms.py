@@ -61,3 +61,26 @@ def test_a_request_line_before_a_curl_command_is_kept() -> None:
     assert [(c.line.method, c.line.target) for c in chunks if c.line] == [
         ("POST", "https://h/v1/p/jobs"), ("DELETE", "https://h/v1/p/jobs/1")]
     assert chunks[0].body.strip() == '{"name": "b"}'
+
+
+@pytest.mark.parametrize("command,reason", [
+    ('curl -X POST "https://h/v1/jobs" -d "$(cat body.json)"', "runs a shell command ($(cat body.json)"),
+    ("curl -X POST https://h/v1/jobs -d `cat body.json`", "runs a shell command (`cat body.json`"),
+    ('curl -X POST https://h/v1/jobs -d "{\\"name\\": \\"$NAME\\"}"', "the curl body uses the shell variable $NAME"),
+    ('curl -X GET "https://h/v1/${PROJECT_ID}/jobs"', "the curl URL uses the shell variable ${PROJECT_ID}"),
+])
+def test_a_shell_expansion_is_said_not_sent_as_written(command: str, reason: str) -> None:
+    """The shell pastes in what the page does not show; before, "$(cat body.json)" went out as the body."""
+    from harness.parsers.cloud_curl import read_curl
+
+    assert reason in str(read_curl(command))
+
+
+@pytest.mark.parametrize("command,body,headers", [
+    ("curl -X POST https://h/v1/jobs -d '{\"price\": \"$5\", \"v\": \"$LATEST\"}'", '{"price": "$5", "v": "$LATEST"}',
+     ()),  # single quotes: the shell expands nothing
+    ('curl -X POST https://h/v1/jobs -H "X-Auth-Token: $TOKEN" -d \'{}\'', "{}", (("X-Auth-Token", "$TOKEN"),)),
+])
+def test_what_the_shell_leaves_alone_is_read(command: str, body: str, headers: tuple[tuple[str, str], ...]) -> None:
+    found = parse_curl(command)
+    assert found is not None and (found.body, found.headers) == (body, headers)

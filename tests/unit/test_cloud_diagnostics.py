@@ -76,6 +76,7 @@ NO_CODE_RESPONSE = OTHER_PAGE_RESPONSE.replace("See :ref:`Responses (Task) <task
                                                "The job is created.")
 LABELLED_RESPONSE = OTHER_PAGE_RESPONSE.replace("See :ref:`Responses (Task) <task_responses>`.",
                                                 "-  Success response\n\n   .. code-block::\n\n      {\"done\": true}")
+TWO_METHODS = "URI\n---\n\nPUT /v1/{project_id}/jobs/{job_id}\n\nPATCH /v2/{project_id}/jobs/{job_id}\n\n"
 CASES = [
     # code, a page where it is true, a near miss where it must not fire
     ("missing-request-line", page(example('{"name": "a"}'), uri="URI\n---\n\nThe jobs collection.\n\n"),
@@ -106,6 +107,20 @@ CASES = [
      page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. TESTRESPONSE[skip:not yet]\n"),
     ("rst-markup", page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\n.. unknown-directive:: x\n",
      page(example('POST /v1/p/jobs\n{"name": "a"}')) + "\nSee :ref:`Status Codes <codes>` and :doc:`jobs`.\n"),
+    # a body-only request where the URI section documents a PUT and a PATCH: sent as the first, never silently
+    ("ambiguous-request-line", page(example('{"name": "a"}'), uri=TWO_METHODS),
+     page(example('PATCH /v2/p/jobs/1\n{"name": "a"}'), uri=TWO_METHODS)),
+    # a note before the JSON is sent with it: said, never silent; a "Request body:" label is not body at all
+    ("text-before-json", page(example('POST /v1/p/jobs\nCreate it so:\n{"name": "a"}')),
+     page(example('POST /v1/p/jobs\nRequest body:\n\n{"name": "a"}'))),
+    # a response shown in the request's block: cut from the body (it went out as part of it), said
+    ("response-in-request-block", page(example('POST /v1/p/jobs\n{"name": "a"}\n\nHTTP/1.1 201 Created\n{"id": 1}')),
+     page(example('POST /v1/p/jobs\n{"name": "a",\n "response": "HTTP/1.1 201"}'))),
+    # "Status code: 200/201": the example expects the first; said at the label, not a silent choice
+    ("several-status-codes", page(example('POST /v1/p/jobs\n{"name": "a"}').replace(
+        ".. code-block::\n\n   {\"done\"", "Status code: 200/201\n\n.. code-block::\n\n   {\"done\"")),
+     page(example('POST /v1/p/jobs\n{"name": "a"}').replace(
+         ".. code-block::\n\n   {\"done\"", "Status code: 201\n\n.. code-block::\n\n   {\"done\""))),
     ("response-type-mismatch", page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": "true"}'),
                                     tables=RESPONSE_TABLE),
      page(example('POST /v1/p/jobs\n{"name": "a"}', '{"done": true}'), tables=RESPONSE_TABLE)),
@@ -187,3 +202,23 @@ def test_a_response_warning_on_a_request_none_page_names_the_page() -> None:
     assert (warning.code, warning.span.path) == ("invalid-json", "p.rst")
     (example,) = document.examples
     assert example.requests[0].path == "/v1/{project_id}/jobs"
+
+
+def test_a_body_label_in_the_block_is_neither_sent_nor_compared() -> None:
+    """Before, "Body:" went out as the first line of the request body (a text body, no warning), and
+    "Response body:" made the expected response a text compared as written."""
+    text = page(example('POST /v1/p/jobs\nBody (JSON):\n{"name": "a"}', 'Response body:\n   {"done": true}'))
+    document = parse_rst(text, "p.rst")
+    (only,) = document.examples
+    assert (only.requests[0].body, only.requests[0].body_kind.value) == ('{"name": "a"}', "json")
+    assert (only.expected[0].body, only.expected[0].body_kind.value) == ('{"done": true}', "json")
+    assert [d.code for d in document.diagnostics if d.level.value != "info"] == []
+
+
+def test_a_response_in_the_request_block_is_not_sent() -> None:
+    """Before, a POST's body went out as '{"name": "a"}\\n\\nResponse:\\n{"id": 1}' and a GET's as 'Response: ...'."""
+    for request, body in (('POST /v1/p/jobs\n{"name": "a"}\n\nResponse:\n{"id": 1}', '{"name": "a"}'),
+                          ('GET /v1/p/jobs/1\n\nResponse:\n{"id": 1}', None)):
+        document = parse_rst(page(example(request)), "p.rst")
+        assert document.examples[0].requests[0].body == body
+        assert "response-in-request-block" in [d.code for d in document.diagnostics]

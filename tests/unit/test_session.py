@@ -159,13 +159,13 @@ def test_cookies_the_target_sets_are_sent_back_for_the_document() -> None:
     assert header(server.heads[2], "Cookie") is None  # a new document starts without them
 
 
-def test_a_303_to_another_port_lands_as_a_get_without_body_or_secrets() -> None:
+def test_a_307_to_another_port_keeps_the_request_without_secrets() -> None:
     landing = Recorder()
     try:
-        def see_other(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
-            conn.sendall(fs.answer(303, b"", extra=f"Location: {landing.url}/landing\r\n"))
+        def temporary(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+            conn.sendall(fs.answer(307, b"", extra=f"Location: {landing.url}/landing\r\n"))
 
-        with fs.fault_server(see_other) as target:
+        with fs.fault_server(temporary) as target:
             reply = sender(frozenset({"x-auth-token"})).send(
                 "POST", target.url + "/x", {"Content-Type": "application/json", "X-Auth-Token": "t0ken-value",
                                             "X-Other": "kept"}, b'{"a": 1}')
@@ -173,9 +173,28 @@ def test_a_303_to_another_port_lands_as_a_get_without_body_or_secrets() -> None:
         landing.close()
     assert (reply.status, reply.json()) == (200, {"acknowledged": True})
     (head,) = landing.heads
-    assert request_line(head) == "GET /landing HTTP/1.1"
+    assert request_line(head) == "POST /landing HTTP/1.1"
     assert header(head, "X-Auth-Token") is None and header(head, "X-Other") == "kept"
-    assert header(head, "Content-Type") is None and header(head, "Content-Length") is None
+    assert header(head, "Content-Type") == "application/json"
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+def test_a_redirect_that_would_turn_a_post_into_a_get_is_the_answer(status: int) -> None:
+    """The page's POST got a 3xx: the GET of another URL a client would make next is another request,
+    whose answer was compared with the POST's documented one (curl without -L and the Elasticsearch
+    client stop here too)."""
+    landing = Recorder()
+    try:
+        def see_other(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+            conn.sendall(fs.answer(status, b"", extra=f"Location: {landing.url}/landing\r\n"))
+
+        with fs.fault_server(see_other) as target:
+            reply = sender(frozenset()).send("POST", target.url + "/x", {"Content-Type": "application/json"},
+                                             b'{"a": 1}')
+    finally:
+        landing.close()
+    assert reply.status == status and reply.header_values("Location") == [f"{landing.url}/landing"]
+    assert landing.heads == []  # nothing went to the other URL
 
 
 def test_redirect_rules_follow_requests() -> None:
@@ -238,3 +257,30 @@ def test_https_targets_are_read_and_a_certificate_that_does_not_verify_is_a_conn
     finally:
         server.close()
     assert server.connections == 1 and len(server.heads) == 3  # the three went out on one connection
+
+
+@pytest.mark.parametrize("remote_writes,reaches", [(False, 0), (True, 1)])
+def test_a_redirect_never_takes_a_write_off_loopback_without_opt_in(remote_writes: bool, reaches: int) -> None:
+    """A loopback target answering 307 to another host: the write-safety check judged only the configured
+    URL, so the PUT (method and body kept) went to the other host without --allow-writes. The other host
+    here is 0.0.0.0, which is not a loopback address by name but reaches this machine's listener."""
+    landing = Recorder()
+    elsewhere = landing.url.replace("127.0.0.1", "0.0.0.0")
+    try:
+        def temporary(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+            conn.sendall(fs.answer(307, b"", extra=f"Location: {elsewhere}/landing\r\n"))
+
+        with fs.fault_server(temporary) as target:
+            SENDERS.append(Sender(new_session(True), timeout=15, remote_writes=remote_writes))
+            try:
+                SENDERS[-1].send("PUT", target.url + "/x", {"Content-Type": "application/json"}, b'{"a": 1}')
+            except TargetError as exc:
+                assert not remote_writes and exc.kind is FailureKind.REDIRECT
+                assert "not on loopback; it was not sent" in exc.message and "--allow-writes" in exc.message
+            else:
+                assert remote_writes
+            # a GET may follow the redirect wherever it goes
+            assert sender().send("GET", target.url + "/x", {}, None).status == 200
+    finally:
+        landing.close()
+    assert len([h for h in landing.heads if h.startswith(b"PUT")]) == reaches
