@@ -21,7 +21,7 @@ from dataclasses import fields
 from harness.model import Document, Example, Format, Notice, Span, field_values
 from harness.parsers.page import source_lines
 
-__all__ = ["with_prose"]
+__all__ = ["asciidoc_caption", "asciidoc_notices", "one_space_apart", "page_lines", "with_prose"]
 
 KINDS = ("experimental", "beta", "deprecated", "note", "tip", "important", "warning", "caution")
 _MACRO = re.compile(r"^(experimental|beta|deprecated)\[(.*)\]\s*$", re.IGNORECASE)
@@ -41,17 +41,37 @@ _DEFAULTS = {"experimental": "This functionality is experimental and may be chan
 _LIMIT = 400
 
 
+def one_space_apart(text: str) -> bool:
+    """Whether ``" ".join(text.split())`` is ``text`` itself, decided without splitting: most captions and
+    paragraphs are lines joined by spaces already (splitting them again was a third of a caption's cost). In
+    ASCII text every whitespace character but the space is a control character, so not printable."""
+    return text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
 def _plain(text: str) -> str:
     # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
     # bounded input keeps a hostile paragraph linear in the page
-    text = " ".join(text[:_LIMIT * 8].split())
+    text = text[:_LIMIT * 8]
+    if not one_space_apart(text):
+        text = " ".join(text.split())
     if "`" not in text and "{" not in text and "<<" not in text and "**" not in text and "__" not in text:
         return text[:_LIMIT]  # no markup (what _MARKUP's alternatives start with): most paragraphs
     text, changed = _MARKUP.subn(lambda m: m.group(1) or m.group(2) or "", text)
     return (" ".join(text.split()) if changed else text)[:_LIMIT]  # unchanged: already one space apart
 
 
-def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
+# the line breaks str.splitlines() knows besides "\n" (a "\r" of "\r\n" included, to keep the test simple)
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def page_lines(text: str, split: list[str]) -> list[str]:
+    """``text.splitlines()``, the lines captions and notices are read from: ``split`` itself (the page
+    split at "\\n" only, as a parser already did) when the page has no other line break."""
+    # one search per character (a quick memchr each) costs a twentieth of a character class's scan
+    return text.splitlines() if any(mark in text for mark in _OTHER_BREAKS) else split
+
+
+def asciidoc_caption(lines: Sequence[str], fence: int) -> str:
     """The block title or the paragraph above an AsciiDoc listing whose fence is on line ``fence``."""
     index = fence - 2  # 0-based line above the fence
     while index >= 0 and ((line := lines[index]).startswith(("[source", "// ")) or not line.strip()):
@@ -103,7 +123,7 @@ def _caption(document: Document, example: Example, text: str, lines: Sequence[st
     if not 0 < line <= len(lines):
         return ""
     if document.format is Format.ASCIIDOC:
-        return _asciidoc_caption(lines, line)
+        return asciidoc_caption(lines, line)
     if document.format is Format.RST:
         return _rst_caption(lines, line)
     return _html_caption(text, lines, line)
@@ -130,7 +150,8 @@ def _notice_lines(text: str, lines: Sequence[str]) -> Sequence[int]:
     return numbers
 
 
-def _asciidoc_notices(lines: Sequence[str], path: str, text: str) -> list[Notice]:
+def asciidoc_notices(lines: Sequence[str], path: str, text: str) -> list[Notice]:
+    """The admonitions of an AsciiDoc page; ``lines`` is ``text.splitlines()``."""
     found: list[Notice] = []
     for number in _notice_lines(text, lines):
         line = lines[number - 1].strip()
@@ -212,7 +233,7 @@ def with_prose(document: Document, text: str) -> Document:
     examples = tuple(_captioned(e, _caption(document, e, text, lines)) if not e.caption else e
                      for e in document.examples)
     if document.format is Format.ASCIIDOC:
-        notices = _asciidoc_notices(lines, document.path, text)
+        notices = asciidoc_notices(lines, document.path, text)
     elif document.format is Format.RST:
         notices = _rst_notices(lines, document.path)
     else:
