@@ -18,7 +18,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["field_values", "to_data", "from_data", "to_json", "from_json"]
+__all__ = ["field_values", "to_data", "from_data", "to_json", "json_pieces", "from_json"]
 
 T = TypeVar("T")
 
@@ -114,12 +114,19 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
     only for each dataclass and enum, instead of ``to_data`` building a copy of the whole tree in
     Python first: the same text (dict keys are strings in the model), a third of the time.
     """
+    return "".join(json_pieces(value, indent=indent))
+
+
+def json_pieces(value: Any, *, indent: int | None = 2) -> list[str]:
+    """``to_json(value, indent=indent)`` in pieces whose concatenation is that text: compact, a list is
+    one piece per item (and its brackets and commas), so that a command writes a big tree piece by
+    piece instead of joining it first (17 MB of text copied three times: a sixth of the JSON's cost)."""
     if indent is None:
         try:
             return _compact(value)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
             pass  # a value outside its class's type hints: the generic encoder writes it, or says why not
-    return json.dumps(value, indent=indent, ensure_ascii=False, default=_encodable)
+    return [json.dumps(value, indent=indent, ensure_ascii=False, default=_encodable)]
 
 
 def _dumps(value: Any) -> str:
@@ -127,11 +134,16 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=_encodable)
 
 
-def _compact(value: Any) -> str:
-    """``_dumps(value)`` for a model value or a list or tuple of them, by the per-class encoders."""
+def _compact(value: Any) -> list[str]:
+    """``_dumps(value)`` in pieces for a model value or a list or tuple of them, by the per-class encoders."""
     if value.__class__ is list or value.__class__ is tuple:
-        return "[" + ", ".join(map(_encode_any, value)) + "]"
-    return _encode_any(value)
+        if not value:
+            return ["[]"]
+        pieces = [", "] * (2 * len(value) + 1)  # "[", item, ", ", item, ..., item, "]"
+        pieces[1::2] = map(_encode_any, value)
+        pieces[0], pieces[-1] = "[", "]"
+        return pieces
+    return [_encode_any(value)]
 
 
 def _encode_any(value: Any) -> str:

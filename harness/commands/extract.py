@@ -16,10 +16,11 @@ from typing import Literal
 
 from harness.commands.cache_options import add_cache_arguments, cache_note, extraction_cache
 from harness.config import Config, ConfigError, find_config, load_config
-from harness.model import Document, Level, to_json
+from harness.codec import json_pieces
+from harness.model import Document, Level
 from harness.parsers.loader import load
 from harness.parsers.project_checks import check_project
-from harness.parsers.snippets import attach_source_lines
+from harness.parsers.source_lines import attach_source_lines
 from harness.report.color import use_color
 from harness.report.render import render_diagnostics
 from harness.sourcefiles import read_source
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
             print(rendered + "\n", file=sys.stderr)
     if args.json:
         indent = args.indent if args.indent is not None else (2 if sys.stdout.isatty() else None)
-        sys.stdout.write(to_json(documents, indent=indent) + "\n")
+        sys.stdout.writelines(json_pieces(documents, indent=indent))  # no 17 MB join of a big tree first
+        sys.stdout.write("\n")
     else:
         sys.stdout.write(summary(documents))
     return EXIT_ERRORS if any(d.has_errors for d in documents) else EXIT_OK

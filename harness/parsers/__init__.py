@@ -32,8 +32,12 @@ class Parser(Protocol):
     def __call__(self, text: str, path: str, rules: Dialect | None = None) -> Document: ...
 
 
-def _lazy(module: str, function: str) -> Parser:
-    """Return a parse function that imports ``harness.parsers.<module>`` on first use."""
+def _lazy(module: str, function: str, reads_prose: bool = False) -> Parser:
+    """Return a parse function that imports ``harness.parsers.<module>`` on first use.
+
+    :param reads_prose: the format's function reads the captions and notices itself (AsciiDoc: from
+        the lines it has split, as it makes each Example); the others get them from ``with_prose``.
+    """
 
     # Looked up on every call, never kept: a run that restores ``sys.modules`` (pytester's in-process
     # runs) re-imports docutils, and a kept parse function would mix its old node classes with the new.
@@ -45,9 +49,11 @@ def _lazy(module: str, function: str) -> Parser:
                 raise
             raise NotImplementedError(f"{path}: the {module} parser is not available yet") from exc
         parse_format: Any = getattr(target, function)
+        document: Document = parse_format(text, path) if rules is None else parse_format(text, path, rules)
+        if reads_prose:
+            return document
         from harness.parsers.prose import with_prose  # captions and notices: the same for every format
 
-        document: Document = parse_format(text, path) if rules is None else parse_format(text, path, rules)
         return with_prose(document, text)
 
     parse_lazily.__name__ = function
@@ -55,8 +61,8 @@ def _lazy(module: str, function: str) -> Parser:
 
 
 PARSERS: dict[str, Parser] = {
-    ".asciidoc": _lazy("asciidoc", "parse_asciidoc"),
-    ".adoc": _lazy("asciidoc", "parse_asciidoc"),
+    ".asciidoc": _lazy("asciidoc", "parse_asciidoc", reads_prose=True),
+    ".adoc": _lazy("asciidoc", "parse_asciidoc", reads_prose=True),
     ".rst": _lazy("rst", "parse_rst"),
     ".html": _lazy("html", "parse_html"),
     ".htm": _lazy("html", "parse_html"),

@@ -21,6 +21,7 @@ from harness.parsers.dialect import AUTO, Dialect, unsupported_items
 from harness.parsers.directives import match_directive, parse_response_args_at, parse_test_args_at
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.near_miss import near_miss, near_miss_name
+from harness.parsers.prose import asciidoc_caption, asciidoc_notices, page_lines
 from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
 
 __all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc", "source_line"]
@@ -294,7 +295,11 @@ def testenv_problems(testenvs: list[tuple[int, str]], examples: tuple[Example, .
 
 
 def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
-    """Parse an AsciiDoc page into a Document: metadata, examples and diagnostics.
+    """Parse an AsciiDoc page into a Document: metadata, examples, diagnostics, captions and notices.
+
+    The captions and notices (``harness.parsers.prose``) are read here, from the lines already split,
+    as each Example is made, instead of by the registry's ``with_prose`` afterwards (a second split
+    of the page and a second copy of every Example).
 
     :param text: the page's text.
     :param path: the source path (posix separators), used in every span.
@@ -309,10 +314,13 @@ def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
     scanner = _Scanner(path, dialect)
     scanner.scan_all(lines, [i for i in marked if lines[i][0] in _SPECIAL])
     scanner.emit(len(lines), blank=False)
-    examples, problems = build_examples(scanner.done, path, dialect)
+    shown = page_lines(text, lines)  # the lines of ``text.splitlines()``, as prose reads every format
+    examples, problems = build_examples(scanner.done, path, dialect,
+                                        lambda fence: asciidoc_caption(shown, fence) if fence <= len(shown) else "")
     problems += testenv_problems(scanner.testenvs, examples, path)
     meta = page_metadata(lines, path, [i for i in marked if lines[i][0] in OUTLINE_MARKS])
     diagnostics = scanner.diagnostics + problems + meta.diagnostics
     return Document(path=path, format=Format.ASCIIDOC, title=meta.title, description=meta.description,
                     operations=meta.operations, examples=examples,
-                    diagnostics=attach_source_lines(diagnostics, lines))
+                    diagnostics=attach_source_lines(diagnostics, lines),
+                    notices=tuple(asciidoc_notices(shown, path, text)))

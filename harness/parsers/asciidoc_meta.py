@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from harness.model import Diagnostic, Operation, Parameter, Span, StatusCode
+from harness.parsers.prose import one_space_apart
 
 __all__ = ["OUTLINE_MARKS", "PageMeta", "page_metadata", "plain"]
 
@@ -86,7 +87,8 @@ def plain(text: str) -> str:
         text = _XREF.sub(r"\1", _XREF_TEXT.sub(r"\1", text))
     if "[" in text:
         text = _strip_links(text)
-    return " ".join(text.replace("`", "").split())
+    text = text.replace("`", "")
+    return text if one_space_apart(text) else " ".join(text.split())
 
 
 def _strip_links(text: str) -> str:

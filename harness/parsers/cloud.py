@@ -26,7 +26,7 @@ from harness.parsers.cloud_sections import (
 )
 from harness.parsers.cloud_tables import read_tables
 from harness.parsers.page import Block, Code, Heading, Outline, Text
-from harness.parsers.snippets import attach_source_lines
+from harness.parsers.source_lines import attach_source_lines
 
 __all__ = ["build_document"]
 

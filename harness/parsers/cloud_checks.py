@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.model import BodyKind, Diagnostic, Example, Level, ObjectTable, Operation, Parameter, Role, Span
+from harness.parsers.console import json_value
 
 __all__ = ["check_examples", "template_pattern"]
 
@@ -151,7 +152,7 @@ def _json(text: str | None) -> Iterator[Any]:
     if text is None:
         return
     try:
-        yield json.loads(text)
+        yield json_value(text)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the JSON reader goes
         return
 

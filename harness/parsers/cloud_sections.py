@@ -78,6 +78,8 @@ _BARE_LABELS = {"request": Kind.EXAMPLE_REQUEST, "request body": Kind.EXAMPLE_RE
 
 def status_label(text: str) -> int | None:
     """The NNN of a ``Status code: NNN`` label, or ``None``."""
+    if text.isascii() and "status" not in text.lower():  # most text: in ASCII text re.I finds "status" only so
+        return None
     if len(text.split()) > _LABEL_WORDS:
         return None
     found = _STATUS_LABEL.search(text)
@@ -178,23 +180,32 @@ def find_request_line(text: str, span: Span, bare: bool = False) -> RequestLine 
     return None
 
 
+# where a line can start a request line or a bare URL: its first character after spaces and tabs is
+# that of "request", "url", "uri", "line", ":", a method, "http" or "{" (compiled like the patterns,
+# with re.I, so every character they take case-insensitively is taken here too)
+_REQUEST_LINE_START = re.compile(r"\n[ \t]*[rulgpdho:：{]", re.I)
+
+
 def request_line_indices(lines: list[str]) -> list[int]:
     """The indices of the ``lines`` (none holding a newline) that ``find_request_line(line, span, bare=True)``
     finds a request line in: a ``METHOD target`` line or a full URL alone on its line.
 
-    One search of the joined lines by each pattern (their matches never cross a line) instead of two
-    searches per line: most lines of a request block are its body's.
+    Both patterns match from a line's start only (``^`` and ``$`` are line anchors, no part crosses a
+    newline), so one search of the joined block for the lines that may start one (a literal newline
+    first: quick to look for), then the patterns tried at those lines only; most lines of a request block
+    are its body's, which start with a quote or a bracket.
     """
-    text = "\n".join(lines)
-    found: set[int] = set()
-    for pattern in (_REQUEST_LINE, _BARE_URL):
-        index = position = 0
-        for match in pattern.finditer(text):
-            index += text.count("\n", position, match.start())
-            position = match.start()
-            if pattern is _BARE_URL or _target(match[2]) is not None:
-                found.add(index)
-    return sorted(found)
+    text = "\n" + "\n".join(lines)
+    found: list[int] = []
+    index, position = -1, 0  # the line at ``position`` (text's first newline opens line 0)
+    for candidate in _REQUEST_LINE_START.finditer(text):
+        start = candidate.start()
+        index += text.count("\n", position, start + 1)
+        position = start + 1
+        request = _REQUEST_LINE.match(text, position)
+        if request is not None and _target(request[2]) is not None or _BARE_URL.match(text, position):
+            found.append(index)
+    return found
 
 
 def labelled_request(parts: list[tuple[str, Span]]) -> RequestLine | None:

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from harness.model import Diagnostic, Level, ObjectTable, Parameter, StatusCode
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.page import Cell, Table, Text
 
 __all__ = ["TableFindings", "read_tables"]
+
+# read_tables makes each Parameter by position: fail at import, not with shuffled fields, if the order changes
+if [f.name for f in fields(Parameter)] != ["name", "location", "required", "type", "description", "object_ref"]:
+    raise ImportError("harness.model's Parameter fields changed order: update cloud_tables.read_tables")
 
 _NAME_COLUMNS = ("parameter", "name", "field", "parameter name", "attribute", "header", "key", "element")
 _REQUIRED_COLUMNS = ("mandatory", "required", "mandatory/optional", "optional", "is mandatory", "m/o")
@@ -146,13 +150,12 @@ def _location(found: _Found, template: str, name: str, method: str = "") -> str:
     return "body"
 
 
+_REQUIRED_WORDS = {**dict.fromkeys(("yes", "y", "true", "mandatory", "required", "m"), True),
+                   **dict.fromkeys(("no", "n", "false", "optional", "o"), False)}
+
+
 def _required(text: str) -> bool | None:
-    word = text.strip().lower().rstrip(".")
-    if word in ("yes", "y", "true", "mandatory", "required", "m"):
-        return True
-    if word in ("no", "n", "false", "optional", "o"):
-        return False
-    return None
+    return _REQUIRED_WORDS.get(text.strip().lower().rstrip("."))
 
 
 def _cell(row: tuple[Cell, ...], index: int | None) -> Cell:
@@ -298,12 +301,12 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
             else:  # a nested object's fields are body fields, whatever its caption says
                 location = "body" if nested else _location(found, template, name, method)
             target = refs.get((t, r))
-            rows.append(Parameter(
-                name=name, location=location,
-                required=_required(row[required_at].text if required_at is not None and required_at < width else ""),
-                type=row[type_at].text if type_at is not None and type_at < width else "",
-                object_ref=_object_key(target, names) if target else "",
-                description=row[about_at].text if about_at is not None and about_at < width else ""))
+            rows.append(Parameter(  # by position (name, location, required, type, description, object_ref)
+                name, location,
+                _required(row[required_at].text if required_at is not None and required_at < width else ""),
+                row[type_at].text if type_at is not None and type_at < width else "",
+                row[about_at].text if about_at is not None and about_at < width else "",
+                _object_key(target, names) if target else ""))
         if id(found) not in top_level:
             objects.setdefault(id(found), ObjectTable(_object_key(found, names), tuple(rows), found.table.span))
         elif rows and rows[0].location == "response":

@@ -10,14 +10,23 @@ as unsupported.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 from harness.model import BodyKind, Diagnostic, Level, Request, Span
 
 __all__ = [
-    "METHODS", "STARTYAML", "ConsoleParse", "body_kind", "json_stream_error", "parse_console", "parse_console_detail",
+    "METHODS", "STARTYAML", "ConsoleParse", "body_kind", "json_stream_error", "json_value", "parse_console",
+    "parse_console_detail",
 ]
+
+# ``json.loads``, remembering the last few bodies read: a cloud page's request and response bodies are
+# each read up to three times (their kind, the error-shape test, the check against the tables). The
+# values are shared, so no caller may change one; a body that is not JSON raises every time.
+json_value: Callable[[str], Any] = functools.lru_cache(maxsize=8)(json.loads)
 
 METHODS = ("GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE")
 STARTYAML = "STARTYAML"
@@ -223,7 +232,7 @@ def _invalid_body(contents: str, found: re.Match[str], body: str, span: Span, su
 def body_kind(body: str) -> BodyKind:
     """JSON when the body is one JSON value, NDJSON when it is more than one JSON line, else TEXT."""
     try:
-        json.loads(body)
+        json_value(body)
         return BodyKind.JSON
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the JSON reader goes
         pass

@@ -11,6 +11,7 @@ shared cloud-page rules.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 import lxml.etree
@@ -18,7 +19,8 @@ import lxml.etree
 from harness.model import Diagnostic, Document, Format, Level, Span
 from harness.parsers.cloud import build_document
 from harness.parsers.cloud_sections import Kind, section_kind
-from harness.parsers.page import MAX_COLUMNS, Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
+from harness.parsers.page import (MAX_COLUMNS, Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans,
+                                  source_lines)
 
 __all__ = ["parse_html"]
 
@@ -115,40 +117,25 @@ class _Walker:
         if len(node) == 0:  # a leaf (most paragraphs): its text is its one run, not bold
             text = node.text
             if text and not text.isspace():
-                self.label_or_text(node, text.strip(), node.sourceline or 1, False, True)
+                self.blocks.append(self.label_or_text(node, text.strip(), node.sourceline or 1, False, True))
             return
-        for index, (text, line, strong) in enumerate(self.loose_text(node)):
-            self.label_or_text(node, text, line, strong, index == 0)
-        self.children(node)
+        mark = len(self.blocks)
+        runs = self.children(node)
+        if runs:  # the runs of loose text come before the blocks of the children they sit between
+            self.blocks[mark:mark] = [self.label_or_text(node, text, line, strong, index == 0)
+                                      for index, (text, line, strong) in enumerate(runs)]
 
-    def label_or_text(self, node: _Node, text: str, line: int, strong: bool, first: bool) -> None:
+    def label_or_text(self, node: _Node, text: str, line: int, strong: bool, first: bool) -> Heading | Text:
         """A run of loose text: a ``Text`` block, or the label heading a list item starts with."""
         where = Span(self.outline.path, line)
         if first and node.tag == "li" and len(text) <= 60 and section_kind(text) is not Kind.OTHER:
             # "<li>URI format<p>...", "<li>Example request<pre>...": a list label used as a heading
-            self.blocks.append(Heading(_plain(text), _LABEL_LEVEL, where))
-        else:
-            self.blocks.append(Text(text, where, strong))
+            return Heading(_plain(text), _LABEL_LEVEL, where)
+        return Text(text, where, strong)
 
-    def children(self, node: _Node) -> None:
-        """The blocks of ``node``'s children that are not inline."""
-        for child in node:
-            tag = child.tag
-            if tag is _COMMENT:
-                self.comment(child)
-            elif tag.__class__ is not str or tag in _SKIP or tag in _INLINE:
-                continue
-            elif level := self.heading_level(child, tag):
-                self.blocks.append(Heading(_plain(_text(child)), level, self.span(child)))
-            elif tag == "table":
-                self.blocks.append(self.table(child))
-            elif tag in ("pre", "xmp", "listing"):
-                self.blocks.append(self.code(child))
-            else:
-                self.walk(child)
-
-    def loose_text(self, node: _Node) -> list[tuple[str, int, bool]]:
-        """Runs of inline content directly inside ``node`` (``<li>URI format<p>...``, ``<p>`` text)."""
+    def children(self, node: _Node) -> list[tuple[str, int, bool]]:
+        """Append the blocks of ``node``'s children that are not inline; return the runs of inline content
+        directly inside ``node`` (``<li>URI format<p>...``, ``<p>`` text): one pass over the children."""
         runs: list[tuple[str, int, bool]] = []
         first = node.text or ""
         parts: list[str] = [first]
@@ -162,10 +149,22 @@ class _Walker:
                 filled = filled or _solid(inner) or _solid(tail)
                 strong_only = strong_only and tag in _STRONG and not tail.strip()
                 continue
-            if filled:
+            if filled:  # a child that is not inline ends a run
                 runs.append(("".join(parts).strip(), line, strong_only))
             parts, line, strong_only = [tail], child.sourceline or line, not tail.strip()
             filled = not strong_only
+            if tag is _COMMENT:
+                self.comment(child)
+            elif tag.__class__ is not str or tag in _SKIP:
+                continue
+            elif level := self.heading_level(child, tag):
+                self.blocks.append(Heading(_plain(_text(child)), level, self.span(child)))
+            elif tag == "table":
+                self.blocks.append(self.table(child))
+            elif tag in ("pre", "xmp", "listing"):
+                self.blocks.append(self.code(child))
+            else:
+                self.walk(child)
         if filled:
             runs.append(("".join(parts).strip(), line, strong_only))
         return runs
@@ -221,6 +220,8 @@ class _Walker:
 
     def rows(self, node: _Node) -> list[_Node]:
         """The table's own rows in document order (not those of a table nested in a cell)."""
+        if next(islice(node.iter("table"), 1, None), None) is None:  # no nested table (iter yields node first)
+            return list(node.iter("tr"))  # every row is the table's own
         rows = []
         for row in node.iter("tr"):
             parent = row.getparent()
@@ -247,18 +248,17 @@ class _Walker:
         if spanned:
             return fill_spans([[(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
                                  _span_count(cell.get("rowspan"))) for cell in row] for row in rows])
-        if links:
-            return tuple(tuple(Cell(_plain(_text(cell)), links.get(cell, ())) for cell in row[:MAX_COLUMNS])
-                         for row in rows)
-        text = _TEXT  # no cell links anywhere (most tables): _text inlined, the cell's text alone
-        return tuple(tuple(Cell(" ".join((cell.text or "" if len(cell) == 0 else text(
-            cell, method="text", encoding=str, with_tail=False)).split())) for cell in row[:MAX_COLUMNS])
-            for row in rows)
+        # the usual case: row N's cells are grid row N; _text and _plain inlined, each Cell made by
+        # tuple.__new__ (a NamedTuple's own __new__ is a Python function): the cost of a table is its cells
+        text, new, anchors, none = _TEXT, tuple.__new__, links.get, ()
+        return tuple([tuple([new(Cell, (" ".join((cell.text or "" if len(cell) == 0 else text(
+            cell, method="text", encoding=str, with_tail=False)).split()), anchors(cell, none)))
+            for cell in row[:MAX_COLUMNS]]) for row in rows])
 
 
 def parse_html(text: str, path: str) -> Document:
     """Parse one cloud-style HTML page into a Document (pure: text in, model out)."""
-    outline = Outline(path, lines=text.splitlines())
+    outline = Outline(path, lines=source_lines(text))
     if text.strip():
         data = text.encode("utf-8")
         try:

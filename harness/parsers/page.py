@@ -101,6 +101,25 @@ Block = Heading | Text | Table | Code | Comment
 
 
 # no documentation table is this wide: beyond it, cells are dropped (bounded memory whatever the spans)
+_LAST_SPLIT: tuple[str, list[str]] = ("", [])
+
+
+def source_lines(text: str) -> list[str]:
+    """``text.splitlines()``, split once for a page that two readers ask about in turn.
+
+    A front-end (``parse_html``) and ``harness.parsers.prose`` both read the lines of the page
+    they are given; the last page's lines are kept (one page, never across runs) and handed to
+    both, so neither may change the list.
+    """
+    global _LAST_SPLIT
+    last = _LAST_SPLIT
+    if last[0] is text:
+        return last[1]
+    lines = text.splitlines()
+    _LAST_SPLIT = (text, lines)
+    return lines
+
+
 MAX_COLUMNS = 100
 
 

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import fields
 
 from harness.model import Document, Example, Format, Notice, Span, field_values
+from harness.parsers.page import source_lines
 
-__all__ = ["with_prose"]
+__all__ = ["asciidoc_caption", "asciidoc_notices", "one_space_apart", "page_lines", "with_prose"]
 
 KINDS = ("experimental", "beta", "deprecated", "note", "tip", "important", "warning", "caution")
 _MACRO = re.compile(r"^(experimental|beta|deprecated)\[(.*)\]\s*$", re.IGNORECASE)
@@ -40,17 +41,37 @@ _DEFAULTS = {"experimental": "This functionality is experimental and may be chan
 _LIMIT = 400
 
 
+def one_space_apart(text: str) -> bool:
+    """Whether ``" ".join(text.split())`` is ``text`` itself, decided without splitting: most captions and
+    paragraphs are lines joined by spaces already (splitting them again was a third of a caption's cost). In
+    ASCII text every whitespace character but the space is a control character, so not printable."""
+    return text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
 def _plain(text: str) -> str:
     # only what a caption can show is read: _MARKUP backtracks on runs of "<<" without ">>", so a
     # bounded input keeps a hostile paragraph linear in the page
-    text = " ".join(text[:_LIMIT * 8].split())
+    text = text[:_LIMIT * 8]
+    if not one_space_apart(text):
+        text = " ".join(text.split())
     if "`" not in text and "{" not in text and "<<" not in text and "**" not in text and "__" not in text:
         return text[:_LIMIT]  # no markup (what _MARKUP's alternatives start with): most paragraphs
     text, changed = _MARKUP.subn(lambda m: m.group(1) or m.group(2) or "", text)
     return (" ".join(text.split()) if changed else text)[:_LIMIT]  # unchanged: already one space apart
 
 
-def _asciidoc_caption(lines: Sequence[str], fence: int) -> str:
+# the line breaks str.splitlines() knows besides "\n" (a "\r" of "\r\n" included, to keep the test simple)
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def page_lines(text: str, split: list[str]) -> list[str]:
+    """``text.splitlines()``, the lines captions and notices are read from: ``split`` itself (the page
+    split at "\\n" only, as a parser already did) when the page has no other line break."""
+    # one search per character (a quick memchr each) costs a twentieth of a character class's scan
+    return text.splitlines() if any(mark in text for mark in _OTHER_BREAKS) else split
+
+
+def asciidoc_caption(lines: Sequence[str], fence: int) -> str:
     """The block title or the paragraph above an AsciiDoc listing whose fence is on line ``fence``."""
     index = fence - 2  # 0-based line above the fence
     while index >= 0 and ((line := lines[index]).startswith(("[source", "// ")) or not line.strip()):
@@ -78,10 +99,17 @@ def _rst_caption(lines: Sequence[str], directive: int) -> str:
     return "" if text.endswith("::") else _plain(text)
 
 
-def _html_caption(text: str, offsets: Sequence[int], line: int) -> str:
-    if not 0 < line <= len(offsets):
+def _line_starts(lines: Sequence[str]) -> list[int]:
+    """Where each of the page's lines starts in its text, counting one end-of-line character a line."""
+    offsets = list(itertools.accumulate(map((1).__add__, map(len, lines)), initial=0))
+    offsets.pop()
+    return offsets
+
+
+def _html_caption(text: str, lines: Sequence[str], line: int) -> str:
+    if not 0 < line <= len(lines):
         return ""
-    start = offsets[line - 1]
+    start = len("\n".join(lines[:line - 1])) + (line > 1)  # _line_starts(lines)[line - 1], for one line
     pre = text.find("<pre", start)
     before = text[max(0, (pre if pre >= 0 else start) - 2000):(pre if pre >= 0 else start)]
     paragraphs = list(_HTML_PARAGRAPH.finditer(before))
@@ -90,15 +118,15 @@ def _html_caption(text: str, offsets: Sequence[int], line: int) -> str:
     return _plain(html.unescape(_TAG.sub(" ", paragraphs[-1].group(1))))
 
 
-def _caption(document: Document, example: Example, text: str, lines: Sequence[str], offsets: Sequence[int]) -> str:
+def _caption(document: Document, example: Example, text: str, lines: Sequence[str]) -> str:
     line = example.span.line
     if not 0 < line <= len(lines):
         return ""
     if document.format is Format.ASCIIDOC:
-        return _asciidoc_caption(lines, line)
+        return asciidoc_caption(lines, line)
     if document.format is Format.RST:
         return _rst_caption(lines, line)
-    return _html_caption(text, offsets, line)
+    return _html_caption(text, lines, line)
 
 
 # The lines _asciidoc_notices can take (a stripped line starting as _MACRO, _LABEL or _BLOCK does), each
@@ -122,7 +150,8 @@ def _notice_lines(text: str, lines: Sequence[str]) -> Sequence[int]:
     return numbers
 
 
-def _asciidoc_notices(lines: Sequence[str], path: str, text: str) -> list[Notice]:
+def asciidoc_notices(lines: Sequence[str], path: str, text: str) -> list[Notice]:
+    """The admonitions of an AsciiDoc page; ``lines`` is ``text.splitlines()``."""
     found: list[Notice] = []
     for number in _notice_lines(text, lines):
         line = lines[number - 1].strip()
@@ -167,8 +196,9 @@ def _rst_notices(lines: Sequence[str], path: str) -> list[Notice]:
     return found
 
 
-def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
+def _html_notices(text: str, lines: Sequence[str], path: str) -> list[Notice]:
     found: list[Notice] = []
+    offsets: list[int] | None = None  # worked out at the first notice: most pages have none
     position = 0
     while (match := _HTML_NOTICE.search(text, position)) is not None:
         end = _HTML_NOTICE_END.search(text, match.end(), match.end() + _NOTICE_WINDOW)
@@ -178,6 +208,7 @@ def _html_notices(text: str, offsets: Sequence[int], path: str) -> list[Notice]:
         kind = {"notice": "note", "danger": "warning"}.get(match.group(1).lower(), match.group(1).lower())
         body = html.unescape(_TAG.sub(" ", text[match.end():end.start()]))
         body = re.sub(r"^\s*(NOTE|NOTICE|CAUTION|WARNING|DANGER|TIP|IMPORTANT)\s*:?", "", body, flags=re.IGNORECASE)
+        offsets = _line_starts(lines) if offsets is None else offsets
         line = bisect.bisect_right(offsets, match.start())
         found.append(Notice(kind, _plain(body), Span(path, max(line, 1))))
     return found
@@ -198,19 +229,15 @@ def _captioned(example: Example, caption: str) -> Example:
 
 def with_prose(document: Document, text: str) -> Document:
     """``document`` with its examples' captions and its notices read from the page's ``text``."""
-    lines = text.splitlines()
-    offsets = [0]
-    if document.format is Format.HTML:  # where each line starts (counting one end-of-line character)
-        offsets = list(itertools.accumulate(map((1).__add__, map(len, lines)), initial=0))
-        offsets.pop()
-    examples = tuple(_captioned(e, _caption(document, e, text, lines, offsets)) if not e.caption else e
+    lines = source_lines(text)
+    examples = tuple(_captioned(e, _caption(document, e, text, lines)) if not e.caption else e
                      for e in document.examples)
     if document.format is Format.ASCIIDOC:
-        notices = _asciidoc_notices(lines, document.path, text)
+        notices = asciidoc_notices(lines, document.path, text)
     elif document.format is Format.RST:
         notices = _rst_notices(lines, document.path)
     else:
-        notices = _html_notices(text, offsets, document.path)
+        notices = _html_notices(text, lines, document.path)
     values = [*field_values(Document)(document)]  # replace(document, examples=..., notices=...), by position
     values[_EXAMPLES], values[_NOTICES] = examples, tuple(notices) or document.notices
     return Document(*values)

@@ -13,9 +13,7 @@ runner would reject becomes a warning.
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,27 +34,26 @@ from harness.model import (
 from harness.parsers.console import parse_console_detail
 from harness.parsers.dialect import AUTO, Dialect, startyaml_problems
 from harness.parsers.directives import ResponseArgs, TestArgs
-from harness.parsers.lenient_json import Leniency, lenient_json_error, lenient_json_text
+from harness.parsers.lenient_json import munge_response, quote_stash_tokens, response_json_error
+from harness.parsers.source_lines import attach_source_lines
 from harness.parsers.substitutions import (
     apply_substitutions,
     default_substitutions,
     uses_defaults,
 )
 
+# munge_response and quote_stash_tokens live in lenient_json (with the JSON reading they prepare): named here too
 __all__ = ["Snippet", "attach_source_lines", "build_examples", "munge_response", "quote_stash_tokens"]
 
 BAD_LANGUAGES = ("json", "javascript")
 _NO_TEST_ARGS = TestArgs()
-_QUOTE_VALUES = re.compile(r"([:,])\s*(\$[^ ,\n}]+)")
-# the build's pattern with the key bounded (no real key is longer): unbounded, a line of '$' is quadratic
-_QUOTE_KEYS = re.compile(r"(\$[^ ,\n}]{1,512})\s*:")
 _ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
 # Examples and responses are built from positional arguments (speed): fail at import, not with
 # shuffled fields, if the model's field order ever changes.
-if [f.name for f in dataclasses.fields(Example)][:20] != [
+if [f.name for f in dataclasses.fields(Example)][:21] != [
         "name", "span", "role", "language", "source", "requests", "expected", "setups", "teardowns", "continued",
         "skip", "catch", "warnings", "skip_shard_failures", "substitutions", "directives", "testenv", "variables",
-        "captures", "retry"] or [
+        "captures", "retry", "caption"] or [
         f.name for f in dataclasses.fields(ExpectedResponse)][:9] != [
         "source", "body", "body_kind", "status", "match", "skip", "substitutions", "span", "volatile"]:
     raise ImportError("harness.model's Example or ExpectedResponse fields changed order: update snippets.py")
@@ -137,6 +134,7 @@ class _FileState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modern: bool = False  # the file uses [source,console] / console-result
     dialect: Dialect = AUTO
+    caption: Callable[[int], str] = lambda fence: ""  # the prose introducing the block whose fence is on a line
 
     def error(self, code: str, message: str, span: Span, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(Level.ERROR, code, message, span, hint))
@@ -145,13 +143,16 @@ class _FileState:
         self.diagnostics.append(Diagnostic(Level.WARNING, code, message, span, hint))
 
 
-def build_examples(snippets: Sequence[Snippet], path: str,
-                   dialect: Dialect = AUTO) -> tuple[tuple[Example, ...], list[Diagnostic]]:
+def build_examples(snippets: Sequence[Snippet], path: str, dialect: Dialect = AUTO,
+                   caption: Callable[[int], str] | None = None) -> tuple[tuple[Example, ...], list[Diagnostic]]:
     """Turn one file's snippets (page order) into Examples, with the build's checks as Diagnostics.
 
     :param dialect: the Elasticsearch version whose rules and attribute values apply.
+    :param caption: gives each Example's caption from its opening fence's line (none: no captions).
     """
     state = _FileState(modern=any(s.language in ("console", "console-result") for s in snippets), dialect=dialect)
+    if caption is not None:
+        state.caption = caption
     defaults: tuple[Substitution, ...] = ()
     for snippet in snippets:
         source = "\n".join(snippet.lines) + "\n" if snippet.lines else ""
@@ -209,40 +210,8 @@ def is_candidate(snippet: Snippet, contents: str) -> bool:
         snippet.language == "js" or snippet.language in ("sh", "shell") and "curl" in contents)
 
 
-def quote_stash_tokens(contents: str) -> str:
-    """The build's munging: quote ``$body...`` values and keys (reference §2.2 step 4)."""
-    return _QUOTE_KEYS.sub(r'"\1":', _QUOTE_VALUES.sub(r'\1 "\2"', contents)) if "$" in contents else contents
-
-
-def munge_response(contents: str) -> str:
-    """Expected-response text as strict JSON text, the way the build reads it.
-
-    The build quotes ``$body...`` values and keys before parsing, and its JSON
-    reader is lenient (trailing commas, numbers such as ``00``, escapes such as
-    ``\\.``), so documented responses may rely on all of these; replay can parse
-    what this returns with ``json.loads``.
-    """
-    munged = quote_stash_tokens(contents)
-    try:
-        json.loads(munged)
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than the JSON reader goes
-        return lenient_json_text(munged)[0]
-    return munged
-
-
-def _json_error(contents: str) -> tuple[ValueError | None, tuple[Leniency, ...]]:
-    """Why the munged response is not JSON even to the build's lenient reader (or ``None``), and the
-    leniencies it needed; one parse when valid."""
-    munged = quote_stash_tokens(contents)
-    try:
-        json.loads(munged)
-    except (ValueError, RecursionError):
-        return lenient_json_error(munged)
-    return None, ()
-
-
 def _json_check(snippet: Snippet, contents: str, state: _FileState) -> None:
-    exc, leniencies = _json_error(contents) if contents.strip() else (None, ())
+    exc, leniencies = response_json_error(contents) if contents.strip() else (None, ())
     snippet.response_kind = BodyKind.TEXT if exc else BodyKind.JSON
     # only what the page's own text says (trailing commas have always been tolerated quietly); an
     # escape a substitution wrote, such as a $body path's "\\.", is right as it is
@@ -349,7 +318,7 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
         name, snippet.span, role, snippet.language or "", source, parsed.requests, [], args.setups, args.teardowns,
         args.continued, args.skip, catch, args.warnings, args.skip_shard_failures,
         tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv, (), tuple(snippet.captures),
-        snippet.retry])
+        snippet.retry, state.caption(snippet.start)])
     state.previous = len(state.drafts) - 1
 
 
@@ -403,15 +372,5 @@ def _add_response(snippet: Snippet, source: str, contents: str, state: _FileStat
 
 
 def _response_kind(contents: str) -> BodyKind:
-    return BodyKind.JSON if contents.strip() and _json_error(contents)[0] is None else BodyKind.TEXT
+    return BodyKind.JSON if contents.strip() and response_json_error(contents)[0] is None else BodyKind.TEXT
 
-
-def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
-    """A page's diagnostics in page order, each with its ``source_line`` filled from the page's
-    lines (for the renderer's gutter); every format's front-end finishes with this."""
-    out: list[Diagnostic] = []
-    for d in sorted(diagnostics, key=lambda d: (d.span.line, d.span.column)):
-        if not d.source_line and 1 <= d.span.line <= len(lines):
-            d = dataclasses.replace(d, source_line=lines[d.span.line - 1])
-        out.append(d)
-    return tuple(out)

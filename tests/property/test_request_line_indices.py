@@ -12,7 +12,9 @@ from harness.parsers.cloud_sections import find_request_line, request_line_indic
 # pieces real request blocks are made of, and the near misses around them
 PIECES = ["GET", "post", "PUT ", "DELETE", "Request URL:", "URL：", "uri :", "line:", "https://", "{endpoint}/",
           "{Endpoint}", "/v1/{project_id}/jobs", " HTTP/1.1", "/ 49b9/switch", "?a=1", "&b=2", "a b", '{"a": 1}',
-          "  ", "\t", "\r", "\x0b", "\u2028", "x", ":", "/"]
+          "  ", "\t", "\r", "\x0b", "\u2028", "x", ":", "/",
+          # letters re.I takes for ASCII ones (dotless and dotted i, long s, Kelvin sign), full-width ones
+          "\u0131", "\u0130", "\u017f", "\u212a", "\uff27\uff25\uff34", "po\u017ft"]
 LINES = st.lists(st.sampled_from(PIECES), max_size=6).map("".join) | st.text(max_size=40).map(
     lambda text: text.replace("\n", ""))
 

@@ -71,6 +71,8 @@ def test_nested_unknown_heading_inherits_kind_and_labels_become_headings() -> No
 def test_status_label() -> None:
     assert status_label("Status code: 200") == 200 and status_label("Status Code：404 ") == 404
     assert status_label("Status codes") is None and status_label("The status code 200 means") is None
+    # the case-insensitive search, not lower(): a long s (U+017F) is an s to it, and upper case is read too
+    assert status_label("\u017ftatus code: 201") == 201 and status_label("STATUS CODE: 202") == 202
 
 
 def _table(caption: str, header: tuple[str, ...], rows: list[tuple[str, ...]], anchors: tuple[str, ...] = (),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.parsers import parse
 
@@ -97,12 +99,12 @@ def test_a_heading_right_before_the_block_is_no_caption() -> None:
     assert [e.caption for e in parse(text, "t.asciidoc").examples] == [""]
 
 
-def test_asciidoc_notices_on_every_kind_of_line_break() -> None:
+def testasciidoc_notices_on_every_kind_of_line_break() -> None:
     """Notices are looked for only on the lines one search of the page finds: the same notices, on the
     same lines, as testing every line of ``splitlines()`` (lone "\\r", form feeds, CRLF, indents, case)."""
     import re
 
-    from harness.parsers.prose import _BLOCK, _LABEL, _MACRO, _asciidoc_notices
+    from harness.parsers.prose import _BLOCK, _LABEL, _MACRO, asciidoc_notices
 
     body = ("intro\n  beta[]\nExperimental[\"soon\"]\n\tNOTE: indented\nWARNING:no space\n[TIP]\n====\ntip text\n"
             "====\nNOTE: a\rCAUTION: after a lone CR\ndeprecated[7.0, \"gone\"]\x0cIMPORTANT: after a form feed\n"
@@ -112,10 +114,10 @@ def test_asciidoc_notices_on_every_kind_of_line_break() -> None:
         lines = text.splitlines()
         every = [n for n, line in enumerate(lines, 1) if _MACRO.match(line.strip()) or _LABEL.match(line.strip())
                  or _BLOCK.match(line.strip()) and n < len(lines) and lines[n].strip() == "===="]
-        found = _asciidoc_notices(lines, "p.asciidoc", text)
+        found = asciidoc_notices(lines, "p.asciidoc", text)
         assert [n.span.line for n in found] == every, repr(text)
         assert all(re.fullmatch(r"[a-z]+", n.kind) for n in found)
-    assert len(_asciidoc_notices(body.splitlines(), "p", body)) == 9
+    assert len(asciidoc_notices(body.splitlines(), "p", body)) == 9
 
 
 @pytest.mark.parametrize("rules", ["auto", "6.4", "6.8"])
@@ -128,3 +130,25 @@ def test_asciidoc_pages_under_version_rules_keep_their_captions_and_notices(tmp_
     document = load_file(page, root=tmp_path, dialect=Dialect(rules))
     assert [e.caption for e in document.examples] == [e.caption for e in parse(ASCIIDOC, "stop.asciidoc").examples]
     assert [n.kind for n in document.notices] == ["experimental", "deprecated", "note"]
+
+
+# every kind of character str.split() treats as whitespace, and a few that it does not
+_SPACES = st.sampled_from([" ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2028",
+                           "\u3000", "\u200b", "a", "b", "é", "`", "."])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SPACES, max_size=8).map("".join))
+def test_a_text_said_to_be_one_space_apart_is_what_splitting_and_joining_it_gives(text: str) -> None:
+    """Captions and paragraphs skip the split and join when ``one_space_apart`` says it changes nothing."""
+    from harness.parsers.prose import one_space_apart
+
+    if one_space_apart(text):
+        assert " ".join(text.split()) == text
+    assert one_space_apart("If we have a started job, it can be stopped with:")  # the common case is taken
+
+
+def test_captions_of_tabbed_and_spaced_paragraphs_are_one_space_apart() -> None:
+    text = ("= T\n\n==== Examples\n\nStop\tthe  job\u00a0now\x1fplease :\n\n[source,js]\n----\nGET _cat/health\n----\n"
+            "// CONSOLE\n")
+    assert [e.caption for e in parse(text, "t.asciidoc").examples] == ["Stop the job now please :"]
