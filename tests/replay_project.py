@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import fault_servers as fs
 
 from harness.config import Config
 
@@ -27,3 +33,20 @@ def cloud_config(url: str, suffix: str, match: str, *, target_extra: str = "") -
     return (f'[docharness]\nsources = ["."]\ndefault_target = "t"\n\n[targets.t]\nurl = "{url}"\n{target_extra}\n'
             f'[variables]\nproject_id = "p1"\n\n'
             f'[[sources]]\npaths = ["*.{suffix}"]\nfamily = "cloud"\nmatch = "{match}"\n')
+
+
+def replay_page(folder: Path, name: str, page: str, config: Callable[[str], str],
+                answer: fs.Behaviour) -> tuple[int, list[dict[str, Any]]]:
+    """Replay one page against a loopback server that answers every request with ``answer``.
+
+    The page is written to ``folder / name`` beside a docharness.toml made by ``config`` from the
+    server's URL; the caller has made ``folder`` the working directory. Returns the exit status and
+    the results file's results.
+    """
+    from harness.cli import main
+
+    (folder / name).write_text(page, encoding="utf-8")
+    with fs.fault_server(answer) as server:
+        (folder / "docharness.toml").write_text(config(server.url), encoding="utf-8")
+        code = main(["replay", "--no-cache", "--report", "results.json"])
+    return code, json.loads((folder / "results.json").read_text(encoding="utf-8"))["results"]

@@ -7,15 +7,14 @@ anyway and passed the example as an exact match. Cloud pages stay lenient. Real 
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from replay_project import replay_page
 
-from harness.cli import main
 
 PAGE = """= Stop
 
@@ -43,13 +42,9 @@ def test_json_text_of_another_media_type_is_not_json(tmp_path: Path, monkeypatch
     def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
         conn.sendall(fs.answer(200, b'{"stopped": true}', content_type))
 
-    (tmp_path / "stop.asciidoc").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with fs.fault_server(answer) as server:
-        (tmp_path / "docharness.toml").write_text(CONFIG.replace("URL", server.url), encoding="utf-8")
-        main(["replay", "--no-cache", "--report", "results.json"])
+    _, (result,) = replay_page(tmp_path, "stop.asciidoc", PAGE, lambda url: CONFIG.replace("URL", url), answer)
     capsys.readouterr()
-    (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert result["outcome"] == outcome
     if outcome == "error":
         assert result["failures"][0]["kind"] == "not_json"
@@ -65,12 +60,8 @@ def test_a_compressed_answer_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
         conn.sendall(fs.answer(200, gzip.compress(b'{"stopped": true}'), extra="Content-Encoding: gzip\r\n"))
 
-    (tmp_path / "stop.asciidoc").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with fs.fault_server(answer) as server:
-        (tmp_path / "docharness.toml").write_text(CONFIG.replace("URL", server.url), encoding="utf-8")
-        main(["replay", "--no-cache", "--report", "results.json"])
+    _, (result,) = replay_page(tmp_path, "stop.asciidoc", PAGE, lambda url: CONFIG.replace("URL", url), answer)
     capsys.readouterr()
-    (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert (result["outcome"], result["failures"][0]["kind"]) == ("error", "not_json")
     assert "compressed the answer (Content-Encoding gzip)" in result["reason"]

@@ -8,15 +8,14 @@ differed passed as a ``non_json`` match. Real loopback server.
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from replay_project import replay_page
 
-from harness.cli import main
 from harness.replay.match import match_non_json
 
 PAGE = """= Cat
@@ -46,13 +45,9 @@ def test_the_lines_after_a_hash_are_compared(tmp_path: Path, monkeypatch: pytest
     def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
         conn.sendall(fs.answer(200, text.encode(), "text/plain"))
 
-    (tmp_path / "cat.asciidoc").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with fs.fault_server(answer) as server:
-        (tmp_path / "docharness.toml").write_text(CONFIG.replace("URL", server.url), encoding="utf-8")
-        main(["replay", "--no-cache", "--report", "results.json"])
+    _, (result,) = replay_page(tmp_path, "cat.asciidoc", PAGE, lambda url: CONFIG.replace("URL", url), answer)
     capsys.readouterr()
-    (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert (result["outcome"], result["checked"]) == (outcome, "non_json")
 
 

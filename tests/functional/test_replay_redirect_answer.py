@@ -8,16 +8,14 @@ does (POST -> GET) and passed the example, recording the GET's answer as the POS
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from pathlib import Path
 
 import fault_servers as fs
 import pytest
-from replay_project import cloud_config
+from replay_project import cloud_config, replay_page
 
-from harness.cli import main
 
 PAGE = """\
 Creating a Queue
@@ -60,13 +58,9 @@ def test_a_post_redirected_to_a_get_fails_with_the_redirect(tmp_path: Path, monk
         else:
             conn.sendall(fs.answer(status, b"", extra="Location: /landing\r\n"))
 
-    (tmp_path / "queues.rst").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with fs.fault_server(answer) as server:
-        (tmp_path / "docharness.toml").write_text(cloud_config(server.url, "rst", "subset"), encoding="utf-8")
-        code = main(["replay", "--no-cache", "--report", "results.json"])
+    code, (result,) = replay_page(tmp_path, "queues.rst", PAGE, lambda url: cloud_config(url, "rst", "subset"), answer)
     capsys.readouterr()
-    (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert code == 1 and result["outcome"] == "failed"
     assert result["reason"] == f"expected status 200 but got {status}"
     assert [(e["method"], e["status"]) for e in result["exchanges"]] == [("POST", status)]

@@ -9,15 +9,14 @@ unchecked.
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from pathlib import Path
 
 import fault_servers as fs
 import pytest
+from replay_project import replay_page
 
-from harness.cli import main
 
 PAGE = """= Warned setup
 
@@ -70,13 +69,9 @@ def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
 @pytest.mark.parametrize("page", [PAGE, TESTSETUP_PAGE], ids=["named-setup", "testsetup"])
 def test_a_warning_in_a_setup_fails_the_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str], page: str) -> None:
-    (tmp_path / "page.asciidoc").write_text(page, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with fs.fault_server(answer) as server:
-        (tmp_path / "docharness.toml").write_text(CONFIG.replace("URL", server.url), encoding="utf-8")
-        code = main(["replay", "--no-cache", "--report", "results.json"])
+    code, (result,) = replay_page(tmp_path, "page.asciidoc", page, lambda url: CONFIG.replace("URL", url), answer)
     capsys.readouterr()
-    (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert code == 1
     assert result["outcome"] == "failed"
     failure = result["failures"][0]

@@ -6,17 +6,15 @@ default): an answer of 204 was a pass ("2xx"), though the page documents no 204.
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from pathlib import Path
 
 import fault_servers as fs
 import pytest
-from replay_project import cloud_config
+from replay_project import cloud_config, replay_page
 
 from harness import codec
-from harness.cli import main
 from harness.report.checks import check_words
 from harness.results import ExampleResult
 
@@ -58,13 +56,9 @@ def test_an_unstated_status_must_be_one_the_table_lists(tmp_path: Path, monkeypa
     def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
         conn.sendall(fs.answer(status, b"" if status == 204 else b'{"queue_id": "q1"}'))
 
-    (tmp_path / "queues.rst").write_text(PAGE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with fs.fault_server(answer) as server:
-        (tmp_path / "docharness.toml").write_text(cloud_config(server.url, "rst", "shape"), encoding="utf-8")
-        main(["replay", "--no-cache", "--report", "results.json"])
+    _, (result,) = replay_page(tmp_path, "queues.rst", PAGE, lambda url: cloud_config(url, "rst", "shape"), answer)
     capsys.readouterr()
-    (result,) = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["results"]
     assert result["outcome"] == outcome
     assert result["status_rule"] == "200 or 201"  # what a status-only pass says it checked
     if outcome == "passed":
