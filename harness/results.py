@@ -143,6 +143,8 @@ class Exchange:
     :param response_body: response body, possibly truncated.
     :param elapsed_ms: wall time of the exchange.
     :param span: the source line of the request, if it came from a page.
+    :param redirected_to: the URL whose answer this is when the target redirected the request (same
+        method; the status and body are that URL's), else ``""``.
     """
 
     phase: str
@@ -155,6 +157,7 @@ class Exchange:
     response_body: str | None = None
     elapsed_ms: float = 0.0
     span: Span | None = None
+    redirected_to: str = ""
 
 
 @dataclass(frozen=True, slots=True)

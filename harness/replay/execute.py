@@ -28,7 +28,7 @@ from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.stash import MISSING, StashMiss, resolve_request_body
 from harness.replay.target import Target
 from harness.replay.variables import Variables
-from harness.report.redact import MASK, Redactor
+from harness.report.redact import MASK, Redactor, mask_userinfo
 from harness.results import CHECKS, ExampleResult, Exchange, Failure, FailureKind, Outcome, examples_digest
 
 __all__ = ["DocumentRunner"]
@@ -320,7 +320,8 @@ class DocumentRunner:
         kept = tuple((k, v) for k, v in reply.headers if k.lower() in _KEPT_HEADERS)
         return Exchange(phase=step.phase, method=prepared.method, url=prepared.url, request_headers=headers,
                         request_body=_cut(body), status=reply.status, response_headers=kept,
-                        response_body=_cut(reply.text), elapsed_ms=round(reply.elapsed_ms, 3), span=step.request.span)
+                        response_body=_cut(reply.text), elapsed_ms=round(reply.elapsed_ms, 3), span=step.request.span,
+                        redirected_to=mask_userinfo(reply.redirected_to))
 
 
 def _cut(text: str | None) -> str | None:

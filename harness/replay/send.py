@@ -53,14 +53,15 @@ class Reply:
     :param text: the body decoded as UTF-8 (undecodable bytes replaced).
     :param content_type: the media type, lower case, without parameters.
     :param elapsed_ms: wall time from sending to the last byte.
+    :param redirected_to: the URL that gave this answer when a redirect was followed, else ``""``.
     """
 
-    __slots__ = ("_json", "content_type", "elapsed_ms", "headers", "status", "text")
+    __slots__ = ("_json", "content_type", "elapsed_ms", "headers", "redirected_to", "status", "text")
 
     def __init__(self, status: int, headers: tuple[tuple[str, str], ...], text: str, content_type: str,
-                 elapsed_ms: float) -> None:
+                 elapsed_ms: float, redirected_to: str = "") -> None:
         self.status, self.headers, self.text = status, headers, text
-        self.content_type, self.elapsed_ms = content_type, elapsed_ms
+        self.content_type, self.elapsed_ms, self.redirected_to = content_type, elapsed_ms, redirected_to
         self._json: Any = None
 
     def header_values(self, name: str) -> list[str]:
@@ -103,7 +104,7 @@ class Sender:
         """Send one request (following redirects); raise ``TargetError`` when no usable answer came."""
         started = time.perf_counter()
         state = RequestState(started + self.timeout)
-        method = method.upper()
+        method, first = method.upper(), url
         for _ in range(MAX_REDIRECTS + 1):
             connection, response = self._open(method, url, headers, body, state)
             try:
@@ -120,7 +121,8 @@ class Sender:
                 content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
                 return Reply(status=response.status, headers=tuple(response.msg.items()),
                              text=raw.decode("utf-8", errors="replace"), content_type=content_type,
-                             elapsed_ms=(time.perf_counter() - started) * 1000)
+                             elapsed_ms=(time.perf_counter() - started) * 1000,
+                             redirected_to="" if url == first else url)
             if not self.remote_writes and changes_state(method) and not is_loopback(following[1]):
                 raise TargetError(FailureKind.REDIRECT, f"the target redirected this {method} to {following[1]}, "
                                   "which is not on loopback; it was not sent (pass --allow-writes or set "

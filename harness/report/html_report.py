@@ -157,11 +157,15 @@ def _request_text(exchange: Exchange) -> str:
     lines = [f"{exchange.method} {exchange.url}"] + [f"{name}: {value}" for name, value in exchange.request_headers]
     if exchange.request_body:
         lines += ["", _clip(exchange.request_body)]
+    if exchange.redirected_to:  # what was checked is another URL's answer
+        lines += ["", f"(redirected: the status and body checked are those of {exchange.redirected_to})"]
     return "\n".join(lines)
 
 
 def _response_text(exchange: Exchange) -> str:
     status = "no response" if exchange.status is None else f"HTTP {exchange.status}"
+    if exchange.redirected_to:  # the body below is another URL's
+        status += f" (the answer of {exchange.redirected_to}, where the target redirected the request)"
     lines = [status] + [f"{name}: {value}" for name, value in exchange.response_headers]
     if exchange.response_body:
         lines += ["", _clip(exchange.response_body)]
