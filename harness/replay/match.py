@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from harness.parsers.json_paths import compile_path
-from harness.parsers.snippets import munge_response
+from harness.parsers.lenient_json import munge_response
 from harness.parsers.substitutions import SubstitutionError, translate_pattern
 from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search
 from harness.replay.stash import is_body_reference, is_whole_value
@@ -66,22 +66,18 @@ def parse_expected(text: str) -> Any:
     (``"lambda$handleRequest$0(X.java:128)"``), and valid JSON needs no munging.
     """
     try:
-        return json.loads(_json_text(text))
+        try:
+            return json.loads(text)
+        except ValueError:
+            return json.loads(_munged(text))
     except RecursionError:  # a page's JSON nested deeper than Python can read
         raise ValueError("nested too deeply to read") from None
 
 
-@functools.lru_cache(maxsize=1024)
-def _json_text(text: str) -> str:
-    """The JSON text ``parse_expected`` reads for a documented body: the body itself when it is JSON,
-    else the build's reading of it. A body is checked on every run of its example, and munging one
-    costs more than reading it: the text is worked out once (the value is parsed anew each time, so
-    no caller shares a mutable one)."""
-    try:
-        json.loads(text)
-        return text
-    except ValueError:
-        return munge_response(text)
+# A body that is not strict JSON is read twice per result (its value counts, then its check), and
+# munging costs more than reading: the munged text is kept (the value is parsed anew each time, so no
+# caller shares a mutable one). Strict JSON, the common case, is read directly, once per reading.
+_munged = functools.lru_cache(maxsize=1024)(munge_response)
 
 
 class Volatile:
