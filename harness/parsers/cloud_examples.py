@@ -38,7 +38,7 @@ from harness.parsers.cloud_requests import (
     starts_with_request,
     without_query_templates,
 )
-from harness.parsers.cloud_responses import Label, Response, ResponseState, apply_substitutions, expected_responses
+from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses
 from harness.parsers.cloud_responses import is_success, label_of
 from harness.parsers.cloud_responses import pair, status_line, unanswered_warning, unused_notes
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
@@ -53,6 +53,7 @@ from harness.parsers.directives import (
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.page import Block, Code, Comment, Text
 from harness.parsers.stray_directives import stray_directives
+from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
 

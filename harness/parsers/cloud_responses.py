@@ -24,24 +24,15 @@ from dataclasses import dataclass, field, replace
 from collections.abc import Iterable
 from typing import Any
 
-from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span, Substitution
+from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span
 from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
 from harness.parsers.lenient_json import quote_stash_tokens
+from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses", "label_of", "is_success",
-           "pair", "status_line", "unanswered_warning", "unused_notes", "apply_substitutions"]
-
-def apply_substitutions(text: str, subs: tuple[Substitution, ...]) -> tuple[str, list[Diagnostic]]:
-    """``harness.parsers.substitutions.apply_substitutions``, loaded only for a block that has some: it
-    loads the ``regex`` package, which most cloud pages (no ``TEST[s/...]``) never need."""
-    if not subs:
-        return text, []
-    from harness.parsers.substitutions import apply_substitutions as apply
-
-    return apply(text, subs)
-
+           "pair", "status_line", "unanswered_warning", "unused_notes"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
