@@ -16,7 +16,6 @@ from typing import Literal
 
 from harness.commands.cache_options import add_cache_arguments, cache_note, extraction_cache
 from harness.config import Config, ConfigError, find_config, load_config
-from harness.codec import json_pieces
 from harness.model import Document, Level
 from harness.parsers.loader import load
 from harness.parsers.project_checks import check_project
@@ -70,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
             print(rendered + "\n", file=sys.stderr)
     if args.json:
         indent = args.indent if args.indent is not None else (2 if sys.stdout.isatty() else None)
-        sys.stdout.writelines(json_pieces(documents, indent=indent))  # no 17 MB join of a big tree first
-        sys.stdout.write("\n")
+        from harness.commands.json_output import write_json  # orjson: loaded only for --json
+
+        write_json(documents, sys.stdout, indent)
     else:
         sys.stdout.write(summary(documents))
     return EXIT_ERRORS if any(d.has_errors for d in documents) else EXIT_OK

@@ -1,0 +1,58 @@
+"""``extract --json``'s writer: the Documents as JSON on stdout, by orjson when it can.
+
+orjson (a C library) writes the model's frozen dataclasses, enums and tuples itself, about
+three times as fast as ``harness.codec``'s encoders, which stay the reference (standard library
+only, so that ``harness.model`` can re-export them) and write what orjson cannot: an indent other
+than 2, a value it refuses (a path holding a lone surrogate from an undecodable file name, an
+integer beyond 64 bits), or a stdout that does not take UTF-8. Either way the JSON is the same
+(keys, their order, values); only orjson's compact form has no space after ``,`` and ``:``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from harness.codec import json_pieces
+from harness.model import Document
+
+__all__ = ["write_json"]
+
+
+def write_json(documents: Sequence[Document], out: TextIO, indent: int | None) -> None:
+    """Write ``documents`` to ``out`` as a JSON list and a newline; compact when ``indent`` is ``None``."""
+    data = _orjson(documents, indent) if indent in (None, 2) and _utf8(out) else None
+    buffer = getattr(out, "buffer", None)
+    if data is None or buffer is None:
+        if data is not None:
+            out.write(data.decode("utf-8"))
+        else:
+            out.writelines(json_pieces(list(documents), indent=indent))  # no join of a big tree's text first
+        out.write("\n")
+        return
+    out.flush()  # what the text layer holds goes first
+    buffer.write(data)
+    buffer.write(b"\n")
+    buffer.flush()
+
+
+def _orjson(documents: Sequence[Document], indent: int | None) -> bytes | None:
+    """orjson's text of ``documents``, or ``None`` when orjson is missing or refuses a value."""
+    try:
+        import orjson
+    except ImportError:  # an install without it: the standard library writes the same JSON
+        return None
+    try:
+        return orjson.dumps(list(documents), option=orjson.OPT_INDENT_2 if indent == 2 else 0)
+    except (orjson.JSONEncodeError, TypeError):  # a lone surrogate, a huge integer: the reference encoder says
+        return None
+
+
+def _utf8(out: TextIO) -> bool:
+    encoding = getattr(out, "encoding", None) or sys.getdefaultencoding()
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
