@@ -13,7 +13,9 @@ warning or a hint says so.
 from __future__ import annotations
 
 import functools
+import operator
 import re
+from itertools import compress, count
 
 from harness.model import Diagnostic, Directive, Document, Example, Format, Level, Role, Span
 from harness.parsers.asciidoc_meta import OUTLINE_MARKS, page_metadata
@@ -36,6 +38,7 @@ _SOURCE_PREFIX = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?', re.ASCI
 _SOURCE_ID = re.compile(r'id="?([-\w]+)"?', re.ASCII)
 _SPECIAL = frozenset("-[/")  # the first characters of every line that can change the scanner's state
 _MARKS = _SPECIAL | OUTLINE_MARKS  # ... and of every line the page outline looks at
+_FIRST = operator.itemgetter(slice(None, 1))  # a line's first character, "" for an empty line
 _SOURCE_START = ("[source", '["source')  # what every SOURCE_LINE starts with: a cheap test before the regex
 _STYLED_SOURCE = re.compile(r'\["?source"?\.')  # [source.merge.styled,x]: the 8.x Java parser's form
 
@@ -310,7 +313,8 @@ def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
         lines.pop()
     if "\r" in text:
         lines = [line.removesuffix("\r") for line in lines]
-    marked = [i for i, line in enumerate(lines) if line[:1] in _MARKS]  # one pass for the scanner and the outline
+    # the lines starting with a mark, in one pass for the scanner and the outline (in C: map and compress)
+    marked = list(compress(count(), map(_MARKS.__contains__, map(_FIRST, lines))))
     scanner = _Scanner(path, dialect)
     scanner.scan_all(lines, [i for i in marked if lines[i][0] in _SPECIAL])
     scanner.emit(len(lines), blank=False)
