@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import fields
 
 from harness.model import Document, Example, Format, Notice, Span, field_values
-from harness.parsers.page import source_lines
 
 __all__ = ["asciidoc_caption", "asciidoc_notices", "one_space_apart", "page_lines", "with_prose"]
 
@@ -229,6 +228,8 @@ def _captioned(example: Example, caption: str) -> Example:
 
 def with_prose(document: Document, text: str) -> Document:
     """``document`` with its examples' captions and its notices read from the page's ``text``."""
+    from harness.parsers.page import source_lines  # here: AsciiDoc reads its prose without with_prose or page
+
     lines = source_lines(text)
     examples = tuple(_captioned(e, _caption(document, e, text, lines)) if not e.caption else e
                      for e in document.examples)

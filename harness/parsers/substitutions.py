@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from harness.model import Diagnostic, Level, Span, Substitution
-from harness.parsers.java_properties import read_property
 from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search, sub
 
 if TYPE_CHECKING:
@@ -144,6 +143,8 @@ def translate_pattern(java: str, verbose: bool = False) -> Pattern[str]:
 
 def _property(java: str, at: int, out: list[str], extras: list[str] | None) -> int:
     """A ``\\p{..}`` at ``at``: added to ``out`` (or, inside a class that cannot hold it, to ``extras``)."""
+    from harness.parsers.java_properties import read_property  # here: few pages write \p{..}
+
     try:
         found, end = read_property(java, at)
     except ValueError as exc:
