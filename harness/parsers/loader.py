@@ -259,13 +259,15 @@ def _read(path: Path, name: str, fmt: Format, top: str) -> bytes | Document:
 
 def _parse(data: bytes, path: Path, name: str, fmt: Format, rules: Dialect | None) -> Document:
     """Decode and parse a page's bytes; failures become an error Diagnostic."""
-    try:
-        text = data.decode("utf-8-sig")
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:  # what "utf-8-sig" decodes (a codec written in Python), by the C "utf-8" decoder past the BOM
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        start = exc.start + bom
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
         shown = data.split(b"\n")[line - 1].decode("utf-8", errors="replace").rstrip("\r")
-        return _broken(name, fmt, "not-utf8", f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})", line,
+        return _broken(name, fmt, "not-utf8", f"the file is not valid UTF-8 (byte 0x{data[start]:02x})", line,
                        "save the page as UTF-8", column, shown)
     parse_format = parser_for(name) or parser_for(path.name)
     if parse_format is None:

@@ -53,6 +53,14 @@ def test_undecodable_file_is_a_document_with_an_error(tmp_path: Path) -> None:
     assert (error.span.line, error.span.column) == (2, 5)
 
 
+def test_a_bad_byte_after_a_bom_is_placed_in_the_file_as_it_is(tmp_path: Path) -> None:
+    # the BOM's three bytes count: the error names the bad byte and its line and column in the file
+    path = write(tmp_path / "bom.asciidoc", b"\xef\xbb\xbfok line\nbad \xff byte\n")
+    (error,) = load_file(path, tmp_path).diagnostics
+    assert error.code == "not-utf8" and "(byte 0xff)" in error.message
+    assert (error.span.line, error.span.column) == (2, 5) and error.source_line == "bad \ufffd byte"
+
+
 def test_bom_is_ignored(tmp_path: Path) -> None:
     document = load_file(write(tmp_path / "bom.asciidoc", "\ufeff" + PAGE), tmp_path)
     assert document.title == "Title" and not document.diagnostics
