@@ -17,7 +17,7 @@ import operator
 import re
 from itertools import compress, count
 
-from harness.model import Diagnostic, Directive, Document, Example, Format, Level, Role, Span
+from harness.model import Diagnostic, Document, Example, Format, Level, Role, Span
 from harness.parsers.asciidoc_meta import OUTLINE_MARKS, page_metadata
 from harness.parsers.dialect import AUTO, Dialect, unsupported_items
 from harness.parsers.directives import match_directive, parse_response_args_at, parse_test_args_at
@@ -219,7 +219,7 @@ class _Scanner:
         if snippet is None:
             self.unpaired(name, number)
             return True
-        snippet.directives.append(Directive(name, args, Span(self.path, number, 1)))
+        snippet.marks.append((name, args, number))
         self.attach(snippet, name, args, number, line.index("[") + 2 if args else 1)
         if args and self.dialect.rules != "auto":
             self.version_items(name, args, number, line.index("[") + 2)

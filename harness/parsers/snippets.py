@@ -73,7 +73,8 @@ class Snippet:
     :param test_args: one entry per ``TEST`` line.
     :param response_args: one entry per ``TESTRESPONSE`` line.
     :param substitutions: every ``s/.../.../`` of the block, in declaration order.
-    :param directives: the directive lines as found.
+    :param marks: the directive lines as found: (name, args, line); their ``Directive`` values are made
+        when an Example keeps them (``directives``), not for every block.
     :param testenv: the file's ``testenv`` in force.
     """
 
@@ -91,7 +92,7 @@ class Snippet:
     test_args: list[TestArgs] = field(default_factory=list)
     response_args: list[ResponseArgs] = field(default_factory=list)
     substitutions: list[Substitution] = field(default_factory=list)
-    directives: list[Directive] = field(default_factory=list)
+    marks: list[tuple[str, str, int]] = field(default_factory=list)
     testenv: str | None = None
     response_kind: BodyKind | None = None  # set by the JSON check, so responses are parsed once
     block_span: Span | None = None
@@ -110,11 +111,16 @@ class Snippet:
         """The ``[source,...]`` line (a snippet with a language always has it right above its fence)."""
         return Span(self.path, max(self.start - 1, 1), 1) if self.language is not None else self.span
 
+    @property
+    def directives(self) -> tuple[Directive, ...]:
+        """The directive lines as found, each with its place."""
+        return tuple(Directive(name, args, Span(self.path, line, 1)) for name, args, line in self.marks)
+
     def directive_span(self, *names: str, containing: str = "") -> Span:
         """The first attached directive line with one of ``names`` (and ``containing`` in its args)."""
-        for directive in self.directives:
-            if directive.name in names and containing in directive.args:
-                return directive.span
+        for name, args, line in self.marks:
+            if name in names and containing in args:
+                return Span(self.path, line, 1)
         return self.span
 
     @property
@@ -186,7 +192,7 @@ def build_examples(snippets: Sequence[Snippet], path: str, dialect: Dialect = AU
 def _emit_checks(snippet: Snippet, contents: str, state: _FileState) -> bool:
     """The build's emit-time checks; ``False`` when the snippet cannot be used at all."""
     if snippet.language is None:
-        if snippet.directives:
+        if snippet.marks:
             state.error("missing-language", "Snippet missing a language: Elasticsearch's build requires one "
                         "on every code block it tests", snippet.span,
                         "write [source,js] (or [source,console]) on the line directly above the opening fence")
@@ -317,7 +323,7 @@ def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, r
     state.drafts.append([  # Example's fields, in order (positional arguments are the cheapest to pass)
         name, snippet.span, role, snippet.language or "", source, parsed.requests, [], args.setups, args.teardowns,
         args.continued, args.skip, catch, args.warnings, args.skip_shard_failures,
-        tuple(snippet.substitutions), tuple(snippet.directives), snippet.testenv, (), tuple(snippet.captures),
+        tuple(snippet.substitutions), snippet.directives, snippet.testenv, (), tuple(snippet.captures),
         snippet.retry, state.caption(snippet.start)])
     state.previous = len(state.drafts) - 1
 
