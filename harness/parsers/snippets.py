@@ -59,7 +59,7 @@ if [f.name for f in dataclasses.fields(Example)][:21] != [
     raise ImportError("harness.model's Example or ExpectedResponse fields changed order: update snippets.py")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out below
 class Snippet:
     """A code block a format scanner found, and the directives attached to it.
 
@@ -98,6 +98,17 @@ class Snippet:
     block_span: Span | None = None
     captures: list[Capture] = field(default_factory=list)  # CAPTURE[...] items, in page order
     retry: Retry | None = None  # RETRY[...]
+
+    def __init__(self, path: str, start: int, end: int = 0, language: str | None = None, name: str | None = None,
+                 testenv: str | None = None) -> None:
+        """The block's place, language, name and testenv; everything else starts empty. Written out: the
+        generated one calls a factory for each of the six lists, and a page makes a Snippet per block."""
+        self.path, self.start, self.end, self.language, self.name, self.testenv = (
+            path, start, end, language, name, testenv)
+        self.lines, self.test_args, self.response_args, self.substitutions, self.marks, self.captures = (
+            [], [], [], [], [], [])
+        self.console = self.response_kind = self.block_span = self.retry = None
+        self.test = self.response = self.testsetup = self.teardown = False
 
     @property
     def span(self) -> Span:
