@@ -254,8 +254,10 @@ def _json_check(snippet: Snippet, contents: str, state: _FileState) -> None:
 
 
 def _response_skip(snippet: Snippet) -> str | None:
-    skips = [a.skip for a in snippet.response_args if a.skip is not None]
-    return skips[-1] if skips else None
+    for args in reversed(snippet.response_args):  # the last skip: wins
+        if args.skip is not None:
+            return args.skip
+    return None
 
 
 def _classify(snippet: Snippet, source: str, contents: str, state: _FileState) -> None:
@@ -377,14 +379,15 @@ def _add_response(snippet: Snippet, source: str, contents: str, state: _FileStat
                     "matched (the runner rejects it)", snippet.directive_span("TESTRESPONSE"),
                     "attach responses to test snippets only")
         return
-    non_json = any(a.non_json for a in snippet.response_args)
+    given = snippet.response_args  # most responses have no TESTRESPONSE[...] items
+    non_json = any(a.non_json for a in given) if given else False
     kind = BodyKind.TEXT if non_json else snippet.response_kind or _response_kind(contents)
-    policies = [a.policy for a in snippet.response_args if a.policy is not None]
+    policies = [a.policy for a in given if a.policy is not None] if given else ()
     expected = ExpectedResponse(
         source, contents if contents.strip() else None, kind, None,
         MatchPolicy.NON_JSON if non_json else policies[-1] if policies else None,
         _response_skip(snippet), tuple(snippet.substitutions), snippet.span,
-        tuple(p for a in snippet.response_args for p in a.volatile))
+        tuple(p for a in given for p in a.volatile) if given else ())
     target[_EXPECTED].append(expected)
 
 
