@@ -215,7 +215,7 @@ class DocumentRunner:
             if missing is not None:
                 raise _Stop(missing)
             return
-        checks = [expect.check_status(step, reply)]
+        checks = [expect.check_status(step, reply, elasticsearch=self.family == "elasticsearch")]
         if step.check_shards:
             checks.append(expect.check_shards(step, reply))
         if self.family == "elasticsearch":
@@ -250,12 +250,16 @@ class DocumentRunner:
     def _stashed(self, step: Step, prepared: Prepared) -> Prepared:
         """The body with its ``$body`` references read from the test's previous answer (spec §9.2)."""
         assert prepared.body is not None
-        last = self._last.json() if self._last is not None else MISSING
+        last = self._last.stashed() if self._last is not None else MISSING
         try:
             text = resolve_request_body(prepared.body.decode("utf-8", errors="replace"), last)
         except StashMiss as miss:
+            why = ""
+            if isinstance(last, str) and self._last is not None:  # JSON text under another media type (§9.2)
+                why = (f" (it was sent with Content-Type {self._last.content_type or 'none'}, which the Elasticsearch "
+                       "runner stashes as a string, not as JSON)")
             raise _Stop(Failure(FailureKind.INVALID_EXAMPLE, f"the request body refers to {miss.reference}, which "
-                                "the previous answer of this test does not hold", step.request.span)) from None
+                                f"the previous answer of this test does not hold{why}", step.request.span)) from None
         return prepared if text is None else replace(prepared, body=text.encode("utf-8"))
 
     def _send(self, step: Step, prepared: Prepared, exchanges: list[Exchange], *, again: bool = False) -> Reply:
