@@ -22,7 +22,7 @@ from harness.replay import expect
 from harness.replay.captures import Captured, capture_value, holds, is_secret_name
 from harness.replay.catch import NOT_SENT
 from harness.replay.plan import PlannedTest, Step
-from harness.replay.prepare import MissingVariables, PrepareError, Prepared, prepare
+from harness.replay.prepare import PAGE_CREDENTIALS, MissingVariables, PrepareError, Prepared, prepare
 from harness.replay.safety import changes_state, write_refusal
 from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.stash import MISSING, StashMiss, resolve_request_body
@@ -316,7 +316,8 @@ class DocumentRunner:
         return missing
 
     def _exchange(self, step: Step, prepared: Prepared, reply: Reply | None) -> Exchange:
-        headers = tuple((k, MASK if k.lower() in self.target.secret_headers else v) for k, v in prepared.headers)
+        headers = tuple((k, MASK if k.lower() in self.target.secret_headers or k.lower() in PAGE_CREDENTIALS else v)
+                        for k, v in prepared.headers)
         body = prepared.body_text
         if reply is None:
             return Exchange(phase=step.phase, method=prepared.method, url=prepared.url, request_headers=headers,
