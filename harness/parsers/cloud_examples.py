@@ -38,9 +38,8 @@ from harness.parsers.cloud_requests import (
     starts_with_request,
     without_query_templates,
 )
-from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses
-from harness.parsers.cloud_responses import is_success, label_of
-from harness.parsers.cloud_responses import pair, status_line, unanswered_warning, unused_notes
+from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
+from harness.parsers.cloud_responses import is_success, label_of, pair, status_line, unanswered_warning, unused_notes
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
@@ -289,9 +288,10 @@ class _Reader:
                     self._label(block.text, block.span)
             elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
                 self.request_block(block, self.directives(section.blocks, index))
-            elif isinstance(block, Code) and not headers_only(block.text):  # "X-Subject-Token: ..." blocks
-                response = self._response(block, self.directives(section.blocks, index))
-                self.state.add(response, self.responses)
+            elif isinstance(block, Code) and headers_only(block.text):  # "X-Subject-Token: ..." blocks
+                self.state.shown(header_lines(block.text), block.span)  # the headers of the response beside them
+            elif isinstance(block, Code):
+                self.state.add(self._response(block, self.directives(section.blocks, index)), self.responses)
         if len(self.responses) == before and heading is not None and self.state.stated is None:
             self._no_code(section)
 
@@ -307,7 +307,8 @@ class _Reader:
         state = self.state
         status, source, skipped = status_line(block.text)  # "HTTP/1.1 201 Created" and headers first
         response = Response(block.span, source, status if status is not None else state.status, state.success,
-                            state.number, content_line=block.content_line + skipped, empty=not source.strip())
+                            state.number, content_line=block.content_line + skipped, empty=not source.strip(),
+                            headers=header_lines(block.text) if status is not None else ())
         for directive in directives:
             if directive.name == "TESTRESPONSE":
                 if directive.args:  # a bare TESTRESPONSE has nothing to parse

@@ -31,7 +31,8 @@ from harness.parsers.directives import ResponseArgs
 from harness.parsers.lenient_json import quote_stash_tokens
 from harness.parsers.substitutions import apply_substitutions
 
-__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses", "label_of", "is_success",
+__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
+           "header_lines", "label_of", "is_success",
            "pair", "status_line", "unanswered_warning", "unused_notes"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
@@ -82,6 +83,7 @@ class Response:
     args: ResponseArgs = field(default_factory=ResponseArgs)
     empty: bool = False
     content_line: int = 0
+    headers: tuple[tuple[str, str], ...] = ()  # the response headers the page shows with it
 
 
 def _error_shaped(source: str) -> bool:
@@ -111,6 +113,19 @@ def status_line(text: str) -> tuple[int | None, str, int]:
     return int(found[1]), "\n".join(lines[index:]), text.count("\n", 0, found.end()) + index
 
 
+def header_lines(text: str) -> tuple[tuple[str, str], ...]:
+    """The ``Name: value`` lines of a response block after its ``HTTP/1.1 201 Created`` line (or of a block of
+    headers only), up to the body: the response headers the page documents."""
+    lines = text[found.end():].split("\n") if (found := _STATUS_LINE.match(text)) else text.split("\n")
+    headers: list[tuple[str, str]] = []
+    for line in lines:
+        if not _HEADER_LINE.match(line.strip()):
+            break
+        name, _, value = line.strip().partition(":")
+        headers.append((name.strip(), value.strip()))
+    return tuple(headers)
+
+
 def is_success(response: Response) -> bool:
     """A 2xx status; with none stated, a label that does not say failure and a body that is not an error."""
     if response.status is not None:
@@ -130,6 +145,13 @@ class ResponseState:
     success: bool | None = None
     number: int | None = None
     stated: Span | None = None
+    pending: tuple[tuple[str, str], ...] = ()  # a block of response headers shown before its response
+    pending_span: Span | None = None
+    start: int = 0  # where the responses under the current heading start
+
+    def shown(self, headers: tuple[tuple[str, str], ...], span: Span) -> None:
+        """A block of response headers ("X-Subject-Token: ..."): the next response's, else the last one's."""
+        self.pending, self.pending_span = (*self.pending, *headers), self.pending_span or span
 
     def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
         self.flush(out)
@@ -161,6 +183,8 @@ class ResponseState:
         self.stated = span if self.status is not None else None
 
     def add(self, response: Response, out: list[Response]) -> None:
+        if self.pending:
+            response.headers, self.pending, self.pending_span = (*self.pending, *response.headers), (), None
         out.append(response)
         self.stated = None
 
@@ -171,6 +195,12 @@ class ResponseState:
 
     def reset(self, out: list[Response]) -> None:
         self.flush(out)
+        if self.pending and len(out) > self.start:  # the body first, then its headers
+            out[-1].headers += self.pending
+        elif self.pending and self.pending_span is not None:  # the headers of an answer with no body
+            out.append(Response(self.pending_span, "", self.status, self.success, self.number, empty=True,
+                                headers=self.pending))
+        self.pending, self.pending_span, self.start = (), None, len(out)
         self.status = self.success = self.number = None
 
 
@@ -276,7 +306,7 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     """The expected response; with no status of its own, the table's single success (or error) status."""
     status = response.status if response.status is not None else defaults[0 if is_success(response) else 1]
     if response.empty:
-        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span)
+        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span, headers=response.headers)
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)
@@ -294,4 +324,4 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     return ExpectedResponse(
         source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
         match=args.policy, skip=args.skip, substitutions=args.substitutions, span=response.span,
-        volatile=args.volatile)
+        volatile=args.volatile, headers=response.headers)

@@ -21,6 +21,7 @@ from harness.model import MatchPolicy, Request
 from harness.replay import expect
 from harness.replay.captures import Captured, capture_value, holds, is_secret_name
 from harness.replay.catch import NOT_SENT
+from harness.replay.headers import check_headers, header_checks
 from harness.replay.plan import PlannedTest, Step
 from harness.replay.prepare import PAGE_CREDENTIALS, MissingVariables, PrepareError, Prepared, prepare
 from harness.replay.safety import changes_state, write_refusal
@@ -114,7 +115,7 @@ class DocumentRunner:
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
                                checked=self.checked(test), reference_server=self.target.embedded,
                                polled_ms=round(self._polled * 1000, 3), status_rule=self.status_rule(test),
-                               **self.value_counts(test),
+                               **self.value_counts(test), headers_checked=self.headers_checked(test),
                                examples_digest=examples_digest((s.request, s.expected) for s in test.steps
                                                                if s.phase == "test"))
         return self.redactor.data(result)
@@ -129,6 +130,12 @@ class DocumentRunner:
     def status_rule(test: PlannedTest) -> str:
         """The status rules the item's test requests were held to, each once, in order."""
         return "; ".join(dict.fromkeys(expect.status_rule(s) for s in test.steps if s.phase == "test"))
+
+    @staticmethod
+    def headers_checked(test: PlannedTest) -> tuple[tuple[str, str], ...]:
+        """The response headers the item's test requests document, and how each was checked."""
+        return tuple(dict.fromkeys(c for s in test.steps if s.phase == "test" for e in s.expected
+                                   for c in header_checks(e)))
 
     def value_counts(self, test: PlannedTest) -> dict[str, int]:
         """How many documented values the item's body checks hold, and how many were only found present."""
@@ -224,6 +231,7 @@ class DocumentRunner:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile),
                                             elasticsearch=self.family == "elasticsearch"))
+            checks.append(check_headers(expected, reply))
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)

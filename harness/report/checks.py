@@ -38,6 +38,8 @@ def check_words(result: ExampleResult) -> str:
     elif missing == "some":
         words += (f"; {result.presence_only} of {result.documented_values} documented values only checked present "
                   "($body references, volatile paths)")
+    if result.header_words:
+        words += f"; headers: {result.header_words}"
     return f"checked: {words}"
 
 
