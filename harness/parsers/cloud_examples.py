@@ -39,8 +39,9 @@ from harness.parsers.cloud_requests import (
     without_query_templates,
 )
 from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
+from harness.parsers.cloud_responses import missing_example
 from harness.parsers.cloud_responses import is_success, label_of, pair, status_line, unanswered_warning, unused_notes
-from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
+from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
     TestArgs,
@@ -50,7 +51,7 @@ from harness.parsers.directives import (
     parse_test_args,
 )
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
-from harness.parsers.page import Block, Code, Comment, Text
+from harness.parsers.page import Block, Code, Comment, Table, Text
 from harness.parsers.stray_directives import stray_directives
 from harness.parsers.substitutions import apply_substitutions
 
@@ -292,6 +293,8 @@ class _Reader:
                 self.state.shown(header_lines(block.text), block.span)  # the headers of the response beside them
             elif isinstance(block, Code):
                 self.state.add(self._response(block, self.directives(section.blocks, index)), self.responses)
+            elif isinstance(block, Table):  # a response written in a table cell
+                self.responses += self.state.table(block)
         if len(self.responses) == before and heading is not None and self.state.stated is None:
             self._no_code(section)
 
@@ -324,14 +327,8 @@ class _Reader:
             hint=f"put it right after {place}"))
 
     def _no_code(self, section: Section) -> None:
-        """An example section with neither a code block nor "None" (nor a pointer to another page)."""
-        if self.nested or section.heading is None or section.heading.level >= 7:
-            return
-        if any(isinstance(b, Text) and refers_elsewhere(b.text) for b in section.blocks):
-            return
-        self.diagnostics.append(Diagnostic(
-            Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block",
-            section.heading.span, hint="put the example in a code block, or write 'None' if there is none"))
+        if not self.nested and (found := missing_example(section)) is not None:
+            self.diagnostics.append(found)
 
 
 def _documented_path(operation: Operation) -> str:

@@ -28,11 +28,13 @@ from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPo
 from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
+from harness.parsers.cloud_sections import Section, refers_elsewhere
 from harness.parsers.lenient_json import quote_stash_tokens
+from harness.parsers.page import Table, Text
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
-           "header_lines", "label_of", "is_success",
+           "header_lines", "label_of", "is_success", "missing_example",
            "pair", "status_line", "unanswered_warning", "unused_notes"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
@@ -93,6 +95,27 @@ def _error_shaped(source: str) -> bool:
         return False
     return isinstance(value, dict) and 0 < len(value) <= 3 and any(
         value.get(key) not in (None, "") for key in _ERROR_KEYS)
+
+
+def _json_body(text: str) -> bool:
+    try:
+        return isinstance(json_value(text), (dict, list))
+    except (ValueError, RecursionError):
+        return False
+
+
+def missing_example(section: Section) -> Diagnostic | None:
+    """The warning for an example section with no code block, no "None" and no pointer to another page; a
+    table there holds no JSON body either (a response written in a cell is read: ``ResponseState.table``)."""
+    if section.heading is None or section.heading.level >= 7:
+        return None
+    if any(isinstance(b, Text) and refers_elsewhere(b.text) for b in section.blocks):
+        return None
+    tables = any(isinstance(b, Table) for b in section.blocks)
+    return Diagnostic(
+        Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block"
+        + (", and no table cell in it holds a JSON body" if tables else ""), section.heading.span,
+        hint="put the example in a code block, or write 'None' if there is none")
 
 
 _STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
@@ -187,6 +210,20 @@ class ResponseState:
             response.headers, self.pending, self.pending_span = (*self.pending, *response.headers), (), None
         out.append(response)
         self.stated = None
+
+    def table(self, table: Table) -> list[Response]:
+        """The responses a page writes in table cells instead of a code block: a cell holding a JSON object or
+        list, with the status code written in a cell of the same row, else the status in force."""
+        found: list[Response] = []
+        for row in (table.header, *table.rows):
+            bodies = [c.text.strip() for c in row if c.text.strip()[:1] in ("{", "[") and _json_body(c.text)]
+            codes = [int(c.text) for c in row if re.fullmatch(r"\s*[1-5]\d\d\s*", c.text)]
+            if bodies:
+                status = codes[0] if codes else self.status
+                found.append(Response(table.span, bodies[0], status, self.success, self.number,
+                                      content_line=table.span.line))
+                self.stated = None
+        return found
 
     def flush(self, out: list[Response]) -> None:
         if self.stated is not None and self.status is not None:
