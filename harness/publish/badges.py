@@ -6,7 +6,7 @@ were compared; "shape-checked (keys and types only; values not compared)" and
 "status-checked (status 200 only; no body compared)" otherwise, as the result
 records the check replay really made (a status-only badge names the status rule: a
 documented code, ``any 2xx status`` when the page gives none, or a ``catch``). Values a check only found present (``$body``
-references, volatile paths) are counted on the badge, and a body made only of them
+references, volatile paths, placeholders) are counted on the badge, and a body made only of them
 is "presence-checked", never "verified", and a subset check of a body holding no value
 (``{}``: any object contains it) is "subset-checked". Documented response headers are listed
 by what was checked of them ("headers: Content-Type compared; Location only checked present; Date
@@ -146,7 +146,7 @@ def _from_result(result: ExampleResult) -> Badge:
                          f"values taken from the response; none compared){where}{when}")
         if missing == "some":
             return Badge(state, f"{how}{where}{when}; {result.presence_only} of {result.documented_values} "
-                         "documented values only checked present ($body references, volatile paths)")
+                         "documented values only checked present ($body references, volatile paths, placeholders)")
         return Badge(state, f"{how}{where}{when}")
     if result.outcome is Outcome.SKIPPED:
         return Badge(BadgeState.SKIPPED, f"skipped: {result.reason or 'no reason given'}")
