@@ -216,6 +216,8 @@ class ResponseState:
         list, with the status code written in a cell of the same row, else the status in force."""
         found: list[Response] = []
         for row in (table.header, *table.rows):
+            if len(row) > 3:  # a parameter table (name, type, description, example ...), not a response
+                continue
             bodies = [c.text.strip() for c in row if c.text.strip()[:1] in ("{", "[") and _json_body(c.text)]
             codes = [int(c.text) for c in row if re.fullmatch(r"\s*[1-5]\d\d\s*", c.text)]
             if bodies:

@@ -17,7 +17,8 @@ runner owns control flow. Policies (design guide, "Matching"):
 
 On pages without Elasticsearch's conventions (``patterns=False``), a value that is visibly a
 placeholder is checked for presence and type only, never compared: ``"{job_id}"`` and ``"<job_id>"``
-(any non-null value), ``"string"`` (any string) and, in a body written in that parameter-example style
+(any non-null value), ``"string"`` (any string), ``"/v1/{project_id}/jobs"`` (the text around the
+placeholder compared, the placeholder any text) and, in a body written in that parameter-example style
 (a ``"string"`` value in it), ``0`` (any number). ``count_values`` counts them as presence only.
 
 In ``subset`` and ``shape`` a documented string ending in ``...`` (or ``…``) is a
@@ -126,6 +127,7 @@ def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE, *, body_
 
 
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z_][\w .-]*>|string")
+_HOLE = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z_][\w.-]*>")  # inside a longer string: /v1/{project_id}/jobs
 
 
 def placeholder_level(expected: Any) -> int:
@@ -144,10 +146,19 @@ def placeholder_kind(value: Any, level: int) -> str | None:
     """What a placeholder value stands for: ``"value"`` (any non-null), ``"string"``, ``"number"``; else ``None``."""
     if level and isinstance(value, str) and _PLACEHOLDER.fullmatch(value):
         return "string" if value == "string" else "value"
+    if level and isinstance(value, str) and _HOLE.search(value):
+        return "template"  # the text around its placeholders is compared, each placeholder stands for any text
     return "number" if level == 2 and type(value) is int and value == 0 else None
 
 
 def _placeholder_finds(kind: str, expected: Any, actual: Any, path: str, out: list[Mismatch]) -> None:
+    if kind == "template":
+        parts = _HOLE.split(expected)  # a few holes in a short text: a pattern that cannot backtrack for long
+        pattern = ".+?".join(map(re.escape, parts)) if len(parts) <= 5 and len(str(actual)) <= 10_000 else ".+"
+        if not isinstance(actual, str) or re.fullmatch(pattern, actual, re.DOTALL) is None:
+            out.append(Mismatch(path, show(expected), show(actual), "does not fit the documented text around its "
+                                "placeholders"))
+        return
     if actual is None or kind != "value" and _kind(actual) != kind:
         what = "a value" if kind == "value" else f"a {kind}"
         out.append(Mismatch(path, show(expected), show(actual), f"a placeholder for {what}, got {_kind(actual)}"))

@@ -1,6 +1,7 @@
 """Placeholder values in a cloud page's documented response are checked for presence and type only, and
 reported so: ``"{job_id}"``/``"<job_id>"`` (any value), ``"string"`` (any string) and, in a body written in
-that parameter-example style, ``0`` (any number).
+that parameter-example style, ``0`` (any number); inside a longer string (``"/v1/{project_id}/jobs"``) a
+placeholder stands for any text and the text around it is compared.
 
 Before, a subset or exact check compared them as written and failed every real answer (``"{job_id}"`` is
 never a job id); a pass now never reads "verified" for what was only found present. Real loopback server.
@@ -42,7 +43,7 @@ Example Response
 
    BODY
 """
-ANSWER = b'{"job_id": 4010, "name": "j1", "count": 3, "state": "RUNNING"}'
+ANSWER = b'{"job_id": 4010, "name": "j1", "count": 3, "state": "RUNNING", "uri": "/v1/p1/jobs/4010"}'
 
 
 def _answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
@@ -57,9 +58,13 @@ def _answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
     ("subset", '{"name": "j2", "job_id": "{job_id}"}', "failed", (2, 1), ""),  # the real value is still compared
     ("subset", '{"state": "string", "count": "string"}', "failed", (2, 2), ""),  # 3 is no string
     ("subset", '{"job_id": "{job_id}", "name": "j1", "count": 0, "state": "RUNNING"}', "failed", (4, 1), ""),
-    ("exact", '{"job_id": "<job_id>", "name": "string", "count": 0, "state": "string"}', "passed", (4, 4),
+    ("exact", '{"job_id": "<job_id>", "name": "string", "count": 0, "state": "string", "uri": "string"}', "passed",
+     (5, 5),
      "presence-checked"),
-    ("shape", '{"job_id": "{job_id}", "name": "string", "count": 0, "state": "RUNNING"}', "passed", (0, 0),
+    ("subset", '{"uri": "/v1/{project_id}/jobs/{job_id}"}', "passed", (1, 1), "presence-checked"),
+    ("subset", '{"uri": "/v2/{project_id}/jobs/{job_id}"}', "failed", (1, 1), ""),  # the text around them counts
+    ("shape", '{"job_id": "{job_id}", "name": "string", "count": 0, "state": "RUNNING", "uri": "{uri}"}', "passed",
+     (0, 0),
      "shape-checked"),
 ])
 def test_placeholders_are_presence_and_type_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
