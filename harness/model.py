@@ -132,7 +132,7 @@ class Parameter:
     """One row of a parameter or response-field table.
 
     :param name: the parameter name as documented (``job_id``, ``X-Auth-Token``).
-    :param location: ``path``, ``query``, ``header``, ``body`` or ``response``.
+    :param location: ``path``, ``query``, ``header``, ``body``, ``response`` or ``response_header``.
     :param required: ``True``/``False`` when the page says, ``None`` when it doesn't.
     :param type: the documented type text (``String``, ``Array of JobValidationResult``).
     :param description: the description text, plain.

@@ -323,13 +323,19 @@ def expected_responses(responses: list[Response], operation: Operation | None, p
     body is a stand-in (a file name, ``"chart-file.tgz"``): it is shown, never compared.
     """
     defaults = default_status(operation), default_status(operation, success=False)
-    fields = operation.response_fields if operation else ()
+    fields = [f for f in operation.response_fields if f.location == "response"] if operation else []
     download = bool(fields) and all(f.type.strip().lower() in _FILE_TYPES for f in fields)
+    # a "Response header parameters" table: headers every success answer carries (unless marked optional)
+    tabled = [f.name for f in operation.response_fields if f.location == "response_header" and f.required is not False] \
+        if operation else []
     built = {}
     for response in responses:
         expected = expected_response(response, defaults, path, diagnostics)
         if download and is_success(response) and expected.body_kind is not BodyKind.NONE and expected.skip is None:
             expected = replace(expected, skip=_FILE_SKIP)
+        shown = {name.lower() for name, _ in expected.headers}
+        if tabled and is_success(response) and (expected.status is None or 200 <= expected.status < 300):
+            expected = replace(expected, headers=(*expected.headers, *((n, "") for n in tabled if n.lower() not in shown)))
         built[id(response)] = expected
     return built, defaults
 

@@ -128,3 +128,66 @@ def test_a_response_header_block_belongs_to_the_response_below_it(tmp_path: Path
     assert present["outcome"] == "passed"
     assert present["headers_checked"] == [["X-Subject-Token", "present"]]
     assert "live-token-value" not in out + str(present)  # a present header's value is never shown
+
+
+TABLE_PAGE = """Obtaining a token
+=================
+
+URI
+---
+
+POST /v3/auth/tokens
+
+Response Parameters
+-------------------
+
+.. table:: **Table 3** Response header parameters
+
+   =============== ========= ======== ==================
+   Parameter       Mandatory Type     Description
+   =============== ========= ======== ==================
+   X-Subject-Token Yes       String   Signed token.
+   X-Trace-Note    No        String   Sometimes sent.
+   =============== ========= ======== ==================
+
+.. table:: **Table 4** Response body parameters
+
+   =============== ========= ======== ==================
+   Parameter       Mandatory Type     Description
+   =============== ========= ======== ==================
+   token           Yes       Object   The token.
+   =============== ========= ======== ==================
+
+Example Request
+---------------
+
+.. code-block::
+
+   {"auth": {}}
+
+Example Response
+----------------
+
+**Status code: 201**
+
+.. code-block::
+
+   {"token": {"expires_at": "2030-01-01T00:00:00.000000Z"}}
+"""
+
+
+@pytest.mark.parametrize("extra,outcome", [("", "failed"), ("X-Subject-Token: live-token-value\r\n", "passed")])
+def test_a_response_header_table_is_checked_on_success_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str], extra: str,
+                                                               outcome: str) -> None:
+    """A "Response header parameters" table says every success answer carries its mandatory headers (an
+    optional one is not checked); before, the table was read as body fields and never compared."""
+    monkeypatch.chdir(tmp_path)
+    body = b'{"token": {"expires_at": "2031-01-01T00:00:00.000000Z"}}'
+    _, (result,) = replay_page(tmp_path, "token.rst", TABLE_PAGE, lambda url: cloud_config(url, "rst", "shape"),
+                               _answer(body, "application/json", extra))
+    capsys.readouterr()
+    assert result["outcome"] == outcome, result["reason"]
+    assert result["headers_checked"] == [["X-Subject-Token", "present"]]
+    if outcome == "failed":
+        assert result["reason"] == "the response headers differ from the page: X-Subject-Token is missing"
