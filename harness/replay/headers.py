@@ -6,7 +6,8 @@ the answer (names compared case-insensitively). The media type of ``Content-Type
 (its parameters, such as ``charset``, are not); any other header's value is an example (a job's
 ``Location``, a token), so it is only checked present, as is a header a "Response header parameters"
 table names (the parser adds it to the page's success responses with an empty value). Headers the connection or the deployment
-sets (``Date``, ``Content-Length``, ``Server``, request ids ...) are not compared at all.
+sets (``Date``, ``Content-Length``, ``Server``, request ids, CORS and rate-limit headers ...) are not
+compared at all.
 ``header_checks`` says which was done for each, so reports never claim more.
 """
 
@@ -24,13 +25,16 @@ COMPARED, PRESENT, IGNORED = "compared", "present", "ignored"
 _VALUE_COMPARED = frozenset({"content-type"})
 # set by the connection, the server software or the deployment, not by the API the page documents
 _NOT_COMPARED = frozenset({"date", "content-length", "transfer-encoding", "connection", "keep-alive", "server",
-                           "via", "age", "vary", "x-powered-by", "strict-transport-security"})
-_REQUEST_ID = re.compile(r"(^|-)(request|trace|correlation|span)-?id$", re.I)
+                           "via", "age", "vary", "x-powered-by", "strict-transport-security", "x-frame-options",
+                           "x-content-type-options", "x-xss-protection", "x-download-options",
+                           "content-security-policy"})
+# request ids and tracing, CORS (it answers the request's Origin), rate limits: the deployment's, not the API's
+_DEPLOYMENT = re.compile(r"(^|-)(request|trace|correlation|span)-?id$|^access-control-|^(x-)?ratelimit-", re.I)
 
 
 def _how(name: str, value: str) -> str:
     lowered = name.lower()
-    if lowered in _NOT_COMPARED or _REQUEST_ID.search(lowered):
+    if lowered in _NOT_COMPARED or _DEPLOYMENT.search(lowered):
         return IGNORED
     return COMPARED if lowered in _VALUE_COMPARED and value.strip() else PRESENT  # "": a table names it only
 
