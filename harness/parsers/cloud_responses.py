@@ -111,7 +111,11 @@ def missing_example(section: Section) -> Diagnostic | None:
         return None
     if any(isinstance(b, Text) and refers_elsewhere(b.text) for b in section.blocks):
         return None
-    tables = any(isinstance(b, Table) for b in section.blocks)
+    tables = [b for b in section.blocks if isinstance(b, Table)]
+    if any(_json_body(c.text) for t in tables for row in (t.header, *t.rows) for c in row):  # a request's
+        return Diagnostic(Level.WARNING, "example-without-code", f"the section {section.heading.title!r} shows its "
+                          "example in a table cell, not a code block: it is not tested", section.heading.span,
+                          hint="put the example in a code block")
     return Diagnostic(
         Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block"
         + (", and no table cell in it holds a JSON body" if tables else ""), section.heading.span,

@@ -62,3 +62,11 @@ def test_a_table_without_a_json_body_is_named_in_the_warning() -> None:
     (warning,) = [d for d in parse(page, "stop.html").diagnostics if d.code == "example-without-code"]
     assert warning.message == ("the section 'Example Response' has no code block, and no table cell in it "
                                "holds a JSON body")
+
+
+def test_a_request_in_a_table_cell_is_said_not_tested() -> None:
+    page = ("<html><body><h1>Stopping a job</h1><h2>URI</h2><p>POST /v1/{project_id}/jobs/stop</p>"
+            '<h2>Example Request</h2><table><tr><td><pre>{"job_ids": [1]}</pre></td></tr></table></body></html>')
+    (warning,) = [d for d in parse(page, "stop.html").diagnostics if d.code == "example-without-code"]
+    assert warning.message == ("the section 'Example Request' shows its example in a table cell, not a code "
+                               "block: it is not tested")
