@@ -17,7 +17,7 @@ runner owns control flow. Policies (design guide, "Matching"):
 
 On pages without Elasticsearch's conventions (``patterns=False``), a value that is visibly a
 placeholder is checked for presence and type only, never compared: ``"{job_id}"`` and ``"<job_id>"``
-(any non-null value), ``"string"`` (any string), ``"/v1/{project_id}/jobs"`` (the text around the
+(any non-null value), ``"string"``, ``"xxxx"`` and ``"******"`` (any string), ``"/v1/{project_id}/jobs"`` (the text around the
 placeholder compared, the placeholder any text) and, in a body written in that parameter-example style
 (a ``"string"`` value in it), ``0`` (any number). ``count_values`` counts them as presence only.
 
@@ -126,7 +126,7 @@ def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE, *, body_
     return documented, presence
 
 
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z_][\w .-]*>|string")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z_][\w .-]*>|string|x{3,}|X{3,}|\*{3,}")
 _HOLE = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z_][\w.-]*>")  # inside a longer string: /v1/{project_id}/jobs
 
 
@@ -145,7 +145,7 @@ def placeholder_level(expected: Any) -> int:
 def placeholder_kind(value: Any, level: int) -> str | None:
     """What a placeholder value stands for: ``"value"`` (any non-null), ``"string"``, ``"number"``; else ``None``."""
     if level and isinstance(value, str) and _PLACEHOLDER.fullmatch(value):
-        return "string" if value == "string" else "value"
+        return "value" if value[0] in "{<" else "string"  # "xxxx", "******" (a masked secret): some text
     if level and isinstance(value, str) and _HOLE.search(value):
         return "template"  # the text around its placeholders is compared, each placeholder stands for any text
     return "number" if level == 2 and type(value) is int and value == 0 else None

@@ -1,5 +1,5 @@
 """Placeholder values in a cloud page's documented response are checked for presence and type only, and
-reported so: ``"{job_id}"``/``"<job_id>"`` (any value), ``"string"`` (any string) and, in a body written in
+reported so: ``"{job_id}"``/``"<job_id>"`` (any value), ``"string"``, ``"xxxx"``, ``"******"`` (any string) and, in a body written in
 that parameter-example style, ``0`` (any number); inside a longer string (``"/v1/{project_id}/jobs"``) a
 placeholder stands for any text and the text around it is compared.
 
@@ -62,6 +62,9 @@ def _answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
      (5, 5),
      "presence-checked"),
     ("subset", '{"uri": "/v1/{project_id}/jobs/{job_id}"}', "passed", (1, 1), "presence-checked"),
+    ("subset", '{"state": "xxxx", "name": "******", "count": 3}', "passed", (3, 2),
+     "verified (subset: documented fields present and equal)"),
+    ("subset", '{"count": "******"}', "failed", (1, 1), ""),  # a masked value stands for a string
     ("subset", '{"uri": "/v2/{project_id}/jobs/{job_id}"}', "failed", (1, 1), ""),  # the text around them counts
     ("shape", '{"job_id": "{job_id}", "name": "string", "count": 0, "state": "RUNNING", "uri": "{uri}"}', "passed",
      (0, 0),
