@@ -69,7 +69,8 @@ def test_page_credentials_are_warned_never_sent_never_shown(tmp_path: Path, monk
         config = cloud_config(server.url, "rst", "exact").replace('project_id = "p1"\n',
                                                                   'project_id = "p1"\ntoken = "run-token-7"\n')
         (tmp_path / "docharness.toml").write_text(config, encoding="utf-8")
-        code = main(["replay", "--no-cache", "--report", "results.json", "--junit", "junit.xml"])
+        code = main(["replay", "--no-cache", "--report", "results.json", "--junit", "junit.xml", "--html",
+                     "report.html", "--annotations", "github"])
         main(["replay", "--no-cache", "--dry-run"])
         main(["extract", "--no-cache", "jobs.rst"])
     out = capsys.readouterr()
@@ -83,7 +84,7 @@ def test_page_credentials_are_warned_never_sent_never_shown(tmp_path: Path, monk
         (14, "the curl command authenticates with -u"), (18, "the curl command authenticates with --basic --user"),
         (18, "the request's Authorization header is the page's example credential")]
     outputs = {"terminal": out.out + out.err, "results": (tmp_path / "results.json").read_text(),
-               "junit": (tmp_path / "junit.xml").read_text()}
+               "junit": (tmp_path / "junit.xml").read_text(), "html": (tmp_path / "report.html").read_text()}
     for name, text in outputs.items():
         for secret in (PASSWORD, BASIC):
             assert secret not in text, f"{secret} in {name}"
