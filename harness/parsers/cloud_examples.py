@@ -293,7 +293,7 @@ class _Reader:
                 self.state.shown(header_lines(block.text), block.span)  # the headers of the response beside them
             elif isinstance(block, Code):
                 self.state.add(self._response(block, self.directives(section.blocks, index)), self.responses)
-            elif isinstance(block, Table):  # a response written in a table cell
+            elif isinstance(block, Table) and not any(isinstance(b, Code) for b in section.blocks):  # in a cell
                 self.responses += self.state.table(block)
         if len(self.responses) == before and heading is not None and self.state.stated is None:
             self._no_code(section)

@@ -70,3 +70,13 @@ def test_a_request_in_a_table_cell_is_said_not_tested() -> None:
     (warning,) = [d for d in parse(page, "stop.html").diagnostics if d.code == "example-without-code"]
     assert warning.message == ("the section 'Example Request' shows its example in a table cell, not a code "
                                "block: it is not tested")
+
+
+def test_a_table_beside_a_code_block_is_not_a_second_response() -> None:
+    """A section that shows its response in a code block keeps it alone: a JSON cell of a table beside it (a
+    field's example) is not read as another response, which would pair with another request."""
+    page = HEAD + ('<pre class="screen">{"is_success": true}</pre><table><tr><td>tags</td>'
+                   '<td>{"key": "k1"}</td></tr></table></body></html>')
+    document = parse(page, "stop.html")
+    assert [e.body for e in document.examples[0].expected] == ['{"is_success": true}']
+    assert not [d for d in document.diagnostics if d.code == "response-not-checked"]  # no second response
