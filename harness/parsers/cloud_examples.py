@@ -290,12 +290,13 @@ class _Reader:
             elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
                 self.request_block(block, self.directives(section.blocks, index))
             elif isinstance(block, Code) and headers_only(block.text):  # "X-Subject-Token: ..." blocks
-                self.state.shown(header_lines(block.text), block.span)  # the headers of the response beside them
+                self.state.shown(header_lines(block.text))  # the headers of the response beside them
             elif isinstance(block, Code):
                 self.state.add(self._response(block, self.directives(section.blocks, index)), self.responses)
             elif isinstance(block, Table) and not any(isinstance(b, Code) for b in section.blocks):  # in a cell
                 self.responses += self.state.table(block)
-        if len(self.responses) == before and heading is not None and self.state.stated is None:
+        if len(self.responses) == before and heading is not None and self.state.stated is None and \
+                not self.state.pending:  # a block of headers only is the next response's
             self._no_code(section)
 
     def _label(self, text: str, span: Span) -> None:

@@ -173,12 +173,11 @@ class ResponseState:
     number: int | None = None
     stated: Span | None = None
     pending: tuple[tuple[str, str], ...] = ()  # a block of response headers shown before its response
-    pending_span: Span | None = None
     start: int = 0  # where the responses under the current heading start
 
-    def shown(self, headers: tuple[tuple[str, str], ...], span: Span) -> None:
+    def shown(self, headers: tuple[tuple[str, str], ...]) -> None:
         """A block of response headers ("X-Subject-Token: ..."): the next response's, else the last one's."""
-        self.pending, self.pending_span = (*self.pending, *headers), self.pending_span or span
+        self.pending = (*self.pending, *headers)
 
     def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
         self.flush(out)
@@ -211,7 +210,7 @@ class ResponseState:
 
     def add(self, response: Response, out: list[Response]) -> None:
         if self.pending:
-            response.headers, self.pending, self.pending_span = (*self.pending, *response.headers), (), None
+            response.headers, self.pending = (*self.pending, *response.headers), ()
         out.append(response)
         self.stated = None
 
@@ -238,12 +237,10 @@ class ResponseState:
 
     def reset(self, out: list[Response]) -> None:
         self.flush(out)
-        if self.pending and len(out) > self.start:  # the body first, then its headers
-            out[-1].headers += self.pending
-        elif self.pending and self.pending_span is not None:  # the headers of an answer with no body
-            out.append(Response(self.pending_span, "", self.status, self.success, self.number, empty=True,
-                                headers=self.pending))
-        self.pending, self.pending_span, self.start = (), None, len(out)
+        if self.pending and len(out) > self.start:  # the body (or a stated bodiless answer) first, then its headers
+            out[-1].headers, self.pending = out[-1].headers + self.pending, ()
+        # else a "Response Header" heading of their own: they are the next response's ("Response Body")
+        self.start = len(out)
         self.status = self.success = self.number = None
 
 

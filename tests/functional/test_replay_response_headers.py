@@ -191,3 +191,18 @@ def test_a_response_header_table_is_checked_on_success_answers(tmp_path: Path, m
     assert result["headers_checked"] == [["X-Subject-Token", "present"]]
     if outcome == "failed":
         assert result["reason"] == "the response headers differ from the page: X-Subject-Token is missing"
+
+
+def test_headers_under_a_heading_of_their_own_belong_to_the_next_response() -> None:
+    """"Response Header" and "Response Body" sub-headings: one response with its headers, never a bodiless
+    second response (which would take another request's place) nor a "has no code block" warning."""
+    from harness.parsers import parse
+
+    page = HEADER_BLOCK_PAGE.replace("**Status code: 201**\n\n", "").replace(
+        "Response header\n", "Response Header\n^^^^^^^^^^^^^^^\n").replace(
+        "Response body\n", "Response Body\n^^^^^^^^^^^^^\n")
+    document = parse(page, "token.rst")
+    (expected,) = document.examples[0].expected
+    assert expected.headers == (("X-Subject-Token", "MIIatAYJKoZIhvcNAQcCoIIapTCCGqECAQExDTALBglghkg"),)
+    assert expected.body is not None and "expires_at" in expected.body
+    assert not document.diagnostics
