@@ -49,6 +49,7 @@ SHARD = pytest.StashKey["Shard | None"]()
 WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> document_weight, for the shard split (as the CLI)
 CACHES = pytest.StashKey[dict[Path, "ExtractCache | None"]]()  # config file -> its extraction cache
 WEAKER = pytest.StashKey["WeakerPasses"]()
+XUNIT1 = pytest.StashKey[bool]()  # junit_family = xunit1: a pass's check is also a testcase property
 WEAKER_LINE = "weaker pass: "  # the report section line naming a pass's weaker kinds (report.checks.weaker_kinds)
 
 
@@ -87,6 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[WEIGHTS] = {}
     config.stash[CACHES] = {}
     config.stash[WEAKER] = WeakerPasses()
+    config.stash[XUNIT1] = _junit_family(config) == "xunit1"
     config.pluginmanager.register(config.stash[WEAKER], "docharness-weaker-passes")
     explicit = config.getoption("docharness_config")
     config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
@@ -99,6 +101,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SIGNALS] = signals
     if not _skips_at_item_location():
         config.pluginmanager.register(SkipAtPageLine(), "docharness-skip-location")
+
+
+def _junit_family(config: pytest.Config) -> str:
+    """The ``junit_family`` ini value; ``""`` without pytest's junitxml plugin (``-p no:junitxml``), which
+    declares it: no JUnit file is written then."""
+    try:
+        return str(config.getini("junit_family"))
+    except ValueError:
+        return ""
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -328,7 +339,7 @@ class ExampleItem(pytest.Item):
         if words:
             kinds = " ".join(weaker_kinds(result))
             self.add_report_section("setup", "docharness", f"{words}\n{WEAKER_LINE}{kinds}" if kinds else words)
-            if self.config.getini("junit_family") == "xunit1":
+            if self.config.stash[XUNIT1]:
                 self.user_properties.append(("docharness_check", words))
 
     def runtest(self) -> None:
