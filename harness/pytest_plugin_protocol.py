@@ -32,7 +32,6 @@ _PLAIN_PHASE_HOOKS = frozenset({"runner", "skipping", "capturemanager", "logging
 # ``report.passed`` per phase in the item's stash for the tmp_path fixture, hypothesis adds what its own
 # phase hooks put on the item (never run for an example item: checked per phase all the same)
 _PLAIN_REPORT_HOOKS = frozenset({"runner", "unittest", "skipping", "tmpdir", "hypothesispytest"})
-_HYPOTHESIS_FIELDS = ("hypothesis_report_information", "hypothesis_statistics")
 _INTERACTIVE_OPTIONS = ("usepdb", "trace", "setupshow", "setuponly", "setupplan")
 
 
@@ -80,6 +79,11 @@ def _stash_key(tmpdir: object) -> Any:
     return getattr(tmpdir, "tmppath_result_key", None)
 
 
+def _hypothesis_fields(item: pytest.Item) -> bool:
+    """Whether hypothesis's phase hooks put on the item what its makereport hook adds to a report."""
+    return hasattr(item, "hypothesis_report_information") or hasattr(item, "hypothesis_statistics")
+
+
 def _setup_state(item: pytest.Item) -> Any:
     """The session's setup state, if this pytest has the one its runner uses (``Session._setupstate``)."""
     state = getattr(item.session, "_setupstate", None)
@@ -110,7 +114,7 @@ def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Calla
     call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
     if when == "teardown":
         os.environ.pop("PYTEST_CURRENT_TEST", None)
-    if call.excinfo is None and how.direct_reports and not any(hasattr(item, f) for f in _HYPOTHESIS_FIELDS):
+    if call.excinfo is None and how.direct_reports and not _hypothesis_fields(item):
         report = pytest.TestReport.from_item_and_call(item, call)
         if how.tmp_path_key is not None:
             item.stash.setdefault(how.tmp_path_key, {})[report.when] = report.passed
