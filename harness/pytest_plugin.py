@@ -29,7 +29,7 @@ from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
-from harness.pytest_plugin_protocol import run_protocol
+from harness.pytest_plugin_protocol import freeze_if_only, run_protocol, unfreeze
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
 from harness.report.checks import check_words, notes_for, weaker_kinds
@@ -209,8 +209,16 @@ def _cache_for(config: pytest.Config, replay_config: Config) -> ExtractCache | N
     return caches[replay_config.path]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A session of example items only: the collector leaves what collection made alone (freeze_if_only)."""
+    freeze_if_only(session, ExampleItem)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Keep the extraction caches within their bound (at most every few minutes; see ExtractCache.prune)."""
+    """Unfreeze the collector; keep the extraction caches within their bound (at most every few minutes; see
+    ExtractCache.prune)."""
+    unfreeze(session)
     for cache in session.config.stash.get(CACHES, {}).values():
         if cache is not None and not cache.problem:
             cache.prune()

@@ -9,11 +9,15 @@ full protocol gives (``--pdb``, ``--trace``, ``--setup-show``), an example item 
 phase that passed gets the report ``pytest_runtest_makereport`` would give without dispatching it.
 What this relies on beyond pytest's public API (the session's setup state, the tmp_path plugin's
 stash key) is looked up once; where it is missing, every item takes pytest's full protocol.
+
+A session whose items are all example items also freezes what collection made for the garbage collector
+(``freeze_if_only``) until the session finishes.
 """
 
 from __future__ import annotations
 
 import bdb
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,3 +129,23 @@ def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Calla
             call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
         hook.pytest_exception_interact(node=item, call=call, report=report)
     return report
+
+
+FROZEN = pytest.StashKey[bool]()
+
+
+def freeze_if_only(session: pytest.Session, item_type: type[pytest.Item]) -> None:
+    """When every collected item is an example item, the session is the plugin's alone: what exists once
+    collection finishes (pytest, docharness, the pages, the items) is moved out of the garbage collector's
+    reach (``gc.freeze``), so the full collections a long run triggers walk only what the run made. A
+    session with other tests leaves the collector as it is."""
+    if session.items and all(isinstance(item, item_type) for item in session.items):
+        gc.freeze()
+        session.config.stash[FROZEN] = True
+
+
+def unfreeze(session: pytest.Session) -> None:
+    """Give the collector back what ``freeze_if_only`` froze (at the end of the session)."""
+    if session.config.stash.get(FROZEN, False):
+        session.config.stash[FROZEN] = False
+        gc.unfreeze()
