@@ -167,6 +167,11 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
                                      "text differs")], expected, reply)
     try:
         wanted: Any = match.parse_expected(expected.body)
+    except match.DuplicateKey as exc:  # never a pass: the page shows a value no check could compare
+        return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response gives the key {exc.key!r} twice in "
+                       f"the object at {exc.path}: a JSON reader keeps only the last value, so the other would "
+                       "never be compared; remove one of them", locate(expected.span, expected.source,
+                                                                    f"{exc.path}.{exc.key}"), expected=expected.body)
     except ValueError as exc:
         return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response is not JSON: {exc}", expected.span,
                        expected=expected.body)

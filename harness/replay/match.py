@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from harness.parsers.user_regex import Pattern
 
 __all__ = [
+    "DuplicateKey",
     "MAX_MISMATCHES",
     "Volatile",
     "compile_regex",
@@ -58,20 +59,74 @@ _UNESCAPED_HASH = re.compile(r"(?<!\\)((?:\\\\)*)#")  # a '#' after an even numb
 _ELLIPSES = ("...", "\u2026")
 
 
+class DuplicateKey(ValueError):
+    """An expected body that gives one key twice in an object: a JSON reader keeps the last value only,
+    so the other, shown on the page, would never be compared.
+
+    :param path: the object's JSON path (``$.job``).
+    :param key: the repeated key.
+    """
+
+    def __init__(self, path: str, key: str) -> None:
+        super().__init__(f"the key {key!r} appears twice in the object at {path}")
+        self.path, self.key = path, key
+
+
 def parse_expected(text: str) -> Any:
     """The expected JSON value: JSON as written, else read as the build reads it (``munge_response``:
-    ``$body`` tokens quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON.
+    ``$body`` tokens quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON, and
+    ``DuplicateKey`` (a ``ValueError``) when an object gives a key twice.
 
     Strict JSON is tried first: the build's quoting would break a ``$`` inside a string
     (``"lambda$handleRequest$0(X.java:128)"``), and valid JSON needs no munging.
     """
     try:
         try:
-            return json.loads(text)
+            value, read = json.loads(text), text
         except ValueError:
-            return json.loads(_munged(text))
+            read = _munged(text)
+            value = json.loads(read)
     except RecursionError:  # a page's JSON nested deeper than Python can read
         raise ValueError("nested too deeply to read") from None
+    repeated = _repeated_key(read)
+    if repeated is not None:
+        raise DuplicateKey(*repeated)
+    return value
+
+
+class _Repeats(dict[str, Any]):
+    """An object whose pairs gave a key twice (``repeated`` is that key)."""
+
+    repeated = ""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    marked, seen = _Repeats(pairs), set()
+    for key, _ in pairs:
+        if key in seen:
+            marked.repeated = key
+            break
+        seen.add(key)
+    return marked
+
+
+@functools.lru_cache(maxsize=1024)
+def _repeated_key(text: str) -> tuple[str, str] | None:
+    """(object path, key) of the first object of a JSON text that gives a key twice, else ``None``; read
+    once per text (a hook per object is slower than a plain read, which stays the common path)."""
+    pending: list[tuple[Any, str]] = [(json.loads(text, object_pairs_hook=_pairs), "$")]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, _Repeats) and value.repeated:
+            return path, value.repeated
+        if isinstance(value, dict):
+            pending.extend((v, f"{path}.{k}") for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return None
 
 
 # A body that is not strict JSON is read twice per result (its value counts, then its check), and
