@@ -591,6 +591,28 @@ class Campaign:
             finally:
                 replay.close()
 
+    def shadowed(self, project: Project, item: Item, result: ExampleResult | None) -> None:
+        """A documented response giving a key twice: the earlier value is on the page, and a pass that claims
+        its values verified compared it with nothing (the baseline answered the last value)."""
+        for step in (s for s in item.test.steps if s.phase == "test" and s.expected and s.expected[-1].body):
+            for key, earlier, last in _shadowed(step.expected[-1].body or ""):
+                if earlier == last:
+                    continue
+                if result is None or result.outcome is not Outcome.PASSED:
+                    verdict = "caught"
+                elif result.checked in ("status", "") or result.values_not_compared == "all" or (
+                        result.checked == "shape" and _kind(earlier) == _kind(last)):
+                    verdict = "honest"
+                else:
+                    verdict = "FALSE PASS"
+                self.tally[(item.label, "duplicate-key")][verdict] += 1
+                if verdict == "FALSE PASS":
+                    span = step.expected[-1].span or item.test.example.span
+                    shown = Path(span.path) if project.label == "docs_src" else project.root / span.path
+                    self.false.append(f"{shown}:{span.line}  duplicate-key {key}: {json.dumps(earlier)} shown, "
+                                      f"then {json.dumps(last)}; only the last compared  [{item.label}, "
+                                      f"{item.test.example.name}]")
+
     def item(self, project: Project, item: Item, runner: Any) -> None:
         # a mutation that a RETRY condition reads would be polled for a minute: a short poll says the same
         test = replace(item.test, steps=tuple(replace(s, retry=replace(s.retry, every=0.05, timeout=0.2))
@@ -615,6 +637,7 @@ class Campaign:
             if result.outcome is Outcome.PASSED:
                 base = answers
                 break
+        self.shadowed(project, item, result if base is not None else None)
         if base is None:
             why = result.failures[0].kind.value if result.failures else result.outcome.value
             self.skipped[f"{item.label}: {why}"] += 1
@@ -644,6 +667,23 @@ class Campaign:
                         else f" -> {mutation.answer.status}" if mutation.kind.startswith("status") else ""
                     self.false.append(f"{where(project, local, step, mutation)}  {mutation.kind} {mutation.path}{change}"
                                       f"  [{item.label}, {test.example.name}, {why}]")
+
+
+def _shadowed(text: str) -> list[tuple[str, Any, Any]]:
+    """(path, earlier value, last value) of every key an object of a JSON text gives twice: a reader keeps
+    the last, so the earlier value, shown on the page, is compared by nothing."""
+    found: list[tuple[str, Any, Any]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        last = dict(items)
+        found.extend((k, v, last[k]) for i, (k, v) in enumerate(items) if any(k == later for later, _ in items[i + 1:]))
+        return last
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except ValueError:
+        return []
+    return found
 
 
 def _table(title: str, rows: dict[str, Counter[str]], width: int) -> None:
