@@ -78,25 +78,30 @@ DEFAULT = Answer(200, b'{"acknowledged": true}')
 
 
 class Script:
-    """The answers of one test item's requests, in plan order; a request the plan does not hold gets DEFAULT."""
+    """The answers of one test item's requests, in plan order; a request the plan does not hold gets DEFAULT.
+
+    A step with RETRY is answered again while the same request comes back, before the plan moves on.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.steps: list[tuple[str, Answer]] = []
+        self.steps: list[tuple[str, Answer, bool]] = []
         self.at = 0
+        self.last: tuple[str, str] = ("", "")
 
-    def load(self, steps: list[tuple[str, Answer]]) -> None:
+    def load(self, steps: list[tuple[str, Answer, bool]]) -> None:
         with self.lock:
-            self.steps, self.at = steps, 0
+            self.steps, self.at, self.last = steps, 0, ("", "")
 
-    def answer(self, method: str) -> Answer:
+    def answer(self, method: str, path: str) -> Answer:
         with self.lock:
+            again, self.last = self.last == (method, path), (method, path)
+            if again and self.at and self.steps[self.at - 1][2]:
+                return self.steps[self.at - 1][1]
             for index in range(self.at, len(self.steps)):
                 if self.steps[index][0] == method:
                     self.at = index + 1
                     return self.steps[index][1]
-            if self.at and self.steps[self.at - 1][0] == method:  # RETRY sends the same request again
-                return self.steps[self.at - 1][1]
             return DEFAULT
 
 
@@ -110,7 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        answer = self.script.answer(self.command)
+        answer = self.script.answer(self.command, self.path)
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         for name, value in answer.headers:
@@ -561,7 +566,7 @@ class Campaign:
         self.server.server_close()
 
     def replay(self, runner: Any, test: PlannedTest, answers: list[Answer]) -> ExampleResult:
-        self.script.load([(s.request.method.upper(), a) for s, a in zip(test.steps, answers)])
+        self.script.load([(s.request.method.upper(), a, s.retry is not None) for s, a in zip(test.steps, answers)])
         self.runs += 1
         result: ExampleResult = runner.run(test)
         return result
