@@ -100,32 +100,34 @@ class _Repeats(dict[str, Any]):
     repeated = ""
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    marked, seen = _Repeats(pairs), set()
-    for key, _ in pairs:
-        if key in seen:
-            marked.repeated = key
-            break
-        seen.add(key)
-    return marked
-
-
 @functools.lru_cache(maxsize=1024)
 def _repeated_key(text: str) -> tuple[str, str] | None:
     """(object path, key) of the first object of a JSON text that gives a key twice, else ``None``; read
-    once per text (a hook per object is slower than a plain read, which stays the common path)."""
-    pending: list[tuple[Any, str]] = [(json.loads(text, object_pairs_hook=_pairs), "$")]
-    while pending:
+    once per text, and walked only when an object repeats a key (the common case costs one hooked read)."""
+    marked: list[_Repeats] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(items)
+        if len(found) == len(items):
+            return found
+        repeats, seen = _Repeats(items), set()
+        for key, _ in items:
+            if key in seen:
+                repeats.repeated = key
+                break
+            seen.add(key)
+        marked.append(repeats)
+        return repeats
+
+    pending: list[tuple[Any, str]] = [(json.loads(text, object_pairs_hook=pairs), "$")]
+    while marked and pending:  # the path of the first object (in page order) that repeats a key
         value, path = pending.pop()
-        if isinstance(value, _Repeats) and value.repeated:
+        if isinstance(value, _Repeats):
             return path, value.repeated
         if isinstance(value, dict):
-            pending.extend((v, f"{path}.{k}") for k, v in value.items())
+            pending.extend((v, f"{path}.{k}") for k, v in reversed(value.items()))
         elif isinstance(value, list):
-            pending.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+            pending.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
     return None
 
 
