@@ -91,6 +91,7 @@ def test_expected_bodies_are_read_as_the_build_reads_them() -> None:
     ('{"id": "j1", "status": "RUNNING", "status": "STOPPED"}', "$", "status"),
     ('{"jobs": [{"a": 1}, {"b": {"x": 1, "y": 2, "x": 3}}]}', "$.jobs[1].b", "x"),
     ('{"took": $body.took, "n": 1, "n": 2,}', "$", "n"),  # read as the build reads it, then checked
+    ('{"a": [{"x": 1, "x": 2}], "b": {"y": 1, "y": 2}}', "$.a[0]", "x"),  # the first one on the page is named
 ])
 def test_a_key_given_twice_in_one_object_is_no_expected_body(body: str, path: str, key: str) -> None:
     # a JSON reader keeps the last value: the other, shown on the page, would be compared with nothing
