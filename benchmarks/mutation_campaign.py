@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/mutation_campaign.py                 # every page, every mutation (about 20 s)
+    python benchmarks/mutation_campaign.py                 # every page, every mutation (about a minute)
     python benchmarks/mutation_campaign.py --quick         # 8 pages per project, 4 places per kind
     python benchmarks/mutation_campaign.py --seed 3 --pages 4 --values 3 --cloud-policies subset
     python benchmarks/mutation_campaign.py --plant         # a known defect planted: must be found
@@ -12,11 +12,14 @@ AsciiDoc, otc-rst, otc-html; ``--samples`` adds ``tests/samples``), a loopback s
 each request of the test item with the documented response: the baseline. An example whose
 baseline does not pass is skipped and counted. Then each documented answer is mutated, one
 mutation per run, and the item replayed through the replay API (the runner ``docharness
-replay`` uses): each scalar value changed (string altered at its start, number + 1, boolean
-flipped, null made a value), each key removed, a key added, an array's item dropped, added or
-two swapped, the status changed (``200`` to ``201``; a success to ``400``, an error to
-``200``), the Content-Type changed, the body replaced by non-JSON. An example that documents
-no response has its statuses mutated alone (``status-only`` rows).
+replay`` uses): each scalar value changed (string altered at its start and at its end, number
++ 1, boolean flipped, null made a value, a value made null), each key removed, a key added, an
+array's item dropped, added or two swapped, another documented answer of the page swapped in,
+the status of every test request changed (``200`` to ``201``; a success to ``400``, an error
+to ``200``), the Content-Type changed, the body replaced by non-JSON. An example that documents
+no response has its statuses mutated alone (``status-only`` rows). A documented response that
+gives a key twice is counted as ``duplicate-key``: a reader keeps the last value, so a pass that
+claims its values verified compared the earlier one with nothing.
 
 Each mutation is then classified: caught (the item failed, as it should), honest (it passed, and
 the result says that value was not compared: shape- or status-only, a ``$body`` reference, a
