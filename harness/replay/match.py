@@ -52,6 +52,7 @@ __all__ = [
     "match_shape",
     "match_subset",
     "parse_expected",
+    "repeated_key",
 ]
 
 MAX_MISMATCHES = 20
@@ -100,10 +101,10 @@ class _Repeats(dict[str, Any]):
     repeated = ""
 
 
-@functools.lru_cache(maxsize=1024)
-def _repeated_key(text: str) -> tuple[str, str] | None:
-    """(object path, key) of the first object of a JSON text that gives a key twice, else ``None``; read
-    once per text, and walked only when an object repeats a key (the common case costs one hooked read)."""
+def repeated_key(text: str) -> tuple[str, str] | None:
+    """(object path, key) of the first object of a JSON text that gives a key twice, else ``None`` (also for
+    text that is not JSON). A reader keeps the last value, another may keep the first: such a body holds
+    no value that can be said to match. Walked only when an object repeats a key (else one hooked read)."""
     marked: list[_Repeats] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -119,7 +120,10 @@ def _repeated_key(text: str) -> tuple[str, str] | None:
         marked.append(repeats)
         return repeats
 
-    pending: list[tuple[Any, str]] = [(json.loads(text, object_pairs_hook=pairs), "$")]
+    try:
+        pending: list[tuple[Any, str]] = [(json.loads(text, object_pairs_hook=pairs), "$")]
+    except (ValueError, RecursionError):
+        return None
     while marked and pending:  # the path of the first object (in page order) that repeats a key
         value, path = pending.pop()
         if isinstance(value, _Repeats):
@@ -130,6 +134,9 @@ def _repeated_key(text: str) -> tuple[str, str] | None:
             pending.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
     return None
 
+
+# a page's body is read once per text for it (answers differ every time: they are read as they come)
+_repeated_key = functools.lru_cache(maxsize=1024)(repeated_key)
 
 # A body that is not strict JSON is read twice per result (its value counts, then its check), and
 # munging costs more than reading: the munged text is kept (the value is parsed anew each time, so no
