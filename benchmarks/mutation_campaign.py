@@ -363,6 +363,18 @@ def _changed(value: Any) -> Any:
     return "campaign-null"
 
 
+def _repeating(value: Any, at: str, key: str, path: str = "$") -> str:
+    """JSON text of ``value`` whose object at ``at`` gives ``key`` twice: first a changed value, then the
+    documented one (which a reader that keeps the last value sees alone)."""
+    if isinstance(value, dict):
+        items = [f"{json.dumps(key)}: {json.dumps(_changed(value[key]))}"] if path == at else []
+        items += [f"{json.dumps(k)}: {_repeating(v, at, key, f'{path}.{k}')}" for k, v in value.items()]
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_repeating(v, at, key, f"{path}[{i}]") for i, v in enumerate(value)) + "]"
+    return json.dumps(value)
+
+
 def mutations(base: Answer, rnd: random.Random, limit: int) -> list[Mutation]:
     """The mutations of one answer; at most ``limit`` of each kind of place (values, keys, arrays)."""
     out = [Mutation("status-near", "", replace(base, status=base.status + 1)),
@@ -385,6 +397,8 @@ def mutations(base: Answer, rnd: random.Random, limit: int) -> list[Mutation]:
     values, keys, arrays = [], [], []
     for path, value in _walk(body):
         if isinstance(value, dict):
+            keys += [Mutation("answer-repeats-key", f"{path}.{k}", replace(base, body=_repeating(body, path, k).encode()),
+                              v, _changed(v)) for k, v in value.items() if not isinstance(v, (dict, list))]
             keys += [Mutation("key-removed", f"{path}.{k}", encode(_set(body, f"{path}.{k}", None, delete=True)))
                      for k in value]
             keys.append(Mutation("key-added", path, encode(_set(body, path, {**value, "campaign_extra": 1}))))
@@ -482,7 +496,7 @@ def classify(mutation: Mutation, result: ExampleResult, item: Item, step: Step) 
     if any(Volatile(item.volatile)(p) for p in _ancestors(mutation.path)):
         return ("honest", "volatile") if disclosed or checked == "shape" else ("FALSE PASS", "volatile, undisclosed")
     if checked == "shape":
-        if kind.startswith("value") and _kind(mutation.old) != _kind(mutation.new):
+        if (kind.startswith("value") or kind == "answer-repeats-key") and _kind(mutation.old) != _kind(mutation.new):
             return "FALSE PASS", "shape, type changed"
         return ("FALSE PASS", f"shape, {kind}") if kind.startswith("key-") else ("honest", "shape")
     if kind == "key-added":
@@ -493,9 +507,10 @@ def classify(mutation: Mutation, result: ExampleResult, item: Item, step: Step) 
         return "honest", "not documented"  # the answer holds more than the page documents
     leaves = [v for _, v in _walk(documented) if not isinstance(v, (dict, list))]
     open_ = [v for v in leaves if is_whole_value(v) and (item.family == "elasticsearch" or is_body_reference(v))]
-    if leaves and len(open_) == len(leaves) and kind in ("value", "value-end", "array-dropped", "array-reordered"):
+    if leaves and len(open_) == len(leaves) and kind in ("value", "value-end", "answer-repeats-key", "array-dropped",
+                                                         "array-reordered"):
         return ("honest", "presence only") if disclosed else ("FALSE PASS", "presence only, undisclosed")
-    if kind.startswith("value"):
+    if kind.startswith("value") or kind == "answer-repeats-key":
         new = mutation.new
         if item.family == "elasticsearch" and item.policy is MatchPolicy.SUBSET and is_regex(documented) \
                 and isinstance(new, str) and compile_regex(documented).search(new):
@@ -671,7 +686,7 @@ class Campaign:
                     print(f"  {verdict} ({why}): {where(project, local, step, mutation)} {mutation.kind} "
                           f"{mutation.path} [{item.label} {test.example.name}]")
                 if verdict == "FALSE PASS":
-                    change = f" {json.dumps(mutation.old)} -> {json.dumps(mutation.new)}" if mutation.kind.startswith("value") \
+                    change = f" {json.dumps(mutation.old)} -> {json.dumps(mutation.new)}" if mutation.old is not None \
                         else f" -> {mutation.answer.status}" if mutation.kind.startswith("status") else ""
                     self.false.append(f"{where(project, local, step, mutation)}  {mutation.kind} {mutation.path}{change}"
                                       f"  [{item.label}, {test.example.name}, {why}]")
