@@ -13,8 +13,9 @@ each request of the test item with the documented response: the baseline. An exa
 baseline does not pass is skipped and counted. Then each documented answer is mutated, one
 mutation per run, and the item replayed through the replay API (the runner ``docharness
 replay`` uses): each scalar value changed (string altered at its start and at its end, number
-+ 1, boolean flipped, null made a value, a value made null), each key removed, a key added, an
-array's item dropped, added or two swapped, another documented answer of the page swapped in,
++ 1, boolean flipped, null made a value, a value made null), each key removed, a key added, each
+key given twice (a changed value, then the documented one: ``answer-repeats-key``), an array's item
+dropped, added or two swapped, another documented answer of the page swapped in,
 the status of every test request changed (``200`` to ``201``; a success to ``400``, an error
 to ``200``), the Content-Type changed, the body replaced by non-JSON. An example that documents
 no response has its statuses mutated alone (``status-only`` rows). A documented response that
