@@ -42,6 +42,7 @@ def examples_digest(parts: Iterable[tuple[Request, Sequence[ExpectedResponse]]])
 # how an example's response was checked, strongest first: a MatchPolicy value, or "status"
 # when no body was compared (none documented, skip:, or text under the shape policy)
 CHECKS = ("exact", "non_json", "subset", "shape", "status")
+_HEADER_WORDS = (("compared", "compared"), ("present", "only checked present"), ("ignored", "not compared"))
 
 
 class Outcome(str, enum.Enum):
@@ -63,6 +64,7 @@ class FailureKind(str, enum.Enum):
     CATCH = "catch"
     WARNINGS = "warnings"
     SHARD_FAILURES = "shard_failures"
+    HEADERS = "headers"  # a response header the page documents is missing or names another media type
     # errors: the example or the target is broken
     INVALID_EXAMPLE = "invalid_example"
     UNKNOWN_SETUP = "unknown_setup"
@@ -85,7 +87,7 @@ class FailureKind(str, enum.Enum):
 
 _ASSERTIONS = frozenset(
     {FailureKind.STATUS, FailureKind.BODY, FailureKind.CATCH, FailureKind.WARNINGS, FailureKind.SHARD_FAILURES,
-     FailureKind.CAPTURE, FailureKind.RETRY}
+     FailureKind.HEADERS, FailureKind.CAPTURE, FailureKind.RETRY}
 )
 
 
@@ -191,6 +193,9 @@ class ExampleResult:
     :param example_values: ``(example name, documented values, presence only)`` for each example of the
         item whose responses hold values (a ``continued`` sequence has several), so the badge of one snippet
         counts its own values; ``()`` when the result does not record them.
+    :param headers_checked: each response header the page documents and how it was checked: ``compared``
+        (the ``Content-Type`` media type), ``present`` (found, value not compared) or ``ignored`` (``Date``,
+        ``Content-Length``, request ids: not compared); empty when the page documents none.
     """
 
     document: str
@@ -212,6 +217,7 @@ class ExampleResult:
     status_rule: str = ""
     examples_digest: str = ""
     example_values: tuple[tuple[str, int, int], ...] = ()
+    headers_checked: tuple[tuple[str, str], ...] = ()
 
     @property
     def node_id(self) -> str:
@@ -224,6 +230,13 @@ class ExampleResult:
         words = ["any 2xx status" if rule == "2xx" else rule if rule.startswith("catch:") else f"status {rule}"
                  for rule in self.status_rule.split("; ") if rule]
         return " then ".join(words) or "status code"
+
+    @property
+    def header_words(self) -> str:
+        """What was checked of the documented response headers, for badges and reports (``""``: none
+        documented): ``headers: Content-Type compared; Location only checked present; Date not compared``."""
+        parts = [(how, ", ".join(n for n, h in self.headers_checked if h == how)) for how, _ in _HEADER_WORDS]
+        return "; ".join(f"{names} {dict(_HEADER_WORDS)[how]}" for how, names in parts if names)
 
     @property
     def values_not_compared(self) -> str | None:
