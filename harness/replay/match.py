@@ -39,6 +39,7 @@ from harness.parsers.json_paths import compile_path
 from harness.parsers.lenient_json import munge_response
 from harness.parsers.substitutions import SubstitutionError, translate_pattern
 from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search
+from harness.replay.repeated_keys import DuplicateKey, repeated_key
 from harness.replay.stash import is_body_reference, is_whole_value
 from harness.results import Mismatch
 
@@ -66,19 +67,6 @@ _UNESCAPED_HASH = re.compile(r"(?<!\\)((?:\\\\)*)#")  # a '#' after an even numb
 _ELLIPSES = ("...", "\u2026")
 
 
-class DuplicateKey(ValueError):
-    """An expected body that gives one key twice in an object: a JSON reader keeps the last value only,
-    so the other, shown on the page, would never be compared.
-
-    :param path: the object's JSON path (``$.job``).
-    :param key: the repeated key.
-    """
-
-    def __init__(self, path: str, key: str) -> None:
-        super().__init__(f"the key {key!r} appears twice in the object at {path}")
-        self.path, self.key = path, key
-
-
 def parse_expected(text: str) -> Any:
     """The expected JSON value: JSON as written, else read as the build reads it (``munge_response``:
     ``$body`` tokens quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON, and
@@ -95,59 +83,18 @@ def parse_expected(text: str) -> Any:
             value = json.loads(read)
     except RecursionError:  # a page's JSON nested deeper than Python can read
         raise ValueError("nested too deeply to read") from None
-    repeated = _repeated_key(read)
+    repeated = _repeated_key(read)  # a page's body: read once per text
     if repeated is not None:
         raise DuplicateKey(*repeated)
     return value
 
 
-class _Repeats(dict[str, Any]):
-    """An object whose pairs gave a key twice (``repeated`` is that key)."""
-
-    repeated = ""
-
-
-def repeated_key(text: str) -> tuple[str, str] | None:
-    """(object path, key) of the first object of a JSON text that gives a key twice, else ``None`` (also for
-    text that is not JSON). A reader keeps the last value, another may keep the first: such a body holds
-    no value that can be said to match. Walked only when an object repeats a key (else one hooked read)."""
-    marked: list[_Repeats] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        found = dict(items)
-        if len(found) == len(items):
-            return found
-        repeats, seen = _Repeats(items), set()
-        for key, _ in items:
-            if key in seen:
-                repeats.repeated = key
-                break
-            seen.add(key)
-        marked.append(repeats)
-        return repeats
-
-    try:
-        pending: list[tuple[Any, str]] = [(json.loads(text, object_pairs_hook=pairs), "$")]
-    except (ValueError, RecursionError):
-        return None
-    while marked and pending:  # the path of the first object (in page order) that repeats a key
-        value, path = pending.pop()
-        if isinstance(value, _Repeats):
-            return path, value.repeated
-        if isinstance(value, dict):
-            pending.extend((v, f"{path}.{k}") for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            pending.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
-    return None
-
-
-# a page's body is read once per text for it (answers differ every time: they are read as they come)
-_repeated_key = functools.lru_cache(maxsize=1024)(repeated_key)
-
 # A body that is not strict JSON is read twice per result (its value counts, then its check), and
 # munging costs more than reading: the munged text is kept (the value is parsed anew each time, so no
 # caller shares a mutable one). Strict JSON, the common case, is read directly, once per reading.
 _munged = functools.lru_cache(maxsize=1024)(munge_response)
+# a page's body is read once per text for repeated keys (answers differ every time: read as they come)
+_repeated_key = functools.lru_cache(maxsize=1024)(repeated_key)
 
 
 class Volatile:
