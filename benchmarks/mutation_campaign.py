@@ -25,7 +25,8 @@ claims its values verified compared the earlier one with nothing.
 Each mutation is then classified: caught (the item failed, as it should), honest (it passed, and
 the result says that value was not compared: shape- or status-only, a ``$body`` reference, a
 volatile path, a status rule that admits it, a subset's extra key), a **false pass** (the result
-claims it verified), or "known: truth3" (response headers: another helper's item). Cloud pages
+claims it verified), or "known: truth3" (a Content-Type the result claims compared: another helper's
+item; one it does not claim is honest). Cloud pages
 also run under each of ``--cloud-policies`` (default ``subset,shape``), Elasticsearch-family pages
 under ``--es-policies`` (``subset``). Prints counts per format and per mutation kind, every false
 pass with its ``file:line``, and exits 1 when there is any.
@@ -477,8 +478,9 @@ def classify(mutation: Mutation, result: ExampleResult, item: Item, step: Step) 
     if kind.startswith("status"):
         rule = status_rule(step)
         return ("honest", f"status rule {rule}") if admits(rule, mutation.answer.status) else ("FALSE PASS", rule)
-    if kind == "content-type":
-        return ("honest", "status only") if checked in ("status", "") else ("known: truth3", "response header")
+    if kind == "content-type":  # a response header: the result says whether the page's Content-Type was compared
+        claimed = ("Content-Type", "compared") in getattr(result, "headers_checked", ())
+        return ("known: truth3", "Content-Type claimed compared") if claimed else ("honest", "headers not compared")
     if checked in ("status", ""):
         return "honest", "status only"
     if kind in ("not-json", "text-altered"):
