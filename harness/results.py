@@ -190,6 +190,9 @@ class ExampleResult:
         several requests joined with ``; `` in order, each once; ``""`` when not recorded.
     :param examples_digest: ``examples_digest`` of the requests and responses the item replayed, so a
         publish of this result can tell that the page's example has changed since (``""``: unknown).
+    :param example_values: ``(example name, documented values, presence only)`` for each example of the
+        item whose responses hold values (a ``continued`` sequence has several), so the badge of one snippet
+        counts its own values; ``()`` when the result does not record them.
     :param headers_checked: each response header the page documents and how it was checked: ``compared``
         (the ``Content-Type`` media type), ``present`` (found, value not compared) or ``ignored`` (``Date``,
         ``Content-Length``, request ids: not compared); empty when the page documents none.
@@ -213,6 +216,7 @@ class ExampleResult:
     presence_only: int = 0
     status_rule: str = ""
     examples_digest: str = ""
+    example_values: tuple[tuple[str, int, int], ...] = ()
     headers_checked: tuple[tuple[str, str], ...] = ()
 
     @property

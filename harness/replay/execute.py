@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from harness.model import MatchPolicy, Request
 from harness.replay import expect
@@ -137,12 +138,18 @@ class DocumentRunner:
         return tuple(dict.fromkeys(c for s in test.steps if s.phase == "test" for e in s.expected
                                    for c in header_checks(e)))
 
-    def value_counts(self, test: PlannedTest) -> dict[str, int]:
-        """How many documented values the item's body checks hold, and how many were only found present."""
-        counts = [expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile),
-                                      elasticsearch=self.family == "elasticsearch")
+    def value_counts(self, test: PlannedTest) -> dict[str, Any]:
+        """How many documented values the item's body checks hold, and how many were only found present: in
+        all, and per example (a snippet's badge counts its own)."""
+        counts = [(s.origin, *expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile),
+                                                  elasticsearch=self.family == "elasticsearch"))
                   for s in test.steps if s.phase == "test" for e in s.expected]
-        return {"documented_values": sum(c[0] for c in counts), "presence_only": sum(c[1] for c in counts)}
+        mine: dict[str, tuple[int, int]] = {}
+        for origin, documented, presence in counts:
+            before = mine.get(origin, (0, 0))
+            mine[origin] = (before[0] + documented, before[1] + presence)
+        return {"documented_values": sum(c[1] for c in counts), "presence_only": sum(c[2] for c in counts),
+                "example_values": tuple((name, d, p) for name, (d, p) in mine.items() if d)}
 
     def _outcome(self, test: PlannedTest, exchanges: list[Exchange]) -> tuple[Outcome, str, tuple[Failure, ...]]:
         if test.skip is not None:

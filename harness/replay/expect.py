@@ -174,6 +174,11 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
                                      "text differs")], expected, reply)
     try:
         wanted: Any = match.parse_expected(expected.body)
+    except match.DuplicateKey as exc:  # never a pass: the page shows a value no check could compare
+        return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response gives the key {exc.key!r} twice in "
+                       f"the object at {exc.path}: a JSON reader keeps only the last value, so the other would "
+                       "never be compared; remove one of them", locate(expected.span, expected.source,
+                                                                    f"{exc.path}.{exc.key}"), expected=expected.body)
     except ValueError as exc:
         return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response is not JSON: {exc}", expected.span,
                        expected=expected.body)
@@ -193,6 +198,9 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
                        f"{reply.content_type or 'none'}: Elasticsearch's runner reads such a body as a string, "
                        "which no JSON response matches", expected.span, expected=expected.body,
                        actual=excerpt(reply.text, 1000))
+    twice = _repeated(expected, reply)
+    if twice is not None:
+        return twice
     try:
         if "$" in expected.body:  # only bodies with stash references need resolving
             wanted = resolve(wanted, actual, body_only=not elasticsearch)
@@ -205,6 +213,20 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
         matcher = match.match_subset if policy is MatchPolicy.SUBSET else match.match_exact
         found = matcher(wanted, actual, match.Volatile(volatile), patterns=elasticsearch)
     return _as_failure(found, expected, reply)
+
+
+def _repeated(expected: ExpectedResponse, reply: Reply) -> Failure | None:
+    """An answer giving a key twice in an object: readers differ on which value counts (the last here, the
+    first elsewhere; Elasticsearch's runner rejects it), so the page's value at that key was never compared."""
+    found = match.repeated_key(reply.text)
+    if found is None:
+        return None
+    path, key = found
+    return Failure(FailureKind.BODY, f"the answer gives the key {key!r} twice in the object at {path}: JSON readers "
+                   "differ on which value counts, so it matches no documented value",
+                   locate(expected.span, expected.source, f"{path}.{key}"),
+                   expected=expected.body or "", actual=excerpt(reply.text, 1000),
+                   diff=(Mismatch(f"{path}.{key}", "one value", "two values", "the key is given twice"),))
 
 
 def _as_failure(mismatches: list[Mismatch] | None, expected: ExpectedResponse, reply: Reply) -> Failure | None:

@@ -39,6 +39,7 @@ from harness.parsers.json_paths import compile_path
 from harness.parsers.lenient_json import munge_response
 from harness.parsers.substitutions import SubstitutionError, translate_pattern
 from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search
+from harness.replay.repeated_keys import DuplicateKey, repeated_key
 from harness.replay.stash import is_body_reference, is_whole_value
 from harness.results import Mismatch
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from harness.parsers.user_regex import Pattern
 
 __all__ = [
+    "DuplicateKey",
     "MAX_MISMATCHES",
     "Volatile",
     "compile_regex",
@@ -57,6 +59,7 @@ __all__ = [
     "match_shape",
     "match_subset",
     "parse_expected",
+    "repeated_key",
 ]
 
 MAX_MISMATCHES = 20
@@ -66,24 +69,32 @@ _ELLIPSES = ("...", "\u2026")
 
 def parse_expected(text: str) -> Any:
     """The expected JSON value: JSON as written, else read as the build reads it (``munge_response``:
-    ``$body`` tokens quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON.
+    ``$body`` tokens quoted, trailing commas tolerated); ``ValueError`` says why it is not JSON, and
+    ``DuplicateKey`` (a ``ValueError``) when an object gives a key twice.
 
     Strict JSON is tried first: the build's quoting would break a ``$`` inside a string
     (``"lambda$handleRequest$0(X.java:128)"``), and valid JSON needs no munging.
     """
     try:
         try:
-            return json.loads(text)
+            value, read = json.loads(text), text
         except ValueError:
-            return json.loads(_munged(text))
+            read = _munged(text)
+            value = json.loads(read)
     except RecursionError:  # a page's JSON nested deeper than Python can read
         raise ValueError("nested too deeply to read") from None
+    repeated = _repeated_key(read)  # a page's body: read once per text
+    if repeated is not None:
+        raise DuplicateKey(*repeated)
+    return value
 
 
 # A body that is not strict JSON is read twice per result (its value counts, then its check), and
 # munging costs more than reading: the munged text is kept (the value is parsed anew each time, so no
 # caller shares a mutable one). Strict JSON, the common case, is read directly, once per reading.
 _munged = functools.lru_cache(maxsize=1024)(munge_response)
+# a page's body is read once per text for repeated keys (answers differ every time: read as they come)
+_repeated_key = functools.lru_cache(maxsize=1024)(repeated_key)
 
 
 class Volatile:

@@ -6,6 +6,7 @@ import pytest
 
 from harness.parsers.snippets import munge_response
 from harness.replay.match import (
+    DuplicateKey,
     Volatile,
     match_exact,
     match_non_json,
@@ -84,6 +85,23 @@ def test_non_json_regex_lines(actual: str, ok: bool) -> None:
 def test_expected_bodies_are_read_as_the_build_reads_them() -> None:
     # the parser accepts trailing commas in responses (the build's JSON reader does); replay must too
     assert parse_expected('{"a": [1, 2,], "b": $body.b,}') == {"a": [1, 2], "b": "$body.b"}
+
+
+@pytest.mark.parametrize("body,path,key", [
+    ('{"id": "j1", "status": "RUNNING", "status": "STOPPED"}', "$", "status"),
+    ('{"jobs": [{"a": 1}, {"b": {"x": 1, "y": 2, "x": 3}}]}', "$.jobs[1].b", "x"),
+    ('{"took": $body.took, "n": 1, "n": 2,}', "$", "n"),  # read as the build reads it, then checked
+    ('{"a": [{"x": 1, "x": 2}], "b": {"y": 1, "y": 2}}', "$.a[0]", "x"),  # the first one on the page is named
+])
+def test_a_key_given_twice_in_one_object_is_no_expected_body(body: str, path: str, key: str) -> None:
+    # a JSON reader keeps the last value: the other, shown on the page, would be compared with nothing
+    with pytest.raises(DuplicateKey) as found:
+        parse_expected(body)
+    assert (found.value.path, found.value.key) == (path, key)
+
+
+def test_the_same_key_in_different_objects_is_no_repetition() -> None:
+    assert parse_expected('{"a": {"id": 1}, "b": {"id": 2}, "c": [{"id": 3}, {"id": 4}]}')["c"][1] == {"id": 4}
 
 
 def test_each_reading_of_an_expected_body_is_a_fresh_value() -> None:
