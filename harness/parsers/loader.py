@@ -322,6 +322,10 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
     # frozen out of later collections until the end. Forked workers inherit the paused collector
     # and collect the same way (and exit with their objects frozen).
     paused = gc.isenabled()
+    # a caller that froze objects itself (a test session, an embedding tool) owns the frozen set:
+    # gc.unfreeze has no "only ours", so then what this load freezes stays frozen with the rest
+    # and the caller's own unfreeze releases it
+    frozen_before = gc.get_freeze_count()
     gc.disable()
     try:
         if jobs not in (None, 1) and len(files) >= POOL_MIN_FILES:
@@ -331,7 +335,8 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
             return parse_parallel(files, root, None if jobs == "auto" else jobs, roots, dialect, cache)
         return load_files(files, root, roots, dialect, cache)
     finally:
-        gc.unfreeze()  # back to the oldest generation: a later full collection sees them again
+        if not frozen_before:
+            gc.unfreeze()  # back to the oldest generation: a later full collection sees them again
         if paused:
             gc.enable()
         if cache is not None and cache.misses:

@@ -45,3 +45,26 @@ def test_the_garbage_of_a_load_does_not_grow_with_the_number_of_pages(tmp_path: 
     large = _transient_bytes(tmp_path, 12)
     # six times the pages: without a per-file collection the transient memory grows about sixfold
     assert large < 2 * small + 512 * 1024, (small, large)
+
+
+def test_a_callers_frozen_objects_stay_frozen_through_a_load(tmp_path: Path) -> None:
+    """``load`` freezes what it parses and unfreezes at its end; gc has no "unfreeze only mine",
+    so when the caller (a test session, an embedding tool) froze objects first, ``load`` must not
+    release them: the caller's frozen set only grows, and the caller's unfreeze ends it."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for page in PAGES[:3]:
+        shutil.copy(page, tree / page.name)
+    keep = [[index] for index in range(1000)]  # objects the caller froze
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(keep)
+        documents = load([tree], root=tree, jobs=1)
+        assert documents and gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    documents = load([tree], root=tree, jobs=1)  # nothing frozen before: nothing left frozen after
+    assert documents and gc.get_freeze_count() == 0
