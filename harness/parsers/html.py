@@ -45,6 +45,11 @@ _TEXT = lxml.etree.tostring  # method="text": XPath string() of the element, com
 
 
 def _plain(text: str) -> str:
+    """``" ".join(text.split())``, without splitting a text already one space apart once stripped.
+
+    In ASCII text every whitespace character but the space is a control character, so not printable:
+    stripped, printable ASCII text with no two spaces in a row is its own ``" ".join(text.split())``.
+    """
     text = text.strip()
     if text.isascii() and text.isprintable() and "  " not in text:
         return text
@@ -249,7 +254,7 @@ class _Walker:
         if spanned:
             return fill_spans([[(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
                                  _span_count(cell.get("rowspan"))) for cell in row] for row in rows])
-        # the usual case: row N's cells are grid row N; _text and _plain inlined, each Cell made by
+        # the usual case: row N's cells are grid row N; _text inlined, each Cell made by
         # tuple.__new__ (a NamedTuple's own __new__ is a Python function): the cost of a table is its cells
         text, new, anchors, none, plain = _TEXT, tuple.__new__, links.get, (), _plain
         return tuple([tuple([new(Cell, (plain(cell.text or "" if len(cell) == 0 else text(
