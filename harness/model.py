@@ -132,7 +132,7 @@ class Parameter:
     """One row of a parameter or response-field table.
 
     :param name: the parameter name as documented (``job_id``, ``X-Auth-Token``).
-    :param location: ``path``, ``query``, ``header``, ``body`` or ``response``.
+    :param location: ``path``, ``query``, ``header``, ``body``, ``response`` or ``response_header``.
     :param required: ``True``/``False`` when the page says, ``None`` when it doesn't.
     :param type: the documented type text (``String``, ``Array of JobValidationResult``).
     :param description: the description text, plain.
@@ -293,6 +293,7 @@ class ExpectedResponse:
     :param substitutions: the ``TESTRESPONSE[s/.../.../]`` items, in declaration order.
     :param span: the response block, first to last line.
     :param volatile: JSON paths (``$.jobs[*].start-time``) whose values are not compared.
+    :param headers: the response headers the page shows (``HTTP/1.1 201 Created`` then headers), in order.
     """
 
     source: str
@@ -304,6 +305,7 @@ class ExpectedResponse:
     substitutions: tuple[Substitution, ...] = ()
     span: Span | None = None
     volatile: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ def examples_digest(parts: Iterable[tuple[Request, Sequence[ExpectedResponse]]])
 # how an example's response was checked, strongest first: a MatchPolicy value, or "status"
 # when no body was compared (none documented, skip:, or text under the shape policy)
 CHECKS = ("exact", "non_json", "subset", "shape", "status")
+_HEADER_WORDS = (("compared", "compared"), ("present", "only checked present"), ("ignored", "not compared"))
 
 
 class Outcome(str, enum.Enum):
@@ -63,6 +64,7 @@ class FailureKind(str, enum.Enum):
     CATCH = "catch"
     WARNINGS = "warnings"
     SHARD_FAILURES = "shard_failures"
+    HEADERS = "headers"  # a response header the page documents is missing or names another media type
     # errors: the example or the target is broken
     INVALID_EXAMPLE = "invalid_example"
     UNKNOWN_SETUP = "unknown_setup"
@@ -85,7 +87,7 @@ class FailureKind(str, enum.Enum):
 
 _ASSERTIONS = frozenset(
     {FailureKind.STATUS, FailureKind.BODY, FailureKind.CATCH, FailureKind.WARNINGS, FailureKind.SHARD_FAILURES,
-     FailureKind.CAPTURE, FailureKind.RETRY}
+     FailureKind.HEADERS, FailureKind.CAPTURE, FailureKind.RETRY}
 )
 
 
@@ -188,6 +190,9 @@ class ExampleResult:
         several requests joined with ``; `` in order, each once; ``""`` when not recorded.
     :param examples_digest: ``examples_digest`` of the requests and responses the item replayed, so a
         publish of this result can tell that the page's example has changed since (``""``: unknown).
+    :param headers_checked: each response header the page documents and how it was checked: ``compared``
+        (the ``Content-Type`` media type), ``present`` (found, value not compared) or ``ignored`` (``Date``,
+        ``Content-Length``, request ids: not compared); empty when the page documents none.
     """
 
     document: str
@@ -208,6 +213,7 @@ class ExampleResult:
     presence_only: int = 0
     status_rule: str = ""
     examples_digest: str = ""
+    headers_checked: tuple[tuple[str, str], ...] = ()
 
     @property
     def node_id(self) -> str:
@@ -220,6 +226,13 @@ class ExampleResult:
         words = ["any 2xx status" if rule == "2xx" else rule if rule.startswith("catch:") else f"status {rule}"
                  for rule in self.status_rule.split("; ") if rule]
         return " then ".join(words) or "status code"
+
+    @property
+    def header_words(self) -> str:
+        """What was checked of the documented response headers, for badges and reports (``""``: none
+        documented): ``headers: Content-Type compared; Location only checked present; Date not compared``."""
+        parts = [(how, ", ".join(n for n, h in self.headers_checked if h == how)) for how, _ in _HEADER_WORDS]
+        return "; ".join(f"{names} {dict(_HEADER_WORDS)[how]}" for how, names in parts if names)
 
     @property
     def values_not_compared(self) -> str | None:

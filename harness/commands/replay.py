@@ -36,7 +36,7 @@ from harness.replay import Replay, Step
 from harness.replay import run as replay_run
 from harness.replay.run import document_diagnostics
 from harness.replay.shard import Shard, ShardError, document_weight, parse_shard, select_shard
-from harness.replay.prepare import PrepareError, Prepared
+from harness.replay.prepare import PAGE_CREDENTIALS, PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.atomic import OutputError, is_stream
 from harness.report.color import use_color
@@ -220,7 +220,7 @@ def render_plan(documents: Sequence[Document], replay: Replay, select: Callable[
                 skipped += 1
                 out.write(f"  skipped: {refusal}\n")
                 continue
-            count += _render_steps(list(zip(steps, prepared)), runner.target.secret_headers, out)
+            count += _render_steps(list(zip(steps, prepared)), runner.target.secret_headers | PAGE_CREDENTIALS, out)
         replay.finish(document)
     note = f"; {skipped} test{'s' * (skipped != 1)} would be skipped (state-changing, not on loopback)" \
         if skipped else ""

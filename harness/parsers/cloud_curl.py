@@ -32,17 +32,27 @@ _VALUED = {"-u", "--user", "-o", "--output", "-A", "--user-agent", "-e", "--refe
            "--retry-delay", "--retry-max-time", "--max-redirs", "--interface", "--noproxy", "-U", "--proxy-user",
            "--ciphers", "--trace", "--trace-ascii", "--stderr", "--expect100-timeout", "--keepalive-time",
            "--local-port", "--dns-servers", "--connect-to", "--tls-max", "--pinnedpubkey", "--proxy-cacert",
-           "--aws-sigv4", "--variable", "--write-out"}
+           "--aws-sigv4", "--variable", "--write-out", "--netrc-file"}
+
+
+# options that authenticate with credentials written on the page (never sent: replay takes the run's own)
+_AUTH = {"-u", "--user", "--basic", "--digest", "--ntlm", "--negotiate", "--anyauth", "--oauth2-bearer",
+         "--aws-sigv4", "-n", "--netrc", "--netrc-optional", "--netrc-file"}
 
 
 @dataclass(frozen=True, slots=True)
 class CurlCommand:
-    """What a curl command sends: ``url`` as written, headers in order, the body or ``None``."""
+    """What a curl command sends: ``url`` as written, headers in order, the body or ``None``.
+
+    :param auth: the authentication options the command gives (``-u``, ``--basic``), as written and
+        without their values, for a warning: the page's credentials are never sent.
+    """
 
     method: str
     url: str
     headers: tuple[tuple[str, str], ...]
     body: str | None
+    auth: tuple[str, ...] = ()
 
 
 def is_curl(line: str) -> bool:
@@ -166,10 +176,13 @@ class _Curl:
         self.data: list[str] = []
         self.query: list[str] = []
         self.head = self.get = self.json = False
+        self.auth: list[str] = []
 
     def option(self, name: str, value: str | None) -> str:
         """Take one option (or a bare word); the reason the command cannot be read, else ``""``."""
         value = value or ""
+        if name in _AUTH and name not in self.auth:
+            self.auth.append(name)
         if name in _FROM_FILE:
             return _FROM_FILE[name]
         if name in _METHOD:
@@ -236,7 +249,7 @@ class _Curl:
             headers += [(k, "application/json") for k in ("Content-Type", "Accept") if k.lower() not in given]
         body = ("" if self.json else "&").join(data) if data else None
         method = self.method or ("POST" if data else "HEAD" if self.head else "GET")
-        return CurlCommand(method, url, tuple(headers), body)
+        return CurlCommand(method, url, tuple(headers), body, tuple(self.auth))
 
 
 def _urlencoded(value: str) -> str | None:

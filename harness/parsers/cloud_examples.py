@@ -38,10 +38,10 @@ from harness.parsers.cloud_requests import (
     starts_with_request,
     without_query_templates,
 )
-from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses
-from harness.parsers.cloud_responses import is_success, label_of
-from harness.parsers.cloud_responses import pair, status_line, unanswered_warning, unused_notes
-from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, refers_elsewhere, status_label
+from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
+from harness.parsers.cloud_responses import missing_example
+from harness.parsers.cloud_responses import is_success, label_of, pair, status_line, unanswered_warning, unused_notes
+from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
     TestArgs,
@@ -51,7 +51,7 @@ from harness.parsers.directives import (
     parse_test_args,
 )
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
-from harness.parsers.page import Block, Code, Comment, Text
+from harness.parsers.page import Block, Code, Comment, Table, Text
 from harness.parsers.stray_directives import stray_directives
 from harness.parsers.substitutions import apply_substitutions
 
@@ -289,10 +289,14 @@ class _Reader:
                     self._label(block.text, block.span)
             elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
                 self.request_block(block, self.directives(section.blocks, index))
-            elif isinstance(block, Code) and not headers_only(block.text):  # "X-Subject-Token: ..." blocks
-                response = self._response(block, self.directives(section.blocks, index))
-                self.state.add(response, self.responses)
-        if len(self.responses) == before and heading is not None and self.state.stated is None:
+            elif isinstance(block, Code) and headers_only(block.text):  # "X-Subject-Token: ..." blocks
+                self.state.shown(header_lines(block.text))  # the headers of the response beside them
+            elif isinstance(block, Code):
+                self.state.add(self._response(block, self.directives(section.blocks, index)), self.responses)
+            elif isinstance(block, Table) and not any(isinstance(b, Code) for b in section.blocks):  # in a cell
+                self.responses += self.state.table(block)
+        if len(self.responses) == before and heading is not None and self.state.stated is None and \
+                not self.state.pending:  # a block of headers only is the next response's
             self._no_code(section)
 
     def _label(self, text: str, span: Span) -> None:
@@ -307,7 +311,8 @@ class _Reader:
         state = self.state
         status, source, skipped = status_line(block.text)  # "HTTP/1.1 201 Created" and headers first
         response = Response(block.span, source, status if status is not None else state.status, state.success,
-                            state.number, content_line=block.content_line + skipped, empty=not source.strip())
+                            state.number, content_line=block.content_line + skipped, empty=not source.strip(),
+                            headers=header_lines(block.text) if status is not None else ())
         for directive in directives:
             if directive.name == "TESTRESPONSE":
                 if directive.args:  # a bare TESTRESPONSE has nothing to parse
@@ -323,14 +328,8 @@ class _Reader:
             hint=f"put it right after {place}"))
 
     def _no_code(self, section: Section) -> None:
-        """An example section with neither a code block nor "None" (nor a pointer to another page)."""
-        if self.nested or section.heading is None or section.heading.level >= 7:
-            return
-        if any(isinstance(b, Text) and refers_elsewhere(b.text) for b in section.blocks):
-            return
-        self.diagnostics.append(Diagnostic(
-            Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block",
-            section.heading.span, hint="put the example in a code block, or write 'None' if there is none"))
+        if not self.nested and (found := missing_example(section)) is not None:
+            self.diagnostics.append(found)
 
 
 def _documented_path(operation: Operation) -> str:

@@ -48,6 +48,7 @@ class Chunk:
     body_line: int
     unrecognised: str = ""
     response_line: int = 0  # where the block goes on to show a response (cut from the body), else 0
+    auth: tuple[str, ...] = ()  # a curl command's authentication options (-u, --basic): warned, never sent
 
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
@@ -105,7 +106,7 @@ def _curl_chunks(lines: list[str], span: Span, first: int) -> list[Chunk]:
         body = command.body or ""
         offset = next((i for i in range(start, end) if body and body.split("\n")[0] in lines[i]), start)
         line = RequestLine(command.method, command.url, split_target(command.url), where)
-        chunks.append(Chunk(line, command.headers, body, first + offset))
+        chunks.append(Chunk(line, command.headers, body, first + offset, auth=command.auth))
     return chunks
 
 
@@ -218,7 +219,32 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
             hint="put the response in its own code block under 'Example Response'"))
     if chunk.line is not None:  # a full URL alone keeps the documented method
         method, path, where = chunk.line.method or method, chunk.line.path, chunk.line.span
+    diagnostics.extend(credential_warnings(chunk, where))
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)
+
+
+# a page's credential: sent only when its value is a {placeholder} the run fills (replay.prepare drops the rest)
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+_HINT = ("give the target its credentials from the environment: [targets.NAME.headers] "
+         'Authorization = { env = "VAR" } (for Basic: "Basic " and the base64 of user:password), or '
+         "user:password@ in a --target URL")
+
+
+def credential_warnings(chunk: Chunk, where: Span) -> list[Diagnostic]:
+    """A warning for each credential the page writes into its request (curl ``-u``, an ``Authorization``
+    header): never sent, never repeated (the message names the option or header, not its value)."""
+    found: list[Diagnostic] = []
+    if chunk.auth:
+        found.append(Diagnostic(
+            Level.WARNING, "page-credentials", f"the curl command authenticates with {' '.join(chunk.auth)}: the "
+            "page's credentials are an example and are not sent, so the request goes without them unless the "
+            "target has its own", where, hint=_HINT))
+    for name, value in chunk.headers:
+        if name.lower() in CREDENTIAL_HEADERS and not re.search(r"\{[A-Za-z_][\w.-]*\}", value):
+            found.append(Diagnostic(
+                Level.WARNING, "page-credentials", f"the request's {name} header is the page's example credential: "
+                "it is not sent, so the request goes without it unless the target has its own", where, hint=_HINT))
+    return found
 
 
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*-[\w-]*:[ \t]*\S|^(?:Date|Server|Connection|ETag|Location):[ \t]*\S")

@@ -28,10 +28,13 @@ from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPo
 from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
+from harness.parsers.cloud_sections import Section, refers_elsewhere
 from harness.parsers.lenient_json import quote_stash_tokens
+from harness.parsers.page import Table, Text
 from harness.parsers.substitutions import apply_substitutions
 
-__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses", "label_of", "is_success",
+__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
+           "header_lines", "label_of", "is_success", "missing_example",
            "pair", "status_line", "unanswered_warning", "unused_notes"]
 
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
@@ -94,6 +97,7 @@ class Response:
     args: ResponseArgs = field(default_factory=ResponseArgs)
     empty: bool = False
     content_line: int = 0
+    headers: tuple[tuple[str, str], ...] = ()  # the response headers the page shows with it
 
 
 def _error_shaped(source: str) -> bool:
@@ -103,6 +107,31 @@ def _error_shaped(source: str) -> bool:
         return False
     return isinstance(value, dict) and 0 < len(value) <= 3 and any(
         value.get(key) not in (None, "") for key in _ERROR_KEYS)
+
+
+def _json_body(text: str) -> bool:
+    try:
+        return isinstance(json_value(text), (dict, list))
+    except (ValueError, RecursionError):
+        return False
+
+
+def missing_example(section: Section) -> Diagnostic | None:
+    """The warning for an example section with no code block, no "None" and no pointer to another page; a
+    table there holds no JSON body either (a response written in a cell is read: ``ResponseState.table``)."""
+    if section.heading is None or section.heading.level >= 7:
+        return None
+    if any(isinstance(b, Text) and refers_elsewhere(b.text) for b in section.blocks):
+        return None
+    tables = [b for b in section.blocks if isinstance(b, Table)]
+    if any(_json_body(c.text) for t in tables for row in (t.header, *t.rows) for c in row):  # a request's
+        return Diagnostic(Level.WARNING, "example-without-code", f"the section {section.heading.title!r} shows its "
+                          "example in a table cell, not a code block: it is not tested", section.heading.span,
+                          hint="put the example in a code block")
+    return Diagnostic(
+        Level.WARNING, "example-without-code", f"the section {section.heading.title!r} has no code block"
+        + (", and no table cell in it holds a JSON body" if tables else ""), section.heading.span,
+        hint="put the example in a code block, or write 'None' if there is none")
 
 
 _STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
@@ -121,6 +150,19 @@ def status_line(text: str) -> tuple[int | None, str, int]:
     while index < len(lines) and not lines[index].strip():
         index += 1
     return int(found[1]), "\n".join(lines[index:]), text.count("\n", 0, found.end()) + index
+
+
+def header_lines(text: str) -> tuple[tuple[str, str], ...]:
+    """The ``Name: value`` lines of a response block after its ``HTTP/1.1 201 Created`` line (or of a block of
+    headers only), up to the body: the response headers the page documents."""
+    lines = text[found.end():].split("\n") if (found := _STATUS_LINE.match(text)) else text.split("\n")
+    headers: list[tuple[str, str]] = []
+    for line in lines:
+        if not _HEADER_LINE.match(line.strip()):
+            break
+        name, _, value = line.strip().partition(":")
+        headers.append((name.strip(), value.strip()))
+    return tuple(headers)
 
 
 def is_success(response: Response) -> bool:
@@ -142,6 +184,12 @@ class ResponseState:
     success: bool | None = None
     number: int | None = None
     stated: Span | None = None
+    pending: tuple[tuple[str, str], ...] = ()  # a block of response headers shown before its response
+    start: int = 0  # where the responses under the current heading start
+
+    def shown(self, headers: tuple[tuple[str, str], ...]) -> None:
+        """A block of response headers ("X-Subject-Token: ..."): the next response's, else the last one's."""
+        self.pending = (*self.pending, *headers)
 
     def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
         self.flush(out)
@@ -173,8 +221,26 @@ class ResponseState:
         self.stated = span if self.status is not None else None
 
     def add(self, response: Response, out: list[Response]) -> None:
+        if self.pending:
+            response.headers, self.pending = (*self.pending, *response.headers), ()
         out.append(response)
         self.stated = None
+
+    def table(self, table: Table) -> list[Response]:
+        """The responses a page writes in table cells instead of a code block: a cell holding a JSON object or
+        list, with the status code written in a cell of the same row, else the status in force."""
+        found: list[Response] = []
+        for row in (table.header, *table.rows):
+            if len(row) > 3:  # a parameter table (name, type, description, example ...), not a response
+                continue
+            bodies = [c.text.strip() for c in row if c.text.strip()[:1] in ("{", "[") and _json_body(c.text)]
+            codes = [int(c.text) for c in row if re.fullmatch(r"\s*[1-5]\d\d\s*", c.text)]
+            if bodies:
+                status = codes[0] if codes else self.status
+                found.append(Response(table.span, bodies[0], status, self.success, self.number,
+                                      content_line=table.span.line))
+                self.stated = None
+        return found
 
     def flush(self, out: list[Response]) -> None:
         if self.stated is not None and self.status is not None:
@@ -183,6 +249,10 @@ class ResponseState:
 
     def reset(self, out: list[Response]) -> None:
         self.flush(out)
+        if self.pending and len(out) > self.start:  # the body (or a stated bodiless answer) first, then its headers
+            out[-1].headers, self.pending = out[-1].headers + self.pending, ()
+        # else a "Response Header" heading of their own: they are the next response's ("Response Body")
+        self.start = len(out)
         self.status = self.success = self.number = None
 
 
@@ -266,13 +336,19 @@ def expected_responses(responses: list[Response], operation: Operation | None, p
     body is a stand-in (a file name, ``"chart-file.tgz"``): it is shown, never compared.
     """
     defaults = default_status(operation), default_status(operation, success=False)
-    fields = operation.response_fields if operation else ()
+    fields = [f for f in operation.response_fields if f.location == "response"] if operation else []
     download = bool(fields) and all(f.type.strip().lower() in _FILE_TYPES for f in fields)
+    # a "Response header parameters" table: headers every success answer carries (unless marked optional)
+    tabled = [f.name for f in operation.response_fields if f.location == "response_header" and f.required is not False] \
+        if operation else []
     built = {}
     for response in responses:
         expected = expected_response(response, defaults, path, diagnostics)
         if download and is_success(response) and expected.body_kind is not BodyKind.NONE and expected.skip is None:
             expected = replace(expected, skip=_FILE_SKIP)
+        shown = {name.lower() for name, _ in expected.headers}
+        if tabled and is_success(response) and (expected.status is None or 200 <= expected.status < 300):
+            expected = replace(expected, headers=(*expected.headers, *((n, "") for n in tabled if n.lower() not in shown)))
         built[id(response)] = expected
     return built, defaults
 
@@ -288,7 +364,7 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     """The expected response; with no status of its own, the table's single success (or error) status."""
     status = response.status if response.status is not None else defaults[0 if is_success(response) else 1]
     if response.empty:
-        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span)
+        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span, headers=response.headers)
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)
@@ -306,4 +382,4 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     return ExpectedResponse(
         source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
         match=args.policy, skip=args.skip, substitutions=args.substitutions, span=response.span,
-        volatile=args.volatile)
+        volatile=args.volatile, headers=response.headers)

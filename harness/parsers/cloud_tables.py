@@ -296,8 +296,8 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
             name = row[name_at].text.strip() if name_at < width else ""
             if not name:
                 continue
-            if response:
-                location = "response"
+            if response:  # "Response header parameters": headers the answer carries, not body fields
+                location = "response_header" if "header" in found.table.caption.lower() else "response"
             else:  # a nested object's fields are body fields, whatever its caption says
                 location = "body" if nested else _location(found, template, name, method)
             target = refs.get((t, r))
@@ -309,7 +309,7 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
                 _object_key(target, names) if target else ""))
         if id(found) not in top_level:
             objects.setdefault(id(found), ObjectTable(_object_key(found, names), tuple(rows), found.table.span))
-        elif rows and rows[0].location == "response":
+        elif rows and rows[0].location in ("response", "response_header"):
             if found.status is None or 200 <= found.status < 300:
                 findings.response_fields += tuple(rows)
         else:

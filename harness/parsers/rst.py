@@ -127,14 +127,23 @@ class _Walker:
         heads = [self.row(r) for group in node.findall(nodes.thead) for r in group.findall(nodes.row)]
         bodies = [self.row(r) for group in node.findall(nodes.tbody) for r in group.findall(nodes.row)]
         header, rows = (fill_spans(heads[:1]) or ((),))[0], fill_spans(bodies)
-        lines = [p.line for p in node.findall(nodes.paragraph) if p.line]
+        lines = [p.line for p in node.findall(nodes.paragraph) if p.line] or self._border()
         line = titles[0].line if titles and titles[0].line else (min(lines) if lines else 1)
         anchors = tuple(self.pending_anchors) + tuple(_names(node))
         self.pending_anchors = []
         return Table(caption, header, rows, anchors, self.span(line))
 
+    def _border(self) -> list[int]:
+        """The first grid-table border after the last block: where a table whose cells hold no paragraph (a
+        code block only) starts, as docutils gives such a table no line."""
+        after = self.outline.blocks[-1].span.last_line if self.outline.blocks else 0
+        found = next((i + 1 for i in range(after, len(self.lines)) if self.lines[i].lstrip().startswith("+-")), 0)
+        return [found] if found else []
+
     def row(self, row: nodes.Element) -> list[tuple[Cell, int, int]]:
         """The row's entries with their column and row spans (docutils counts the extra ones)."""
+        for message in [m for m in row.findall(nodes.system_message)]:  # docutils' complaint is not the cell's text
+            message.parent.remove(message)
         return [(Cell(_plain(entry), tuple(str(x["link"]) for x in entry.findall(nodes.inline) if "link" in x)),
                  int(entry.get("morecols", 0)) + 1, int(entry.get("morerows", 0)) + 1)
                 for entry in row.children if isinstance(entry, nodes.entry)]

@@ -229,6 +229,9 @@ def _json_check(snippet: Snippet, contents: str, state: _FileState) -> None:
         line = min(snippet.start + lineno, max(snippet.end - 1, snippet.start + 1))
         message = f"Invalid json in the response: {exc.args[0] if exc.args else exc}"
         hint = "substitute placeholders such as ... away with TESTRESPONSE[s/.../.../], or add TESTRESPONSE[skip:reason]"
+        if contents.lstrip().startswith("HTTP/"):  # a whole HTTP message, status line and headers too
+            message += " (it is written as an HTTP message: the build reads the status line and headers as JSON)"
+            hint = "show only the body: the status and headers of a test response are not compared"
         if state.dialect.json_check:
             state.error("invalid-json-response", message, Span(snippet.path, line, 1), hint)
         else:  # the 8.x build does not check, but its runner cannot read the response

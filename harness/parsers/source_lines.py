@@ -8,11 +8,12 @@ the cloud pages' and ``extract``'s project checks, does not load those.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from harness.model import Diagnostic
 
-__all__ = ["attach_source_lines"]
+__all__ = ["attach_source_lines", "mask_credentials"]
 
 
 def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
@@ -21,6 +22,21 @@ def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str])
     out: list[Diagnostic] = []
     for d in sorted(diagnostics, key=lambda d: (d.span.line, d.span.column)):
         if not d.source_line and 1 <= d.span.line <= len(lines):
-            d = dataclasses.replace(d, source_line=lines[d.span.line - 1])
+            d = dataclasses.replace(d, source_line=mask_credentials(lines[d.span.line - 1]))
         out.append(d)
     return tuple(out)
+
+
+# a credential written on the page (curl -u user:pass, an Authorization value, user:pass@ in a URL): a
+# diagnostic shows its line, and must not repeat it into terminals and reports
+_CREDENTIAL = re.compile(
+    r"""((?<![\w-])(?:-[A-Za-z]*[uU]|--user|--proxy-user|--oauth2-bearer)(?:\s+|=))('[^']*'|"[^"]*"|[^\s'"]+)"""
+    r"""|((?:proxy-)?authorization\s*:\s*(?:[A-Za-z][\w-]*\s+)?)([^\s'"]+)"""
+    r"|(://[^/@\s:]*:)([^/@\s]+)(?=@)", re.IGNORECASE)
+
+
+def mask_credentials(line: str) -> str:
+    """``line`` with the credentials it writes replaced by ``***`` (``-u admin:***``, ``Authorization: Basic ***``)."""
+    if "u" not in line and "U" not in line and "@" not in line:  # every credential form holds one
+        return line
+    return _CREDENTIAL.sub(lambda m: (m[1] or m[3] or m[5]) + "***", line)

@@ -6,9 +6,11 @@ were compared; "shape-checked (keys and types only; values not compared)" and
 "status-checked (status 200 only; no body compared)" otherwise, as the result
 records the check replay really made (a status-only badge names the status rule: a
 documented code, ``any 2xx status`` when the page gives none, or a ``catch``). Values a check only found present (``$body``
-references, volatile paths) are counted on the badge, and a body made only of them
+references, volatile paths, placeholders) are counted on the badge, and a body made only of them
 is "presence-checked", never "verified", and a subset check of a body holding no value
-(``{}``: any object contains it) is "subset-checked". The built-in reference server is named as
+(``{}``: any object contains it) is "subset-checked". Documented response headers are listed
+by what was checked of them ("headers: Content-Type compared; Location only checked present; Date
+not compared"). The built-in reference server is named as
 the built-in reference implementation, never as a real service. In a sequence
 (``TEST[continued]``) the test's check is its responses'; a snippet of it that shows no
 response of its own is "status-checked". A failure shows
@@ -134,6 +136,7 @@ def _from_result(result: ExampleResult) -> Badge:
         state, how = _PASSED.get(result.checked, (BadgeState.PASSED, "passed (how it was checked is not recorded)"))
         how = how.format(status=result.status_words)  # which status: 200, any 2xx, a catch
         when = f" on {result.started[:10] or 'an unknown date'}"
+        when += f"; headers: {result.header_words}" if result.header_words else ""  # what of them was checked
         missing = result.values_not_compared
         if missing == "empty":  # "{}": any object is a superset
             return Badge(BadgeState.SHAPE_CHECKED, f"subset-checked (the documented body holds no value to compare; "
@@ -143,7 +146,7 @@ def _from_result(result: ExampleResult) -> Badge:
                          f"values taken from the response; none compared){where}{when}")
         if missing == "some":
             return Badge(state, f"{how}{where}{when}; {result.presence_only} of {result.documented_values} "
-                         "documented values only checked present ($body references, volatile paths)")
+                         "documented values only checked present ($body references, volatile paths, placeholders)")
         return Badge(state, f"{how}{where}{when}")
     if result.outcome is Outcome.SKIPPED:
         return Badge(BadgeState.SKIPPED, f"skipped: {result.reason or 'no reason given'}")
@@ -178,7 +181,7 @@ def badge_for(document: Document, example: Example, results: ResultIndex, *, hav
         if result.outcome is Outcome.PASSED and result.checked not in ("", "status") and not any(
                 e.body and e.skip is None for e in example.expected):
             # a sequence's response is another snippet's: this one's own request was checked for its status only
-            result = replace(result, checked="status", documented_values=0, presence_only=0)
+            result = replace(result, checked="status", documented_values=0, presence_only=0, headers_checked=())
         badge = _from_result(result)
         if owner is not example:
             return Badge(badge.state, f"{badge.text} (as part of {owner.name})", badge.details)

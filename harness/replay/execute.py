@@ -21,8 +21,9 @@ from harness.model import MatchPolicy, Request
 from harness.replay import expect
 from harness.replay.captures import Captured, capture_value, holds, is_secret_name
 from harness.replay.catch import NOT_SENT
+from harness.replay.headers import check_headers, header_checks
 from harness.replay.plan import PlannedTest, Step
-from harness.replay.prepare import MissingVariables, PrepareError, Prepared, prepare
+from harness.replay.prepare import PAGE_CREDENTIALS, MissingVariables, PrepareError, Prepared, prepare
 from harness.replay.safety import changes_state, write_refusal
 from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.stash import MISSING, StashMiss, resolve_request_body
@@ -114,7 +115,7 @@ class DocumentRunner:
                                duration_ms=(time.perf_counter() - clock) * 1000, captures=tuple(self._bound.items()),
                                checked=self.checked(test), reference_server=self.target.embedded,
                                polled_ms=round(self._polled * 1000, 3), status_rule=self.status_rule(test),
-                               **self.value_counts(test),
+                               **self.value_counts(test), headers_checked=self.headers_checked(test),
                                examples_digest=examples_digest((s.request, s.expected) for s in test.steps
                                                                if s.phase == "test"))
         return self.redactor.data(result)
@@ -129,6 +130,12 @@ class DocumentRunner:
     def status_rule(test: PlannedTest) -> str:
         """The status rules the item's test requests were held to, each once, in order."""
         return "; ".join(dict.fromkeys(expect.status_rule(s) for s in test.steps if s.phase == "test"))
+
+    @staticmethod
+    def headers_checked(test: PlannedTest) -> tuple[tuple[str, str], ...]:
+        """The response headers the item's test requests document, and how each was checked."""
+        return tuple(dict.fromkeys(c for s in test.steps if s.phase == "test" for e in s.expected
+                                   for c in header_checks(e)))
 
     def value_counts(self, test: PlannedTest) -> dict[str, int]:
         """How many documented values the item's body checks hold, and how many were only found present."""
@@ -215,7 +222,7 @@ class DocumentRunner:
             if missing is not None:
                 raise _Stop(missing)
             return
-        checks = [expect.check_status(step, reply)]
+        checks = [expect.check_status(step, reply, elasticsearch=self.family == "elasticsearch")]
         if step.check_shards:
             checks.append(expect.check_shards(step, reply))
         if self.family == "elasticsearch":
@@ -224,6 +231,7 @@ class DocumentRunner:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile),
                                             elasticsearch=self.family == "elasticsearch"))
+            checks.append(check_headers(expected, reply))
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
             raise _Stop(failure)
@@ -250,12 +258,16 @@ class DocumentRunner:
     def _stashed(self, step: Step, prepared: Prepared) -> Prepared:
         """The body with its ``$body`` references read from the test's previous answer (spec §9.2)."""
         assert prepared.body is not None
-        last = self._last.json() if self._last is not None else MISSING
+        last = self._last.stashed() if self._last is not None else MISSING
         try:
             text = resolve_request_body(prepared.body.decode("utf-8", errors="replace"), last)
         except StashMiss as miss:
+            why = ""
+            if isinstance(last, str) and self._last is not None:  # JSON text under another media type (§9.2)
+                why = (f" (it was sent with Content-Type {self._last.content_type or 'none'}, which the Elasticsearch "
+                       "runner stashes as a string, not as JSON)")
             raise _Stop(Failure(FailureKind.INVALID_EXAMPLE, f"the request body refers to {miss.reference}, which "
-                                "the previous answer of this test does not hold", step.request.span)) from None
+                                f"the previous answer of this test does not hold{why}", step.request.span)) from None
         return prepared if text is None else replace(prepared, body=text.encode("utf-8"))
 
     def _send(self, step: Step, prepared: Prepared, exchanges: list[Exchange], *, again: bool = False) -> Reply:
@@ -312,7 +324,8 @@ class DocumentRunner:
         return missing
 
     def _exchange(self, step: Step, prepared: Prepared, reply: Reply | None) -> Exchange:
-        headers = tuple((k, MASK if k.lower() in self.target.secret_headers else v) for k, v in prepared.headers)
+        headers = tuple((k, MASK if k.lower() in self.target.secret_headers or k.lower() in PAGE_CREDENTIALS else v)
+                        for k, v in prepared.headers)
         body = prepared.body_text
         if reply is None:
             return Exchange(phase=step.phase, method=prepared.method, url=prepared.url, request_headers=headers,

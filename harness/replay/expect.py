@@ -52,11 +52,18 @@ def status_rule(step: Step) -> str:
     return str(wanted) if wanted is not None else " or ".join(map(str, listed)) if listed else "2xx"
 
 
-def check_status(step: Step, reply: Reply) -> Failure | None:
-    """The status against ``catch``, the documented status, or "2xx"."""
+def check_status(step: Step, reply: Reply, *, elasticsearch: bool = False) -> Failure | None:
+    """The status against ``catch``, the documented status, or "2xx".
+
+    :param elasticsearch: a ``catch:/regex/`` reads the body as that runner stashes it: an answer whose
+        Content-Type is not JSON is text, which holds no ``error`` field (``Reply.stashed``).
+    """
     status = reply.status
     if step.catch:
-        reason = check_catch(step.catch, status, reply.json())
+        reason = check_catch(step.catch, status, reply.stashed() if elasticsearch else reply.json())
+        if reason is not None and elasticsearch and isinstance(reply.stashed(), str) and reply.json() is not MISSING:
+            reason += (f" (the answer is JSON text with Content-Type {reply.content_type or 'none'}: Elasticsearch's "
+                       "runner reads such a body as a string, which has no [error] field)")
         if reason is None:
             return None
         return Failure(FailureKind.CATCH, reason, _span(step), expected=f"catch: {step.catch}",
@@ -74,9 +81,9 @@ def check_status(step: Step, reply: Reply) -> Failure | None:
 
 def check_shards(step: Step, reply: Reply) -> Failure | None:
     """``is_false: _shards.failures``: missing, null, false, "" or "0" passes."""
-    body = reply.json()
-    if body is MISSING:
-        return None  # a text body has no fields: the runner's is_false passes
+    body = reply.stashed()
+    if body is MISSING or isinstance(body, str):
+        return None  # a text body (any Content-Type but JSON) has no fields: the runner's is_false passes
     if isinstance(body, dict) and "_shards" not in body:
         return None  # the common case, without walking a path
     if isinstance(body, list):

@@ -15,6 +15,12 @@ runner owns control flow. Policies (design guide, "Matching"):
   non-empty list whose items have the documented shape.
 * ``non_json`` — the regex text the parser built, matched against the text body.
 
+On pages without Elasticsearch's conventions (``patterns=False``), a value that is visibly a
+placeholder is checked for presence and type only, never compared: ``"{job_id}"`` and ``"<job_id>"``
+(any non-null value), ``"string"``, ``"xxxx"`` and ``"******"`` (any string), ``"/v1/{project_id}/jobs"`` (the text around the
+placeholder compared, the placeholder any text) and, in a body written in that parameter-example style
+(a ``"string"`` value in it), ``0`` (any number). ``count_values`` counts them as presence only.
+
 In ``subset`` and ``shape`` a documented string ending in ``...`` (or ``…``) is a
 prefix: the actual string must start with the text before it (a stack trace cut
 short), and it is compared even in ``shape``. ``volatile`` paths
@@ -103,6 +109,7 @@ def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE, *, body_
     finds present without comparing: references to a whole value (``$body.x``, as ``stash.resolve`` reads
     them; only ``$body`` ones with ``body_only``) and values at volatile paths (a badge says so)."""
     documented = presence = 0
+    level = placeholder_level(expected) if body_only else 0
     # a stack: pages nest deeper than recursion; a volatile "$" leaves the whole body uncompared
     pending: list[tuple[Any, str, bool]] = [(expected, "$", volatile("$"))]
     while pending:
@@ -114,8 +121,47 @@ def count_values(expected: Any, volatile: Volatile = _NOTHING_VOLATILE, *, body_
             pending.extend((v, f"{path}[{i}]", unchecked) for i, v in enumerate(value))
         else:
             documented += 1
-            presence += unchecked or is_whole_value(value) and (not body_only or is_body_reference(value))
+            presence += unchecked or is_whole_value(value) and (not body_only or is_body_reference(value)) \
+                or placeholder_kind(value, level) is not None
     return documented, presence
+
+
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z_][\w .-]*>|string|x{3,}|X{3,}|\*{3,}")
+_HOLE = re.compile(r"\{[A-Za-z_][\w.-]*\}|<[A-Za-z_][\w.-]*>")  # inside a longer string: /v1/{project_id}/jobs
+
+
+def placeholder_level(expected: Any) -> int:
+    """How a non-Elasticsearch page's body marks values it does not give: 2 in the parameter-example style
+    (a ``"string"`` value somewhere: its ``0`` numbers stand for numbers too), else 1 (``{name}``, ``<name>``)."""
+    pending = [expected]
+    while pending:
+        value = pending.pop()
+        if value == "string":
+            return 2
+        pending.extend(value.values() if isinstance(value, dict) else value if isinstance(value, list) else ())
+    return 1
+
+
+def placeholder_kind(value: Any, level: int) -> str | None:
+    """What a placeholder value stands for: ``"value"`` (any non-null), ``"string"``, ``"number"``; else ``None``."""
+    if level and isinstance(value, str) and _PLACEHOLDER.fullmatch(value):
+        return "value" if value[0] in "{<" else "string"  # "xxxx", "******" (a masked secret): some text
+    if level and isinstance(value, str) and _HOLE.search(value):
+        return "template"  # the text around its placeholders is compared, each placeholder stands for any text
+    return "number" if level == 2 and type(value) is int and value == 0 else None
+
+
+def _placeholder_finds(kind: str, expected: Any, actual: Any, path: str, out: list[Mismatch]) -> None:
+    if kind == "template":
+        parts = _HOLE.split(expected)  # a few holes in a short text: a pattern that cannot backtrack for long
+        pattern = ".+?".join(map(re.escape, parts)) if len(parts) <= 5 and len(str(actual)) <= 10_000 else ".+"
+        if not isinstance(actual, str) or re.fullmatch(pattern, actual, re.DOTALL) is None:
+            out.append(Mismatch(path, show(expected), show(actual), "does not fit the documented text around its "
+                                "placeholders"))
+        return
+    if actual is None or kind != "value" and _kind(actual) != kind:
+        what = "a value" if kind == "value" else f"a {kind}"
+        out.append(Mismatch(path, show(expected), show(actual), f"a placeholder for {what}, got {_kind(actual)}"))
 
 
 def is_prefix(value: Any) -> bool:
@@ -213,7 +259,8 @@ def match_exact(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATI
         equal = float(expected) == float(actual)
         return None if equal else [Mismatch("$", show(expected), show(actual), "numbers differ")]
     out = []
-    _compare(expected, actual, "$", out, extra_fail=True, regex=False, volatile=volatile)
+    _compare(expected, actual, "$", out, extra_fail=True, regex=False, volatile=volatile,
+             placeholders=0 if patterns else placeholder_level(expected))
     return out or None
 
 
@@ -227,15 +274,19 @@ def match_subset(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLAT
     """
     out: list[Mismatch] = []
     if not volatile("$"):
-        _compare(expected, actual, "$", out, extra_fail=False, regex=True, volatile=volatile, patterns=patterns)
+        _compare(expected, actual, "$", out, extra_fail=False, regex=True, volatile=volatile, patterns=patterns,
+                 placeholders=0 if patterns else placeholder_level(expected))
     return out or None
 
 
 def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extra_fail: bool, regex: bool,
-             volatile: Volatile, patterns: bool = True) -> None:
+             volatile: Volatile, patterns: bool = True, placeholders: int = 0) -> None:
+    """``placeholders``: ``placeholder_level`` of the body (0: none are read)."""
     if len(out) >= MAX_MISMATCHES:
         return
-    if regex and patterns and is_regex(expected):
+    if placeholders and (kind := placeholder_kind(expected, placeholders)) is not None:
+        _placeholder_finds(kind, expected, actual, path, out)
+    elif regex and patterns and is_regex(expected):
         _regex_finds(expected, actual, path, out)
     elif regex and is_prefix(expected):  # regex marks subset: "..." strings are prefixes there
         _prefix_finds(expected, actual, path, out)
@@ -246,7 +297,7 @@ def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extr
                 out.append(Mismatch(child, show(value), "<missing>", "field missing from the response"))
             elif not volatile(child):
                 _compare(value, actual[key], child, out, extra_fail=extra_fail, regex=regex, volatile=volatile,
-                         patterns=patterns)
+                         patterns=patterns, placeholders=placeholders)
         if extra_fail:
             for key in actual.keys() - expected.keys():
                 if not volatile(f"{path}.{key}"):
@@ -256,7 +307,7 @@ def _compare(expected: Any, actual: Any, path: str, out: list[Mismatch], *, extr
         for index, (e, a) in enumerate(zip(expected, actual)):
             if not volatile(f"{path}[{index}]"):
                 _compare(e, a, f"{path}[{index}]", out, extra_fail=extra_fail, regex=regex, volatile=volatile,
-                         patterns=patterns)
+                         patterns=patterns, placeholders=placeholders)
         if len(expected) != len(actual):
             out.append(Mismatch(path, f"{len(expected)} items", f"{len(actual)} items", "list lengths differ"))
     elif not _same_scalar(expected, actual):
@@ -275,7 +326,9 @@ def match_shape(expected: Any, actual: Any, volatile: Volatile = _NOTHING_VOLATI
 def _shape(expected: Any, actual: Any, path: str, out: list[Mismatch], volatile: Volatile) -> None:
     if len(out) >= MAX_MISMATCHES:
         return
-    if _kind(expected) != _kind(actual):
+    if placeholder_kind(expected, 1) == "value":  # "{job_id}": any value, of whatever type the service gives it
+        _placeholder_finds("value", expected, actual, path, out)
+    elif _kind(expected) != _kind(actual):
         out.append(Mismatch(path, _kind(expected), _kind(actual), f"expected {_kind(expected)}, got {_kind(actual)}"))
     elif is_prefix(expected):
         _prefix_finds(expected, actual, path, out)

@@ -7,7 +7,8 @@ framework's runner does; bodies get their content type (JSON, NDJSON with a
 final newline, or text). A page's own headers go with its request, except the
 ones the connection sets (``Host``, ``Content-Length``, ...) and the ones the run
 configures as secrets: a page's example ``Authorization`` or ``X-Auth-Token`` never
-replaces the configured credential. ``--dry-run`` prints these, so the plan shown
+replaces the configured credential, and a credential the page writes literally
+(``Authorization: Basic ...``) is never sent. ``--dry-run`` prints these, so the plan shown
 is the plan sent.
 """
 
@@ -23,7 +24,7 @@ from harness.replay.target import Target
 from harness.replay.variables import Variables, normalize
 from harness.results import FailureKind
 
-__all__ = ["MissingVariables", "PrepareError", "Prepared", "UnreadableFile", "prepare"]
+__all__ = ["PAGE_CREDENTIALS", "MissingVariables", "PrepareError", "Prepared", "UnreadableFile", "prepare"]
 
 _CONTENT_TYPES = {
     BodyKind.JSON: "application/json",
@@ -116,6 +117,8 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     for name, value in request.headers:
         if name.lower() in _TRANSPORT or name.lower() in target.secret_headers:
             continue  # the connection's own, or an example credential where the run has a real one
+        if name.lower() in PAGE_CREDENTIALS and "{" not in value:
+            continue  # a credential written on the page is an example: only the run's own are sent (warned)
         filled, more = variables.fill(value)
         missing += more
         headers = [(k, v) for k, v in headers if k.lower() != name.lower()] + [(name, filled)]
@@ -145,6 +148,9 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
 # headers of a page's HTTP-message example the connection sets itself: the page's Host names the
 # documentation's example server, its Content-Length the example's body, not the target's request
 _TRANSPORT = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+# credentials a page may write literally (its curl -u or -H 'Authorization: ...'): never sent, never shown;
+# one with a {placeholder} is filled from the run's variables and sent (the parser warns about the rest)
+PAGE_CREDENTIALS = frozenset({"authorization", "proxy-authorization"})
 _PATH_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in "<>{}|"}
 
 

@@ -75,6 +75,13 @@ class Reply:
             self._json = self._parse()
         return self._json
 
+    def stashed(self) -> Any:
+        """The body as the Elasticsearch runner stashes it (reference spec §9.2): parsed JSON only under a
+        JSON media type, else the text itself (a ``str``, whose every path is missing); ``MISSING`` when empty."""
+        if "json" in self.content_type:
+            return self.json()
+        return self.text if self.text.strip() else MISSING
+
     def _parse(self) -> Any:
         stripped = self.text.strip()
         if not stripped or ("json" not in self.content_type and stripped[0] not in "[{\""):

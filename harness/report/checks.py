@@ -37,7 +37,9 @@ def check_words(result: ExampleResult) -> str:
         words = f"presence only: all {result.documented_values} documented values taken from the response, none compared"
     elif missing == "some":
         words += (f"; {result.presence_only} of {result.documented_values} documented values only checked present "
-                  "($body references, volatile paths)")
+                  "($body references, volatile paths, placeholders)")
+    if result.header_words:
+        words += f"; headers: {result.header_words}"
     return f"checked: {words}"
 
 
@@ -51,7 +53,8 @@ _NOTES = (("status", "checked by status code only (no body compared)"),
           ("shape", "shape-checked (keys and JSON types only, values not compared)"),
           ("nothing", "presence-checked (every documented value taken from the response, none compared)"),
           ("empty", "subset-checked against a body holding no value (only keys and containers checked)"),
-          ("some", "checked with some documented values only found present ($body references, volatile paths)"))
+          ("some", "checked with some documented values only found present "
+                   "($body references, volatile paths, placeholders)"))
 
 
 def weaker_kinds(result: ExampleResult) -> tuple[str, ...]:

@@ -17,6 +17,8 @@ KINDS: dict[FailureKind, tuple[str, str]] = {
                            "list every expected deprecation warning with TEST[warning:...]"),
     FailureKind.SHARD_FAILURES: ("The response reports shard failures",
                                  "fix the request, or add TEST[skip_shard_failures] when they are expected"),
+    FailureKind.HEADERS: ("Response headers differ from the page",
+                          "fix the header lines the response block shows, or the target"),
     FailureKind.INVALID_EXAMPLE: ("The example cannot be run as written",
                                   "fix the snippet or its directives at this line"),
     FailureKind.UNKNOWN_SETUP: ("Unknown named setup or teardown",

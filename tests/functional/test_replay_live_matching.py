@@ -207,5 +207,6 @@ def test_values_only_found_present_are_counted_and_a_body_of_them_is_never_verif
     assert (none["outcome"], none["documented_values"], none["presence_only"]) == ("passed", 1, 1)
     assert badge(compared) == (BadgeState.VERIFIED, "verified (exact match) against live on 2026-12-03")
     assert badge(some) == (BadgeState.VERIFIED, "verified (exact match) against live on 2026-12-03; 2 of 4 documented "
-                                                "values only checked present ($body references, volatile paths)")
+                                                "values only checked present ($body references, volatile paths, "
+                                                "placeholders)")
     assert badge(none)[0] is BadgeState.SHAPE_CHECKED and badge(none)[1].startswith("presence-checked (all 1 ")

@@ -138,3 +138,13 @@ def test_skipped_tests_and_unmarked_blocks_are_not_json_checked() -> None:
 def test_an_invalid_body_does_not_hide_a_lost_catch() -> None:
     text = block('PUT /idx\n{"a": ...}\n# trailing comment', "CONSOLE", "TEST[catch:missing]")
     assert warnings(text) == ["invalid-request-json", "lost-catch"]
+
+
+def test_a_response_written_as_an_http_message_says_so() -> None:
+    """The build rejects it as invalid JSON; the error says why and that status and headers are not compared."""
+    page = ("[source,js]\n----\nGET _tasks\n----\n// CONSOLE\n\n[source,js]\n----\nHTTP/1.1 200 OK\n"
+            "content-type: application/json\n\n{\"tasks\": {}}\n----\n// TESTRESPONSE\n")
+    (error,) = [d for d in parse_asciidoc(page, "t.asciidoc").diagnostics if d.code == "invalid-json-response"]
+    assert (error.level, error.span.line) == (Level.ERROR, 9)
+    assert "written as an HTTP message" in error.message
+    assert error.hint == "show only the body: the status and headers of a test response are not compared"
