@@ -29,7 +29,7 @@ from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
-from harness.pytest_plugin_protocol import run_protocol
+from harness.pytest_plugin_protocol import freeze_if_only, run_protocol, unfreeze
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
 from harness.report.checks import check_words, notes_for, weaker_kinds
@@ -49,6 +49,7 @@ SHARD = pytest.StashKey["Shard | None"]()
 WEIGHTS = pytest.StashKey[dict[str, int]]()  # document path -> document_weight, for the shard split (as the CLI)
 CACHES = pytest.StashKey[dict[Path, "ExtractCache | None"]]()  # config file -> its extraction cache
 WEAKER = pytest.StashKey["WeakerPasses"]()
+XUNIT1 = pytest.StashKey[bool]()  # junit_family = xunit1: a pass's check is also a testcase property
 WEAKER_LINE = "weaker pass: "  # the report section line naming a pass's weaker kinds (report.checks.weaker_kinds)
 
 
@@ -87,6 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[WEIGHTS] = {}
     config.stash[CACHES] = {}
     config.stash[WEAKER] = WeakerPasses()
+    config.stash[XUNIT1] = _junit_family(config) == "xunit1"
     config.pluginmanager.register(config.stash[WEAKER], "docharness-weaker-passes")
     explicit = config.getoption("docharness_config")
     config.stash[CONFIG] = Path(explicit).resolve() if explicit else None
@@ -99,6 +101,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SIGNALS] = signals
     if not _skips_at_item_location():
         config.pluginmanager.register(SkipAtPageLine(), "docharness-skip-location")
+
+
+def _junit_family(config: pytest.Config) -> str:
+    """The ``junit_family`` ini value; ``""`` without pytest's junitxml plugin (``-p no:junitxml``), which
+    declares it: no JUnit file is written then."""
+    try:
+        return str(config.getini("junit_family"))
+    except ValueError:
+        return ""
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -198,8 +209,16 @@ def _cache_for(config: pytest.Config, replay_config: Config) -> ExtractCache | N
     return caches[replay_config.path]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A session of example items only: the collector leaves what collection made alone (freeze_if_only)."""
+    freeze_if_only(session, ExampleItem)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Keep the extraction caches within their bound (at most every few minutes; see ExtractCache.prune)."""
+    """Unfreeze the collector; keep the extraction caches within their bound (at most every few minutes; see
+    ExtractCache.prune)."""
+    unfreeze(session)
     for cache in session.config.stash.get(CACHES, {}).values():
         if cache is not None and not cache.problem:
             cache.prune()
@@ -328,7 +347,7 @@ class ExampleItem(pytest.Item):
         if words:
             kinds = " ".join(weaker_kinds(result))
             self.add_report_section("setup", "docharness", f"{words}\n{WEAKER_LINE}{kinds}" if kinds else words)
-            if self.config.getini("junit_family") == "xunit1":
+            if self.config.stash[XUNIT1]:
                 self.user_properties.append(("docharness_check", words))
 
     def runtest(self) -> None:

@@ -9,11 +9,15 @@ full protocol gives (``--pdb``, ``--trace``, ``--setup-show``), an example item 
 phase that passed gets the report ``pytest_runtest_makereport`` would give without dispatching it.
 What this relies on beyond pytest's public API (the session's setup state, the tmp_path plugin's
 stash key) is looked up once; where it is missing, every item takes pytest's full protocol.
+
+A session whose items are all example items also freezes what collection made for the garbage collector
+(``freeze_if_only``) until the session finishes.
 """
 
 from __future__ import annotations
 
 import bdb
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +36,6 @@ _PLAIN_PHASE_HOOKS = frozenset({"runner", "skipping", "capturemanager", "logging
 # ``report.passed`` per phase in the item's stash for the tmp_path fixture, hypothesis adds what its own
 # phase hooks put on the item (never run for an example item: checked per phase all the same)
 _PLAIN_REPORT_HOOKS = frozenset({"runner", "unittest", "skipping", "tmpdir", "hypothesispytest"})
-_HYPOTHESIS_FIELDS = ("hypothesis_report_information", "hypothesis_statistics")
 _INTERACTIVE_OPTIONS = ("usepdb", "trace", "setupshow", "setuponly", "setupplan")
 
 
@@ -80,6 +83,11 @@ def _stash_key(tmpdir: object) -> Any:
     return getattr(tmpdir, "tmppath_result_key", None)
 
 
+def _hypothesis_fields(item: pytest.Item) -> bool:
+    """Whether hypothesis's phase hooks put on the item what its makereport hook adds to a report."""
+    return hasattr(item, "hypothesis_report_information") or hasattr(item, "hypothesis_statistics")
+
+
 def _setup_state(item: pytest.Item) -> Any:
     """The session's setup state, if this pytest has the one its runner uses (``Session._setupstate``)."""
     state = getattr(item.session, "_setupstate", None)
@@ -110,7 +118,7 @@ def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Calla
     call = pytest.CallInfo.from_call(action, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
     if when == "teardown":
         os.environ.pop("PYTEST_CURRENT_TEST", None)
-    if call.excinfo is None and how.direct_reports and not any(hasattr(item, f) for f in _HYPOTHESIS_FIELDS):
+    if call.excinfo is None and how.direct_reports and not _hypothesis_fields(item):
         report = pytest.TestReport.from_item_and_call(item, call)
         if how.tmp_path_key is not None:
             item.stash.setdefault(how.tmp_path_key, {})[report.when] = report.passed
@@ -121,3 +129,23 @@ def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Calla
             call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
         hook.pytest_exception_interact(node=item, call=call, report=report)
     return report
+
+
+FROZEN = pytest.StashKey[bool]()
+
+
+def freeze_if_only(session: pytest.Session, item_type: type[pytest.Item]) -> None:
+    """When every collected item is an example item, the session is the plugin's alone: what exists once
+    collection finishes (pytest, docharness, the pages, the items) is moved out of the garbage collector's
+    reach (``gc.freeze``), so the full collections a long run triggers walk only what the run made. A
+    session with other tests leaves the collector as it is."""
+    if session.items and all(isinstance(item, item_type) for item in session.items):
+        gc.freeze()
+        session.config.stash[FROZEN] = True
+
+
+def unfreeze(session: pytest.Session) -> None:
+    """Give the collector back what ``freeze_if_only`` froze (at the end of the session)."""
+    if session.config.stash.get(FROZEN, False):
+        session.config.stash[FROZEN] = False
+        gc.unfreeze()

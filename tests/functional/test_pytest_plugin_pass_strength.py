@@ -64,3 +64,12 @@ def test_under_xdist_the_controller_counts_the_workers_passes(pytester: pytest.P
     notes = [[line for line in r.stdout.str().splitlines() if " of the passed examples " in line]
              for r in (alone, spread)]
     assert notes[0] and notes[0] == notes[1]
+
+
+def test_without_pytests_junitxml_plugin_a_pass_is_still_a_pass(pytester: pytest.Pytester) -> None:
+    # junit_family is declared by pytest's junitxml plugin: read without it, every pass became an error
+    shutil.copytree(REPO / "docs_src", pytester.path / "docs_src")
+    result = pytester.runpytest("docs_src/guide/examples/stop-job.asciidoc", "--docharness-no-cache",
+                                "-p", "no:randomly", "-p", "no:junitxml", "-rP")
+    result.assert_outcomes(passed=2)
+    assert "checked: exact match" in result.stdout.str()
