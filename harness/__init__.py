@@ -6,10 +6,24 @@ the version. Parsing, replay and publishing are reached through their packages
 ``docharness`` command line.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from harness.model import Diagnostic, Document, Example, Operation, Request, Span
-from harness.results import Failure, Outcome, RunResult
+
+if TYPE_CHECKING:
+    from harness.results import Failure, Outcome, RunResult
 
 __version__ = "0.1.0"
+_RESULTS = frozenset({"Failure", "Outcome", "RunResult"})
+
+
+def __getattr__(name: str) -> Any:
+    """The results types, imported on first use: ``extract`` and ``--help`` never need them (nor hashlib)."""
+    if name in _RESULTS:
+        from harness import results
+
+        return getattr(results, name)
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")
 
 __all__ = [
     "Diagnostic",

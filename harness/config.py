@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from harness.config_file import CONFIG_NAME, find_config
 from harness.config_keys import UnknownKey, check_keys
 from harness.config_types import (
     DEFAULT_TIMEOUT,
@@ -48,7 +49,6 @@ __all__ = [
     "parse_config",
 ]
 
-CONFIG_NAME = "docharness.toml"
 # the reference server's wipe, run after every test on an embedded target
 EMBEDDED_RESET = "POST /_reference/reset\n"
 EMBEDDED = "embedded"
@@ -60,16 +60,6 @@ def embedded_config(path: Path) -> Config:
     """The configuration used when no file exists: everything to the embedded server."""
     target = TargetConfig(name="reference", url=EMBEDDED, reset=EMBEDDED_RESET)
     return Config(path=path, targets={"reference": target})
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest ``docharness.toml`` in ``start`` (a file's folder or a folder) or above it."""
-    here = start if start.is_dir() else start.parent
-    for folder in (here, *here.parents):
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load_config(path: Path) -> Config:

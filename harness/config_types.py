@@ -12,27 +12,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.config_file import ConfigError
 from harness.model import Capture, FormPart, MatchPolicy
 from harness.parsers.dialect import AUTO, Dialect
 
 __all__ = ["Config", "ConfigError", "HeaderSpec", "PublishSettings", "SourceRule", "TargetConfig", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 10.0
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used, said with its place and a fix.
-
-    :param message: what is wrong.
-    :param path: the configuration file.
-    :param line: the 1-based line, or 0 when unknown.
-    :param hint: what to do about it.
-    """
-
-    def __init__(self, message: str, path: str, line: int = 0, hint: str = "") -> None:
-        self.message, self.path, self.line, self.hint = message, path, line, hint
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}" + (f"\n  hint: {hint}" if hint else ""))
 
 
 @dataclass(frozen=True, slots=True)

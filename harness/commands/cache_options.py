@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.config import Config
-
 if TYPE_CHECKING:  # imported when a cache is made: ``--no-cache`` and ``--help`` need none of it
+    from harness.config import Config  # and the config only when there is a config file
     from harness.parsers.cache import ExtractCache
 
 __all__ = ["DEFAULT_FOLDER", "add_cache_arguments", "cache_note", "extraction_cache"]

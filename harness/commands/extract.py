@@ -12,17 +12,19 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from harness.commands.cache_options import add_cache_arguments, cache_note, extraction_cache
-from harness.config import Config, ConfigError, find_config, load_config
+from harness.config_file import ConfigError, find_config
 from harness.model import Document, Level
 from harness.parsers.loader import load
-from harness.parsers.project_checks import check_project
 from harness.parsers.source_lines import attach_source_lines
 from harness.report.color import use_color
 from harness.report.render import render_diagnostics
 from harness.sourcefiles import read_source
+
+if TYPE_CHECKING:  # harness.config (tomllib, the config types) is imported only when there is a config file
+    from harness.config import Config
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -86,17 +88,23 @@ def _folder(value: str) -> Path:
 
 def _config(paths: list[str], explicit: Path | None) -> Config | None:
     """``--config``, else the nearest ``docharness.toml`` above the first path, else ``None``."""
-    if explicit is not None:
-        return load_config(explicit)
-    first = Path(paths[0])
-    if not first.exists():
-        raise FileNotFoundError(f"{paths[0]}: no such file or folder")
-    found = find_config(first.resolve())
-    return load_config(found) if found is not None else None
+    found = explicit
+    if found is None:
+        first = Path(paths[0])
+        if not first.exists():
+            raise FileNotFoundError(f"{paths[0]}: no such file or folder")
+        found = find_config(first.resolve())
+    if found is None:
+        return None
+    from harness.config import load_config
+
+    return load_config(found)
 
 
 def project_checks(documents: list[Document], config: Config, root: Path) -> list[Document]:
     """The checks that need the config: unknown named setups, the expected-unconverted list."""
+    from harness.parsers.project_checks import check_project  # difflib: only with a config
+
     base = config.root.resolve()
 
     def relative(document: Document) -> str:

@@ -61,14 +61,26 @@ class Label:
 
 
 def label_of(text: str) -> Label:
-    """The number and success/failure a short label states (``Example request 2 (failed)``)."""
+    """The number and success/failure a short label states (``Example request 2 (failed)``).
+
+    The patterns, case-insensitive, are tried at every position: in ASCII text (where ``re.I`` matches
+    exactly what ``lower()`` gives) only those whose words the text holds are run, most texts holding none.
+    """
     text = " ".join(text.split()[:_LABEL_WORDS])  # a long label says what it is in its first words
-    number = _NUMBER.search(text)
+    if text.isascii():
+        lowered = text.lower()
+        numbered = "example" in lowered or "request" in lowered or "response" in lowered or "sample" in lowered
+        failing = "fail" in lowered or "error" in lowered or "abnormal" in lowered or "exception" in lowered or \
+            "invalid" in lowered
+        succeeding = "success" in lowered or "normal" in lowered or "correct" in lowered
+    else:
+        numbered = failing = succeeding = True
+    number = _NUMBER.search(text) if numbered else None
     success: bool | None = None
-    bare = _BARE.match(text)
-    if _FAILURE.search(text) or bare and re.match(r"\W*(fail|error|abnormal)", text, re.I):
+    bare = _BARE.match(text) if failing or succeeding else None
+    if failing and _FAILURE.search(text) or bare and re.match(r"\W*(fail|error|abnormal)", text, re.I):
         success = False
-    elif _SUCCESS.search(text) or bare:
+    elif succeeding and _SUCCESS.search(text) or bare:
         success = True
     return Label(int(number[1]) if number else None, success)
 

@@ -41,12 +41,18 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what lxml refuses in te
 # elements, which lxml creates in C (the lookup was a Python call for every element touched)
 _PARSER = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=True)
 _COMMENT = lxml.etree.Comment
-# bytes.lower() as a translation table: the same bytes, a quarter cheaper on a 20 KB page
-_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _TEXT = lxml.etree.tostring  # method="text": XPath string() of the element, comments left out
 
 
 def _plain(text: str) -> str:
+    """``" ".join(text.split())``, without splitting a text already one space apart once stripped.
+
+    In ASCII text every whitespace character but the space is a control character, so not printable:
+    stripped, printable ASCII text with no two spaces in a row is its own ``" ".join(text.split())``.
+    """
+    text = text.strip()
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text
     return " ".join(text.split())
 
 
@@ -248,11 +254,11 @@ class _Walker:
         if spanned:
             return fill_spans([[(Cell(_plain(_text(cell)), links.get(cell, ())), _span_count(cell.get("colspan")),
                                  _span_count(cell.get("rowspan"))) for cell in row] for row in rows])
-        # the usual case: row N's cells are grid row N; _text and _plain inlined, each Cell made by
+        # the usual case: row N's cells are grid row N; _text inlined, each Cell made by
         # tuple.__new__ (a NamedTuple's own __new__ is a Python function): the cost of a table is its cells
-        text, new, anchors, none = _TEXT, tuple.__new__, links.get, ()
-        return tuple([tuple([new(Cell, (" ".join((cell.text or "" if len(cell) == 0 else text(
-            cell, method="text", encoding=str, with_tail=False)).split()), anchors(cell, none)))
+        text, new, anchors, none, plain = _TEXT, tuple.__new__, links.get, (), _plain
+        return tuple([tuple([new(Cell, (plain(cell.text or "" if len(cell) == 0 else text(
+            cell, method="text", encoding=str, with_tail=False)), anchors(cell, none)))
             for cell in row[:MAX_COLUMNS]]) for row in rows])
 
 
@@ -275,6 +281,6 @@ def parse_html(text: str, path: str) -> Document:
                     br.tail = "\n" + (br.tail or "")
                 except ValueError:  # a control character lxml read but will not write back: dropped
                     br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
-            lowered = data.translate(_ASCII_LOWER)  # libxml2 lower-cases attribute names
+            lowered = data.lower()  # ASCII letters only, as libxml2 lower-cases attribute names
             _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)
     return build_document(outline, Format.HTML)

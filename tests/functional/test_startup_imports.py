@@ -93,3 +93,19 @@ def test_the_pytest_plugin_loads_the_regex_package_only_when_a_page_pattern_is_c
             "assert 'regex' in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+# what extract of a page with no docharness.toml above it never needs: the TOML reader and the config
+# types (imported with a config file only), the results types of replay, the checks against the config
+NOT_WITHOUT_CONFIG = ("tomllib", "harness.config", "harness.config_types", "harness.results",
+                      "harness.parsers.project_checks")
+
+
+def test_extract_without_a_config_file_reads_no_toml_and_loads_no_results(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<h4 class='sectiontitle'>URI</h4><p>GET /v1/jobs</p>", encoding="utf-8")
+    modules = imported("extract", "--no-cache", "--json", "page.html", cwd=tmp_path)
+    assert "harness.parsers.html" in modules and "harness.config_file" in modules
+    assert not sorted(m for m in modules if m in NOT_WITHOUT_CONFIG)
+    (tmp_path / "docharness.toml").write_text("", encoding="utf-8")  # with one, the config is read
+    assert {"tomllib", "harness.config"} <= imported("extract", "--no-cache", "page.html", cwd=tmp_path)
