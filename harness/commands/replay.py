@@ -32,11 +32,12 @@ from harness.config import (
 )
 from harness.model import Document
 from harness.parsers.loader import load
+from harness.parsers.source_lines import PAGE_CREDENTIALS
 from harness.replay import Replay, Step
 from harness.replay import run as replay_run
 from harness.replay.run import document_diagnostics
 from harness.replay.shard import Shard, ShardError, document_weight, parse_shard, select_shard
-from harness.replay.prepare import PAGE_CREDENTIALS, PrepareError, Prepared
+from harness.replay.prepare import PrepareError, Prepared
 from harness.replay.select import keyword_filter
 from harness.report.atomic import OutputError, is_stream
 from harness.report.color import use_color

@@ -24,6 +24,7 @@ from harness.parsers.cloud_sections import (
     split_target,
 )
 from harness.parsers.console import body_kind
+from harness.parsers.source_lines import is_page_credential
 
 __all__ = ["Chunk", "body_label_lines", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
            "without_query_templates"]
@@ -223,8 +224,6 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)
 
 
-# a page's credential: sent only when its value is a {placeholder} the run fills (replay.prepare drops the rest)
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _HINT = ("give the target its credentials from the environment: [targets.NAME.headers] "
          'Authorization = { env = "VAR" } (for Basic: "Basic " and the base64 of user:password), or '
          "user:password@ in a --target URL")
@@ -240,7 +239,7 @@ def credential_warnings(chunk: Chunk, where: Span) -> list[Diagnostic]:
             "page's credentials are an example and are not sent, so the request goes without them unless the "
             "target has its own", where, hint=_HINT))
     for name, value in chunk.headers:
-        if name.lower() in CREDENTIAL_HEADERS and not re.search(r"\{[A-Za-z_][\w.-]*\}", value):
+        if is_page_credential(name, value):
             found.append(Diagnostic(
                 Level.WARNING, "page-credentials", f"the request's {name} header is the page's example credential: "
                 "it is not sent, so the request goes without it unless the target has its own", where, hint=_HINT))

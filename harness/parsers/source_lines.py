@@ -1,5 +1,8 @@
 """A page's diagnostics with the source lines the renderer shows in its gutter.
 
+It also says which request headers a page writes as example credentials (``is_page_credential``):
+the parsers warn about them and replay never sends them, by the same rule.
+
 Kept apart from ``harness.parsers.snippets`` (Elasticsearch's emit rules, which load the
 substitution machinery and the ``regex`` package) so that a front-end that only needs this,
 the cloud pages' and ``extract``'s project checks, does not load those.
@@ -13,7 +16,7 @@ from collections.abc import Sequence
 
 from harness.model import Diagnostic
 
-__all__ = ["attach_source_lines", "mask_credentials"]
+__all__ = ["PAGE_CREDENTIALS", "attach_source_lines", "is_page_credential", "mask_credentials"]
 
 
 def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
@@ -40,3 +43,14 @@ def mask_credentials(line: str) -> str:
     if "u" not in line and "U" not in line and "@" not in line:  # every credential form holds one
         return line
     return _CREDENTIAL.sub(lambda m: (m[1] or m[3] or m[5]) + "***", line)
+
+
+# credentials a page may write literally (its curl -u or -H 'Authorization: ...'): never sent, never shown
+PAGE_CREDENTIALS = frozenset({"authorization", "proxy-authorization"})
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.-]*\}")
+
+
+def is_page_credential(name: str, value: str) -> bool:
+    """A request header that is the page's example credential: never sent (the parser warns about it). One
+    with a ``{placeholder}`` is not: the run's variables fill it, and it is sent."""
+    return name.lower() in PAGE_CREDENTIALS and _PLACEHOLDER.search(value) is None

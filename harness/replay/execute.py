@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from harness.model import MatchPolicy, Request
+from harness.parsers.source_lines import PAGE_CREDENTIALS
 from harness.replay import expect
 from harness.replay.captures import Captured, capture_value, holds, is_secret_name
 from harness.replay.catch import NOT_SENT
 from harness.replay.headers import check_headers, header_checks
 from harness.replay.plan import PlannedTest, Step
-from harness.replay.prepare import PAGE_CREDENTIALS, MissingVariables, PrepareError, Prepared, prepare
+from harness.replay.prepare import MissingVariables, PrepareError, Prepared, prepare
 from harness.replay.safety import changes_state, write_refusal
 from harness.replay.send import Reply, Sender, TargetError, new_session
 from harness.replay.stash import MISSING, StashMiss, resolve_request_body

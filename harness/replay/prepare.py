@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from harness.model import BodyKind, Request
+from harness.parsers.source_lines import is_page_credential
 from harness.replay.multipart import encode_multipart
 from harness.replay.target import Target
 from harness.replay.variables import Variables, normalize
 from harness.results import FailureKind
 
-__all__ = ["PAGE_CREDENTIALS", "MissingVariables", "PrepareError", "Prepared", "UnreadableFile", "prepare"]
+__all__ = ["MissingVariables", "PrepareError", "Prepared", "UnreadableFile", "prepare"]
 
 _CONTENT_TYPES = {
     BodyKind.JSON: "application/json",
@@ -117,7 +118,7 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
     for name, value in request.headers:
         if name.lower() in _TRANSPORT or name.lower() in target.secret_headers:
             continue  # the connection's own, or an example credential where the run has a real one
-        if name.lower() in PAGE_CREDENTIALS and "{" not in value:
+        if is_page_credential(name, value):
             continue  # a credential written on the page is an example: only the run's own are sent (warned)
         filled, more = variables.fill(value)
         missing += more
@@ -148,9 +149,6 @@ def prepare(request: Request, target: Target, *, family: str, variables: Variabl
 # headers of a page's HTTP-message example the connection sets itself: the page's Host names the
 # documentation's example server, its Content-Length the example's body, not the target's request
 _TRANSPORT = frozenset({"host", "content-length", "transfer-encoding", "connection"})
-# credentials a page may write literally (its curl -u or -H 'Authorization: ...'): never sent, never shown;
-# one with a {placeholder} is filled from the run's variables and sent (the parser warns about the rest)
-PAGE_CREDENTIALS = frozenset({"authorization", "proxy-authorization"})
 _PATH_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in "<>{}|"}
 
 
