@@ -28,6 +28,7 @@ __all__ = [
     "RESULTS_SCHEMA_VERSION",
     "CHECKS",
     "examples_digest",
+    "PRESENCE_ONLY_SOURCES",
 ]
 
 RESULTS_SCHEMA_VERSION = 1
@@ -42,6 +43,8 @@ def examples_digest(parts: Iterable[tuple[Request, Sequence[ExpectedResponse]]])
 # how an example's response was checked, strongest first: a MatchPolicy value, or "status"
 # when no body was compared (none documented, skip:, or text under the shape policy)
 CHECKS = ("exact", "non_json", "subset", "shape", "status")
+# what makes a documented value "only checked present" (match.count_values), as every report names it
+PRESENCE_ONLY_SOURCES = "$body references, volatile paths, placeholders"
 _HEADER_WORDS = (("compared", "compared"), ("present", "only checked present"), ("ignored", "not compared"))
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from harness.model import Document, Example, Role
-from harness.results import ExampleResult, Failure, Outcome, RunResult
+from harness.results import PRESENCE_ONLY_SOURCES, ExampleResult, Failure, Outcome, RunResult
 
 __all__ = ["BadgeState", "Badge", "ResultIndex", "REFERENCE_TARGET", "index_results", "badge_for", "failure_lines",
            "summarise", "target_name", "badge_result"]
@@ -146,7 +146,7 @@ def _from_result(result: ExampleResult) -> Badge:
                          f"values taken from the response; none compared){where}{when}")
         if missing == "some":
             return Badge(state, f"{how}{where}{when}; {result.presence_only} of {result.documented_values} "
-                         "documented values only checked present ($body references, volatile paths, placeholders)")
+                         f"documented values only checked present ({PRESENCE_ONLY_SOURCES})")
         return Badge(state, f"{how}{where}{when}")
     if result.outcome is Outcome.SKIPPED:
         return Badge(BadgeState.SKIPPED, f"skipped: {result.reason or 'no reason given'}")

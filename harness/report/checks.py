@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from harness.results import ExampleResult, Outcome, RunResult
+from harness.results import PRESENCE_ONLY_SOURCES, ExampleResult, Outcome, RunResult
 
 __all__ = ["check_words", "notes_for", "passed_notes", "weaker_kinds"]
 
@@ -37,7 +37,7 @@ def check_words(result: ExampleResult) -> str:
         words = f"presence only: all {result.documented_values} documented values taken from the response, none compared"
     elif missing == "some":
         words += (f"; {result.presence_only} of {result.documented_values} documented values only checked present "
-                  "($body references, volatile paths, placeholders)")
+                  f"({PRESENCE_ONLY_SOURCES})")
     if result.header_words:
         words += f"; headers: {result.header_words}"
     return f"checked: {words}"
@@ -53,8 +53,7 @@ _NOTES = (("status", "checked by status code only (no body compared)"),
           ("shape", "shape-checked (keys and JSON types only, values not compared)"),
           ("nothing", "presence-checked (every documented value taken from the response, none compared)"),
           ("empty", "subset-checked against a body holding no value (only keys and containers checked)"),
-          ("some", "checked with some documented values only found present "
-                   "($body references, volatile paths, placeholders)"))
+          ("some", f"checked with some documented values only found present ({PRESENCE_ONLY_SOURCES})"))
 
 
 def weaker_kinds(result: ExampleResult) -> tuple[str, ...]:
