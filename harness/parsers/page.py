@@ -100,7 +100,6 @@ class Comment:
 Block = Heading | Text | Table | Code | Comment
 
 
-# no documentation table is this wide: beyond it, cells are dropped (bounded memory whatever the spans)
 _LAST_SPLIT: tuple[str, list[str]] = ("", [])
 
 
@@ -120,6 +119,7 @@ def source_lines(text: str) -> list[str]:
     return lines
 
 
+# no documentation table is this wide: beyond it, cells are dropped (bounded memory whatever the spans)
 MAX_COLUMNS = 100
 
 
