@@ -142,7 +142,7 @@ class _Walker:
 
     def row(self, row: nodes.Element) -> list[tuple[Cell, int, int]]:
         """The row's entries with their column and row spans (docutils counts the extra ones)."""
-        for message in [m for m in row.findall(nodes.system_message)]:  # docutils' complaint is not the cell's text
+        for message in list(row.findall(nodes.system_message)):  # docutils' complaint is not the cell's text
             message.parent.remove(message)
         return [(Cell(_plain(entry), tuple(str(x["link"]) for x in entry.findall(nodes.inline) if "link" in x)),
                  int(entry.get("morecols", 0)) + 1, int(entry.get("morerows", 0)) + 1)
