@@ -66,6 +66,8 @@ class DocumentRunner:
                  redactor: Redactor, captured: Captured | None = None, volatile: tuple[str, ...] = (),
                  ignored_warnings: tuple[str, ...] = ()) -> None:
         self.target, self.family, self.policy, self.variables, self.redactor = target, family, policy, variables, redactor
+        # the Elasticsearch runner's conventions (stash, /regex/, warnings, Content-Type): decided once per page
+        self.elasticsearch = family == "elasticsearch"
         self.captured = captured or Captured()
         self.volatile = volatile
         self.ignored_warnings = ignored_warnings
@@ -143,7 +145,7 @@ class DocumentRunner:
         """How many documented values the item's body checks hold, and how many were only found present: in
         all, and per example (a snippet's badge counts its own)."""
         counts = [(s.origin, *expect.value_counts(e, e.match or self.policy, (*e.volatile, *self.volatile),
-                                                  elasticsearch=self.family == "elasticsearch"))
+                                                  elasticsearch=self.elasticsearch))
                   for s in test.steps if s.phase == "test" for e in s.expected]
         mine: dict[str, tuple[int, int]] = {}
         for origin, documented, presence in counts:
@@ -210,7 +212,7 @@ class DocumentRunner:
         if step.catch == NOT_SENT:
             self._unsent(step)  # catch: param means the client refuses to send it
             return
-        if self.family == "elasticsearch" and prepared.body is not None and b"$" in prepared.body:
+        if self.elasticsearch and prepared.body is not None and b"$" in prepared.body:
             prepared = self._stashed(step, prepared)
         reply = self._send(step, prepared, exchanges)
         if step.retry is not None:
@@ -222,7 +224,7 @@ class DocumentRunner:
                 raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
                                     f"{_request_line(prepared)} answered {reply.status}", step.request.span,
                                     expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
-            if self.family == "elasticsearch" and step.phase != "reset":  # every do section checks them (§9.6)
+            if self.elasticsearch and step.phase != "reset":  # every do section checks them (§9.6)
                 warned = expect.check_warnings(step, reply, self.ignored_warnings)
                 if warned is not None:
                     raise _Stop(replace(warned, message=f"{step.phase} {step.origin}: {_request_line(prepared)}: "
@@ -230,15 +232,15 @@ class DocumentRunner:
             if missing is not None:
                 raise _Stop(missing)
             return
-        checks = [expect.check_status(step, reply, elasticsearch=self.family == "elasticsearch")]
+        checks = [expect.check_status(step, reply, elasticsearch=self.elasticsearch)]
         if step.check_shards:
             checks.append(expect.check_shards(step, reply))
-        if self.family == "elasticsearch":
+        if self.elasticsearch:
             checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
         for expected in step.expected:
             policy = expected.match or self.policy
             checks.append(expect.check_body(expected, reply, policy, volatile=(*expected.volatile, *self.volatile),
-                                            elasticsearch=self.family == "elasticsearch"))
+                                            elasticsearch=self.elasticsearch))
             checks.append(check_headers(expected, reply))
         failure = next((c for c in checks if c is not None), missing)
         if failure is not None:
@@ -259,7 +261,7 @@ class DocumentRunner:
         for expected in step.expected:
             failure = expect.check_body(expected, self._last, expected.match or self.policy,
                                         volatile=(*expected.volatile, *self.volatile),
-                                        elasticsearch=self.family == "elasticsearch")
+                                        elasticsearch=self.elasticsearch)
             if failure is not None:
                 raise _Stop(failure)
 
