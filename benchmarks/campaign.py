@@ -306,6 +306,36 @@ def _signal_run(signum: int) -> str:
 TOKEN = "tok/en+Sec:ret=9Zq"  # "/", "+", ":" and "=" so that every encoding differs from the plain form
 USER, PASSWORD = "campuser", "pa/ss+W0rd:x"
 URL_PASSWORD = "UrlPa55w0rdQ"
+# credentials a cloud page writes literally, sent to a target that configures none: never sent, never shown
+PAGE_TOKEN, PAGE_SECURITY = "MIIpageT0k/en+Zq", "PageSecur1ty+Tok/x"
+CLOUD_PAGE = f"""Listing jobs
+============
+
+URI
+---
+
+GET /v1/{{project_id}}/jobs
+
+Example Request
+---------------
+
+.. code-block::
+
+   curl -H "X-Auth-Token: {PAGE_TOKEN}" "https://{{endpoint}}/v1/{{project_id}}/jobs"
+
+.. code-block:: text
+
+   GET https://{{endpoint}}/v1/{{project_id}}/jobs
+   X-Auth-Token: {PAGE_TOKEN}
+   X-Security-Token: {PAGE_SECURITY}
+
+Example Response
+----------------
+
+.. code-block::
+
+   {{"jobs": []}}
+"""
 
 
 def forms(secret: str) -> dict[str, str]:
@@ -320,7 +350,8 @@ def planted() -> dict[str, str]:
     basic = f"{USER}:{PASSWORD}"
     needles: dict[str, str] = {}
     for name, secret in (("token", TOKEN), ("password", PASSWORD), ("user:password", basic),
-                         ("url password", URL_PASSWORD), ("url user:password", f"{USER}:{URL_PASSWORD}")):
+                         ("url password", URL_PASSWORD), ("url user:password", f"{USER}:{URL_PASSWORD}"),
+                         ("page X-Auth-Token", PAGE_TOKEN), ("page X-Security-Token", PAGE_SECURITY)):
         for form, needle in forms(secret).items():
             if needle not in needles.values():  # a form equal to another (no special characters) counts once
                 needles[f"{name} {form}"] = needle
@@ -356,7 +387,12 @@ def secrets() -> dict[str, float]:
         basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         extra = ("[targets.t.headers]\nX-Auth-Token = { env = \"CAMPAIGN_TOKEN\" }\n"
                  "Authorization = { env = \"CAMPAIGN_BASIC\" }\n")
+        extra += (f"\n[targets.bare]\nurl = '{server.url}'\ntimeout = 5\n\n[variables]\nproject_id = \"p1\"\n\n"
+                  "[[sources]]\npaths = [\"*.asciidoc\"]\nfamily = \"elasticsearch\"\ntarget = \"t\"\n\n"
+                  "[[sources]]\npaths = [\"*.rst\"]\nfamily = \"cloud\"\ntarget = \"bare\"\n")
         _project(root, server.url, examples=2, timeout=5, extra=extra)
+        page = root / "docs_src" / "cloud.rst"  # the page itself holds its credentials: not an output
+        page.write_text(CLOUD_PAGE, encoding="utf-8")
         env = _environment({"CAMPAIGN_TOKEN": TOKEN, "CAMPAIGN_BASIC": f"Basic {basic}"})
         with_userinfo = server.url.replace("http://", f"http://{USER}:{URL_PASSWORD}@")
         commands = {
@@ -377,7 +413,7 @@ def secrets() -> dict[str, float]:
             outputs[f"{label}: stderr"] = done.stderr
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.suffix in (".json", ".xml", ".html", ".js", ".txt", ".rst", ".asciidoc", ".md"):
-                if path.name == "docharness.toml":
+                if path.name == "docharness.toml" or path == page:
                     continue
                 outputs[str(path.relative_to(root))] = path.read_text(encoding="utf-8", errors="replace")
     leaks = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import linecache
 import signal
 import warnings
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ import pytest
 from harness.cli import sigterm_as_interrupt
 from harness.commands.cache_options import extraction_cache
 from harness.config import Config, ConfigError, find_config, load_config
-from harness.model import Document, Level
+from harness.model import Diagnostic, Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
 from harness.pytest_plugin_protocol import freeze_if_only, run_protocol, unfreeze
@@ -262,6 +263,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(mask_userinfo(text))
 
 
+def _shown_lines(path: str, diagnostics: list[Diagnostic]) -> None:
+    """pytest's warnings summary quotes each warning's line through ``linecache``: it gets the diagnostics' own
+    lines, whose credentials are masked (``X-Auth-Token: ***``), never the page's line as written."""
+    if diagnostics:
+        lines = [""] * max(d.span.line for d in diagnostics)
+        for d in diagnostics:
+            lines[d.span.line - 1] = d.source_line + "\n"
+        linecache.cache[path] = (0, None, lines, path)  # no mtime: linecache never reads the file again
+
+
 class DocumentWarning(UserWarning):
     """A parser warning about a documentation page (rendered Hurl-style, at the page's line)."""
 
@@ -302,10 +313,11 @@ class DocFile(pytest.File):
         self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent, *roots),
                                   dialect=self.replay.config.dialect_at,
                                   cache=_cache_for(self.config, self.replay.config))
-        for diagnostic in self.document.diagnostics:  # errors become error items below, with their place
-            if diagnostic.level is Level.WARNING:
-                warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
-                                       str(self.path), diagnostic.span.line)
+        warned = [d for d in self.document.diagnostics if d.level is Level.WARNING]  # errors: error items below
+        _shown_lines(str(self.path), warned)
+        for diagnostic in warned:
+            warnings.warn_explicit(DocumentWarning(render_diagnostic(diagnostic)), DocumentWarning,
+                                   str(self.path), diagnostic.span.line)
         planned = self.replay.plan(self.document)
         self.config.stash[WEIGHTS][self.document.path] = document_weight(self.document)
         for test in planned:

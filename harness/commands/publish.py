@@ -19,6 +19,7 @@ from harness.commands.cache_options import add_cache_arguments, cache_note, extr
 from harness.config import CONFIG_NAME, Config, ConfigError, PublishSettings, find_config, load_config
 from harness.model import Document, from_json
 from harness.parsers.loader import load
+from harness.parsers.source_lines import without_page_credentials
 from harness.publish import BuildReport, Placement, PublishError, publish
 from harness.report.atomic import OutputError
 from harness.report.redact import Redactor
@@ -113,6 +114,7 @@ def _publish(documents: Sequence[Document], results: RunResult | None, out_dir: 
             print(f"docharness publish: warning: {len(stale)} result(s) were recorded for requests or responses "
                   f"the pages no longer have ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); they show as not run\n"
                   "  hint: replay the pages again before publishing", file=sys.stderr)
+    documents = [without_page_credentials(d) for d in documents]  # the page's example credentials: never published
     placements = {d.path: _placement(d.path, root, config, resolved_root) for d in documents}
     # never a file:// link into the builder's machine: the site gets published elsewhere
     settings = config.publish if config is not None else PublishSettings()

@@ -14,9 +14,12 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from harness.model import Diagnostic
+from harness.model import Diagnostic, Document
 
-__all__ = ["PAGE_CREDENTIALS", "attach_source_lines", "is_page_credential", "mask_credentials"]
+__all__ = ["MASK", "PAGE_CREDENTIALS", "attach_source_lines", "is_page_credential", "mask_credentials",
+           "without_page_credentials"]
+
+MASK = "***"
 
 
 def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str]) -> tuple[Diagnostic, ...]:
@@ -32,21 +35,36 @@ def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str])
 
 # a credential written on the page (curl -u user:pass, an Authorization value, user:pass@ in a URL): a
 # diagnostic shows its line, and must not repeat it into terminals and reports
+# credentials a page may write literally (its curl -u, -H 'Authorization: ...', a cloud page's IAM token
+# header): never sent, never shown. One set for every credential header: Authorization and the cloud APIs' own
+# (OpenStack/IAM tokens, temporary security tokens, Swift keys, API keys, session cookies).
+PAGE_CREDENTIALS = frozenset({
+    "authorization", "proxy-authorization", "x-auth-token", "x-subject-token", "x-security-token",
+    "x-amz-security-token", "x-storage-token", "x-auth-key", "x-api-key", "api-key", "cookie"})
+_TOKENS = "|".join(sorted((re.escape(n) for n in PAGE_CREDENTIALS if "authorization" not in n), key=len, reverse=True))
 _CREDENTIAL = re.compile(
     r"""((?<![\w-])(?:-[A-Za-z]*[uU]|--user|--proxy-user|--oauth2-bearer)(?:\s+|=))('[^']*'|"[^"]*"|[^\s'"]+)"""
-    r"""|((?:proxy-)?authorization\s*:\s*(?:[A-Za-z][\w-]*\s+)?)([^\s'"]+)"""
-    r"|(://[^/@\s:]*:)([^/@\s]+)(?=@)", re.IGNORECASE)
+    r"""|((?<![\w-])(?:proxy-)?authorization\s*:\s*(?:[A-Za-z][\w-]*\s+)?)([^\s'"]+)"""  # Scheme credential
+    r"|(://[^/@\s:]*:)([^/@\s]+)(?=@)"
+    rf"""|((?<![\w-])(?:{_TOKENS})\s*:\s*)([^\s'";]+(?:;\s*[^\s'";]+)*)""",  # a token, a cookie list
+    re.IGNORECASE)
 
 
 def mask_credentials(line: str) -> str:
-    """``line`` with the credentials it writes replaced by ``***`` (``-u admin:***``, ``Authorization: Basic ***``)."""
-    if "u" not in line and "U" not in line and "@" not in line:  # every credential form holds one
+    """``line`` with the credentials it writes replaced by ``***`` (``-u admin:***``, ``Authorization: Basic ***``,
+    ``X-Auth-Token: ***``); a ``{placeholder}`` value is kept (the run fills it)."""
+    if "u" not in line and "U" not in line and "@" not in line and ":" not in line:  # every credential form holds one
         return line
-    return _CREDENTIAL.sub(lambda m: (m[1] or m[3] or m[5]) + "***", line)
+    return _CREDENTIAL.sub(_masked, line)
 
 
-# credentials a page may write literally (its curl -u or -H 'Authorization: ...'): never sent, never shown
-PAGE_CREDENTIALS = frozenset({"authorization", "proxy-authorization"})
+def _masked(found: re.Match[str]) -> str:
+    value = found[2] or found[4] or found[6] or found[8]
+    if _PLACEHOLDER.search(value):  # the run's own credential, filled from its variables: not the page's
+        return found[0]
+    return (found[1] or found[3] or found[5] or found[7]) + MASK
+
+
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.-]*\}")
 
 
@@ -54,3 +72,20 @@ def is_page_credential(name: str, value: str) -> bool:
     """A request header that is the page's example credential: never sent (the parser warns about it). One
     with a ``{placeholder}`` is not: the run's variables fill it, and it is sent."""
     return name.lower() in PAGE_CREDENTIALS and _PLACEHOLDER.search(value) is None
+
+
+def without_page_credentials(document: Document) -> Document:
+    """``document`` with the credentials its pages write masked: its requests' credential headers
+    (``is_page_credential``) and its examples' text as written (``mask_credentials``), for what is published.
+    The same object when it writes none."""
+    examples = []
+    for example in document.examples:
+        requests = tuple(dataclasses.replace(r, headers=tuple((k, MASK if is_page_credential(k, v) else v)
+                                                              for k, v in r.headers))
+                         if any(is_page_credential(k, v) for k, v in r.headers) else r for r in example.requests)
+        source = mask_credentials(example.source)
+        changed = source != example.source or any(a is not b for a, b in zip(requests, example.requests))
+        examples.append(dataclasses.replace(example, source=source, requests=requests) if changed else example)
+    if all(a is b for a, b in zip(examples, document.examples)):
+        return document
+    return dataclasses.replace(document, examples=tuple(examples))

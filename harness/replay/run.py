@@ -20,6 +20,7 @@ from pathlib import Path
 
 from harness.config import Config, ConfigError, SourceRule, load_config
 from harness.model import Diagnostic, Document, Level, Request
+from harness.parsers.source_lines import is_page_credential
 from harness.replay.captures import Captured, declared_names, is_secret_name
 from harness.replay.execute import DocumentRunner
 from harness.replay.plan import PlannedTest, plan_document
@@ -27,8 +28,8 @@ from harness.replay.target import Target, Targets, parse_snippet
 from harness.replay.variables import Variables
 from harness.results import ExampleResult, Outcome, RunResult
 
-__all__ = ["ENV_PREFIX", "Replay", "Replays", "document_diagnostics", "not_run", "run", "run_diagnostics",
-           "variable_values"]
+__all__ = ["ENV_PREFIX", "Replay", "Replays", "document_diagnostics", "not_run", "page_credentials", "run",
+           "run_diagnostics", "variable_values"]
 
 ENV_PREFIX = "DOCHARNESS_VAR_"
 
@@ -134,6 +135,8 @@ class Replay:
         """The document's runner: one session, tests in order."""
         self.start()
         if document.path not in self._runners:
+            for value in page_credentials(document):  # never sent; masked wherever a report quotes the page
+                self.targets.redactor.add(value)
             rule = self.rule(document)
             dialect = self.config.dialect_for(self._relative(document))
             self._runners[document.path] = DocumentRunner(
@@ -176,6 +179,13 @@ class Replays:
         """Close every session."""
         for session in self.sessions.values():
             session.close()
+
+
+def page_credentials(document: Document) -> set[str]:
+    """The credential values a page writes into its requests (``is_page_credential``): a failure shows the page's
+    line, so the run's redactor masks them by value, as it masks the run's own secrets."""
+    return {value.strip() for example in document.examples for request in example.requests
+            for name, value in request.headers if is_page_credential(name, value)}
 
 
 def not_run(test: PlannedTest, reason: str) -> ExampleResult:

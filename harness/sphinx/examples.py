@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from harness.model import Document, Example, Request
+from harness.parsers.source_lines import mask_credentials
 from harness.publish.badges import Badge
 from harness.publish.codegen import LANGUAGES, CodegenOptions, render_python
 from harness.sphinx.blocks import literal, paragraphs
@@ -67,6 +68,12 @@ def python_snippets(requests: tuple[Request, ...], options: CodegenOptions) -> s
     return head + "\n" + "\n\n".join(calls) + "\n"
 
 
+def _as_written(source: str) -> str:
+    """The page's request block as written, its credentials masked (``X-Auth-Token: ***``, ``-u admin:***``):
+    replay never sends them and the site never repeats them."""
+    return "\n".join(mask_credentials(line) for line in source.split("\n"))
+
+
 def _tab(key: str, label: str, text: str, language: str) -> nodes.container:
     panel = nodes.container(classes=["docharness-tab", f"docharness-lang-{key}"])
     panel += nodes.paragraph(label, label, classes=["docharness-tab-label"])
@@ -76,7 +83,7 @@ def _tab(key: str, label: str, text: str, language: str) -> nodes.container:
 
 def _code_tabs(example: Example, options: CodegenOptions) -> nodes.container:
     tabs = nodes.container(classes=["docharness-tabs"])
-    tabs += _tab(*DOCUMENTED, example.source or "(no request text)", "text")
+    tabs += _tab(*DOCUMENTED, _as_written(example.source) or "(no request text)", "text")
     for language in LANGUAGES:
         if language.key == "python":
             code = python_snippets(example.requests, options)
@@ -148,6 +155,6 @@ def example_nodes(document: Document, example: Example, view: ExampleView) -> no
     if example.requests:
         block += _code_tabs(example, view.codegen)
     else:
-        block += literal(example.source or "(empty)", "text")
+        block += literal(_as_written(example.source) or "(empty)", "text")
     block += _expected(example)
     return block
