@@ -21,7 +21,7 @@ from harness.replay.send import Reply
 from harness.replay.stash import MISSING, lookup
 from harness.replay.variables import normalize
 
-__all__ = ["Captured", "capture_value", "declared_names", "holds", "is_secret_name", "read", "shown"]
+__all__ = ["Captured", "capture_value", "declared_names", "holds", "is_secret_name", "read", "shown", "unread_body"]
 
 _SECRET = re.compile(r"token|secret|passw(or)?d|credential|api_?key|auth(?!or)|cookie|session", re.I)
 
@@ -31,26 +31,42 @@ def is_secret_name(name: str) -> bool:
     return _SECRET.search(name) is not None
 
 
-def read(source: str, reply: Reply) -> Any:
+def read(source: str, reply: Reply, *, elasticsearch: bool = False) -> Any:
     """The value ``source`` names in ``reply`` (``$body``, ``$body.a.0.b``, ``$header.Name``, ``status``),
-    ``MISSING`` when absent or null."""
+    ``MISSING`` when absent or null.
+
+    :param elasticsearch: ``$body`` is the answer as that runner stashes it (``Reply.stashed``): JSON only
+        under a JSON media type, else the text, whose paths hold nothing; as the page's body match reads it.
+    """
     if source == "status":
         return reply.status
     if source.startswith("$header."):
         values = reply.header_values(source[len("$header."):])
         return values[0] if values else MISSING
-    body = reply.json()
+    body = reply.stashed() if elasticsearch else reply.json()
     if body is MISSING or source == "$body":
         return body if body is not None else MISSING
     value = lookup(body, source[len("$body."):])
     return MISSING if value is None else value
 
 
-def capture_value(source: str, reply: Reply) -> str | None:
+def unread_body(source: str, reply: Reply, *, elasticsearch: bool = False) -> str:
+    """Why ``$body`` paths of ``reply`` hold nothing when its body is not JSON by the page's rule (for a
+    failure's message), ``""`` when it is JSON or ``source`` reads no body path."""
+    if not source.startswith("$body.") or isinstance(reply.stashed() if elasticsearch else reply.json(), (dict, list)):
+        return ""
+    kind = reply.content_type or "none"
+    if elasticsearch and "json" not in reply.content_type and reply.json() is not MISSING:
+        return (f" (the answer is JSON text with Content-Type {kind}: Elasticsearch's runner reads such a body as "
+                "a string, not JSON, so its paths hold nothing)")
+    return f" (the answer is not JSON: Content-Type {kind})"
+
+
+def capture_value(source: str, reply: Reply, *, elasticsearch: bool = False) -> str | None:
     """The text a capture binds (``$body.filename~[^/]+$``: the regex's first group or match), ``None``
     when the answer holds no value there or the regex does not match."""
     where, tilde, pattern = source.partition("~")
-    value = read(where, reply)
+    value = read(where, reply, elasticsearch=elasticsearch)
     if value is MISSING:
         return None
     text = shown(value)
@@ -73,15 +89,18 @@ def shown(value: Any) -> str:
     return java_string(value)
 
 
-def holds(retry: Retry, reply: Reply) -> tuple[bool, str]:
-    """Whether every condition of ``retry`` holds for ``reply``, and the values seen (for the failure)."""
+def holds(retry: Retry, reply: Reply, *, elasticsearch: bool = False) -> tuple[bool, str]:
+    """Whether every condition of ``retry`` holds for ``reply``, and the values seen (for the failure, with
+    why the body's paths hold nothing when it is not JSON by the page's rule)."""
     seen = []
     ok = True
     for subject, wanted in retry.conditions:
-        value = shown(read(subject, reply))
+        value = shown(read(subject, reply, elasticsearch=elasticsearch))
         seen.append(f"{subject}={value}")
         ok = ok and value == wanted
-    return ok, ", ".join(seen)
+    why = next((w for subject, _ in retry.conditions if (w := unread_body(subject, reply, elasticsearch=elasticsearch))),
+               "")
+    return ok, ", ".join(seen) + why
 
 
 def declared_names(document: Document, extra: Iterable[Capture] = ()) -> frozenset[str]:

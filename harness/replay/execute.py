@@ -21,7 +21,7 @@ from typing import Any
 from harness.model import MatchPolicy, Request
 from harness.parsers.source_lines import PAGE_CREDENTIALS
 from harness.replay import expect
-from harness.replay.captures import Captured, capture_value, holds, is_secret_name
+from harness.replay.captures import Captured, capture_value, holds, is_secret_name, unread_body
 from harness.replay.catch import NOT_SENT
 from harness.replay.headers import check_headers, header_checks
 from harness.replay.plan import PlannedTest, Step
@@ -299,7 +299,7 @@ class DocumentRunner:
         assert retry is not None
         deadline = time.monotonic() + retry.timeout
         tries = 1
-        ok, seen = holds(retry, reply)
+        ok, seen = holds(retry, reply, elasticsearch=self.elasticsearch)
         while not ok:
             if time.monotonic() + retry.every > deadline:
                 wanted = " and ".join(f"{subject}={value}" for subject, value in retry.conditions)
@@ -311,17 +311,18 @@ class DocumentRunner:
             self._polled += retry.every
             reply = self._send(step, prepared, exchanges, again=tries >= 2)
             tries += 1
-            ok, seen = holds(retry, reply)
+            ok, seen = holds(retry, reply, elasticsearch=self.elasticsearch)
         return reply
 
     def _capture(self, step: Step, reply: Reply) -> Failure | None:
         """Bind the step's captures; the failure for the first one the answer does not hold."""
         missing: Failure | None = None
         for capture in step.captures:
-            text = capture_value(capture.source, reply)
+            text = capture_value(capture.source, reply, elasticsearch=self.elasticsearch)
             if text is None:
                 where, _, pattern = capture.source.partition("~")
                 what = f"no value at {where}" + (f" matching /{pattern}/" if pattern else "")
+                what += unread_body(where, reply, elasticsearch=self.elasticsearch)
                 missing = missing or Failure(
                     FailureKind.CAPTURE, f"CAPTURE {capture.name}={capture.source}: the answer holds {what}",
                     capture.span or step.request.span, expected=capture.source,
