@@ -13,7 +13,7 @@ import enum
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harness.model import Diagnostic, ExpectedResponse, Request, Span
 
@@ -240,6 +240,15 @@ class ExampleResult:
         documented): ``headers: Content-Type compared; Location only checked present; Date not compared``."""
         parts = [(how, ", ".join(n for n, h in self.headers_checked if h == how)) for how, _ in _HEADER_WORDS]
         return "; ".join(f"{names} {dict(_HEADER_WORDS)[how]}" for how, names in parts if names)
+
+    def per_example(self) -> tuple[ExampleResult, ...]:
+        """The result as each example of the item reports it: for a ``continued`` sequence whose examples hold
+        values, one result per such example (named after it) counting its own values, as its badge does; else
+        the result itself. Every report counts values per example through this."""
+        if len(self.example_values) < 2:
+            return (self,)
+        return tuple(replace(self, name=name, documented_values=documented, presence_only=presence)
+                     for name, documented, presence in self.example_values)
 
     @property
     def values_not_compared(self) -> str | None:

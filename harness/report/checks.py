@@ -26,21 +26,33 @@ _WORDS = {
 
 def check_words(result: ExampleResult) -> str:
     """How a passed result was checked (``checked: any 2xx status only: no body compared``); ``""`` when the
-    result does not record it."""
+    result does not record it. A ``continued`` sequence's values are counted per example, as its badges count
+    them (``checked: exact match; line_16: presence only: all 2 documented values ...``)."""
     if not result.checked:
         return ""
     words = _WORDS[result.checked].format(status=result.status_words) if result.checked in _WORDS else result.checked
-    missing = result.values_not_compared
-    if missing == "empty":
-        words = "subset of a body holding no value: only its keys and containers were checked"
-    elif missing == "all":
-        words = f"presence only: all {result.documented_values} documented values taken from the response, none compared"
-    elif missing == "some":
-        words += (f"; {result.presence_only} of {result.documented_values} documented values only checked present "
-                  f"({PRESENCE_ONLY_SOURCES})")
+    examples = result.per_example()
+    if len(examples) == 1:
+        words = _value_words(result, words)
+    else:
+        words += "".join(f"; {e.name}: {_value_words(e, f'all {e.documented_values} documented values compared')}"
+                         for e in examples)
     if result.header_words:
         words += f"; headers: {result.header_words}"
     return f"checked: {words}"
+
+
+def _value_words(result: ExampleResult, words: str) -> str:
+    """``words`` said of a result's documented values: replaced when none was compared, extended when some."""
+    missing = result.values_not_compared
+    if missing == "empty":
+        return "subset of a body holding no value: only its keys and containers were checked"
+    if missing == "all":
+        return f"presence only: all {result.documented_values} documented values taken from the response, none compared"
+    if missing == "some":
+        return (f"{words}; {result.presence_only} of {result.documented_values} documented values only checked "
+                f"present ({PRESENCE_ONLY_SOURCES})")
+    return words
 
 
 def _expected_error(result: ExampleResult) -> bool:
@@ -57,18 +69,22 @@ _NOTES = (("status", "checked by status code only (no body compared)"),
 
 
 def weaker_kinds(result: ExampleResult) -> tuple[str, ...]:
-    """The kinds of weaker pass a passed ``result`` counts as (keys of the notes ``passed_notes`` prints).
+    """The kinds of weaker pass a passed ``result`` counts as (keys of the notes ``passed_notes`` prints), once
+    per example: a ``continued`` sequence's examples are counted by their own values, as their badges are.
 
     An expected-error example (its answer a 4xx or 5xx the page asks for) is not counted as
     status-only: its error status is what it tests; its own line still says so (``check_words``).
     """
-    missing = result.values_not_compared
-    kinds = (("status", result.checked == "status" and not _expected_error(result)),
-             ("shape", result.checked == "shape"),
-             ("nothing", missing == "all"),
-             ("empty", missing == "empty"),
-             ("some", missing == "some"))
-    return tuple(kind for kind, counted in kinds if counted)
+    found: list[str] = []
+    for example in result.per_example():
+        missing = example.values_not_compared
+        kinds = (("status", example.checked == "status" and not _expected_error(example)),
+                 ("shape", example.checked == "shape"),
+                 ("nothing", missing == "all"),
+                 ("empty", missing == "empty"),
+                 ("some", missing == "some"))
+        found += [kind for kind, counted in kinds if counted]
+    return tuple(found)
 
 
 def notes_for(counts: Mapping[str, int]) -> list[str]:

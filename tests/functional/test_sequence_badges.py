@@ -67,3 +67,30 @@ def test_a_snippet_of_a_sequence_is_badged_by_its_own_values(tmp_path: Path, mon
     assert head.startswith("verified (exact match)") and "only checked present" not in head
     assert follower.startswith("presence-checked (all 2 documented values taken from the response; none compared)")
     assert follower.endswith("(as part of line_4)")
+
+
+def test_the_terminal_junit_and_run_report_count_a_sequence_by_snippet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The terminal's notes, JUnit's ``system-out`` and the HTML run report say what the badges say: the
+    follower whose response is only ``$body`` references was presence-checked (before: the test as a whole
+    "checked with some documented values only found present", which reads like a verified snippet)."""
+    from harness.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    answers = iter([b'{"x": 1, "y": 2, "z": 3}', b'{"took": 99, "id": "zzz"}'])
+
+    def answer(conn: object, head: bytes, stop: object) -> None:
+        conn.sendall(fs.answer(200, next(answers, b"{}")))  # type: ignore[attr-defined]
+
+    (tmp_path / "seq.asciidoc").write_text(PAGE, encoding="utf-8")
+    with fs.fault_server(answer) as server:
+        (tmp_path / "docharness.toml").write_text(CONFIG.replace("URL", server.url), encoding="utf-8")
+        assert main(["replay", "--no-cache", "--junit", "junit.xml", "--html", "report.html"]) == 0
+    out = capsys.readouterr().out
+    presence = "1 of the passed examples was presence-checked (every documented value taken from the response, none compared)"
+    assert presence in out and "some documented values" not in out
+    junit = (tmp_path / "junit.xml").read_text(encoding="utf-8")
+    assert ("line_16: presence only: all 2 documented values taken from the response, none compared" in junit)
+    assert "2 of 5 documented values" not in junit
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert presence in html and "2 of 5 documented values" not in html
