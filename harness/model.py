@@ -8,10 +8,9 @@ trip (``to_json`` / ``from_json``), which pytest-xdist, caching and
 
 Conventions:
 
-* Lines and columns are 1-based everywhere (see ``Span``). The only
-  conversions live at the edges that need them: pytest's 0-based
-  ``reportinfo`` line (in the plugin) and docutils' ``node.line`` (in the RST
-  parser).
+* Lines and columns are 1-based everywhere (see ``Span``). The only conversions live at the
+  edges that need them: pytest's 0-based ``reportinfo`` line (in the plugin) and docutils'
+  ``node.line`` (in the RST parser).
 * Text is kept twice where publishing and replaying need different things:
   ``source`` is what the page shows (callouts stripped, nothing substituted);
   the parsed fields (``Request.path``, ``ExpectedResponse.body``) are what a
@@ -67,8 +66,7 @@ class Diagnostic:
     """Something a parser found wrong with a page, said so a writer can fix it.
 
     :param level: error, warning or info.
-    :param code: a stable kebab-case identifier (``unpaired-directive``,
-        ``missing-language`` ...), usable to filter and to look up hints.
+    :param code: a stable kebab-case identifier (``unpaired-directive`` ...), to filter by and look up hints.
     :param message: one sentence naming what is wrong.
     :param span: where; the column range is underlined by the renderer.
     :param hint: one line saying what to do about it (may be empty).
@@ -294,6 +292,7 @@ class ExpectedResponse:
     :param span: the response block, first to last line.
     :param volatile: JSON paths (``$.jobs[*].start-time``) whose values are not compared.
     :param headers: the response headers the page shows (``HTTP/1.1 201 Created`` then headers), in order.
+    :param header_lines: each header's page line (``0``: not known, as for a table's), ``()`` when none is.
     """
 
     source: str
@@ -306,6 +305,7 @@ class ExpectedResponse:
     span: Span | None = None
     volatile: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
+    header_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

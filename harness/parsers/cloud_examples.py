@@ -290,7 +290,7 @@ class _Reader:
             elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
                 self.request_block(block, self.directives(section.blocks, index))
             elif isinstance(block, Code) and headers_only(block.text):  # "X-Subject-Token: ..." blocks
-                self.state.shown(header_lines(block.text))  # the headers of the response beside them
+                self.state.shown(header_lines(block.text, block.content_line))  # the headers of the response beside them
             elif isinstance(block, Code):
                 self.state.add(self._response(block, self.directives(section.blocks, index)), self.responses)
             elif isinstance(block, Table) and not any(isinstance(b, Code) for b in section.blocks):  # in a cell
@@ -312,7 +312,7 @@ class _Reader:
         status, source, skipped = status_line(block.text)  # "HTTP/1.1 201 Created" and headers first
         response = Response(block.span, source, status if status is not None else state.status, state.success,
                             state.number, content_line=block.content_line + skipped, empty=not source.strip(),
-                            headers=header_lines(block.text) if status is not None else ())
+                            headers=header_lines(block.text, block.content_line) if status is not None else ())
         for directive in directives:
             if directive.name == "TESTRESPONSE":
                 if directive.args:  # a bare TESTRESPONSE has nothing to parse

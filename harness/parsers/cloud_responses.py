@@ -33,10 +33,11 @@ from harness.parsers.lenient_json import quote_stash_tokens
 from harness.parsers.page import Table, Text
 from harness.parsers.substitutions import apply_substitutions
 
-__all__ = ["Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
+__all__ = ["Header", "Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
            "header_lines", "label_of", "is_success", "missing_example",
            "pair", "status_line", "unanswered_warning", "unused_notes"]
 
+Header = tuple[str, str, int]  # a documented response header: name, value, its page line (0: unknown)
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # the qualifier must sit next to the label's noun: "Failed sample request", "Example normal response",
 # "Response (failure)"; "Querying failed tasks" is a request that succeeds
@@ -97,7 +98,7 @@ class Response:
     args: ResponseArgs = field(default_factory=ResponseArgs)
     empty: bool = False
     content_line: int = 0
-    headers: tuple[tuple[str, str], ...] = ()  # the response headers the page shows with it
+    headers: tuple[Header, ...] = ()  # the response headers the page shows with it, each with its line
 
 
 def _error_shaped(source: str) -> bool:
@@ -152,16 +153,19 @@ def status_line(text: str) -> tuple[int | None, str, int]:
     return int(found[1]), "\n".join(lines[index:]), text.count("\n", 0, found.end()) + index
 
 
-def header_lines(text: str) -> tuple[tuple[str, str], ...]:
+def header_lines(text: str, first_line: int = 0) -> tuple[Header, ...]:
     """The ``Name: value`` lines of a response block after its ``HTTP/1.1 201 Created`` line (or of a block of
-    headers only), up to the body: the response headers the page documents."""
-    lines = text[found.end():].split("\n") if (found := _STATUS_LINE.match(text)) else text.split("\n")
-    headers: list[tuple[str, str]] = []
-    for line in lines:
+    headers only), up to the body: the response headers the page documents, each with its page line
+    (``first_line``: the block's first content line; ``0``, unknown, gives ``0``)."""
+    found = _STATUS_LINE.match(text)
+    skipped = text.count("\n", 0, found.end()) if found else 0
+    lines = text[found.end():].split("\n") if found else text.split("\n")
+    headers: list[Header] = []
+    for index, line in enumerate(lines):
         if not _HEADER_LINE.match(line.strip()):
             break
         name, _, value = line.strip().partition(":")
-        headers.append((name.strip(), value.strip()))
+        headers.append((name.strip(), value.strip(), first_line + skipped + index if first_line else 0))
     return tuple(headers)
 
 
@@ -184,10 +188,10 @@ class ResponseState:
     success: bool | None = None
     number: int | None = None
     stated: Span | None = None
-    pending: tuple[tuple[str, str], ...] = ()  # a block of response headers shown before its response
+    pending: tuple[Header, ...] = ()  # a block of response headers shown before its response
     start: int = 0  # where the responses under the current heading start
 
-    def shown(self, headers: tuple[tuple[str, str], ...]) -> None:
+    def shown(self, headers: tuple[Header, ...]) -> None:
         """A block of response headers ("X-Subject-Token: ..."): the next response's, else the last one's."""
         self.pending = (*self.pending, *headers)
 
@@ -348,7 +352,9 @@ def expected_responses(responses: list[Response], operation: Operation | None, p
             expected = replace(expected, skip=_FILE_SKIP)
         shown = {name.lower() for name, _ in expected.headers}
         if tabled and is_success(response) and (expected.status is None or 200 <= expected.status < 300):
-            expected = replace(expected, headers=(*expected.headers, *((n, "") for n in tabled if n.lower() not in shown)))
+            added = tuple((n, "") for n in tabled if n.lower() not in shown)
+            lines = (*expected.header_lines, *(0 for _ in added)) if expected.header_lines else ()
+            expected = replace(expected, headers=(*expected.headers, *added), header_lines=lines)
         built[id(response)] = expected
     return built, defaults
 
@@ -364,7 +370,7 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     """The expected response; with no status of its own, the table's single success (or error) status."""
     status = response.status if response.status is not None else defaults[0 if is_success(response) else 1]
     if response.empty:
-        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span, headers=response.headers)
+        return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span, **_headers(response))
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)
@@ -382,4 +388,11 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     return ExpectedResponse(
         source=response.source, body=body, body_kind=BodyKind.TEXT if args.non_json else kind, status=status,
         match=args.policy, skip=args.skip, substitutions=args.substitutions, span=response.span,
-        volatile=args.volatile, headers=response.headers)
+        volatile=args.volatile, **_headers(response))
+
+
+def _headers(response: Response) -> dict[str, Any]:
+    """The model's ``headers`` and ``header_lines`` of a response (no lines when none is known)."""
+    lines = tuple(line for _, _, line in response.headers)
+    return {"headers": tuple((name, value) for name, value, _ in response.headers),
+            "header_lines": lines if any(lines) else ()}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from harness.model import ExpectedResponse
+from harness.model import ExpectedResponse, Span
 from harness.replay.send import Reply
 from harness.results import Failure, FailureKind
 
@@ -59,6 +59,7 @@ def check_headers(expected: ExpectedResponse, reply: Reply) -> Failure | None:
     problems: list[str] = []
     wanted: list[str] = []
     got: list[str] = []
+    where: Span | None = None
     for name, how in header_checks(expected):
         if how == IGNORED:
             continue
@@ -72,7 +73,16 @@ def check_headers(expected: ExpectedResponse, reply: Reply) -> Failure | None:
             continue
         wanted.append(f"{name}: {documented}")
         got.append(f"{name}: {values[0]}" if values else f"{name}: <missing>")
+        where = where or _line_of(expected, name)
     if not problems:
         return None
     return Failure(FailureKind.HEADERS, "the response headers differ from the page: " + "; ".join(problems),
-                   expected.span, expected="\n".join(wanted), actual="\n".join(got))
+                   where or expected.span, expected="\n".join(wanted), actual="\n".join(got))
+
+
+def _line_of(expected: ExpectedResponse, name: str) -> Span | None:
+    """Where the page documents header ``name`` (its first mention), ``None`` when not known (a table names it)."""
+    if expected.span is None or len(expected.header_lines) != len(expected.headers):
+        return None
+    line = next((n for (k, _), n in zip(expected.headers, expected.header_lines) if k.lower() == name.lower()), 0)
+    return Span(expected.span.path, line) if line else None

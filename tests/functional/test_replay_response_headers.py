@@ -206,3 +206,23 @@ def test_headers_under_a_heading_of_their_own_belong_to_the_next_response() -> N
     assert expected.headers == (("X-Subject-Token", "MIIatAYJKoZIhvcNAQcCoIIapTCCGqECAQExDTALBglghkg"),)
     assert expected.body is not None and "expires_at" in expected.body
     assert not document.diagnostics
+
+
+@pytest.mark.parametrize("name,page,extra,line", [
+    ("job.rst", PAGE, "", 23),  # Location, in an HTTP message: its own line
+    ("job.rst", PAGE.replace("X-Request-Id: 7f3a", "X-Request-Id: 7f3a\n   ETag: abc"), "Location: /x\r\n", 26),
+    ("token.rst", HEADER_BLOCK_PAGE, "", 25),  # a "Response header" block above the body's
+    ("token.rst", TABLE_PAGE, "", 41),  # a table names it: its place in a response is not known, the block is
+])
+def test_a_headers_failure_points_at_the_documented_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str], name: str, page: str,
+                                                           extra: str, line: int) -> None:
+    """A missing header fails at the line that documents it (before: the response block's first line)."""
+    monkeypatch.chdir(tmp_path)
+    body = b'{"id": "42"}' if name == "job.rst" else b'{"token": {"expires_at": "2031-01-01T00:00:00.000000Z"}}'
+    _, (result,) = replay_page(tmp_path, name, page, lambda url: cloud_config(url, "rst", "shape"),
+                               _answer(body, "application/json", extra))
+    out = capsys.readouterr().out
+    assert result["failures"][0]["kind"] == "headers", result["reason"]
+    assert result["failures"][0]["span"]["line"] == line
+    assert f"--> {name}:{line}" in out
