@@ -53,7 +53,7 @@ from harness.model import BodyKind, Document, ExpectedResponse, MatchPolicy
 from harness.parsers.loader import load
 from harness.replay import PlannedTest, Replay, Step
 from harness.replay.expect import status_rule
-from harness.replay.locate import locate
+from harness.parsers.locate import locate
 from harness.replay.match import Volatile, compile_regex, is_prefix, is_regex, parse_expected
 from harness.replay.stash import is_body_reference, is_whole_value
 from harness.replay.variables import PLACEHOLDER, normalize

@@ -26,6 +26,7 @@ from harness.parsers.cloud_sections import (
 )
 from harness.parsers.cloud_tables import read_tables
 from harness.parsers.page import Block, Code, Heading, Outline, Text
+from harness.parsers.repeated_keys import repeated_key_warnings
 from harness.parsers.source_lines import attach_source_lines
 
 __all__ = ["build_document"]
@@ -130,6 +131,7 @@ def build_document(outline: Outline, fmt: Format) -> Document:
             templates += tuple(f"{r.method} {r.path}" for e in examples for r in e.requests)
         diagnostics += check_examples(examples, operations[0], templates, outline.lines)
         diagnostics += _body_only_among_several(sections, examples, lines)
+    diagnostics += repeated_key_warnings(examples)
     return Document(path=outline.path, format=fmt, title=title, description=description,
                     operations=operations, examples=tuple(examples),
                     diagnostics=attach_source_lines(diagnostics, outline.lines))

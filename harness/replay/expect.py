@@ -14,7 +14,8 @@ from typing import Any
 from harness.model import BodyKind, ExpectedResponse, MatchPolicy, Span
 from harness.replay import match
 from harness.replay.catch import check_catch, java_string
-from harness.replay.locate import locate
+from harness.parsers.locate import locate
+from harness.parsers.repeated_keys import repeated_key_message
 from harness.replay.plan import Step
 from harness.replay.send import Reply
 from harness.replay.stash import MISSING, StashMiss, lookup, resolve
@@ -175,10 +176,8 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
     try:
         wanted: Any = match.parse_expected(expected.body)
     except match.DuplicateKey as exc:  # never a pass: the page shows a value no check could compare
-        return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response gives the key {exc.key!r} twice in "
-                       f"the object at {exc.path}: a JSON reader keeps only the last value, so the other would "
-                       "never be compared; remove one of them", locate(expected.span, expected.source,
-                                                                    f"{exc.path}.{exc.key}"), expected=expected.body)
+        return Failure(FailureKind.INVALID_EXAMPLE, repeated_key_message(exc.path, exc.key),
+                       locate(expected.span, expected.source, f"{exc.path}.{exc.key}"), expected=expected.body)
     except ValueError as exc:
         return Failure(FailureKind.INVALID_EXAMPLE, f"the expected response is not JSON: {exc}", expected.span,
                        expected=expected.body)

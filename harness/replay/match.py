@@ -39,7 +39,7 @@ from harness.parsers.json_paths import compile_path
 from harness.parsers.lenient_json import munge_response
 from harness.parsers.substitutions import SubstitutionError, translate_pattern
 from harness.parsers.user_regex import RegexError, RegexTimeout, compile_user, search
-from harness.replay.repeated_keys import DuplicateKey, repeated_key
+from harness.parsers.repeated_keys import DuplicateKey, repeated_key
 from harness.replay.stash import is_body_reference, is_whole_value
 from harness.results import Mismatch
 

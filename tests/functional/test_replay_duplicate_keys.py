@@ -145,3 +145,31 @@ def test_a_cloud_answer_giving_a_key_twice_fails_too(tmp_path: Path, monkeypatch
                                   _answering(body))
     assert (code, result["outcome"]) == (1, "failed")
     assert "'status' twice in the object at $" in result["failures"][0]["message"]
+
+
+@pytest.mark.parametrize("name,page,line,where", [("job.rst", RST, 25, "$"), ("job.asciidoc", ADOC, 12, "$.job")])
+def test_extract_warns_about_a_key_given_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str], name: str, page: str, line: int,
+                                               where: str) -> None:
+    """``extract`` says what replay would report, at the same place and in the same words (before, only replay
+    found it, so a page checked with ``extract`` alone looked clean)."""
+    from harness.cli import main
+    from harness.parsers.loader import load
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(page, encoding="utf-8")
+    (document,) = load([tmp_path / name], root=tmp_path)
+    (warning,) = [d for d in document.diagnostics if d.code == "repeated-key"]
+    key = "status" if name.endswith(".rst") else "state"
+    assert warning.level.value == "warning" and warning.span.line == line
+    assert warning.message == (f"the expected response gives the key {key!r} twice in the object at {where}: a JSON "
+                               "reader keeps only the last value, so the other would never be compared; remove one "
+                               "of them")
+    main(["extract", "--no-cache", name])
+    out = capsys.readouterr()
+    assert f"{name}:{line}" in out.out + out.err and "repeated-key" in out.out + out.err
+    clean = page.replace('"status": "STOPPED"', '"owner": {"status": "STOPPED"}').replace(
+        '"state": "stopped"', '"next": {"state": "stopped"}')
+    (tmp_path / name).write_text(clean, encoding="utf-8")
+    (document,) = load([tmp_path / name], root=tmp_path)
+    assert not [d for d in document.diagnostics if d.code == "repeated-key"]

@@ -116,7 +116,7 @@ def test_a_text_prefix_is_reported_as_a_subset_check_not_exact() -> None:
 
 
 def test_a_diff_path_is_found_by_structure_not_by_the_first_key_of_its_name() -> None:
-    from harness.replay.locate import find_path
+    from harness.parsers.locate import find_path
 
     text = '{"a": ["x", "y", {"b": 1}], "c": $body.c, "d": [1, ...], "e": {"x": [[1, 2], [3, 4]]}}'
 
