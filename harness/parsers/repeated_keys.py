@@ -17,7 +17,7 @@ from harness.model import BodyKind, Diagnostic, Example, Level
 from harness.parsers.lenient_json import munge_response
 from harness.parsers.locate import locate
 
-__all__ = ["DuplicateKey", "repeated_key", "repeated_key_message", "repeated_key_warnings"]
+__all__ = ["DuplicateKey", "loads_with_repeats", "repeated_key", "repeated_key_message", "repeated_key_warnings"]
 
 # a key as JSON writes it (the text after it a colon): a body repeats a key only if some such text appears twice
 _KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s*:')
@@ -67,41 +67,47 @@ class DuplicateKey(ValueError):
         self.path, self.key = path, key
 
 
-class _Repeats(dict[str, Any]):
-    """An object whose pairs gave a key twice (``repeated`` is that key)."""
+def loads_with_repeats(text: str) -> tuple[Any, tuple[str, str] | None]:
+    """The JSON value of ``text`` (plain dicts and lists, the last value of a repeated key, as ``json.loads``
+    gives) and the (object path, key) of its first object, in page order, that gives a key twice (else
+    ``None``): one read finds both. ``ValueError`` or ``RecursionError`` when the text is not JSON."""
+    # id of an object whose pairs repeat a key -> (the object, that key): held, so that an object a repeated key
+    # dropped from its parent keeps its id, which no object of the value can then take
+    marked: dict[int, tuple[dict[str, Any], str]] = {}
 
-    repeated = ""
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(items)
+        if len(found) != len(items):
+            marked[id(found)] = (found, _first_repeat(items))
+        return found
+
+    value = json.loads(text, object_pairs_hook=pairs)
+    pending: list[tuple[Any, str]] = [(value, "$")]
+    while marked and pending:  # the path of the first object (in page order) that repeats a key
+        item, path = pending.pop()
+        if isinstance(item, dict):
+            if id(item) in marked:
+                return value, (path, marked[id(item)][1])
+            pending.extend((v, f"{path}.{k}") for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            pending.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(item))))
+    return value, None
+
+
+def _first_repeat(items: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in items:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""
 
 
 def repeated_key(text: str) -> tuple[str, str] | None:
     """(object path, key) of the first object of a JSON text that gives a key twice, else ``None`` (also for
     text that is not JSON). A reader keeps the last value, another may keep the first: such a body holds
     no value that can be said to match. Walked only when an object repeats a key (else one hooked read)."""
-    marked: list[_Repeats] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        found = dict(items)
-        if len(found) == len(items):
-            return found
-        repeats, seen = _Repeats(items), set()
-        for key, _ in items:
-            if key in seen:
-                repeats.repeated = key
-                break
-            seen.add(key)
-        marked.append(repeats)
-        return repeats
-
     try:
-        pending: list[tuple[Any, str]] = [(json.loads(text, object_pairs_hook=pairs), "$")]
+        return loads_with_repeats(text)[1]
     except (ValueError, RecursionError):
         return None
-    while marked and pending:  # the path of the first object (in page order) that repeats a key
-        value, path = pending.pop()
-        if isinstance(value, _Repeats):
-            return path, value.repeated
-        if isinstance(value, dict):
-            pending.extend((v, f"{path}.{k}") for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            pending.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
-    return None

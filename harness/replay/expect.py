@@ -217,7 +217,7 @@ def check_body(expected: ExpectedResponse, reply: Reply, policy: MatchPolicy,
 def _repeated(expected: ExpectedResponse, reply: Reply) -> Failure | None:
     """An answer giving a key twice in an object: readers differ on which value counts (the last here, the
     first elsewhere; Elasticsearch's runner rejects it), so the page's value at that key was never compared."""
-    found = match.repeated_key(reply.text)
+    found = reply.repeated  # found in the one read of the answer that gave ``actual``
     if found is None:
         return None
     path, key = found

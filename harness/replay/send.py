@@ -12,12 +12,12 @@ reports. The document's connections, cookies and redirect rules are its
 from __future__ import annotations
 
 import http.client
-import json
 import ssl
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from harness.parsers.repeated_keys import loads_with_repeats
 from harness.replay.safety import changes_state, is_loopback
 from harness.replay.session import REDIRECT_CODES, BuildError, Session, new_session
 from harness.replay.stash import MISSING
@@ -56,13 +56,14 @@ class Reply:
     :param redirected_to: the URL that gave this answer when a redirect was followed, else ``""``.
     """
 
-    __slots__ = ("_json", "content_type", "elapsed_ms", "headers", "redirected_to", "status", "text")
+    __slots__ = ("_json", "_repeated", "content_type", "elapsed_ms", "headers", "redirected_to", "status", "text")
 
     def __init__(self, status: int, headers: tuple[tuple[str, str], ...], text: str, content_type: str,
                  elapsed_ms: float, redirected_to: str = "") -> None:
         self.status, self.headers, self.text = status, headers, text
         self.content_type, self.elapsed_ms, self.redirected_to = content_type, elapsed_ms, redirected_to
         self._json: Any = None
+        self._repeated: tuple[str, str] | None = None
 
     def header_values(self, name: str) -> list[str]:
         """Every value of a header (``Warning`` may repeat), case-insensitively."""
@@ -74,6 +75,13 @@ class Reply:
         if self._json is None:
             self._json = self._parse()
         return self._json
+
+    @property
+    def repeated(self) -> tuple[str, str] | None:
+        """(object path, key) of the first object of the JSON answer that gives a key twice, else ``None``:
+        found in the read ``json`` makes (``loads_with_repeats``), whose values are ``json.loads``'s."""
+        self.json()
+        return self._repeated
 
     def stashed(self) -> Any:
         """The body as the Elasticsearch runner stashes it (reference spec §9.2): parsed JSON only under a
@@ -87,9 +95,10 @@ class Reply:
         if not stripped or ("json" not in self.content_type and stripped[0] not in "[{\""):
             return MISSING
         try:
-            return json.loads(stripped)
+            value, self._repeated = loads_with_repeats(stripped)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can read
             return MISSING
+        return value
 
 
 class Sender:
