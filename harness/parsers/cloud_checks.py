@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.model import BodyKind, Diagnostic, Example, Level, ObjectTable, Operation, Parameter, Role, Span
+from harness.parsers.cloud_tables import response_fields
 from harness.parsers.console import json_value
 
 __all__ = ["check_examples", "template_pattern"]
@@ -193,7 +194,7 @@ def check_examples(examples: list[Example], operation: Operation, templates: tup
                 continue
             seen.add(id(expected))
             for value in _json(expected.body if expected.body_kind is BodyKind.JSON else None):
-                fields = tuple(f for f in operation.response_fields if f.location != "response_header")
+                fields = response_fields(operation)
                 if isinstance(value, list) and len(fields) == 1 and _json_type(fields[0].type) is list:
                     value = {fields[0].name: value}  # a bare array documented as one "array" row
                 checker.response_types(value, fields, "", expected.source, expected.span or example.span)

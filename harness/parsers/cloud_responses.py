@@ -29,6 +29,7 @@ from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
 from harness.parsers.cloud_sections import Section, refers_elsewhere
+from harness.parsers.cloud_tables import RESPONSE_HEADER, response_fields
 from harness.parsers.lenient_json import quote_stash_tokens
 from harness.parsers.page import Table, Text
 from harness.parsers.substitutions import apply_substitutions
@@ -340,11 +341,10 @@ def expected_responses(responses: list[Response], operation: Operation | None, p
     body is a stand-in (a file name, ``"chart-file.tgz"``): it is shown, never compared.
     """
     defaults = default_status(operation), default_status(operation, success=False)
-    fields = [f for f in operation.response_fields if f.location == "response"] if operation else []
+    fields = response_fields(operation)
     download = bool(fields) and all(f.type.strip().lower() in _FILE_TYPES for f in fields)
     # a "Response header parameters" table: headers every success answer carries (unless marked optional)
-    tabled = [f.name for f in operation.response_fields if f.location == "response_header" and f.required is not False] \
-        if operation else []
+    tabled = [f.name for f in response_fields(operation, RESPONSE_HEADER) if f.required is not False]
     built = {}
     for response in responses:
         expected = expected_response(response, defaults, path, diagnostics)

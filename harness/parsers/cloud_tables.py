@@ -15,11 +15,14 @@ import functools
 import re
 from dataclasses import dataclass, field, fields
 
-from harness.model import Diagnostic, Level, ObjectTable, Parameter, StatusCode
+from harness.model import Diagnostic, Level, ObjectTable, Operation, Parameter, StatusCode
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.page import Cell, Table, Text
 
-__all__ = ["TableFindings", "read_tables"]
+__all__ = ["RESPONSE", "RESPONSE_HEADER", "TableFindings", "read_tables", "response_fields"]
+
+# where a response field goes: the body of a success answer, or its headers ("Response header parameters")
+RESPONSE, RESPONSE_HEADER = "response", "response_header"
 
 # read_tables makes each Parameter by position: fail at import, not with shuffled fields, if the order changes
 if [f.name for f in fields(Parameter)] != ["name", "location", "required", "type", "description", "object_ref"]:
@@ -297,7 +300,7 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
             if not name:
                 continue
             if response:  # "Response header parameters": headers the answer carries, not body fields
-                location = "response_header" if "header" in found.table.caption.lower() else "response"
+                location = RESPONSE_HEADER if "header" in found.table.caption.lower() else RESPONSE
             else:  # a nested object's fields are body fields, whatever its caption says
                 location = "body" if nested else _location(found, template, name, method)
             target = refs.get((t, r))
@@ -309,7 +312,7 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
                 _object_key(target, names) if target else ""))
         if id(found) not in top_level:
             objects.setdefault(id(found), ObjectTable(_object_key(found, names), tuple(rows), found.table.span))
-        elif rows and rows[0].location in ("response", "response_header"):
+        elif rows and rows[0].location in (RESPONSE, RESPONSE_HEADER):
             if found.status is None or 200 <= found.status < 300:
                 findings.response_fields += tuple(rows)
         else:
@@ -356,3 +359,9 @@ def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic])
                 continue
             codes.append(StatusCode(int(found[1]), _cell(row, columns.get("description")).text))
     return tuple(codes)
+
+
+def response_fields(operation: Operation | None, location: str = RESPONSE) -> tuple[Parameter, ...]:
+    """The operation's response fields at ``location``: ``RESPONSE`` (a success body's fields) or
+    ``RESPONSE_HEADER`` (the headers its success answers carry); none without an operation."""
+    return tuple(f for f in operation.response_fields if f.location == location) if operation else ()

@@ -32,3 +32,28 @@ def test_a_header_only_mentioning_a_role_word_is_not_read_as_that_role() -> None
     assert roles("Action", "Required Permission") == {}  # a permissions table: no warning, no parameter
     assert roles("Name", "Type of change") == {"name": 0}
     assert roles("Name", "Required or not", "Value type") == {"name": 0, "required": 1, "type": 2}
+
+
+def test_response_fields_are_told_apart_by_location_in_one_place() -> None:
+    """A "Response header parameters" table and a body table: ``response_fields`` gives each side, the one
+    filter the example checks (body fields) and the expected responses (headers, file downloads) use."""
+    from harness.parsers.cloud_tables import RESPONSE_HEADER, response_fields
+    from harness.parsers.rst import parse_rst
+
+    page = ("Obtaining a token\n=================\n\nURI\n---\n\nPOST /v3/auth/tokens\n\nResponse Parameters\n"
+            "-------------------\n\n.. table:: **Table 3** Response header parameters\n\n"
+            "   =============== ========= ======== ==================\n"
+            "   Parameter       Mandatory Type     Description\n"
+            "   =============== ========= ======== ==================\n"
+            "   X-Subject-Token Yes       String   Signed token.\n"
+            "   =============== ========= ======== ==================\n\n"
+            ".. table:: **Table 4** Response body parameters\n\n"
+            "   =============== ========= ======== ==================\n"
+            "   Parameter       Mandatory Type     Description\n"
+            "   =============== ========= ======== ==================\n"
+            "   token           Yes       Object   The token.\n"
+            "   =============== ========= ======== ==================\n")
+    (operation,) = parse_rst(page, "token.rst").operations
+    assert [f.name for f in response_fields(operation)] == ["token"]
+    assert [f.name for f in response_fields(operation, RESPONSE_HEADER)] == ["X-Subject-Token"]
+    assert response_fields(None) == ()
