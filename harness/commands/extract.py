@@ -18,7 +18,7 @@ from harness.commands.cache_options import add_cache_arguments, cache_note, extr
 from harness.config_file import ConfigError, find_config
 from harness.model import Document, Level
 from harness.parsers.loader import load
-from harness.parsers.source_lines import attach_source_lines
+from harness.parsers.source_lines import attach_source_lines, without_page_credentials
 from harness.report.color import use_color
 from harness.report.render import render_diagnostics
 from harness.sourcefiles import read_source
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         indent = args.indent if args.indent is not None else (2 if sys.stdout.isatty() else None)
         from harness.commands.json_output import write_json  # orjson: loaded only for --json
 
-        write_json(documents, sys.stdout, indent)
+        write_json([without_page_credentials(d) for d in documents], sys.stdout, indent)  # never printed
     else:
         sys.stdout.write(summary(documents))
     return EXIT_ERRORS if any(d.has_errors for d in documents) else EXIT_OK

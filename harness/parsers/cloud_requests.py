@@ -242,7 +242,9 @@ def credential_warnings(chunk: Chunk, where: Span) -> list[Diagnostic]:
         if is_page_credential(name, value):
             found.append(Diagnostic(
                 Level.WARNING, "page-credentials", f"the request's {name} header is the page's example credential: "
-                "it is not sent, so the request goes without it unless the target has its own", where, hint=_HINT))
+                "it is not sent, so the request goes without it unless the target has its own", where,
+                hint=_HINT if name.lower() == "authorization" else
+                f'give the target its own from the environment: [targets.NAME.headers] {name} = {{ env = "VAR" }}'))
     return found
 
 

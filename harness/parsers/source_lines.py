@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from harness.model import Diagnostic, Document
 
 __all__ = ["MASK", "PAGE_CREDENTIALS", "attach_source_lines", "is_page_credential", "mask_credentials",
-           "without_page_credentials"]
+           "without_page_credentials", "writes_credentials"]
 
 MASK = "***"
 
@@ -53,8 +53,8 @@ _CREDENTIAL = re.compile(
 def mask_credentials(line: str) -> str:
     """``line`` with the credentials it writes replaced by ``***`` (``-u admin:***``, ``Authorization: Basic ***``,
     ``X-Auth-Token: ***``); a ``{placeholder}`` value is kept (the run fills it)."""
-    if "u" not in line and "U" not in line and "@" not in line and ":" not in line:  # every credential form holds one
-        return line
+    if "u" not in line and "U" not in line and "@" not in line and "k" not in line and "K" not in line:
+        return line  # every credential form holds one (-u, --user, authorization, user:pass@, a token, a key, cookie)
     return _CREDENTIAL.sub(_masked, line)
 
 
@@ -77,7 +77,9 @@ def is_page_credential(name: str, value: str) -> bool:
 def without_page_credentials(document: Document) -> Document:
     """``document`` with the credentials its pages write masked: its requests' credential headers
     (``is_page_credential``) and its examples' text as written (``mask_credentials``), for what is published.
-    The same object when it writes none."""
+    The same object when it writes none (it then has no ``page-credentials`` warning: nothing is read)."""
+    if not writes_credentials(document):
+        return document
     examples = []
     for example in document.examples:
         requests = tuple(dataclasses.replace(r, headers=tuple((k, MASK if is_page_credential(k, v) else v)
@@ -89,3 +91,8 @@ def without_page_credentials(document: Document) -> Document:
     if all(a is b for a, b in zip(examples, document.examples)):
         return document
     return dataclasses.replace(document, examples=tuple(examples))
+
+
+def writes_credentials(document: Document) -> bool:
+    """Whether the page writes credentials into its requests: the parser warned about each (``page-credentials``)."""
+    return any(d.code == "page-credentials" for d in document.diagnostics)

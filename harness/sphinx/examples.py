@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from harness.model import Document, Example, Request
-from harness.parsers.source_lines import mask_credentials
+from harness.parsers.source_lines import mask_credentials, writes_credentials
 from harness.publish.badges import Badge
 from harness.publish.codegen import LANGUAGES, CodegenOptions, render_python
 from harness.sphinx.blocks import literal, paragraphs
@@ -68,9 +68,11 @@ def python_snippets(requests: tuple[Request, ...], options: CodegenOptions) -> s
     return head + "\n" + "\n\n".join(calls) + "\n"
 
 
-def _as_written(source: str) -> str:
+def _as_written(document: Document, source: str) -> str:
     """The page's request block as written, its credentials masked (``X-Auth-Token: ***``, ``-u admin:***``):
-    replay never sends them and the site never repeats them."""
+    replay never sends them and the site never repeats them (only a page warned about them writes any)."""
+    if not writes_credentials(document):
+        return source
     return "\n".join(mask_credentials(line) for line in source.split("\n"))
 
 
@@ -81,9 +83,9 @@ def _tab(key: str, label: str, text: str, language: str) -> nodes.container:
     return panel
 
 
-def _code_tabs(example: Example, options: CodegenOptions) -> nodes.container:
+def _code_tabs(document: Document, example: Example, options: CodegenOptions) -> nodes.container:
     tabs = nodes.container(classes=["docharness-tabs"])
-    tabs += _tab(*DOCUMENTED, _as_written(example.source) or "(no request text)", "text")
+    tabs += _tab(*DOCUMENTED, _as_written(document, example.source) or "(no request text)", "text")
     for language in LANGUAGES:
         if language.key == "python":
             code = python_snippets(example.requests, options)
@@ -153,8 +155,8 @@ def example_nodes(document: Document, example: Example, view: ExampleView) -> no
     if example.skip is not None and view.badge.state.value != "skipped":
         block += paragraphs(f"The page marks this example as skipped: {example.skip}")
     if example.requests:
-        block += _code_tabs(example, view.codegen)
+        block += _code_tabs(document, example, view.codegen)
     else:
-        block += literal(_as_written(example.source) or "(empty)", "text")
+        block += literal(_as_written(document, example.source) or "(empty)", "text")
     block += _expected(example)
     return block

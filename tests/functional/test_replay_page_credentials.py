@@ -153,6 +153,7 @@ def test_every_credential_header_follows_the_one_rule(tmp_path: Path, monkeypatc
                      "report.html", "--annotations", "github"])
         main(["replay", "--no-cache", "--dry-run"])
         main(["extract", "--no-cache", "jobs.rst"])
+        main(["extract", "--no-cache", "--json", "jobs.rst"])  # the model as printed: its credentials masked
     assert main(["publish", "--config", "docharness.toml", "--results", "results.json", "--out", "site"]) == 0
     out = capsys.readouterr()
     assert code == 1, out.out  # the two examples whose only token was the page's own went without one
