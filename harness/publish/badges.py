@@ -182,9 +182,8 @@ def badge_for(document: Document, example: Example, results: ResultIndex, *, hav
                 e.body and e.skip is None for e in example.expected):
             # a sequence's response is another snippet's: this one's own request was checked for its status only
             result = replace(result, checked="status", documented_values=0, presence_only=0, headers_checked=())
-        own = next((v for v in result.example_values if v[0] == example.name), None)
-        if own is not None and len(result.example_values) > 1:  # a sequence: this snippet's values, not all
-            result = replace(result, documented_values=own[1], presence_only=own[2])
+        # a sequence: this snippet's own values, as every report counts them (ExampleResult.per_example)
+        result = next((own for own in result.per_example() if own.name == example.name), result)
         badge = _from_result(result)
         if owner is not example:
             return Badge(badge.state, f"{badge.text} (as part of {owner.name})", badge.details)
