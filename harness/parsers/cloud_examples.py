@@ -40,7 +40,8 @@ from harness.parsers.cloud_requests import (
 )
 from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
 from harness.parsers.cloud_responses import missing_example
-from harness.parsers.cloud_responses import is_success, label_of, pair, status_line, unanswered_warning, unused_notes
+from harness.parsers.cloud_pairing import pair_requests
+from harness.parsers.cloud_responses import is_success, label_of, status_line
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
@@ -364,9 +365,10 @@ def _continues(section: Section, following: Section | None) -> bool:
     return following.heading.level > section.heading.level
 
 
-def read_examples(sections: list[Section], operation: Operation | None,
-                  path: str) -> tuple[list[Example], list[Diagnostic]]:
-    """The page's examples, each request paired with the response the page gives it."""
+def read_examples(sections: list[Section], operation: Operation | None, path: str,
+                  templates: tuple[str, ...] = ()) -> tuple[list[Example], list[Diagnostic]]:
+    """The page's examples, each request paired with the response the page gives it (``templates``: every
+    ``METHOD path`` the URI section documents; default: the operation's)."""
     reader = _Reader(operation, path)
     reader.responses_follow = any(s.kind is Kind.EXAMPLE_RESPONSE for s in sections)
     for index, section in enumerate(sections):
@@ -391,11 +393,10 @@ def read_examples(sections: list[Section], operation: Operation | None,
     # every response is read (and checked) once, even when several examples share it
     built, defaults = expected_responses([*reader.responses, *(d.response for d in tests if d.response)], operation,
                                          path, reader.diagnostics)
-    unanswered: list[int] = []  # requests past the last of several success responses
-    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered,
-                                           [d.requests[0].method for d in tests], operation.method if operation else "")))
-    reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)
-                           for i in unanswered] + unused_notes(reader.responses, chosen.values())
+    calls = [(d.requests[0].method, d.requests[0].path, d.group, d.requests[0].span or d.span) for d in tests]
+    paired, found = pair_requests([(_label(d), d.response) for d in tests], reader.responses, calls,
+                                  templates or ((f"{operation.method} {operation.path}",) if operation else ()))
+    chosen, reader.diagnostics = dict(zip(map(id, tests), paired)), reader.diagnostics + found
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

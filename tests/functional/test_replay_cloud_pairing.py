@@ -1,0 +1,90 @@
+"""A cloud page's responses are paired with the requests they were written for, or with none, said so.
+
+Copies of the CDM pages of docs_src get the structures ``benchmarks/pairing_campaign.py`` found paired
+wrongly: a second example response beside the one a request has, a curl command of another API between
+request and response, two responses under one number, an error response of another status before the
+failing request's. Each page is read as a file; where the outcome tells, it is replayed against the real
+reference server on a loopback port.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_replay_seeds import copy_project, replay_tree
+
+from harness.model import Document, Level
+from harness.parsers.loader import load
+from harness.server import ReferenceServer
+
+QUERY = "docs_src/cloud/cdm/querying_a_job.rst"
+STOP = "docs_src/guide/examples/stopping_a_job.rst"
+REAL = "\nok\n\n.. code-block::\n\n   {\n     \"total\": 1,"
+
+
+def edited(tmp_path: Path, page: str, old: str, new: str) -> Path:
+    root = copy_project(tmp_path)
+    text = (root / page).read_text(encoding="utf-8")
+    assert old in text
+    (root / page).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def parsed(root: Path, page: str) -> Document:
+    (document,) = load([root / page], root=root)
+    return document
+
+
+def warnings(document: Document, code: str) -> list[int]:
+    return [d.span.line for d in document.diagnostics if d.code == code and d.level is Level.WARNING]
+
+
+def test_a_second_response_before_the_request_s_own_is_no_guess(tmp_path: Path,
+                                                                fresh_reference_server: ReferenceServer) -> None:
+    # one request, then two example responses: the first, which the server's answer happens to contain, was
+    # taken, and the pass said the job's values were compared; which one answers the request is not said
+    root = edited(tmp_path, QUERY, REAL, "\nok\n\n.. code-block::\n\n   {\"total\": 1}\n" + REAL)
+    document = parsed(root, QUERY)
+    (example,) = document.examples
+    assert [e.body for e in example.expected if e.span is not None] == []
+    request_line = next(i for i, line in enumerate((root / QUERY).read_text().splitlines(), 1) if "   GET /v1.1" in line)
+    assert warnings(document, "ambiguous-response") == [request_line]
+    (result,) = replay_tree(root, fresh_reference_server, QUERY).results
+    assert (result.outcome.value, result.checked) == ("passed", "status")
+
+
+def test_a_curl_command_of_another_api_does_not_take_the_page_s_response(tmp_path: Path) -> None:
+    curl = ("\nTo list the clusters afterwards:\n\n.. code-block:: text\n\n"
+            "   curl -X GET https://{endpoint}/v1.1/1551c7f6c808414d8e9f3c514a170f2e/clusters\n\n")
+    root = edited(tmp_path, QUERY, "\nExample Responses\n", curl + "Example Responses\n")
+    job, clusters = parsed(root, QUERY).examples
+    assert job.expected[0].body is not None and '"jdbc2hive"' in job.expected[0].body
+    assert clusters.requests[0].path.endswith("/clusters") and not [e for e in clusters.expected if e.span]
+    assert warnings(parsed(root, QUERY), "request-without-response") == [clusters.requests[0].span.line]
+
+
+def test_two_responses_under_one_number_leave_its_request_unpaired(tmp_path: Path) -> None:
+    root = edited(tmp_path, QUERY, "Query the job jdbc2hive.", "Example request 1: query the job jdbc2hive.")
+    page = root / QUERY
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("**Status code: 200**\n\nok\n", "**Example response 1**\n\n.. code-block::\n\n"
+                                 "   {\"total\": 0, \"jobs\": []}\n\nok\n", 1), encoding="utf-8")
+    (example,) = parsed(root, QUERY).examples
+    assert not [e for e in example.expected if e.span is not None]
+    assert len(warnings(parsed(root, QUERY), "ambiguous-response")) == 1
+
+
+def test_an_error_response_of_another_status_is_not_the_failing_request_s(tmp_path: Path) -> None:
+    # a request labelled as failing, with no status of its own, and two error responses (400, then the 404 the
+    # job that does not exist gets): the first was taken, so the 404 the server gives failed a page that
+    # documents it; which one it expects is not said
+    root = edited(tmp_path, STOP, "Stop a job that does not exist:\n", "Failed sample request:\n")
+    page = root / STOP
+    text = page.read_text(encoding="utf-8").replace(".. TEST[catch:missing]\n", "", 1)
+    page.write_text(text.replace("**Status code: 404**", "**Status code: 400**\n\n.. code-block::\n\n"
+                                 "   {\"error_code\": \"CDM.0001\", \"error_msg\": \"Invalid name.\"}\n\n"
+                                 "**Status code: 404**", 1), encoding="utf-8")
+    document = parsed(root, STOP)
+    failing = [e for e in document.examples if e.requests[0].path.endswith("/no_such_job/stop")]
+    assert [e.expected[0].status for e in failing if e.expected and e.expected[0].span] == []
+    assert warnings(document, "ambiguous-response") == [failing[0].requests[0].span.line]
