@@ -267,7 +267,8 @@ def _lines_of(units: list[Unit], index: int) -> range:
 
 def pairs_of(document: Document, units: list[Unit]) -> tuple[set[tuple[str, str]], dict[str, int], dict[str, str]]:
     """The (request, response) pairs of a parsed page, each named by the block it comes from (``u7/0``: the first
-    request of unit 7; ``u9``: the response of unit 9); where each starts (line); each request's method and path."""
+    request of unit 7; ``u9``: the response of unit 9); where each starts (line); each request's method and path,
+    and each response's status (``"status 404"``)."""
     found: set[tuple[str, str]] = set()
     where: dict[str, int] = {}
     shown: dict[str, str] = {}
@@ -280,6 +281,7 @@ def pairs_of(document: Document, units: list[Unit]) -> tuple[set[tuple[str, str]
         request = f"{block}/{taken[block]}"
         taken[block] += 1
         where[request] = example.span.line
+        where[f"{request} end"] = example.span.end_line or example.span.line  # a request line, then its body
         shown[request] = f"{example.requests[-1].method} {example.requests[-1].path}"
         for expected in example.expected:
             if expected.span is None:  # the status table's default, not a documented response
@@ -287,6 +289,7 @@ def pairs_of(document: Document, units: list[Unit]) -> tuple[set[tuple[str, str]
             at = _unit_at(units, expected.span.line)
             response = units[at].uid if at is not None else f"status {expected.status} label"
             where.setdefault(response, expected.span.line)
+            shown[response] = f"status {expected.status}"
             found.add((request, response))
     return found, where, shown
 
@@ -316,6 +319,10 @@ class Pair:
     response: str
     q: int  # unit indices of the request and the response block
     s: int
+    last: int = -1  # the request's last unit (its body block after the block of its request line)
+
+    def __post_init__(self) -> None:
+        self.last = max(self.last, self.q)
 
 
 def _heading_before(units: list[Unit], index: int) -> int | None:
@@ -337,7 +344,7 @@ class Marks:
 
 def cloud_mutations(fmt: str, units: list[Unit], pair: Pair, base: set[tuple[str, str]], new_mark: Marks,
                     methods: dict[str, str]) -> Iterator[Mutation]:
-    """:param methods: each request's method (by ident)."""
+    """:param methods: each request's method and each response's status (``status 404``), by ident."""
     q, s = pair.q, pair.s
     rq, rs = units[q], units[s]
     keep = {(pair.request, pair.response)}
@@ -349,7 +356,8 @@ def cloud_mutations(fmt: str, units: list[Unit], pair: Pair, base: set[tuple[str
     # a page's one example response answers every call of its operation (variants of one call): a request
     # block of that operation added beside the others may take it too
     method = methods.get(pair.request, "")
-    single = len({r for r_, r in base if methods.get(r_) == method}) == 1
+    success = {r for _, r in base if not re.match(r"status [45]", methods.get(r, ""))}
+    single = len({r for r_, r in base if methods.get(r_) == method and r in success}) == 1
 
     def variants(mark: str) -> set[tuple[str, str]]:
         return {(f"{mark}/{k}", pair.response) for k in range(4)} if single else set()
@@ -358,21 +366,38 @@ def cloud_mutations(fmt: str, units: list[Unit], pair: Pair, base: set[tuple[str
     without_s = base - with_s
     mark = new_mark()
     extra = marked_copy(rq, mark)
-    if extra is not None:
-        yield Mutation("extra-request", put(q + 1, extra), base, allowed=variants(mark), touched=(mark,))
+    if extra is not None:  # a request line's block and its body's, when they are two
+        body = [replace(u, uid=f"{mark}-body") for u in units[q + 1:pair.last + 1]]
+        yield Mutation("extra-request", put(pair.last + 1, extra, *body), base, allowed=variants(mark),
+                       touched=(mark,))
+    index = {u.uid: i for i, u in enumerate(units)}
+
+    def by_position(mark: str, at: int) -> set[tuple[str, str]]:
+        """A response added to a page whose success responses are one fewer than its calls (two variants, one
+        response) makes a page of as many responses as calls: one its author pairs by position (the rule)."""
+        calls = sorted({r_.split("/")[0] for r_, r in base if r in success and methods.get(r_) == method},
+                       key=lambda uid: index.get(uid, -1))
+        shown = sorted({r for _, r in base if r in success} | {mark},
+                       key=lambda uid: index[uid] if uid != mark else at - 0.5)
+        if len(calls) != len(shown):
+            return set()
+        return {(r_, r) for uid, r in zip(calls, shown) for r_, _ in base if r_.split("/")[0] == uid}
+
     for where, at in (("after", s + 1), ("before", s)):
         mark = new_mark()
         yield Mutation(f"orphan-response-{where}", put(at, code_unit(fmt, f'{{"pairing_orphan": "{mark}"}}', mark, rs)),
-                       base, touched=(mark,))
+                       by_position(mark, at) or base, touched=(mark,))
     mark = new_mark()
     second = marked_copy(rs, mark)
     if second is not None:
         yield Mutation("two-responses-numbered", put(s + 1, text_unit(fmt, "Example response 2", rs, strong=True),
-                                                     second), base, touched=(mark,))
+                                                     second), by_position(mark, s + 1) or base, touched=(mark,))
     mark = new_mark()
     error = code_unit(fmt, f'{{"error_code": "{mark}", "error_msg": "The request is invalid."}}', mark, rs)
+    # an error response of another status beside a success response changes nothing; beside an error response
+    # of that status, which one the failing request expects is not said
     yield Mutation("two-responses-status", put(s + 1, text_unit(fmt, "Status code: 400", rs, strong=True), error),
-                   base, invariant=True, touched=(mark,))
+                   base, invariant=pair.response in success, touched=(mark,))
     hq, hs = _heading_before(units, q), _heading_before(units, s)
     if hq is not None and hs is not None and hq < q < hs < s:
         end = _section_end(units, hs)
@@ -401,13 +426,17 @@ def cloud_mutations(fmt: str, units: list[Unit], pair: Pair, base: set[tuple[str
         # read as a request there, the block may take that status too
         labels = {(r, f"status {n} label") for r in (*(r_ for r_, _ in with_s), *(f"{rs.uid}/{k}" for k in range(4)))
                   for n in range(100, 600)}
-        yield Mutation("response-before-request", moved, without_s, allowed=with_s | labels, touched=(rs.uid,))
+        # and with one success response left, the rule above lends it to every call, the moved block's too
+        rest = {r for r_, r in without_s if methods.get(r_) == method and r in success}
+        lent = {(r_, r) for r_ in {r_ for r_, _ in base if methods.get(r_) == method} | {f"{rs.uid}/0"}
+                for r in rest} if len(rest) == 1 else set()
+        yield Mutation("response-before-request", moved, without_s, allowed=with_s | labels | lent, touched=(rs.uid,))
     mark = new_mark()
-    yield Mutation("schema-block-between", put(q + 1, code_unit(fmt, '{"type": "object", "properties": '
+    yield Mutation("schema-block-between", put(pair.last + 1, code_unit(fmt, '{"type": "object", "properties": '
                                                                 '{"id": {"type": "string"}}}', mark, rq)),
                    without_s, allowed=with_s | variants(mark), touched=(mark,))
     mark = new_mark()
-    yield Mutation("curl-between", put(q + 1, text_unit(fmt, "To query the result afterwards:", rq),
+    yield Mutation("curl-between", put(pair.last + 1, text_unit(fmt, "To query the result afterwards:", rq),
                                        code_unit(fmt, f'curl -X GET "https://{{endpoint}}/v1/{{project_id}}/{mark}" '
                                                  '-H "X-Auth-Token: $TOKEN"', mark, rq)), base, touched=(mark,))
 
@@ -528,9 +557,11 @@ class Campaign:
             if q is None or s is None or q == s:
                 continue
             self.pairs += 1
-            pair = Pair(request, response, q, s)
+            last = _unit_at(units, where.get(f"{request} end", 0))
+            pair = Pair(request, response, q, s, last if last is not None and last < s else q)
             made = adoc_mutations(units, pair, base, tests, marks) if page.fmt == "asciidoc" else \
-                cloud_mutations(page.fmt, units, pair, base, marks, {k: v.split()[0] for k, v in self.shown.items()})
+                cloud_mutations(page.fmt, units, pair, base, marks, {k: v if v.startswith("status") else v.split()[0]
+                                                                     for k, v in self.shown.items()})
             for mutation in made:
                 self.check(page, mutation)
 
@@ -573,15 +604,15 @@ class Campaign:
 
 def _plant() -> None:
     """A known defect: every cloud request takes the page's first response, whatever its label and place."""
-    import harness.parsers.cloud_examples as examples
+    from harness.parsers import cloud_pairing
 
-    original = examples.pair
+    original = cloud_pairing.pair
 
     def planted(drafts, responses, *args, **kwargs):  # type: ignore[no-untyped-def]
         chosen = original(drafts, responses, *args, **kwargs)
         return [responses[0] if responses else c for c in chosen]
 
-    examples.pair = planted
+    cloud_pairing.pair = planted
 
 
 def report(campaign: Campaign, seconds: float) -> None:

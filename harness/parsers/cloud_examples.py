@@ -42,7 +42,7 @@ from harness.parsers.cloud_responses import Label, Response, ResponseState, expe
 from harness.parsers.cloud_responses import missing_example
 from harness.parsers.cloud_pairing import pair_requests
 from harness.parsers.cloud_responses import is_success, label_of, status_line
-from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, status_label
+from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
     TestArgs,
@@ -307,6 +307,8 @@ class _Reader:
             self.state.status_label(status, span, label, self.responses)
         elif label.success is not None or label.number is not None:
             self.state.label(label, span, self.responses)
+        elif section_kind(text) is Kind.EXAMPLE_RESPONSE and self.state.used:  # "Example response for X"
+            self.state.status = self.state.success = None  # the status in force was the earlier block's
 
     def _response(self, block: Code, directives: list[Directive]) -> Response:
         state = self.state
@@ -367,8 +369,7 @@ def _continues(section: Section, following: Section | None) -> bool:
 
 def read_examples(sections: list[Section], operation: Operation | None, path: str,
                   templates: tuple[str, ...] = ()) -> tuple[list[Example], list[Diagnostic]]:
-    """The page's examples, each request paired with the response the page gives it (``templates``: every
-    ``METHOD path`` the URI section documents; default: the operation's)."""
+    """The page's examples, each request paired with the response the page gives it (``templates``: the URI's)."""
     reader = _Reader(operation, path)
     reader.responses_follow = any(s.kind is Kind.EXAMPLE_RESPONSE for s in sections)
     for index, section in enumerate(sections):

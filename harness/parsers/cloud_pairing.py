@@ -127,9 +127,9 @@ def _distinct(responses: list[Response]) -> list[Response]:
 def _labelled(drafts: list[tuple[Label, Response | None]], responses: list[Response], chosen: list[Response | None],
               doubt: dict[int, str]) -> None:
     """The requests a label ties to a response: a number ("Example request 2" / "Response to example 2"), or a
-    failure label, which takes the failure responses in order (one of its ``TEST[catch:...]`` status first).
-    Two responses of one number, or more failure requests than failure responses (or fewer), leave the page
-    unclear: those requests go to ``doubt``, with why."""
+    failure label, which takes the one failure response of its ``TEST[catch:...]`` status, else the failure
+    responses in order. Two responses of one number or of its status, or more failure requests than failure
+    responses (or fewer), leave the page unclear: those requests go to ``doubt``, with why."""
     numbered: dict[int, list[Response]] = {}
     for response in responses:
         if response.number is not None:
@@ -137,6 +137,8 @@ def _labelled(drafts: list[tuple[Label, Response | None]], responses: list[Respo
     failures = [r for r in responses if not is_success(r)]
     failing = [i for i, (label, own) in enumerate(drafts) if own is None and label.success is False and
                (label.number is None or label.number not in numbered)]
+    shown_failures = list(failures)
+    balanced = len(failing) == len(failures)  # failure requests and responses pair in order
     for index, (label, own) in enumerate(drafts):
         if own is not None:
             continue
@@ -149,12 +151,14 @@ def _labelled(drafts: list[tuple[Label, Response | None]], responses: list[Respo
                 doubt[index] = f"{len(fitting)} responses numbered {label.number}"
         elif index in failing and failures:
             own_status = _distinct([r for r in failures if label.status is not None and r.status == label.status])
-            if len(own_status) == 1 or len(failing) == len(failures):
+            if len(own_status) == 1 or not own_status and balanced:
                 wanted = own_status[0] if own_status else failures[0]
                 failures.remove(wanted)
                 chosen[index] = wanted
+            elif own_status:
+                doubt[index] = f"{len(own_status)} failure responses of status {label.status}"
             else:
-                doubt[index] = _counted(len(failing), "failure request", len(failures), "failure response")
+                doubt[index] = _counted(len(failing), "failure request", len(shown_failures), "failure response")
 
 
 def _following(calls: list[int], starts: list[tuple[int, int]], success: list[Response]) -> list[Response | None] | None:

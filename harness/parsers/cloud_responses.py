@@ -179,6 +179,10 @@ class ResponseState:
     stated: Span | None = None
     pending: tuple[tuple[str, str], ...] = ()  # a block of response headers shown before its response
     start: int = 0  # where the responses under the current heading start
+    # a block was read under the status in force: a label naming another example response ("Example response
+    # for X") ends that status, which was the earlier block's (a "Status code: 400" shown in the first example's
+    # item does not make the next example an error)
+    used: bool = False
 
     def shown(self, headers: tuple[tuple[str, str], ...]) -> None:
         """A block of response headers ("X-Subject-Token: ..."): the next response's, else the last one's."""
@@ -186,7 +190,7 @@ class ResponseState:
 
     def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
         self.flush(out)
-        self.status, self.stated = status, span
+        self.status, self.stated, self.used = status, span, False
         self.number = label.number  # a new status starts a new group: an earlier number does not carry over
         if label.success is not None:
             self.success = label.success
@@ -218,6 +222,7 @@ class ResponseState:
             response.headers, self.pending = (*self.pending, *response.headers), ()
         out.append(response)
         self.stated = None
+        self.used = True
 
     def table(self, table: Table) -> list[Response]:
         """The responses a page writes in table cells instead of a code block: a cell holding a JSON object or

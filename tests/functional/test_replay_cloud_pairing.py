@@ -88,3 +88,61 @@ def test_an_error_response_of_another_status_is_not_the_failing_request_s(tmp_pa
     failing = [e for e in document.examples if e.requests[0].path.endswith("/no_such_job/stop")]
     assert [e.expected[0].status for e in failing if e.expected and e.expected[0].span] == []
     assert warnings(document, "ambiguous-response") == [failing[0].requests[0].span.line]
+
+
+LISTED = """Querying Jobs
+=============
+
+URI
+---
+
+GET /v1.1/{project_id}/clusters/{cluster_id}/cdm/job/{job_name}
+
+Example Requests
+----------------
+
+-  Query the job jdbc2hive.
+
+   .. code-block:: text
+
+      GET /v1.1/p1/clusters/c1/cdm/job/jdbc2hive
+
+-  Query the job obs2dws.
+
+   .. code-block:: text
+
+      GET /v1.1/p1/clusters/c1/cdm/job/obs2dws
+
+Example Responses
+-----------------
+
+**Status code: 200**
+
+-  Example response for querying jdbc2hive.
+
+   .. code-block::
+
+      {"name": "jdbc2hive"}
+
+   **Status code: 400**
+
+   .. code-block::
+
+      {"error_code": "CDM.0001", "error_msg": "Invalid name."}
+
+-  Example response for querying obs2dws.
+
+   .. code-block::
+
+      {"name": "obs2dws"}
+"""
+
+
+def test_a_status_shown_under_one_example_response_does_not_carry_to_the_next(tmp_path: Path) -> None:
+    # the 400 shown in the first item made the second item's response an error: the page then had one success
+    # response, and both queries were checked against jdbc2hive's
+    (tmp_path / "jobs.rst").write_text(LISTED, encoding="utf-8")
+    (document,) = load([tmp_path / "jobs.rst"], root=tmp_path)
+    assert [(e.requests[0].path.rsplit("/", 1)[1], e.expected[0].body, e.expected[0].status)
+            for e in document.examples] == [("jdbc2hive", '{"name": "jdbc2hive"}', 200),
+                                            ("obs2dws", '{"name": "obs2dws"}', None)]
