@@ -9,7 +9,8 @@ form share its response), each other block is a call of its own. Their success r
 - one response and one call: the call's (every alternative of it);
 - as many responses as calls: by position, the first call the first response;
 - calls and responses interleaved (a call, its response, the next call ...), at least two calls with a
-  response after them: each call the first response between it and the next call (none: warned);
+  response after them (or one call): each call the response between it and the next call (none: warned;
+  two after one lead-in, such as one "Status code: 200" label: unclear, warned);
 - any other count: the page does not say which response answers which call. No request gets one
   (a guess would compare a response with an answer it was not written for, and a pass would say
   so); each is warned at its line, and only its status is checked.
@@ -33,17 +34,18 @@ __all__ = ["ambiguous_warning", "documented_call", "pair", "pair_requests", "una
 
 
 def pair_requests(drafts: list[tuple[Label, Response | None]], responses: list[Response],
-                  calls: list[tuple[str, str, int, Span]],
+                  calls: list[tuple[str, str, int, Span, int]],
                   templates: tuple[str, ...]) -> tuple[list[Response | None], list[Diagnostic]]:
     """``pair`` for a page's test requests, with the warnings and notes it leads to.
 
-    :param calls: each draft's request method, path, call (its block) and place.
+    :param calls: each draft's request method, path, call (its block), place and request section.
     :param templates: every ``METHOD path`` the page documents.
     """
     unanswered: list[int] = []
     ambiguous: dict[int, str] = {}
-    home = [documented_call(method, path, templates) for method, path, _, _ in calls]
-    chosen = pair(drafts, responses, unanswered, home, [c[2] for c in calls], ambiguous, [c[3].line for c in calls])
+    home = [documented_call(method, path, templates) for method, path, _, _, _ in calls]
+    chosen = pair(drafts, responses, unanswered, home, [c[2] for c in calls], ambiguous, [c[3].line for c in calls],
+                  [c[4] for c in calls])
     found = [unanswered_warning(calls[i][3], responses) for i in unanswered] + unused_notes(responses, chosen)
     return chosen, found + [ambiguous_warning(calls[i][3], why) for i, why in sorted(ambiguous.items())]
 
@@ -62,14 +64,15 @@ def documented_call(method: str, path: str, templates: tuple[str, ...]) -> bool:
 def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
          unanswered: list[int] | None = None, home: list[bool] | None = None,
          groups: list[int] | None = None, ambiguous: dict[int, str] | None = None,
-         lines: list[int] | None = None) -> list[Response | None]:
+         lines: list[int] | None = None, sections: list[int] | None = None) -> list[Response | None]:
     """The response each request draft expects (``None``: none documented), by the rules above.
 
     :param unanswered: gets the index of each request of another call left without the single response, and of
         each call the page shows no response after (interleaved calls and responses).
     :param home: whether each draft is a call of the page's documented operation (``documented_call``).
     :param groups: each draft's call (drafts read from one block share one); default: a call each.
-    :param lines: each draft's first line, to see whether the page interleaves calls and responses.
+    :param lines: each draft's first line, to see whether the page interleaves calls and responses;
+        ``sections``: each draft's request section (two calls of one section, then a response: whose?).
     :param ambiguous: gets the index of each request left without a response because the page does not say
         which of its responses answers it, with why.
     """
@@ -85,13 +88,7 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
     plain = [i for i, r in enumerate(chosen) if r is None and i not in doubt and (
         drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
     call = groups if groups is not None else list(range(len(drafts)))
-    own = [i for i in plain if home is not None and home[i]]
-    if own and len(own) < len(plain) and (len(success) == 1 or len({call[i] for i in own}) == len(success)):
-        # the responses answer the page's own calls: another call (a GET to see the result, a curl command of
-        # another API) is not theirs
-        if unanswered is not None:
-            unanswered += [i for i in plain if i not in own]
-        plain = own
+    plain = _own_calls(plain, success, call, home, lines, unanswered)
     if not success or not plain:
         return chosen
     if any(not r.empty for r in success):  # "None" where no response is shown says none, beside one that is
@@ -103,16 +100,40 @@ def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
         for index in plain:
             chosen[index] = success[0 if len(success) == 1 else calls.index(call[index])]
         return chosen
-    follows = _following(calls, [(call[i], lines[i]) for i in plain] if lines is not None else [], success)
+    where = {call[i]: (sections[i] if sections is not None else call[i]) for i in plain}
+    follows = _following(calls, [(call[i], lines[i]) for i in plain] if lines is not None else [], success,
+                         [where[c] for c in calls])
     if follows is None:
         if ambiguous is not None:
             ambiguous.update(dict.fromkeys(plain, _counted(len(calls), "request", len(success), "success response")))
         return chosen
+    found, unclear = follows
     for index in plain:
-        chosen[index] = follows[calls.index(call[index])]
-        if chosen[index] is None and unanswered is not None:
-            unanswered.append(index)
+        number = calls.index(call[index])
+        if number in unclear and ambiguous is not None:
+            ambiguous[index] = "requests and responses in an order that leaves this one's open (two responses " \
+                "after it, or another request between it and the response)"
+        elif number not in unclear:
+            chosen[index] = found[number]
+            if chosen[index] is None and unanswered is not None:
+                unanswered.append(index)
     return chosen
+
+
+def _own_calls(plain: list[int], success: list[Response], call: list[int], home: list[bool] | None,
+               lines: list[int] | None, unanswered: list[int] | None) -> list[int]:
+    """The calls the success responses answer: the page's own (its documented operation) when the responses are
+    one, or one per own call on a page that does not walk through calls; another call (a GET to see the result, a
+    curl command of another API) is then set aside, in ``unanswered``."""
+    own = [i for i in plain if home is not None and home[i]]
+    # a response shown before a later call: the page walks through calls, each answered where it stands
+    walk = lines is not None and any(lines[i] > r.span.line for r in success for i in plain)
+    if own and len(own) < len(plain) and (len(success) == 1 or
+                                          not walk and len({call[i] for i in own}) == len(success)):
+        if unanswered is not None:
+            unanswered += [i for i in plain if i not in own]
+        return own
+    return plain
 
 
 def _counted(calls: int, what: str, answers: int, which: str) -> str:
@@ -161,19 +182,31 @@ def _labelled(drafts: list[tuple[Label, Response | None]], responses: list[Respo
                 doubt[index] = _counted(len(failing), "failure request", len(shown_failures), "failure response")
 
 
-def _following(calls: list[int], starts: list[tuple[int, int]], success: list[Response]) -> list[Response | None] | None:
+def _following(calls: list[int], starts: list[tuple[int, int]], success: list[Response],
+               sections: list[int]) -> tuple[list[Response | None], set[int]] | None:
     """Each call's response when the page shows them interleaved (a call, its response, the next call ...): the
-    first success response between a call and the next; ``None`` when they are not interleaved (all the responses
-    after the last call, or before the first: one call and two responses), so the page does not say which
-    answers which."""
+    response between it and the next call; ``None`` when they are not interleaved (all the responses after the
+    last of several calls, or before the first), so the page does not say which answers which. Unclear (by
+    position): a call after which two responses follow one lead-in ("Status code: 200", then two blocks), and
+    two calls of one request section with no response between them and one after (``sections``)."""
     if not starts:
         return None
     first = {c: min(line for g, line in starts if g == c) for c in calls}
     bounds = [first[c] for c in calls] + [1 << 30]
     found: list[Response | None] = []
+    unclear: set[int] = set()
     for number in range(len(calls)):
-        found.append(next((r for r in success if bounds[number] < r.span.line < bounds[number + 1]), None))
-    return found if sum(r is not None for r in found) >= 2 else None
+        gap = _distinct([r for r in success if bounds[number] < r.span.line < bounds[number + 1]])
+        if len(gap) >= 2 and gap[0].group == gap[1].group:
+            unclear.add(number)
+        found.append(gap[0] if gap and number not in unclear else None)
+    if sum(r is not None for r in found) + len(unclear) < min(2, len(calls)):  # calls with responses after them
+        return None
+    for number in range(1, len(calls)):
+        if found[number - 1] is None and found[number] is not None and sections[number - 1] == sections[number]:
+            unclear.update((number - 1, number))
+            found[number] = None
+    return found, unclear
 
 
 def ambiguous_warning(span: Span, why: str) -> Diagnostic:

@@ -22,7 +22,7 @@ from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPo
 from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
-from harness.parsers.cloud_sections import Section, refers_elsewhere
+from harness.parsers.cloud_sections import Kind, Section, refers_elsewhere, section_kind, status_label
 from harness.parsers.lenient_json import quote_stash_tokens
 from harness.parsers.page import Table, Text
 from harness.parsers.substitutions import apply_substitutions
@@ -91,6 +91,7 @@ class Response:
     empty: bool = False
     content_line: int = 0
     headers: tuple[tuple[str, str], ...] = ()  # the response headers the page shows with it
+    group: int = 0  # responses of one group follow one lead-in (a heading, a label, a sentence ending in ":")
 
 
 def _error_shaped(source: str) -> bool:
@@ -183,6 +184,7 @@ class ResponseState:
     # for X") ends that status, which was the earlier block's (a "Status code: 400" shown in the first example's
     # item does not make the next example an error)
     used: bool = False
+    group: int = 0  # the lead-ins read so far (``lead_in``)
 
     def shown(self, headers: tuple[tuple[str, str], ...]) -> None:
         """A block of response headers ("X-Subject-Token: ..."): the next response's, else the last one's."""
@@ -217,7 +219,16 @@ class ResponseState:
             self.number = label.number
         self.stated = span if self.status is not None else None
 
+    def lead_in(self, text: str, heading: bool) -> None:
+        """A heading, a label or a sentence introducing what follows ("The response is as follows:") starts a
+        new group of responses; other prose ("JSON format") does not: blocks after it are shown side by side."""
+        label = label_of(text) if not heading else Label()
+        if heading or text.rstrip().endswith((":", "：")) or status_label(text) is not None or \
+                label.success is not None or label.number is not None or section_kind(text) is Kind.EXAMPLE_RESPONSE:
+            self.group += 1
+
     def add(self, response: Response, out: list[Response]) -> None:
+        response.group = self.group
         if self.pending:
             response.headers, self.pending = (*self.pending, *response.headers), ()
         out.append(response)
@@ -236,13 +247,13 @@ class ResponseState:
             if bodies:
                 status = codes[0] if codes else self.status
                 found.append(Response(table.span, bodies[0], status, self.success, self.number,
-                                      content_line=table.span.line))
+                                      content_line=table.span.line, group=self.group))
                 self.stated = None
         return found
 
     def flush(self, out: list[Response]) -> None:
         if self.stated is not None and self.status is not None:
-            out.append(Response(self.stated, "", self.status, self.success, self.number, empty=True))
+            out.append(Response(self.stated, "", self.status, self.success, self.number, empty=True, group=self.group))
         self.stated = None
 
     def reset(self, out: list[Response]) -> None:

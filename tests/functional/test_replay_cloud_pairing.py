@@ -47,7 +47,8 @@ def test_a_second_response_before_the_request_s_own_is_no_guess(tmp_path: Path,
     document = parsed(root, QUERY)
     (example,) = document.examples
     assert [e.body for e in example.expected if e.span is not None] == []
-    request_line = next(i for i, line in enumerate((root / QUERY).read_text().splitlines(), 1) if "   GET /v1.1" in line)
+    lines = (root / QUERY).read_text(encoding="utf-8").splitlines()
+    request_line = next(i for i, line in enumerate(lines, 1) if "   GET /v1.1" in line)
     assert warnings(document, "ambiguous-response") == [request_line]
     (result,) = replay_tree(root, fresh_reference_server, QUERY).results
     assert (result.outcome.value, result.checked) == ("passed", "status")
@@ -146,3 +147,33 @@ def test_a_status_shown_under_one_example_response_does_not_carry_to_the_next(tm
     assert [(e.requests[0].path.rsplit("/", 1)[1], e.expected[0].body, e.expected[0].status)
             for e in document.examples] == [("jdbc2hive", '{"name": "jdbc2hive"}', 200),
                                             ("obs2dws", '{"name": "obs2dws"}', None)]
+
+
+WALK = """<h1>Creating and Checking a Queue</h1>
+<h4 class="sectiontitle">URI</h4><p>POST /v1/{project_id}/queues</p>
+<h4 class="sectiontitle">Example Requests</h4>
+<pre class="screen">POST https://{endpoint}/v1/{project_id}/queues
+
+{"name": "q1"}</pre>
+<h4 class="sectiontitle">Example Responses</h4>
+<pre class="screen">{"queue_name": "q1"}</pre>
+<h4 class="sectiontitle">Example Requests</h4>
+<pre class="screen">GET https://{endpoint}/v1/{project_id}/queues/q1</pre>
+<p>To see every queue:</p>
+<pre class="screen">GET https://{endpoint}/v1/{project_id}/queues</pre>
+<h4 class="sectiontitle">Example Responses</h4>
+<pre class="screen">{"queue_name": "q1", "status": "RUNNING"}</pre>
+"""
+
+
+def test_a_walk_through_pairs_each_call_with_what_follows_it_and_leaves_two_calls_before_one_response_open(
+        tmp_path: Path) -> None:
+    # the second response follows two calls of one section: it was given to the last call (the list of queues)
+    # although it shows one queue; which call it answers is not said
+    (tmp_path / "queues.html").write_text(WALK, encoding="utf-8")
+    (document,) = load([tmp_path / "queues.html"], root=tmp_path)
+    shown = [(e.requests[0].method, e.requests[0].path, [x.body for x in e.expected if x.span])
+             for e in document.examples]
+    assert shown == [("POST", "/v1/{project_id}/queues", ['{"queue_name": "q1"}']),
+                     ("GET", "/v1/{project_id}/queues/q1", []), ("GET", "/v1/{project_id}/queues", [])]
+    assert warnings(document, "ambiguous-response") == [10, 12]

@@ -30,8 +30,8 @@ def test_label_of(text: str, label: Label) -> None:
 
 
 def response(status: int | None = None, success: bool | None = None, number: int | None = None,
-             source: str = '{"id": "1"}', line: int = 0) -> Response:
-    return Response(replace(SPAN, line=line) if line else SPAN, source, status, success, number)
+             source: str = '{"id": "1"}', line: int = 0, group: int = 0) -> Response:
+    return Response(replace(SPAN, line=line) if line else SPAN, source, status, success, number, group=group)
 
 
 def test_error_shaped_bodies_without_status_are_failures() -> None:
@@ -74,6 +74,27 @@ def test_interleaved_requests_and_responses_pair_by_what_follows_each_call() -> 
                   lines=[10, 20, 30, 40])
     assert [c.span.line if c else None for c in chosen] == [12, None, 32, 50]
     assert unanswered == [1]
+
+
+def test_one_request_takes_the_response_after_it_unless_two_follow_one_lead_in() -> None:
+    # "The response is as follows:" and "Another sample response:" each lead in their own block: the first is
+    # the request's; two blocks under one "Status code: 200" (or "JSON format" prose) are alternatives
+    first = response(200, source='{"a": 1}', line=20, group=1)
+    second = response(200, source='{"b": 2}', line=30, group=2)
+    assert pair([(Label(), None)], [first, second], [], groups=[1], ambiguous={}, lines=[10]) == [first]
+    same = replace(second, group=1)
+    ambiguous: dict[int, str] = {}
+    assert pair([(Label(), None)], [first, same], [], groups=[1], ambiguous=ambiguous, lines=[10]) == [None]
+    assert list(ambiguous) == [0]
+
+
+def test_two_calls_of_one_section_then_one_response_leave_both_open() -> None:
+    # a walk-through: a call and its response, then two calls of one section and a response after both
+    own, later = response(200, source='{"a": 1}', line=12, group=1), response(200, source='{"b": 2}', line=40, group=2)
+    ambiguous: dict[int, str] = {}
+    chosen = pair([(Label(), None)] * 3, [own, later], [], groups=[1, 2, 3], ambiguous=ambiguous,
+                  lines=[10, 20, 30], sections=[1, 2, 2])
+    assert chosen == [own, None, None] and sorted(ambiguous) == [1, 2]
 
 
 def test_state_flushes_a_stated_status_with_no_block_and_numbers_do_not_carry_over() -> None:
