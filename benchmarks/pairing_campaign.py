@@ -21,13 +21,15 @@ labelled with an error status and error-shaped; the response section moved befor
 section; the response block moved before its request; an unrelated JSON schema block (under its own
 heading, or bare after the request); a curl command of another operation after the request; a
 "Response Parameters" section between; the sections renamed ("Request Example", "Example Requests",
-"Response Example", "Example Responses", and "Request" / "Response" under one "Example" heading).
+"Response Example", "Example Responses", and "Request" / "Response" sub-headings or bold labels under
+one "Example" heading).
 
 AsciiDoc pages: prose, an unmarked snippet, another CONSOLE snippet or a ``TEST[continued]`` snippet
 between the request and its ``// TESTRESPONSE``; a second TESTRESPONSE; the response moved before its
 request, or to the top of the page (no test before it); its directive separated from its block by a
-blank line. What the pairing must then be is Elasticsearch's rule (a TESTRESPONSE belongs to the most
-recent test snippet of the file, reference section 3.4), written here independently of the parser.
+blank line; the whole page in the late 7.x forms (``[source,console]``, ``[source,console-result]``). What
+the pairing must then be is Elasticsearch's rule (a TESTRESPONSE belongs to the most recent test snippet
+of the file, reference section 3.4), written here independently of the parser.
 
 A block inserted by a mutation carries a unique mark (``pairing-N``). Verdicts: a pair the page's
 author did not write (a ``wrong-pair``) is always a defect; a baseline pair that a mutation which
@@ -424,6 +426,10 @@ def cloud_mutations(fmt: str, units: list[Unit], pair: Pair, base: set[tuple[str
         changed[hs] = heading_unit(fmt, "Response", units[hs], deeper=True)
         changed[hq: hq + 1] = [renamed(fmt, units[hq], "Example"), heading_unit(fmt, "Request", units[hq], deeper=True)]
         yield Mutation("renamed-example-request-response", changed, base, invariant=True)
+        changed = list(units)  # the same with bold labels instead of sub-headings
+        changed[hs] = text_unit(fmt, "Response", strong=True)
+        changed[hq: hq + 1] = [renamed(fmt, units[hq], "Example"), text_unit(fmt, "Request", strong=True)]
+        yield Mutation("labelled-example-request-response", changed, base, invariant=True)
     if q < s:
         # the status label stays where the page wrote it: a bodiless response of that status, the request's
         moved = [*units[:q], units[s], *units[q:s], *units[s + 1:]]
@@ -484,6 +490,21 @@ def adoc_mutations(units: list[Unit], pair: Pair, base: set[tuple[str, str]], te
     moved = [*units[:q], rs, *units[q:s], *units[s + 1:]]
     yield Mutation("response-before-request", moved, others | ({(owner, pair.response)} if owner else set()),
                    touched=(rs.uid,))
+
+
+def modern_forms(units: list[Unit]) -> list[Unit]:
+    """The page in the late 7.x forms: ``[source,console]`` for a CONSOLE snippet, ``[source,console-result]``
+    for a TESTRESPONSE one (a bare directive dropped, one with items kept): the same pairs."""
+    out = []
+    for unit in units:
+        lines = unit.text.split("\n")
+        if unit.kind == "code" and lines[0].startswith("[source,js"):
+            if "// CONSOLE" in lines:
+                lines = ["[source,console]", *(x for x in lines[1:] if x != "// CONSOLE")]
+            elif any(x.startswith("// TESTRESPONSE") for x in lines):
+                lines = ["[source,console-result]", *(x for x in lines[1:] if x != "// TESTRESPONSE")]
+        out.append(replace(unit, text="\n".join(lines)))
+    return out
 
 
 # --------------------------------------------------------------------------------------- campaign
@@ -640,6 +661,8 @@ class Campaign:
                 if at is not None:
                     tests[at] = f"{units[at].uid}/{taken[units[at].uid]}" if example.role is Role.TEST else ""
                     taken[units[at].uid] += example.role is Role.TEST
+        if page.fmt == "asciidoc":
+            self.check(page, Mutation("modern-forms", modern_forms(units), base, invariant=True))
         index = {u.uid: i for i, u in enumerate(units)}
         for request, response in sorted(base):
             q, s = index.get(request.split("/")[0]), index.get(response)

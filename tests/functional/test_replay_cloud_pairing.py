@@ -177,3 +177,19 @@ def test_a_walk_through_pairs_each_call_with_what_follows_it_and_leaves_two_call
     assert shown == [("POST", "/v1/{project_id}/queues", ['{"queue_name": "q1"}']),
                      ("GET", "/v1/{project_id}/queues/q1", []), ("GET", "/v1/{project_id}/queues", [])]
     assert warnings(document, "ambiguous-response") == [10, 12]
+
+
+def test_a_bold_response_label_after_a_response_parameters_section_is_the_example_response(
+        tmp_path: Path, fresh_reference_server: ReferenceServer) -> None:
+    # VPC pages: "Example" / **Request** / block, then "Response Parameters" (tables), then **Response** / block:
+    # the response block sat in the parameters section and was read by nothing, silently
+    root = edited(tmp_path, QUERY, "Example Requests\n----------------\n", "Example\n-------\n\n**Request**\n")
+    page = root / QUERY
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("Example Responses\n-----------------\n\n**Status code: 200**\n\nok\n",
+                                 "Response Parameters\n-------------------\n\nThe job list, as above.\n\n"
+                                 "**Response**\n", 1), encoding="utf-8")
+    (example,) = parsed(root, QUERY).examples
+    assert example.expected[0].body is not None and '"jdbc2hive"' in example.expected[0].body
+    (result,) = replay_tree(root, fresh_reference_server, QUERY).results
+    assert (result.outcome.value, result.checked) == ("passed", "shape")  # docs_src checks cloud bodies by shape
