@@ -2,18 +2,20 @@
 
 Usage::
 
-    python benchmarks/pairing_campaign.py              # every page of docs_src and the corpus sample
-    python benchmarks/pairing_campaign.py --verbose    # also every mutation that changed nothing it may not
+    python benchmarks/pairing_campaign.py              # docs_src, the corpus sample, two generated pages
+    python benchmarks/pairing_campaign.py -k otc-rst   # only pages whose path holds the text
+    python benchmarks/pairing_campaign.py --no-corpus  # without /work/shared/corpus-sample
     python benchmarks/pairing_campaign.py --plant      # a known pairing defect planted: must be found
 
 ``benchmarks/mutation_campaign.py`` proves that a check fails when the *answer* changes; it trusts the
 parser's pairing of responses with requests. This campaign tests that pairing. For every page of
-``docs_src`` and (when present) ``/work/shared/corpus-sample`` (es6 AsciiDoc, otc-rst, otc-html), the
-parser's pairing as extracted is the baseline: each pair is (a request, a documented response), each
-named by its content (method, path, body; the response's text and status), so a block is followed
-wherever a mutation moves it, and two blocks of the same content are the same block. The page's text
-is then cut into units (headings, code blocks with the directive comments after them, the rest) and
-changed the way real pages differ, one mutation per parse, at every baseline pair:
+``docs_src``, of ``/work/shared/corpus-sample`` when present (es6 AsciiDoc, otc-rst, otc-html) and of
+two pages written here (numbered requests and responses with a failing request; a walk-through), the
+parser's pairing as extracted is the baseline. The page's text is cut into units (headings, code blocks
+with the directive comments after them, the rest), each block named by its place on the page as
+written (``u7``; a request ``u7/0``, the first of that block), so a block is followed wherever a
+mutation moves it. The page is then changed the way real pages differ, one mutation per parse, at
+every baseline pair:
 
 cloud pages (RST, HTML): an extra request block with no response after the request; a response with
 no request after or before the response; a second response labelled "Example response 2", or
@@ -31,8 +33,10 @@ blank line; the whole page in the late 7.x forms (``[source,console]``, ``[sourc
 the pairing must then be is Elasticsearch's rule (a TESTRESPONSE belongs to the most recent test snippet
 of the file, reference section 3.4), written here independently of the parser.
 
-A block inserted by a mutation carries a unique mark (``pairing-N``). Verdicts: a pair the page's
-author did not write (a ``wrong-pair``) is always a defect; a baseline pair that a mutation which
+A block inserted by a mutation carries a unique mark (``pairing-N``). The cloud rules the project's
+truth set holds (benchmarks/truth) are the author's pairing too: a page's one example response answers
+every call of its operation (an inserted variant may take it), and as many responses as calls pair by
+position. Verdicts: a pair the page's author did not write (a ``wrong-pair``) is always a defect; a baseline pair that a mutation which
 should not change the pairing loses is a defect (``lost-pair``); one that an ambiguous mutation
 loses is fine when the parser warns at the request or the response (file:line), else a defect
 (``silent-loss``). Prints the mutations run and the defects per pattern and format, each defect
