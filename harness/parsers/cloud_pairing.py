@@ -187,8 +187,9 @@ def _following(calls: list[int], starts: list[tuple[int, int]], success: list[Re
     """Each call's response when the page shows them interleaved (a call, its response, the next call ...): the
     response between it and the next call; ``None`` when they are not interleaved (all the responses after the
     last of several calls, or before the first), so the page does not say which answers which. Unclear (by
-    position): a call after which two responses follow one lead-in ("Status code: 200", then two blocks), and
-    two calls of one request section with no response between them and one after (``sections``)."""
+    position): a call after which two responses follow one lead-in ("Status code: 200", then two blocks) or
+    carry numbers ("Example response 1", "Example response 2" after an unnumbered request), and two calls of
+    one request section with no response between them and one after (``sections``)."""
     if not starts:
         return None
     first = {c: min(line for g, line in starts if g == c) for c in calls}
@@ -197,8 +198,8 @@ def _following(calls: list[int], starts: list[tuple[int, int]], success: list[Re
     unclear: set[int] = set()
     for number in range(len(calls)):
         gap = _distinct([r for r in success if bounds[number] < r.span.line < bounds[number + 1]])
-        if len(gap) >= 2 and gap[0].group == gap[1].group:
-            unclear.add(number)
+        if len(gap) >= 2 and (gap[0].group == gap[1].group or None not in (gap[0].number, gap[1].number)):
+            unclear.add(number)  # one lead-in over both, or "Example response 1" / "2": alternatives
         found.append(gap[0] if gap and number not in unclear else None)
     if sum(r is not None for r in found) + len(unclear) < min(2, len(calls)):  # calls with responses after them
         return None

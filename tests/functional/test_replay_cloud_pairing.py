@@ -193,3 +193,17 @@ def test_a_bold_response_label_after_a_response_parameters_section_is_the_exampl
     assert example.expected[0].body is not None and '"jdbc2hive"' in example.expected[0].body
     (result,) = replay_tree(root, fresh_reference_server, QUERY).results
     assert (result.outcome.value, result.checked) == ("passed", "shape")  # docs_src checks cloud bodies by shape
+
+
+def test_example_responses_1_and_2_after_one_unnumbered_request_leave_it_open(tmp_path: Path) -> None:
+    # "Example response 1" and "Example response 2" under one request: two cases of it, and the page does not
+    # say which the example request gets; the first was taken
+    root = edited(tmp_path, QUERY, "**Status code: 200**\n\nok\n", "**Example response 1**\n")
+    page = root / QUERY
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\nStatus Codes\n------------", "\n**Example response 2**\n\n.. code-block::\n\n"
+                                 "   {\"total\": 0, \"jobs\": []}\n\nStatus Codes\n------------", 1), encoding="utf-8")
+    document = parsed(root, QUERY)
+    (example,) = document.examples
+    assert not [e for e in example.expected if e.span is not None]
+    assert warnings(document, "ambiguous-response") == [example.requests[0].span.line]
