@@ -123,7 +123,8 @@ def build_document(outline: Outline, fmt: Format) -> Document:
             Level.WARNING, "missing-request-line", "the page has no 'METHOD /path' request line",
             Span(outline.path, 1),
             hint="write the request line (e.g. 'POST /v1/{project_id}/jobs') in the URI section"))
-    examples, found = read_examples(sections, operations[0] if operations else None, outline.path)
+    templates = tuple(f"{x.method} {x.path}" for x in lines) if documented else ()
+    examples, found = read_examples(sections, operations[0] if operations else None, outline.path, templates)
     diagnostics += found
     if operations:
         templates = tuple(f"{x.method} {x.path}" for x in lines)

@@ -31,17 +31,18 @@ from harness.model import (
 )
 from harness.parsers.cloud_requests import (
     Chunk,
+    documented_path,
     headers_only,
     make_request,
     read_body,
     split_block,
     starts_with_request,
-    without_query_templates,
 )
 from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
 from harness.parsers.cloud_responses import missing_example
-from harness.parsers.cloud_responses import is_success, label_of, pair, status_line, unanswered_warning, unused_notes
-from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, status_label
+from harness.parsers.cloud_pairing import pair_requests
+from harness.parsers.cloud_responses import is_success, label_of, status_line
+from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
     TestArgs,
@@ -94,7 +95,8 @@ class _Reader:
         self.read: set[int] = set()  # first lines of the comments read as a block's directives
         self.generic = False  # an "Examples" / "Samples" section: requests and responses together
         self.label = Label()  # the label in force for the next request block
-        self.groups = 0
+        self.groups = self.sections = 0
+        self.section_of: dict[int, int] = {}  # each block's (group's) request section, to tell steps apart
         self.responses_follow = True  # the page has an example-response section (set by read_examples)
         self.last: tuple[str, str] | None = None  # the section's last request line, for body-only blocks
 
@@ -127,8 +129,7 @@ class _Reader:
         self.diagnostics.extend(problems)
 
     def _args_span(self, directive: Directive) -> Span:
-        column = directive.span.column + len(directive.name) + 1
-        return Span(directive.span.path, directive.span.line, column)
+        return Span(directive.span.path, directive.span.line, directive.span.column + len(directive.name) + 1)
 
     def _template(self, block: Code, directives: list[Directive]) -> _Draft | None:
         """A draft carrying the block's directives (``None`` for NOTCONSOLE: not an example)."""
@@ -176,7 +177,7 @@ class _Reader:
             bool(self.drafts)
 
     def _drafts(self, template: _Draft, block: Code, chunks: list[Chunk]) -> None:
-        self.groups += 1
+        self._new_group()
         made: list[_Draft] = []
         for chunk in chunks:
             request = self._request(chunk, block)
@@ -206,7 +207,7 @@ class _Reader:
                 if "curl" in chunk.unrecognised else "write the request line as 'METHOD /path' (or a full URL, or "
                 "a curl command)"))
             return None
-        method, path = (self.operation.method, _documented_path(self.operation)) if self.operation else ("", "")
+        method, path = (self.operation.method, documented_path(self.operation)) if self.operation else ("", "")
         if self.last is not None:  # body-only blocks after "Example URL request: POST https://.../x"
             method, path = self.last
         if (chunk.line is None or not chunk.line.method) and self.operation is None and self.last is None:
@@ -246,7 +247,7 @@ class _Reader:
         chunks = [c for c in split_block(block.text, block.span, block.span.line) if c.line is not None]
         if chunks and all(c.line is not None and c.line.method for c in chunks):
             # request lines written as a paragraph; a body block may follow
-            self.groups += 1
+            self._new_group()
             for chunk in chunks:
                 draft = _Draft(block.span, "", block.text, group=self.groups, label=self.label,
                                name_line=chunk.line.span.line if chunk.line and len(chunks) > 1 else 0)
@@ -259,8 +260,12 @@ class _Reader:
         else:
             self.label = label_of(block.text)
 
+    def _new_group(self) -> None:
+        self.groups += 1
+        self.section_of[self.groups] = self.sections
+
     def read_requests(self, section: Section) -> None:
-        before = len(self.drafts), self.request_none
+        before, self.sections = (len(self.drafts), self.request_none), self.sections + 1
         if section.heading is None or section.heading.level < 7:  # a real heading; a label keeps the context
             self.last = None
             self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
@@ -279,7 +284,7 @@ class _Reader:
         if heading is not None and heading.level < 7:  # a real heading starts afresh; a label refines
             self.state.reset(self.responses)
         if heading is not None:
-            self._label(heading.title, heading.span)
+            self._label(heading.title, heading.span, heading=True)
         for index, block in enumerate(section.blocks):
             if isinstance(block, Text):
                 if is_none(block.text):
@@ -299,13 +304,16 @@ class _Reader:
                 not self.state.pending:  # a block of headers only is the next response's
             self._no_code(section)
 
-    def _label(self, text: str, span: Span) -> None:
+    def _label(self, text: str, span: Span, heading: bool = False) -> None:
+        self.state.lead_in(text, heading)
         status = status_label(text)
         label = label_of(text)
         if status is not None:
             self.state.status_label(status, span, label, self.responses)
         elif label.success is not None or label.number is not None:
             self.state.label(label, span, self.responses)
+        elif section_kind(text) is Kind.EXAMPLE_RESPONSE and self.state.used:  # "Example response for X"
+            self.state.status = self.state.success = None  # the status in force was the earlier block's
 
     def _response(self, block: Code, directives: list[Directive]) -> Response:
         state = self.state
@@ -330,12 +338,6 @@ class _Reader:
     def _no_code(self, section: Section) -> None:
         if not self.nested and (found := missing_example(section)) is not None:
             self.diagnostics.append(found)
-
-
-def _documented_path(operation: Operation) -> str:
-    """The URI section's path for a request the example does not write: its optional query templates left out."""
-    required = frozenset(p.name for p in operation.parameters if p.location == "query" and p.required)
-    return without_query_templates(operation.path, required)
 
 
 def _example(draft: _Draft, expected: tuple[ExpectedResponse, ...]) -> Example:
@@ -364,9 +366,9 @@ def _continues(section: Section, following: Section | None) -> bool:
     return following.heading.level > section.heading.level
 
 
-def read_examples(sections: list[Section], operation: Operation | None,
-                  path: str) -> tuple[list[Example], list[Diagnostic]]:
-    """The page's examples, each request paired with the response the page gives it."""
+def read_examples(sections: list[Section], operation: Operation | None, path: str,
+                  templates: tuple[str, ...] = ()) -> tuple[list[Example], list[Diagnostic]]:
+    """The page's examples, each request paired with the response the page gives it (``templates``: the URI's)."""
     reader = _Reader(operation, path)
     reader.responses_follow = any(s.kind is Kind.EXAMPLE_RESPONSE for s in sections)
     for index, section in enumerate(sections):
@@ -383,7 +385,7 @@ def read_examples(sections: list[Section], operation: Operation | None,
     if not drafts and reader.request_none is not None and operation is not None:
         # "Example Request: None": the request is the documented one, with no body
         none = _Draft(reader.request_none)
-        documented = _documented_path(operation)
+        documented = documented_path(operation)
         none.requests.append(Request(operation.method, documented, span=reader.request_none))
         none.variables += placeholders(documented)
         drafts.append(none)
@@ -391,11 +393,11 @@ def read_examples(sections: list[Section], operation: Operation | None,
     # every response is read (and checked) once, even when several examples share it
     built, defaults = expected_responses([*reader.responses, *(d.response for d in tests if d.response)], operation,
                                          path, reader.diagnostics)
-    unanswered: list[int] = []  # requests past the last of several success responses
-    chosen = dict(zip(map(id, tests), pair([(_label(d), d.response) for d in tests], reader.responses, unanswered,
-                                           [d.requests[0].method for d in tests], operation.method if operation else "")))
-    reader.diagnostics += [unanswered_warning(tests[i].requests[0].span or tests[i].span, reader.responses)
-                           for i in unanswered] + unused_notes(reader.responses, chosen.values())
+    calls = [(d.requests[0].method, d.requests[0].path, d.group, d.requests[0].span or d.span,
+              reader.section_of.get(d.group, 0)) for d in tests]
+    paired, found = pair_requests([(_label(d), d.response) for d in tests], reader.responses, calls,
+                                  templates or ((f"{operation.method} {operation.path}",) if operation else ()))
+    chosen, reader.diagnostics = dict(zip(map(id, tests), paired)), reader.diagnostics + found
     examples: list[Example] = []
     for draft in drafts:
         expected: tuple[ExpectedResponse, ...] = ()

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from harness.model import BodyKind, Diagnostic, Level, Request, Span
+from harness.model import BodyKind, Diagnostic, Level, Operation, Request, Span
 from harness.parsers.cloud_curl import is_curl, read_curl
 from harness.parsers.cloud_sections import (
     RequestLine,
@@ -26,8 +26,8 @@ from harness.parsers.cloud_sections import (
 from harness.parsers.console import body_kind
 from harness.parsers.source_lines import is_page_credential
 
-__all__ = ["Chunk", "body_label_lines", "split_block", "make_request", "read_body", "headers_only", "starts_with_request",
-           "without_query_templates"]
+__all__ = ["Chunk", "body_label_lines", "documented_path", "split_block", "make_request", "read_body", "headers_only",
+           "starts_with_request", "without_query_templates"]
 
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _HEADER = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(\S.*)$")
@@ -273,3 +273,9 @@ def starts_with_request(text: str, span: Span) -> bool:
     "Creating a big job" and its POST), the next example's request, never a response to compare."""
     first = next((line for line in text.split("\n") if line.strip()), "")
     return is_curl(first) or find_request_line(first, span) is not None
+
+
+def documented_path(operation: Operation) -> str:
+    """The URI section's path for a request the example does not write: its optional query templates left out."""
+    required = frozenset(p.name for p in operation.parameters if p.location == "query" and p.required)
+    return without_query_templates(operation.path, required)

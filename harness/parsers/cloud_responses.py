@@ -7,12 +7,7 @@ sample response", "Example normal/abnormal response", "Response to example 2". A
 label followed by no code block still documents a status ("Success response / HTTP
 status code 204"): it becomes a response with no body.
 
-Pairing (``pair``): a response shown right under its request is that request's; else
-the one with the request's number ("Example request 2" / "Response to example 2");
-else a request labelled as a failure takes the failure responses in order; every
-other request takes the success responses by position (all of them the only one). With two
-or more success responses and more requests than those, a request past the last one gets
-none: its check is the status only, and the page is warned.
+Which request each response answers is decided in ``harness.parsers.cloud_pairing``.
 An error-shaped body (``{"error": ...}``, ``error_code`` / ``error_msg``) with no
 status is a failure, never paired with an ordinary request.
 """
@@ -21,22 +16,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from collections.abc import Iterable
 from typing import Any
 
 from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPolicy, Operation, Span
 from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
-from harness.parsers.cloud_sections import Section, refers_elsewhere
+from harness.parsers.cloud_sections import Kind, Section, refers_elsewhere, section_kind, status_label
 from harness.parsers.cloud_tables import RESPONSE_HEADER, response_fields
 from harness.parsers.lenient_json import quote_stash_tokens
 from harness.parsers.page import Table, Text
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Header", "Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
-           "header_lines", "label_of", "is_success", "missing_example",
-           "pair", "status_line", "unanswered_warning", "unused_notes"]
+           "header_lines", "label_of", "is_success", "missing_example", "status_line"]
 
 Header = tuple[str, str, int]  # a documented response header: name, value, its page line (0: unknown)
 _NUMBER = re.compile(r"\b(?:example|request|response|sample)s?\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
@@ -100,6 +93,7 @@ class Response:
     empty: bool = False
     content_line: int = 0
     headers: tuple[Header, ...] = ()  # the response headers the page shows with it, each with its line
+    group: int = 0  # responses of one group follow one lead-in (a heading, a label, a sentence ending in ":")
 
 
 def _error_shaped(source: str) -> bool:
@@ -191,6 +185,11 @@ class ResponseState:
     stated: Span | None = None
     pending: tuple[Header, ...] = ()  # a block of response headers shown before its response
     start: int = 0  # where the responses under the current heading start
+    # a block was read under the status in force: a label naming another example response ("Example response
+    # for X") ends that status, which was the earlier block's (a "Status code: 400" shown in the first example's
+    # item does not make the next example an error)
+    used: bool = False
+    group: int = 0  # the lead-ins read so far (``lead_in``)
 
     def shown(self, headers: tuple[Header, ...]) -> None:
         """A block of response headers ("X-Subject-Token: ..."): the next response's, else the last one's."""
@@ -198,7 +197,7 @@ class ResponseState:
 
     def status_label(self, status: int, span: Span, label: Label, out: list[Response]) -> None:
         self.flush(out)
-        self.status, self.stated = status, span
+        self.status, self.stated, self.used = status, span, False
         self.number = label.number  # a new status starts a new group: an earlier number does not carry over
         if label.success is not None:
             self.success = label.success
@@ -225,11 +224,21 @@ class ResponseState:
             self.number = label.number
         self.stated = span if self.status is not None else None
 
+    def lead_in(self, text: str, heading: bool) -> None:
+        """A heading, a label or a sentence introducing what follows ("The response is as follows:") starts a
+        new group of responses; other prose ("JSON format") does not: blocks after it are shown side by side."""
+        label = label_of(text) if not heading else Label()
+        if heading or text.rstrip().endswith((":", "：")) or status_label(text) is not None or \
+                label.success is not None or label.number is not None or section_kind(text) is Kind.EXAMPLE_RESPONSE:
+            self.group += 1
+
     def add(self, response: Response, out: list[Response]) -> None:
+        response.group = self.group
         if self.pending:
             response.headers, self.pending = (*self.pending, *response.headers), ()
         out.append(response)
         self.stated = None
+        self.used = True
 
     def table(self, table: Table) -> list[Response]:
         """The responses a page writes in table cells instead of a code block: a cell holding a JSON object or
@@ -243,13 +252,13 @@ class ResponseState:
             if bodies:
                 status = codes[0] if codes else self.status
                 found.append(Response(table.span, bodies[0], status, self.success, self.number,
-                                      content_line=table.span.line))
+                                      content_line=table.span.line, group=self.group))
                 self.stated = None
         return found
 
     def flush(self, out: list[Response]) -> None:
         if self.stated is not None and self.status is not None:
-            out.append(Response(self.stated, "", self.status, self.success, self.number, empty=True))
+            out.append(Response(self.stated, "", self.status, self.success, self.number, empty=True, group=self.group))
         self.stated = None
 
     def reset(self, out: list[Response]) -> None:
@@ -259,73 +268,6 @@ class ResponseState:
         # else a "Response Header" heading of their own: they are the next response's ("Response Body")
         self.start = len(out)
         self.status = self.success = self.number = None
-
-
-def pair(drafts: list[tuple[Label, Response | None]], responses: list[Response],
-         unanswered: list[int] | None = None, methods: list[str] | None = None,
-         home: str = "") -> list[Response | None]:
-    """The response each request draft expects (``None``: none documented), by the rules above.
-
-    A single success response answers every plain request (alternatives of one call) of the
-    documented method ``home``: a request of another method in the same section (``POST`` then
-    ``GET`` to see the result) is another call, and gets none; with two or more, pairing is by
-    position, and a request past the last one gets none of its own (reusing the last would check
-    another call's body): its index is added to ``unanswered``, as is a request left over when
-    every success response is numbered for another one.
-
-    :param methods: each draft's request method; ``home``: the page's documented method.
-    """
-    chosen: list[Response | None] = [own for _, own in drafts]
-    numbered: dict[int, Response] = {}
-    for response in responses:  # the first response of each number ("Response to example 2")
-        if response.number is not None:
-            numbered.setdefault(response.number, response)
-    failures = [r for r in responses if not is_success(r)]
-    documents_failures = bool(failures)
-    for index, (label, own) in enumerate(drafts):
-        if own is None and label.number is not None and label.number in numbered:
-            chosen[index] = numbered[label.number]
-        elif own is None and label.success is False and failures:
-            wanted = next((r for r in failures if label.status is not None and r.status == label.status), failures[0])
-            failures.remove(wanted)
-            chosen[index] = wanted
-    numbered_used = {id(r) for r in chosen if r is not None}
-    success = [r for r in responses if is_success(r) and (r.number is None or id(r) not in numbered_used)]
-    plain = [i for i, r in enumerate(chosen) if r is None and (
-        drafts[i][0].success is not False or drafts[i][0].caught and not documents_failures)]
-    if len(success) == 1 and methods is not None and any(methods[i] == home for i in plain):
-        foreign = [i for i in plain if methods[i] != home]  # another call than the one the response answers
-        plain = [i for i in plain if i not in foreign]
-        if unanswered is not None:
-            unanswered += foreign
-    for position, index in enumerate(plain):
-        if len(success) == 1 or position < len(success):
-            chosen[index] = success[0 if len(success) == 1 else position]
-        elif unanswered is not None and any(is_success(r) for r in responses):
-            unanswered.append(index)  # every success response the page shows answers another request
-    return chosen
-
-
-def unanswered_warning(span: Span, responses: list[Response]) -> Diagnostic:
-    """A request left without a response while the page shows success responses for others (``pair``)."""
-    count = sum(1 for r in responses if is_success(r))
-    return Diagnostic(
-        Level.WARNING, "request-without-response",
-        f"this request has no example response of its own: the page shows {count} success "
-        f"response{'s' * (count != 1)}, each paired with another request; only its status is checked", span,
-        hint="add its response, or number requests and responses ('Example request 3' / 'Response to example 3')")
-
-
-def unused_notes(responses: list[Response], chosen: Iterable[Response | None]) -> list[Diagnostic]:
-    """An info note at each documented response no request is paired with: it is shown, never checked."""
-    used = {id(r) for r in chosen if r is not None}
-    return [Diagnostic(
-        Level.INFO, "response-not-checked", f"this {'failure' if not is_success(r) else 'example'} response "
-        f"{'(status ' + str(r.status) + ') ' if r.status is not None else ''}is not checked: no example request on "
-        "the page is paired with it", r.span,
-        hint="give it a request of its own (a failing one labelled 'Failed sample request' or with "
-        ".. TEST[catch:...]), or number them ('Example request 2' / 'Response to example 2')")
-        for r in responses if id(r) not in used and not r.empty]
 
 
 _FILE_TYPES = {"file", "binary", "stream", "file stream", "byte stream", "blob"}

@@ -239,8 +239,9 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
         return None
     bare = text.text.strip().rstrip(":").strip().lower()
     if bare in _BARE_LABELS and (enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) or
-                                 enclosing is Kind.OTHER and labelled):
-        return _BARE_LABELS[bare]  # "**Request**" / "Response:" in an example or a walk-through step
+                                 enclosing in (Kind.OTHER, Kind.REQUEST, Kind.RESPONSE) and labelled):
+        # "**Request**" / "Response:" in an example, a walk-through step, or after a parameters section
+        return _BARE_LABELS[bare]
     if enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE):
         mentions = {k for word, k in _MENTIONS if word.search(bare)}
         if len(mentions) == 1 and labelled:  # "The response is as follows:" inside a "Samples" section

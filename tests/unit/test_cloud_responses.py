@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from harness.model import Span
-from harness.parsers.cloud_responses import Label, Response, ResponseState, is_success, label_of, pair, status_line
+from harness.parsers.cloud_pairing import pair
+from harness.parsers.cloud_responses import Label, Response, ResponseState, is_success, label_of, status_line
 
 SPAN = Span("p.rst", 1)
 
@@ -27,8 +30,8 @@ def test_label_of(text: str, label: Label) -> None:
 
 
 def response(status: int | None = None, success: bool | None = None, number: int | None = None,
-             source: str = '{"id": "1"}') -> Response:
-    return Response(SPAN, source, status, success, number)
+             source: str = '{"id": "1"}', line: int = 0, group: int = 0) -> Response:
+    return Response(replace(SPAN, line=line) if line else SPAN, source, status, success, number, group=group)
 
 
 def test_error_shaped_bodies_without_status_are_failures() -> None:
@@ -51,12 +54,47 @@ def test_a_single_success_response_serves_every_plain_request() -> None:
     assert pair([(Label(), None)] * 3, [only, response(source='{"error": {"code": "x"}}')]) == [only] * 3
 
 
-def test_requests_past_the_last_of_several_success_responses_get_none_and_are_reported() -> None:
-    first, second = response(200), response(201)
+def test_more_requests_than_success_responses_in_separate_sections_pair_none_and_say_so() -> None:
+    # three calls, then two responses after the last: which answers which is not said, and a positional guess
+    # compared the second call's answer with a response written for another (the pairing campaign's finding)
+    first, second = response(200, line=40), response(201, line=45)
+    ambiguous: dict[int, str] = {}
+    chosen = pair([(Label(), None)] * 3 + [(Label(None, False), None)], [first, second], [], groups=[1, 2, 3, 4],
+                  ambiguous=ambiguous, lines=[10, 20, 30, 35])
+    assert chosen == [None, None, None, None]
+    # the failure request has no failure response: another situation, not reported here
+    assert ambiguous == dict.fromkeys([0, 1, 2], "3 example requests and 2 success responses")
+
+
+def test_interleaved_requests_and_responses_pair_by_what_follows_each_call() -> None:
+    # a call and its response, a call with none, a call and its response, then a response with no call of its own
+    own, later, extra = (response(200, source=f'{{"id": "{n}"}}', line=n) for n in (12, 32, 50))
     unanswered: list[int] = []
-    chosen = pair([(Label(), None)] * 3 + [(Label(None, False), None)], [first, second], unanswered)
-    assert chosen == [first, second, None, None]  # never the last response again: it answers another call
-    assert unanswered == [2]  # the failure request has no failure response: another situation, not reported here
+    chosen = pair([(Label(), None)] * 4, [own, later, extra], unanswered, groups=[1, 2, 3, 4], ambiguous={},
+                  lines=[10, 20, 30, 40])
+    assert [c.span.line if c else None for c in chosen] == [12, None, 32, 50]
+    assert unanswered == [1]
+
+
+def test_one_request_takes_the_response_after_it_unless_two_follow_one_lead_in() -> None:
+    # "The response is as follows:" and "Another sample response:" each lead in their own block: the first is
+    # the request's; two blocks under one "Status code: 200" (or "JSON format" prose) are alternatives
+    first = response(200, source='{"a": 1}', line=20, group=1)
+    second = response(200, source='{"b": 2}', line=30, group=2)
+    assert pair([(Label(), None)], [first, second], [], groups=[1], ambiguous={}, lines=[10]) == [first]
+    same = replace(second, group=1)
+    ambiguous: dict[int, str] = {}
+    assert pair([(Label(), None)], [first, same], [], groups=[1], ambiguous=ambiguous, lines=[10]) == [None]
+    assert list(ambiguous) == [0]
+
+
+def test_two_calls_of_one_section_then_one_response_leave_both_open() -> None:
+    # a walk-through: a call and its response, then two calls of one section and a response after both
+    own, later = response(200, source='{"a": 1}', line=12, group=1), response(200, source='{"b": 2}', line=40, group=2)
+    ambiguous: dict[int, str] = {}
+    chosen = pair([(Label(), None)] * 3, [own, later], [], groups=[1, 2, 3], ambiguous=ambiguous,
+                  lines=[10, 20, 30], sections=[1, 2, 2])
+    assert chosen == [own, None, None] and sorted(ambiguous) == [1, 2]
 
 
 def test_state_flushes_a_stated_status_with_no_block_and_numbers_do_not_carry_over() -> None:
