@@ -12,13 +12,18 @@ ahead; if it was not sent ahead it cannot arrive, since the item has not run.
 from __future__ import annotations
 
 import collections
+import json
 import re
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import fault_servers as fs
 import pytest
+
+from harness.replay.send import Sender, TargetError, new_session
+from harness.results import FailureKind
 
 pytest_plugins = ["pytester"]
 
@@ -253,3 +258,43 @@ def test_under_xdist_each_example_is_sent_once_and_the_outcomes_are_the_same(
     result.assert_outcomes(passed=6, failed=1)
     assert sorted(server.paths()) == sorted(["/a/0", "/a/1", "/a/2", "/a/3", "/b/0", "/b/1", "/b/2"])
     assert re.search(r"FAILED pages/b\.asciidoc::line_\d+", result.stdout.str())
+
+
+def _closed(server: fs.RecordingServer, count: int) -> list[str]:
+    deadline = time.monotonic() + ARRIVES
+    while len(server.closes) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return server.closes
+
+
+def test_an_answer_sent_ahead_and_not_used_is_read_and_dropped_on_a_connection_that_goes_on(
+        server: fs.RecordingServer) -> None:
+    sender = Sender(new_session(True), timeout=5)
+    assert sender.send_ahead("GET", server.url + "/x", {}, None)
+    assert json.loads(sender.send("GET", server.url + "/y", {}, None).text)["path"] == "/y"  # not /x's answer
+    assert sender.send_ahead("GET", server.url + "/z", {"A": "1"}, None)
+    assert json.loads(sender.send("GET", server.url + "/z", {"A": "1"}, None).text)["path"] == "/z"
+    assert sender.send_ahead("GET", server.url + "/w", {}, None)
+    sender.close()  # the document ends with /w's answer pending
+    assert (sender.discarded, sender.answered_ahead) == (2, 1)
+    assert server.paths() == ["/x", "/y", "/z", "/w"]  # /z sent once
+    assert {number for number, *_ in server.records} == {0}  # one connection throughout
+    assert _closed(server, 1) == ["eof"]  # closed with /w's answer read, not reset
+
+
+def test_what_fails_while_sending_ahead_is_the_send_s_own_failure() -> None:
+    """A refused connection is reported by the send of that request; a kept-alive connection the target
+    dropped is handled as without sending ahead: an idempotent request goes out again once."""
+    sender = Sender(new_session(True), timeout=5)
+    url = fs.refused_url()
+    assert sender.send_ahead("GET", url + "/x", {}, None)
+    with pytest.raises(TargetError) as refused:
+        sender.send("GET", url + "/x", {}, None)
+    assert refused.value.kind is FailureKind.CONNECTION and "refused" in refused.value.message
+    with fs.fault_server(fs.keepalive_close) as closing:
+        sender = Sender(new_session(True), timeout=5)
+        assert sender.send("GET", closing.url + "/a", {}, None).status == 200
+        assert sender.send_ahead("GET", closing.url + "/b", {}, None)  # on the socket the target then drops
+        assert sender.send("GET", closing.url + "/b", {}, None).status == 200
+        # sent again once on a new connection (the server counts the requests it answered: /a and /b)
+        assert (sender.retried, closing.requests) == (1, 2)
