@@ -32,6 +32,7 @@ from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
 from harness.pytest_plugin_protocol import freeze_if_only, run_protocol, unfreeze
 from harness.replay import PlannedTest, Replay, Replays
+from harness.replay.ahead import send_ahead
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
 from harness.report.checks import check_words, notes_for, weaker_kinds
 from harness.report.redact import mask_userinfo
@@ -172,7 +173,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     phase hooks: per item they cost more than replaying the example. Any other item: pytest's way."""
     if not isinstance(item, ExampleItem) or next(item.iter_markers(), None):
         return None
-    return run_protocol(item, nextitem)
+    return run_protocol(item, nextitem, item.send_ahead)
 
 
 def _skip(reason: str) -> NoReturn:
@@ -366,6 +367,16 @@ class ExampleItem(pytest.Item):
         """Report the assertion failure found in ``setup``."""
         if self.result.outcome is Outcome.FAILED:
             raise ExampleFailed(self.result)
+
+    def send_ahead(self, nextitem: pytest.Item) -> None:
+        """Once this item passed: the next item's first request goes on the wire now, when that item is the
+        page's next example and runs the lean way too (no mark), and the request is known for certain
+        (``harness.replay.ahead``); the next item reads its answer."""
+        parent = self.parent
+        result = self.__dict__.get("result")
+        if (isinstance(nextitem, ExampleItem) and nextitem.parent is parent and isinstance(parent, DocFile)
+                and result is not None and result.outcome is Outcome.PASSED and not next(nextitem.iter_markers(), None)):
+            send_ahead(parent.replay.runner(parent.document), nextitem.test)
 
     def teardown(self) -> None:
         """Let the result go: its reports are made (pytest keeps every item to the end of the session)."""

@@ -10,6 +10,12 @@ phase that passed gets the report ``pytest_runtest_makereport`` would give witho
 What this relies on beyond pytest's public API (the session's setup state, the tmp_path plugin's
 stash key) is looked up once; where it is missing, every item takes pytest's full protocol.
 
+Under that protocol, once an item has passed, the plugin may send the next item's first request before
+returning to pytest (``run_protocol``'s ``ahead``), so the target works while pytest logs this item and
+sets up the next. Only when nothing but pytest's own plugins (and pytest-xdist's, hypothesis's and
+docharness's) runs between that moment and the next item's setup (``_WINDOW_HOOKS``): a conftest or a
+plugin hooking one of those hooks may expect to run before a request is sent.
+
 A session whose items are all example items also freezes what collection made for the garbage collector
 (``freeze_if_only``) until the session finishes.
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 import bdb
 import gc
 import os
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +44,12 @@ _PLAIN_PHASE_HOOKS = frozenset({"runner", "skipping", "capturemanager", "logging
 # phase hooks put on the item (never run for an example item: checked per phase all the same)
 _PLAIN_REPORT_HOOKS = frozenset({"runner", "unittest", "skipping", "tmpdir", "hypothesispytest"})
 _INTERACTIVE_OPTIONS = ("usepdb", "trace", "setupshow", "setuponly", "setupplan")
+# the hooks pytest runs between an item's setup phase and the next item's setup: a request sent ahead goes
+# out before them, so only code known not to care may implement them (the modules of _KNOWN_MODULES)
+_WINDOW_HOOKS = ("pytest_runtest_protocol", "pytest_runtest_logstart", "pytest_runtest_logreport",
+                 "pytest_runtest_logfinish", "pytest_runtest_makereport", "pytest_report_teststatus",
+                 "pytest_report_to_serializable", "pytest_warning_recorded", "pytest_exception_interact")
+_KNOWN_MODULES = ("_pytest.", "xdist.", "harness.", "_hypothesis_pytestplugin")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +59,13 @@ class Protocol:
     :param lean: run the phases directly (else pytest's full protocol).
     :param direct_reports: make a passed phase's report directly (else through the hook).
     :param tmp_path_key: the tmpdir plugin's stash key for phase outcomes, when that plugin is active.
+    :param ahead: the next item's first request may be sent once an item has passed.
     """
 
     lean: bool
     direct_reports: bool = False
     tmp_path_key: Any = None
+    ahead: bool = False
 
 
 PROTOCOL = pytest.StashKey[Protocol]()
@@ -73,9 +88,17 @@ def protocol(config: pytest.Config) -> Protocol:
         tmpdir = config.pluginmanager.get_plugin("tmpdir") if "tmpdir" in reports else None
         key = _stash_key(tmpdir) if tmpdir is not None else None
         direct = reports <= _PLAIN_REPORT_HOOKS and (tmpdir is None or key is not None)
-        made = Protocol(lean=True, direct_reports=direct, tmp_path_key=key)
+        made = Protocol(lean=True, direct_reports=direct, tmp_path_key=key,
+                        ahead=direct and all(_known(impl.plugin) for name in _WINDOW_HOOKS
+                                             for impl in getattr(config.hook, name).get_hookimpls()))
     config.stash[PROTOCOL] = made
     return made
+
+
+def _known(plugin: object) -> bool:
+    """Whether a plugin is one of ``_KNOWN_MODULES`` (a module, or an object of a class defined there)."""
+    name = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__module__
+    return f"{name}.".startswith(_KNOWN_MODULES)
 
 
 def _stash_key(tmpdir: object) -> Any:
@@ -94,8 +117,15 @@ def _setup_state(item: pytest.Item) -> Any:
     return state if hasattr(state, "setup") and hasattr(state, "teardown_exact") else None
 
 
-def run_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
-    """Run one example item as pytest's runner would, or ``None`` to leave it to pytest's full protocol."""
+def run_protocol(item: pytest.Item, nextitem: pytest.Item | None,
+                 ahead: Callable[[pytest.Item], object] | None = None) -> bool | None:
+    """Run one example item as pytest's runner would, or ``None`` to leave it to pytest's full protocol.
+
+    :param ahead: called with the next item once this one's setup phase passed, before its call phase,
+        when the session goes on (``Protocol.ahead`` holds, the session is not stopping): to send the next
+        item's first request before its turn. It decides whether this item passed (an example item's
+        outcome is known after its setup phase; its call phase only reports it).
+    """
     how = protocol(item.config)
     state = _setup_state(item) if how.lean else None
     if state is None:
@@ -103,12 +133,18 @@ def run_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None
     hook = item.ihook
     hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     if _phase(item, hook, how, "setup", lambda: state.setup(item)).passed:
+        if ahead is not None and how.ahead and nextitem is not None and not _stopping(item.session):
+            ahead(nextitem)  # between the phases: in neither one's duration
         _phase(item, hook, how, "call", item.runtest)
-    if item.session.shouldfail or item.session.shouldstop:
+    if _stopping(item.session):
         nextitem = None  # the session stops: everything is torn down now, as the runner does
     _phase(item, hook, how, "teardown", lambda: state.teardown_exact(nextitem))
     hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
     return True
+
+
+def _stopping(session: pytest.Session) -> bool:
+    return bool(session.shouldfail or session.shouldstop)
 
 
 def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Callable[[], None]) -> pytest.TestReport:

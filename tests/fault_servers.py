@@ -215,3 +215,118 @@ def slow_ok(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
     """A correct JSON answer after 0.3 s: a slow but healthy target."""
     if not stop.wait(0.3):
         conn.sendall(answer(200, b'{"acknowledged": true}'))
+
+
+class RecordingServer:
+    """A kept-alive HTTP/1.1 server on loopback recording every request in arrival order, for the tests of
+    what goes on the wire when (the pytest plugin's requests sent ahead).
+
+    ``records`` holds ``(connection number, method, target, body)``; ``answer(method, target)`` gives the
+    status and JSON body (default: 200 and ``{"acknowledged": true, "path": <path>}``); ``on_request``, when
+    set, is called with each record before its answer goes out. ``closes`` lists how each connection
+    ended: ``"eof"`` when the client closed it with nothing left unread, ``"reset"`` when it closed it with
+    an answer unread (the kernel resets such a connection).
+    """
+
+    def __init__(self, answer: Callable[[str, str], tuple[int, bytes]] | None = None) -> None:
+        self.answer = answer or self.acknowledged
+        self.on_request: Callable[[tuple[int, str, str, bytes]], None] | None = None
+        self.records: list[tuple[int, str, str, bytes]] = []
+        self.closes: list[str] = []
+        self.arrived = threading.Condition()
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.listener.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def acknowledged(method: str, target: str) -> tuple[int, bytes]:
+        path = target.partition("?")[0]
+        return 200, b'{"acknowledged": true, "path": "%s"}' % path.encode()
+
+    def paths(self) -> list[str]:
+        """The path of every request received so far (query left out), in arrival order."""
+        return [target.partition("?")[0] for _, _, target, _ in self.records]
+
+    def wait_for(self, path: str, timeout: float, *, exact: bool = True) -> bool:
+        """Whether a request for ``path`` (or, not ``exact``, a path starting so) arrives within ``timeout``
+        seconds (at once if it already has)."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: any(p == path or (not exact and p.startswith(path))
+                                                     for p in self.paths()), timeout)
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            worker = threading.Thread(target=self._handle, args=(conn, len(self.threads)), daemon=True)
+            self.threads.append(worker)
+            worker.start()
+
+    def _recv(self, conn: socket.socket) -> bytes:
+        """The next bytes from the client; b"" at its end (or when the server stops)."""
+        while not self.stop.is_set():
+            try:
+                return conn.recv(65536)
+            except TimeoutError:
+                continue
+        return b""
+
+    def _handle(self, conn: socket.socket, number: int) -> None:
+        buffer = b""
+        conn.settimeout(0.2)
+        try:
+            while not self.stop.is_set():
+                while b"\r\n\r\n" not in buffer:
+                    chunk = self._recv(conn)
+                    if not chunk:
+                        self.closes.append("eof" if not buffer else "partial")
+                        return
+                    buffer += chunk
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, target, _ = lines[0].split(" ", 2)
+                length = next((int(v) for k, _, v in (h.partition(":") for h in lines[1:])
+                               if k.strip().lower() == "content-length"), 0)
+                while len(buffer) < length:
+                    buffer += self._recv(conn)
+                body, buffer = buffer[:length], buffer[length:]
+                record = (number, method, target, body)
+                with self.arrived:
+                    self.records.append(record)
+                    self.arrived.notify_all()
+                if self.on_request is not None:
+                    self.on_request(record)
+                status, payload = self.answer(method, target)
+                conn.sendall(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                             % (status, len(payload), payload))
+        except ConnectionResetError:
+            self.closes.append("reset")
+        except OSError:
+            self.closes.append("error")
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        for worker in self.threads:
+            worker.join(5)
+        self.listener.close()
+
+
+@contextmanager
+def recording_server(answer: Callable[[str, str], tuple[int, bytes]] | None = None) -> Iterator[RecordingServer]:
+    server = RecordingServer(answer)
+    try:
+        yield server
+    finally:
+        server.close()

@@ -81,7 +81,7 @@ class DocumentRunner:
 
     def close(self) -> None:
         """Close the document's connection."""
-        self.session.close()
+        self.sender.close()  # an answer to a request sent ahead is read first
 
     def prepare(self, step: Step, *, strict: bool = False) -> Prepared:
         """The wire form of a step (``PrepareError`` when it cannot be built).

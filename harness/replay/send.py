@@ -7,6 +7,11 @@ request whose kept-alive connection the target had closed is sent again once. A
 target that misbehaves raises ``TargetError`` with the failure kind the runner
 reports. The document's connections, cookies and redirect rules are its
 ``harness.replay.session.Session``.
+
+A request may be sent ahead (``Sender.send_ahead``): it goes on the wire at once and its answer is
+read by the ``send`` of the same request, so the target works on it while the caller is busy (the
+pytest plugin: pytest's bookkeeping of the previous item). A different request, or ``close``, reads
+the pending answer and drops it first.
 """
 
 from __future__ import annotations
@@ -101,6 +106,16 @@ class Reply:
         return value
 
 
+class _Ahead:
+    """A request sent ahead, its answer not read yet (or what failed while sending it)."""
+
+    __slots__ = ("connection", "error", "key", "started", "state")
+
+    def __init__(self, key: tuple[Any, ...], started: float, state: RequestState, connection: Any,
+                 error: BaseException | None) -> None:
+        self.key, self.started, self.state, self.connection, self.error = key, started, state, connection, error
+
+
 class Sender:
     """Sends requests on one session with one timeout and body cap.
 
@@ -115,14 +130,73 @@ class Sender:
         self.remote_writes = remote_writes  # a redirect may take a state-changing request off loopback
         self.drops_kept_alive = False  # the target was seen closing a connection it had kept alive
         self.retried = 0  # idempotent requests sent again after a stale kept-alive connection
+        self._ahead: _Ahead | None = None
+        self.answered_ahead = 0  # sends whose request had gone out ahead
+        self.discarded = 0  # answers to requests sent ahead, read and dropped unused
 
-    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
-        """Send one request (following redirects); raise ``TargetError`` when no usable answer came."""
+    def send_ahead(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> bool:
+        """Put a request on the wire now; the ``send`` of the same request reads its answer. Its deadline
+        runs from now. What fails while sending it is that ``send``'s to handle, as if it had happened
+        there. ``False`` (nothing sent) when a request is already pending or this one cannot be built."""
+        if self._ahead is not None:
+            return False
+        method = method.upper()
+        if method not in IDEMPOTENT_METHODS and self.drops_kept_alive:
+            self.session.close()  # as send does: this target closes kept-alive connections
         started = time.perf_counter()
         state = RequestState(started + self.timeout)
+        key = (method, url, tuple(headers.items()), body)
+        try:
+            connection = self.session.send(method, url, headers, body, state)
+        except BuildError:
+            return False  # nothing went out: send finds the same error
+        except (OSError, http.client.HTTPException) as exc:
+            self._ahead = _Ahead(key, started, state, None, exc)
+            return True
+        self._ahead = _Ahead(key, started, state, connection, None)
+        return True
+
+    def discard(self) -> None:
+        """Read and drop the answer to the request sent ahead, if any: nothing will use it (another request
+        is sent, or the document ends). The connection stays usable; one that fails to answer is closed."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None or ahead.connection is None:
+            return
+        self.discarded += 1
+        try:
+            self._read(self.session.receive(ahead.connection, ahead.key[1]), ahead.started)
+        except BaseException as exc:
+            ahead.connection.close()
+            if not isinstance(exc, Exception):
+                raise
+
+    def close(self) -> None:
+        """Drop the answer to a request sent ahead, then close every connection."""
+        self.discard()
+        self.session.close()
+
+    def _take(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> _Ahead | None:
+        """The request sent ahead when it is this one; another one's answer is dropped."""
+        ahead = self._ahead
+        if ahead is None:
+            return None
+        if ahead.key != (method, url, tuple(headers.items()), body):
+            self.discard()
+            return None
+        self._ahead = None
+        self.answered_ahead += 1
+        return ahead
+
+    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
+        """Send one request (following redirects); raise ``TargetError`` when no usable answer came. A
+        request sent ahead is not sent again: its answer is read, and its time counts from when it went."""
         method, first = method.upper(), url
+        ahead = self._take(method, url, headers, body)
+        started = time.perf_counter() if ahead is None else ahead.started
+        state = RequestState(started + self.timeout) if ahead is None else ahead.state
         for _ in range(MAX_REDIRECTS + 1):
-            connection, response = self._open(method, url, headers, body, state)
+            connection, response = self._open(method, url, headers, body, state, ahead)
+            ahead = None
             try:
                 raw = self._read(response, started)
             except BaseException:
@@ -147,19 +221,23 @@ class Sender:
         raise TargetError(FailureKind.REDIRECT, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
 
     def _open(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None,
-              state: RequestState) -> tuple[Any, http.client.HTTPResponse]:
+              state: RequestState, ahead: _Ahead | None = None) -> tuple[Any, http.client.HTTPResponse]:
         """Send the request and read the status line and headers, under the request's deadline.
 
         An idempotent request whose kept-alive connection the target had closed is sent once more
         on a new connection (the failure is the earlier answer's connection, not this request's).
+        A request sent ahead is the first attempt: what it met is handled here as if met now.
         """
         idempotent = method in IDEMPOTENT_METHODS
-        if not idempotent and self.drops_kept_alive:
+        if not idempotent and self.drops_kept_alive and ahead is None:
             self.session.close()  # this target closes kept-alive connections: start on a new one
         for attempt in (1, 2):
-            state.reused = False
             try:
-                opened = self.session.exchange(method, url, headers, body, state)
+                if ahead is not None and attempt == 1:
+                    opened = self._answer(ahead)
+                else:
+                    state.reused = False
+                    opened = self.session.exchange(method, url, headers, body, state)
             except BuildError as exc:  # a URL or header that cannot go on the wire
                 raise TargetError(FailureKind.PROTOCOL, f"cannot build the request: {exc}") from exc
             except (OSError, http.client.HTTPException) as exc:
@@ -174,6 +252,12 @@ class Sender:
             self.retried += attempt - 1
             return opened
         raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def _answer(self, ahead: _Ahead) -> tuple[Any, http.client.HTTPResponse]:
+        """The status line and headers of the answer to a request sent ahead (or what failed sending it)."""
+        if ahead.error is not None:
+            raise ahead.error
+        return ahead.connection, self.session.receive(ahead.connection, ahead.key[1])
 
     def _read(self, response: http.client.HTTPResponse, started: float) -> bytes:
         declared = response.length  # from Content-Length; None when chunked or until the connection closes

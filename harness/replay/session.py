@@ -60,6 +60,13 @@ class Session:
     def exchange(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None,
                  state: RequestState) -> tuple[Connection, http.client.HTTPResponse]:
         """Send one request and read its status line and headers; ``BuildError`` when it cannot be sent."""
+        connection = self.send(method, url, headers, body, state)
+        return connection, self.receive(connection, url)
+
+    def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None,
+             state: RequestState) -> Connection:
+        """Put one request on the wire, its answer left for ``receive`` (http.client lets the answer be read
+        later: the target works on it meanwhile); ``BuildError`` when it cannot be sent."""
         origin, target, auth = _split(url)
         connection = self._connection(origin)
         try:
@@ -71,14 +78,22 @@ class Session:
                 if isinstance(exc, OSError):  # a certificate that does not verify is a ValueError too
                     raise
                 raise BuildError(str(exc)) from exc
+        except BaseException:
+            connection.close()  # a request half sent: the socket cannot be reused
+            raise
+        return connection
+
+    def receive(self, connection: Connection, url: str) -> http.client.HTTPResponse:
+        """Read the status line and headers of the answer to the request ``send`` put on ``connection``."""
+        try:
             response = connection.getresponse()
         except BaseException:
-            connection.close()  # a request half sent or an answer half read: the socket cannot be reused
+            connection.close()  # an answer half read: the socket cannot be reused
             raise
         connection.answered()
         if self._jar is not None or response.msg.get("Set-Cookie") is not None:
             self._keep_cookies(url, response)
-        return connection, response
+        return response
 
     def _connection(self, origin: Origin) -> Connection:
         connection = self._connections.get(origin)
