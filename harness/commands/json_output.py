@@ -1,19 +1,25 @@
 """``extract --json``'s writer: the Documents as JSON on stdout, by orjson when it can.
 
-orjson (a C library) writes the model's frozen dataclasses, enums and tuples itself, about
-three times as fast as ``harness.codec``'s encoders, which stay the reference (standard library
+orjson (a C library) writes the model's enums, tuples and plain values itself, about three times
+as fast as ``harness.codec``'s encoders, which stay the reference (standard library
 only, so that ``harness.model`` can re-export them) and write what orjson cannot: an indent other
 than 2, a value it refuses (a path holding a lone surrogate from an undecodable file name, an
 integer beyond 64 bits), or a stdout that does not take UTF-8. Either way the JSON is the same
 (keys, their order, values); only orjson's compact form has no space after ``,`` and ``:``.
+
+The model's dataclasses reach orjson as dicts, one dict display per object made by a function
+written once per class (``_fields_of``): orjson's own walk of a slots dataclass reads its field
+table and each field's definition for every object, twice the cost of the whole dump of the
+same values as dicts.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from harness.codec import json_pieces
 from harness.model import Document
@@ -45,9 +51,33 @@ def _orjson(documents: Sequence[Document], indent: int | None) -> bytes | None:
     except ImportError:  # an install without it: the standard library writes the same JSON
         return None
     try:
-        return orjson.dumps(list(documents), option=orjson.OPT_INDENT_2 if indent == 2 else 0)
+        option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_INDENT_2 if indent == 2 else 0)
+        return orjson.dumps(list(documents), default=_fields, option=option)
     except (orjson.JSONEncodeError, TypeError):  # a lone surrogate, a huge integer: the reference encoder says
         return None
+
+
+_FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """orjson's ``default``: a dataclass as the dict orjson itself would write for it."""
+    as_dict = _FIELDS.get(value.__class__)
+    if as_dict is None:
+        as_dict = _fields_of(value.__class__)
+    return as_dict(value)
+
+
+def _fields_of(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """``lambda o: {"name": o.name, ...}`` for a dataclass (its fields in order, as orjson writes one: none whose
+    name starts with ``_``), made once per class; any other type is refused as orjson refuses it."""
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise TypeError(f"Type is not JSON serializable: {cls.__name__}")
+    names = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+    as_dict: Callable[[Any], dict[str, Any]] = eval(  # noqa: S307 - field names are identifiers
+        "lambda o: {" + ", ".join(f"{name!r}: o.{name}" for name in names) + "}")
+    _FIELDS[cls] = as_dict
+    return as_dict
 
 
 def _utf8(out: TextIO) -> bool:
