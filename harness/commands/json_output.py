@@ -8,9 +8,9 @@ integer beyond 64 bits), or a stdout that does not take UTF-8. Either way the JS
 (keys, their order, values); only orjson's compact form has no space after ``,`` and ``:``.
 
 The model's dataclasses reach orjson as dicts, one dict display per object made by a function
-written once per class (``_fields_of``): orjson's own walk of a slots dataclass reads its field
-table and each field's definition for every object, twice the cost of the whole dump of the
-same values as dicts.
+written once (``_model_fields``; ``_fields_of`` for other dataclasses): orjson's own walk of a
+slots dataclass reads its field table and each field's definition for every object, twice the
+cost of the whole dump of the same values as dicts.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from harness import model
 from harness.codec import json_pieces
 from harness.model import Document
 
@@ -52,30 +53,51 @@ def _orjson(documents: Sequence[Document], indent: int | None) -> bytes | None:
         return None
     try:
         option = orjson.OPT_PASSTHROUGH_DATACLASS | (orjson.OPT_INDENT_2 if indent == 2 else 0)
-        return orjson.dumps(list(documents), default=_fields, option=option)
+        return orjson.dumps(list(documents), default=_model_fields(), option=option)
     except (orjson.JSONEncodeError, TypeError):  # a lone surrogate, a huge integer: the reference encoder says
         return None
 
 
 _FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+# the model's classes a page's Documents hold, the most frequent first (a Span is every second object)
+_MODEL_ORDER = ("Span", "Directive", "Substitution", "Example", "Request", "Parameter", "ExpectedResponse",
+                "Diagnostic", "Notice", "Operation", "Document")
+_MODEL_DEFAULT: list[Callable[[Any], Any]] = []  # made at the first write
+
+
+def _model_fields() -> Callable[[Any], Any]:
+    """orjson's ``default``: one function testing the class of the value against the model's classes, each with its
+    dict display inline (one call per object, not two), and ``_fields`` for any other value."""
+    if not _MODEL_DEFAULT:
+        classes = [getattr(model, name) for name in _MODEL_ORDER]
+        namespace: dict[str, Any] = {"OTHER": _fields, **{f"C{i}": cls for i, cls in enumerate(classes)}}
+        tests = "".join(f"    if c is C{i}:\n        return {_display(cls)}\n" for i, cls in enumerate(classes))
+        exec(f"def default(o):\n    c = o.__class__\n{tests}    return OTHER(o)\n", namespace)  # noqa: S102
+        _MODEL_DEFAULT.append(namespace["default"])
+    return _MODEL_DEFAULT[0]
 
 
 def _fields(value: Any) -> dict[str, Any]:
-    """orjson's ``default``: a dataclass as the dict orjson itself would write for it."""
+    """A dataclass as the dict orjson itself would write for it (by a function made once per class)."""
     as_dict = _FIELDS.get(value.__class__)
     if as_dict is None:
         as_dict = _fields_of(value.__class__)
     return as_dict(value)
 
 
+def _display(cls: type) -> str:
+    """``{"name": o.name, ...}``: a dataclass's fields in order, as orjson writes one (none whose name starts
+    with ``_``)."""
+    names = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+    return "{" + ", ".join(f"{name!r}: o.{name}" for name in names) + "}"
+
+
 def _fields_of(cls: type) -> Callable[[Any], dict[str, Any]]:
-    """``lambda o: {"name": o.name, ...}`` for a dataclass (its fields in order, as orjson writes one: none whose
-    name starts with ``_``), made once per class; any other type is refused as orjson refuses it."""
+    """``lambda o: {"name": o.name, ...}`` for a dataclass, made once per class; any other type is refused as
+    orjson refuses it."""
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise TypeError(f"Type is not JSON serializable: {cls.__name__}")
-    names = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
-    as_dict: Callable[[Any], dict[str, Any]] = eval(  # noqa: S307 - field names are identifiers
-        "lambda o: {" + ", ".join(f"{name!r}: o.{name}" for name in names) + "}")
+    as_dict: Callable[[Any], dict[str, Any]] = eval("lambda o: " + _display(cls))  # noqa: S307 - identifiers
     _FIELDS[cls] = as_dict
     return as_dict
 
