@@ -63,3 +63,13 @@ def test_a_stdout_that_is_not_utf8_gets_the_text_through_its_own_encoding() -> N
     text, data = _written(documents, None, encoding="latin-1")
     assert b"\xe9t\xe9" in data and b"\xc3" not in data  # latin-1 bytes, not UTF-8 ones
     assert _ordered(text.removeprefix("before ")) == _ordered(to_json(documents, indent=None))
+
+
+def test_the_dicts_orjson_is_given_write_what_its_own_walk_of_the_dataclasses_writes() -> None:
+    import orjson
+
+    documents = _documents()
+    _, data = _written(documents, None)
+    assert data == b"before " + orjson.dumps(documents) + b"\n"  # byte for byte, both layouts
+    _, data = _written(documents[:3], 2)
+    assert data == b"before " + orjson.dumps(documents[:3], option=orjson.OPT_INDENT_2) + b"\n"
