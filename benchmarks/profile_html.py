@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +51,7 @@ def stage(folder: str, name: str) -> None:
             html.read_outline(root, data, found)
         return found, root, data
 
-    def run(work: object, items: list[tuple[object, ...]]) -> None:
+    def run(work: object, items: Sequence[tuple[object, ...]]) -> None:
         functools.reduce(lambda _, item: work(*item), items, None)  # type: ignore[operator]
 
     if name == "parse":
