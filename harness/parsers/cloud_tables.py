@@ -157,10 +157,6 @@ _REQUIRED_WORDS = {**dict.fromkeys(("yes", "y", "true", "mandatory", "required",
                    **dict.fromkeys(("no", "n", "false", "optional", "o"), False)}
 
 
-def _required(text: str) -> bool | None:
-    return _REQUIRED_WORDS.get(text.strip().lower().rstrip("."))
-
-
 def _cell(row: tuple[Cell, ...], index: int | None) -> Cell:
     return row[index] if index is not None and index < len(row) else Cell("")
 
@@ -293,20 +289,22 @@ def read_tables(sections: list[Section], template: str, path: str, method: str =
         columns = found.columns
         name_at, required_at, type_at, about_at = (columns["name"], columns.get("required"), columns.get("type"),
                                                     columns.get("description"))
-        response, nested = found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE), id(found) not in top_level
+        # the location every row of the table has, when it does not depend on the row's name: "Response header
+        # parameters" are headers the answer carries, not body fields; a nested object's fields are body fields,
+        # whatever its caption says
+        fixed = (RESPONSE_HEADER if "header" in found.table.caption.lower() else RESPONSE) \
+            if found.kind in (Kind.RESPONSE, Kind.EXAMPLE_RESPONSE) else "body" if id(found) not in top_level else ""
         for r, row in enumerate(_body_rows(found)):
             width = len(row)  # _cell(row, i).text, inlined: four cells a row, thousands of rows a tree
             name = row[name_at].text.strip() if name_at < width else ""
             if not name:
                 continue
-            if response:  # "Response header parameters": headers the answer carries, not body fields
-                location = RESPONSE_HEADER if "header" in found.table.caption.lower() else RESPONSE
-            else:  # a nested object's fields are body fields, whatever its caption says
-                location = "body" if nested else _location(found, template, name, method)
             target = refs.get((t, r))
             rows.append(Parameter(  # by position (name, location, required, type, description, object_ref)
-                name, location,
-                _required(row[required_at].text if required_at is not None and required_at < width else ""),
+                name, fixed or _location(found, template, name, method),
+                # _required, inlined
+                _REQUIRED_WORDS.get(row[required_at].text.strip().lower().rstrip("."))
+                if required_at is not None and required_at < width else None,
                 row[type_at].text if type_at is not None and type_at < width else "",
                 row[about_at].text if about_at is not None and about_at < width else "",
                 _object_key(target, names) if target else ""))

@@ -38,8 +38,9 @@ _LABEL_LEVEL = 7  # below every h1-h6, so the next real heading closes it
 _Node = Any
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what lxml refuses in text it is given
 # lxml.html's parser without its Python class lookup (HtmlElement): the same tree, read through plain
-# elements, which lxml creates in C (the lookup was a Python call for every element touched)
-_PARSER = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=True)
+# elements, which lxml creates in C (the lookup was a Python call for every element touched); no table of
+# the id attributes either (collect_ids: nothing looks an element up by its id; 4% of the parse's instructions)
+_PARSER = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=True, collect_ids=False)
 _COMMENT = lxml.etree.Comment
 _TEXT = lxml.etree.tostring  # method="text": XPath string() of the element, comments left out
 
@@ -102,6 +103,21 @@ def _links(table: _Node) -> dict[_Node, tuple[str, ...]]:
                 found.setdefault(parent, []).append(href[1:].lower())
             parent = parent.getparent()
     return {cell: tuple(anchors) for cell, anchors in found.items()}
+
+
+def _cells(table: _Node, rows: list[_Node]) -> list[list[_Node]]:
+    """Each row's ``td`` / ``th`` children, in order: one pass over the table's cells, each given to its
+    row (a cell of a nested table, or one outside any row, has a parent that is none of ``rows``).
+
+    ``row.iterchildren("td", "th")`` for every row did the same at twice the cost per cell.
+    """
+    found: dict[_Node, list[_Node]] = {row: [] for row in rows}  # the proxies: getparent() gives these objects
+    take = found.get
+    for cell in table.iter("td", "th"):
+        row = take(cell.getparent())
+        if row is not None:
+            row.append(cell)
+    return list(found.values())
 
 
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
@@ -210,7 +226,7 @@ class _Walker:
     def table(self, node: _Node) -> Table:
         caption = next((_plain(_text(c)) for c in node if c.tag == "caption"), "")
         rows = self.rows(node)
-        cells = [list(row.iterchildren("td", "th")) for row in rows]
+        cells = _cells(node, rows)
         header: tuple[Cell, ...] = ()
         links = _links(node)
         spanned = self.spans  # each cell's spans are read (fill_spans lays out rows without one as they stand)
@@ -256,9 +272,13 @@ class _Walker:
                                  _span_count(cell.get("rowspan"))) for cell in row] for row in rows])
         # the usual case: row N's cells are grid row N; _text inlined, each Cell made by
         # tuple.__new__ (a NamedTuple's own __new__ is a Python function): the cost of a table is its cells
-        text, new, anchors, none, plain = _TEXT, tuple.__new__, links.get, (), _plain
-        return tuple([tuple([new(Cell, (plain(cell.text or "" if len(cell) == 0 else text(
-            cell, method="text", encoding=str, with_tail=False)), anchors(cell, none)))
+        # and _plain inlined too (a call per cell): stripped printable ASCII text with no two spaces in a
+        # row is its own " ".join(text.split())
+        text, new, anchors, none = _TEXT, tuple.__new__, links.get, ()
+        return tuple([tuple([new(Cell, (
+            plain if (plain := (cell.text or "" if len(cell) == 0 else text(
+                cell, method="text", encoding=str, with_tail=False)).strip()).isascii() and plain.isprintable()
+            and "  " not in plain else " ".join(plain.split()), anchors(cell, none)))
             for cell in row[:MAX_COLUMNS]]) for row in rows])
 
 
@@ -276,11 +296,16 @@ def parse_html(text: str, path: str) -> Document:
                 Level.ERROR, "html-unparsable", f"the page could not be parsed as HTML: {exc}", Span(path, 1),
                 hint="check that the file is an HTML page"))
         else:
-            for br in root.iter("br"):  # a line break is a newline in text_content() too
-                try:
-                    br.tail = "\n" + (br.tail or "")
-                except ValueError:  # a control character lxml read but will not write back: dropped
-                    br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
-            lowered = data.lower()  # ASCII letters only, as libxml2 lower-cases attribute names
-            _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)
+            read_outline(root, data, outline)
     return build_document(outline, Format.HTML)
+
+
+def read_outline(root: _Node, data: bytes, outline: Outline) -> None:
+    """Append the blocks of the page parsed from ``data`` (its tree ``root``) to ``outline``."""
+    for br in root.iter("br"):  # a line break is a newline in text_content() too
+        try:
+            br.tail = "\n" + (br.tail or "")
+        except ValueError:  # a control character lxml read but will not write back: dropped
+            br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
+    lowered = data.lower()  # ASCII letters only, as libxml2 lower-cases attribute names
+    _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)

@@ -140,6 +140,19 @@ def test_spans_written_in_capitals_and_links_inside_a_nested_table_count() -> No
     assert body == {"name": (True, ""), "count": (True, "JobOpt")}
 
 
+def test_a_row_has_its_own_cells_only_whatever_is_nested_in_them() -> None:
+    # the cells of a table are gathered in one pass and given to their rows: a nested table's cells, and
+    # cells whose parent is no row of this table, are no cells of its rows; a comment between cells is none
+    text = page("<p>None</p>", "<p>None</p>").replace(
+        BODY_ROWS,
+        '<tr><td><table><tr><td>inner</td><td>cell</td></tr></table>name</td><!-- x --><td>Yes</td>'
+        "<td><p>String</p>\n</td><td>Job <b>name</b></td></tr>\n"
+        "<tr><th>count</th><td>No</td><td>Integer</td><td>How many runs</td></tr>", 1)
+    op = parse_html(text, "p.html").operations[0]
+    assert [(p.name, p.required, p.type, p.description) for p in op.parameters if p.location == "body"] == [
+        ("innercellname", True, "String", "Job name"), ("count", False, "Integer", "How many runs")]
+
+
 def test_comment_directives_after_pre() -> None:
     text = page('<pre>{"name": "a"}</pre>\n<!-- TEST[catch:missing] -->\n<pre>{"name": "b"}</pre>\n'
                 "<!-- TEST[skip:todo] -->\n<!-- TEST [continued] -->",
