@@ -341,10 +341,11 @@ class ExampleItem(pytest.Item):
         """Run the example: an error outcome is a pytest error, a failed assertion a failure."""
         parent = self.parent
         assert isinstance(parent, DocFile)
-        try:
-            self.result = parent.replay.runner(parent.document).run(self.test)
+        try:  # a pass is shown only through its check words, masked there: nothing else of it is masked
+            result = parent.replay.runner(parent.document).run(self.test, whole=False)
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
             pytest.fail(parent.replay.targets.redactor.text(str(exc)), pytrace=False)
+        self.result = result if result.outcome is Outcome.PASSED else parent.replay.targets.redactor.data(result)
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
             _skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:
@@ -356,7 +357,10 @@ class ExampleItem(pytest.Item):
         """A pass says what it compared: in a report section (which reaches the controller under xdist, and
         ``-rP``), counted by ``WeakerPasses``; under ``junit_family = xunit1`` also as a testcase property
         (xunit2, pytest's default, allows no property on a testcase)."""
+        parent = self.parent
         words = check_words(result)
+        if words and isinstance(parent, DocFile):
+            words = parent.replay.targets.redactor.text(words)
         if words:
             kinds = " ".join(weaker_kinds(result))
             self.add_report_section("setup", "docharness", f"{words}\n{WEAKER_LINE}{kinds}" if kinds else words)
