@@ -30,7 +30,7 @@ from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Diagnostic, Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
-from harness.pytest_plugin_protocol import freeze_if_only, run_protocol, unfreeze
+from harness.pytest_plugin_protocol import freeze_at_the_end, freeze_if_only, run_protocol
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.ahead import send_ahead
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
@@ -76,8 +76,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("docharness_target", "default for --docharness-target", default="")
 
 
+@pytest.hookimpl(tryfirst=True)  # its cleanup runs after those of pytest's plugins (freeze_at_the_end)
 def pytest_configure(config: pytest.Config) -> None:
     """Create the session object (nothing starts until an example runs)."""
+    freeze_at_the_end(config)
     target = config.getoption("docharness_target") or config.getini("docharness_target") or None
     given = [v.partition("=") for v in config.getoption("docharness_var")]
     if any(not sep or not name.strip() for name, sep, _ in given):
@@ -218,9 +220,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Unfreeze the collector; keep the extraction caches within their bound (at most every few minutes; see
-    ExtractCache.prune)."""
-    unfreeze(session)
+    """Keep the extraction caches within their bound (at most every few minutes; see ExtractCache.prune)."""
     for cache in session.config.stash.get(CACHES, {}).values():
         if cache is not None and not cache.problem:
             cache.prune()

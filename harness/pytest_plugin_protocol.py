@@ -17,12 +17,13 @@ docharness's) runs between that moment and the next item's setup (``_WINDOW_HOOK
 plugin hooking one of those hooks may expect to run before a request is sent.
 
 A session whose items are all example items also freezes what collection made for the garbage collector
-(``freeze_if_only``) until the session finishes.
+(``freeze_if_only``) until pytest has finished with the session (``unfreeze``).
 """
 
 from __future__ import annotations
 
 import bdb
+import functools
 import gc
 import os
 import types
@@ -180,8 +181,17 @@ def freeze_if_only(session: pytest.Session, item_type: type[pytest.Item]) -> Non
         session.config.stash[FROZEN] = True
 
 
-def unfreeze(session: pytest.Session) -> None:
-    """Give the collector back what ``freeze_if_only`` froze (at the end of the session)."""
-    if session.config.stash.get(FROZEN, False):
-        session.config.stash[FROZEN] = False
+def unfreeze(config: pytest.Config) -> None:
+    """Give the collector back what ``freeze_if_only`` froze: a cleanup of the session's config that the
+    plugin registers before pytest's own (``freeze_at_the_end``), so it runs after them. pytest collects the
+    garbage once more as it ends (to report what finalizers raise): frozen, what collection made (alive to the
+    end: the session holds every item) is not walked again for it. Objects made while the items ran are."""
+    if config.stash.get(FROZEN, False):
+        config.stash[FROZEN] = False
         gc.unfreeze()
+
+
+def freeze_at_the_end(config: pytest.Config) -> None:
+    """Register ``unfreeze`` as a cleanup of ``config``: called from a ``pytest_configure`` that runs before
+    pytest's own plugins' (``tryfirst``), whose cleanups then run before it."""
+    config.add_cleanup(functools.partial(unfreeze, config))
