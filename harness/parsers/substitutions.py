@@ -86,6 +86,19 @@ def translate_pattern(java: str, verbose: bool = False) -> Pattern[str]:
 
     :raises SubstitutionError: for constructs Java rejects or Python cannot express.
     """
+    source = _translated(java)
+    try:
+        return compile_user(source, ascii_only=True, verbose=verbose)
+    except (RegexError, re.error, OverflowError, RecursionError) as exc:
+        raise SubstitutionError(f"invalid regex: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=1024)
+def _translated(java: str) -> str:
+    """The Python text of a Java regex (what ``translate_pattern`` compiles), made without the ``regex`` package.
+
+    :raises SubstitutionError: for constructs Java rejects or Python cannot express.
+    """
     out: list[str] = []
     i, n, in_class = 0, len(java), False
     class_start, extras = 0, list[str]()  # where the open [...] starts in out; its \p items class syntax cannot hold
@@ -135,10 +148,7 @@ def translate_pattern(java: str, verbose: bool = False) -> Pattern[str]:
         i += 1
     if in_class:
         raise SubstitutionError("unclosed character class [")
-    try:
-        return compile_user("".join(out), ascii_only=True, verbose=verbose)
-    except (RegexError, re.error, OverflowError, RecursionError) as exc:
-        raise SubstitutionError(f"invalid regex: {exc}") from exc
+    return "".join(out)
 
 
 def _property(java: str, at: int, out: list[str], extras: list[str] | None) -> int:
@@ -169,16 +179,21 @@ def _with_properties(klass: str, extras: list[str]) -> str:
 Piece = str | int  # a literal, or a group number
 
 
-@functools.lru_cache(maxsize=1024)
 def compile_replacement(replacement: str, pattern: Pattern[str]) -> tuple[Piece, ...]:
     """Turn a replacement as written in a doc into literal pieces and group numbers.
 
     :raises SubstitutionError: "Illegal group reference" and Java's other replacement errors.
     """
+    return _replacement(replacement, pattern.groups, tuple(pattern.groupindex.items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _replacement(replacement: str, groups: int, names: tuple[tuple[str, int], ...]) -> tuple[Piece, ...]:
+    """``compile_replacement`` for a pattern of ``groups`` groups, ``names`` its named ones (name, number)."""
     java = replacement.replace("$body", "\\$body").replace("$_path", "\\$_path").replace("\\n", "\n")
     pieces: list[Piece] = []
     literal: list[str] = []
-    i, n, groups = 0, len(java), pattern.groups
+    i, n, groupindex = 0, len(java), dict(names)
     while i < n:
         char = java[i]
         if char == "\\":
@@ -191,7 +206,7 @@ def compile_replacement(replacement: str, pattern: Pattern[str]) -> tuple[Piece,
             literal.append(char)
             i += 1
             continue
-        ref, i = _group_reference(java, i + 1, pattern, groups)
+        ref, i = _group_reference(java, i + 1, groupindex, groups)
         if literal:
             pieces.append("".join(literal))
             literal = []
@@ -201,16 +216,16 @@ def compile_replacement(replacement: str, pattern: Pattern[str]) -> tuple[Piece,
     return tuple(pieces)
 
 
-def _group_reference(java: str, i: int, pattern: Pattern[str], groups: int) -> tuple[int, int]:
+def _group_reference(java: str, i: int, groupindex: dict[str, int], groups: int) -> tuple[int, int]:
     """Read a group reference after ``$`` at ``i``; return the group number and the next index."""
     if i < len(java) and java[i] == "{":
         end = java.find("}", i)
         name = java[i + 1:end] if end > 0 else ""
         if end < 0 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
             raise SubstitutionError("Illegal group reference: named capturing group is missing trailing '}'")
-        if name not in pattern.groupindex:
+        if name not in groupindex:
             raise SubstitutionError(f"Illegal group reference: no group with name {{{name}}}")
-        return pattern.groupindex[name], end + 1
+        return groupindex[name], end + 1
     if i >= len(java) or not java[i].isdigit() or not java[i].isascii():
         word = re.match(r"[\w.]*", java[i:], re.ASCII)
         shown = "$" + (word.group(0) if word else "")
@@ -227,9 +242,9 @@ def _group_reference(java: str, i: int, pattern: Pattern[str], groups: int) -> t
 
 @functools.cache
 def _defaults_any() -> re.Pattern[str]:
-    """Every default pattern at once (they are plain patterns: no groups, flags or back references); made
-    when first needed, as translating them needs the ``regex`` package."""
-    return re.compile("|".join(f"(?:{translate_pattern(pattern).pattern})" for pattern, _ in DEFAULT_VALUES), re.ASCII)
+    """Every default pattern at once (they are plain patterns: no groups, flags or back references), made
+    when first needed."""
+    return re.compile("|".join(f"(?:{_translated(pattern)})" for pattern, _ in DEFAULT_VALUES), re.ASCII)
 
 
 def _expand(pieces: tuple[Piece, ...], match: Match[str]) -> str:
@@ -246,6 +261,19 @@ def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, l
     """
     diagnostics: list[Diagnostic] = []
     for sub_ in subs:
+        # the ``regex`` package is loaded only for a pattern that needs it: a literal one (most page
+        # substitutions) is str.replace, and the build's own (non_json's four) are linear ``re`` patterns
+        literal = _literal(sub_.pattern, sub_.replacement)
+        if literal is not None:  # the same result as the regex, without one
+            replaced = text.replace(*literal)
+            if replaced == text and _written(sub_) and literal[0] not in text:
+                diagnostics.append(_unused(sub_))
+            text = replaced
+            continue
+        own = _build_own(sub_.pattern, sub_.replacement)
+        if own is not None:  # linear, so no time limit (it costs 30x the run), and never reported unused
+            text = own[0].sub(own[1], text)
+            continue
         compiled = _compiled(sub_.pattern, sub_.replacement)
         if isinstance(compiled, SubstitutionError):
             diagnostics.append(Diagnostic(
@@ -253,17 +281,10 @@ def apply_substitutions(text: str, subs: Sequence[Substitution]) -> tuple[str, l
                 sub_.span, _hint_for(str(compiled))))
             continue
         pattern, replacement = compiled
-        literal = _literal(sub_.pattern, sub_.replacement)
-        if literal is not None:  # the same result as the regex, without one (most page substitutions)
-            replaced = text.replace(*literal)
-            if replaced == text and _written(sub_) and literal[0] not in text:
-                diagnostics.append(_unused(sub_))
-            text = replaced
-            continue
         try:
             if _written(sub_):
                 replaced = sub(pattern, replacement, text)
-            else:  # the build's own patterns (non_json's four): linear, so no time limit (it costs 30x the run)
+            else:  # an attribute's default the build adds that is not a literal: linear too, no time limit
                 replaced = pattern.sub(replacement, text)
             if replaced == text and _written(sub_) and search(pattern, text) is None:
                 diagnostics.append(_unused(sub_))
@@ -286,23 +307,18 @@ _LITERAL = re.compile(r"(?:[^\\.^$*+?{}\[\]|()]|\\[!-/:-@\[-^`{-~]|\\[ntrf])+")
 _LETTERS = {"n": "\n", "t": "\t", "r": "\r", "f": "\f"}
 
 
-@functools.cache
-def _plain_flags() -> int:
-    """The flags a plain pattern compiles with: none of them changes what a literal matches."""
-    return compile_user("").flags | compile_user("", ascii_only=True).flags
-
-
 @functools.lru_cache(maxsize=4096)
 def _literal(java_pattern: str, java_replacement: str) -> tuple[str, str] | None:
     """``(text, replacement)`` when the substitution replaces one fixed text by another (then
-    ``str.replace`` does what the regex does), else ``None``."""
-    compiled = _compiled(java_pattern, java_replacement)
-    if isinstance(compiled, SubstitutionError) or compiled[0].flags & ~_plain_flags():
+    ``str.replace`` does what the regex does), else ``None``. Decided on the translated text, without
+    compiling it: a literal has no groups and no inline flags, and every escape ``_LITERAL`` allows compiles."""
+    try:
+        pattern = _translated(java_pattern)
+        if not _LITERAL.fullmatch(pattern):
+            return None
+        pieces = _replacement(java_replacement, 0, ())
+    except SubstitutionError:  # _compiled reports it
         return None
-    pattern = compiled[0].pattern
-    if not _LITERAL.fullmatch(pattern):
-        return None
-    pieces = compile_replacement(java_replacement, compiled[0])
     if not all(isinstance(piece, str) for piece in pieces):
         return None
     text = re.sub(r"\\(.)", lambda m: _LETTERS.get(m.group(1), m.group(1)), pattern)
@@ -319,6 +335,28 @@ _NON_JSON = {("^", "/"), (r"\n$", r"\\s*/"), ("( +)", r"$1\\s+"), (r"\n", r"\\s*
 def _written(substitution: Substitution) -> bool:
     """A substitution the page's writer wrote (not one the build adds), whose missing match is worth a word."""
     return substitution.pattern not in _ADDED and (substitution.pattern, substitution.replacement) not in _NON_JSON
+
+
+def _build_own(java_pattern: str,
+               java_replacement: str) -> tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]] | None:
+    """A substitution ``TESTRESPONSE[non_json]`` adds (``NON_JSON_SUBSTITUTIONS``) as an ``re`` pattern and
+    replacement, ``None`` for any other: the build's own patterns are plain and linear, and ``re`` means what
+    the ``regex`` package means by them."""
+    key = (java_pattern, java_replacement)
+    if key not in _NON_JSON:
+        return None
+    made = _OWN.get(key)
+    if made is None:
+        pattern = re.compile(_translated(java_pattern), re.ASCII)
+        pieces = _replacement(java_replacement, pattern.groups, tuple(pattern.groupindex.items()))
+        if len(pieces) == 1 and isinstance(pieces[0], str) and "\\" not in pieces[0]:
+            made = _OWN[key] = pattern, pieces[0]
+        else:
+            made = _OWN[key] = pattern, functools.partial(_expand, pieces)
+    return made
+
+
+_OWN: dict[tuple[str, str], tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = {}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -183,15 +183,18 @@ def test_compact_json_of_values_outside_the_type_hints() -> None:
         assert to_json(value, indent=None) == json.dumps(to_data(value), ensure_ascii=False), value
 
 
-def test_quick_inits_keep_the_dataclass_signature_and_freeze() -> None:
-    """Every model class's quicker ``__init__`` takes the fields in order with their defaults, sets each one,
-    leaves an instance of the class itself that refuses mutation, and a subclass instance is set up too."""
+def test_quick_construction_keeps_the_dataclass_signature_and_freeze() -> None:
+    """Every model class's quicker ``__new__`` takes the fields in order with their defaults, sets each one,
+    leaves an instance of the class itself that refuses mutation and survives pickle and copy; a subclass
+    instance is set up too, with its own fields when it is a dataclass that adds some."""
+    import copy
+
     import harness.model as model
 
     classes = [c for c in vars(model).values() if dataclasses.is_dataclass(c) and isinstance(c, type)]
     assert len(classes) >= 16
     for cls in classes:
-        assert "SET" in cls.__init__.__code__.co_names, cls  # the quicker one is in place
+        assert "OPEN" in cls.__new__.__code__.co_names and cls.__init__ is object.__init__, cls  # the quicker way
         fields = dataclasses.fields(cls)
         params = list(inspect.signature(cls).parameters.values())
         assert [(p.name, p.default) for p in params] == [
@@ -199,15 +202,26 @@ def test_quick_inits_keep_the_dataclass_signature_and_freeze() -> None:
         values = [f"value-{index}" for index, _ in enumerate(fields)]
         made = cls(*values)
         assert type(made) is cls and dataclasses.astuple(made) == tuple(values)
+        assert pickle.loads(pickle.dumps(made)) == made == copy.deepcopy(made) == dataclasses.replace(made)
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(made, fields[0].name, "changed")
+        with pytest.raises(TypeError):
+            cls(*values, "one too many")
 
     class Wider(Span):
         __slots__ = ()
 
     wide = Wider("w", 3)
     assert type(wide) is Wider and (wide.path, wide.line, wide.column) == ("w", 3, 1)
+    assert type(copy.deepcopy(wide)) is Wider and copy.deepcopy(wide) == wide  # as pickle would (a local class)
     assert Span("p", 1, end_line=4) == Span("p", 1, 1, 4, 0)
+
+    @dataclasses.dataclass(frozen=True)
+    class Tagged(Span):
+        tag: str = ""
+
+    tagged = Tagged("t", 2, tag="x")
+    assert (tagged.path, tagged.line, tagged.tag) == ("t", 2, "x") and copy.deepcopy(tagged) == tagged
 
 
 def test_compact_json_of_a_dataclass_whose_hints_do_not_resolve() -> None:
