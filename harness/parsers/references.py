@@ -1,0 +1,97 @@
+"""What a page points at in another file or URL: never read, always said.
+
+docharness reads the page itself and nothing it points to: an RST ``include`` /
+``literalinclude`` / ``raw :file:`` / ``csv-table :file:``, an AsciiDoc
+``include::``, an HTML ``<iframe>`` / ``<object>`` / ``<embed>`` would insert
+another file's (or URL's) content, which is therefore neither tested nor
+published; each is an ``include-not-read`` warning at its line. An image or
+stylesheet is never read or published either; one that could only come from
+outside the docs tree (an absolute path, a ``file:`` URL, a path climbing out
+of the page's folder) is an ``outside-reference`` warning. Format-neutral: the
+format modules find the constructs and call these.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from harness.model import Diagnostic, Level, Span
+
+__all__ = ["include_diagnostic", "leaves_folder", "outside_diagnostic", "asciidoc_references"]
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_REMOTE = ("http:", "https:", "ftp:", "//")
+_ATTRIBUTE = re.compile(r"\{[\w-]*\}")
+# Asciidoctor's preprocessor reads an include line anywhere, inside listing blocks too; ``\include::`` is text
+_ADOC_INCLUDE = re.compile(r"include::([^\[\s]*)\[(.*)\]\s*$")
+_ADOC_IMAGE = re.compile(r"image::?([^\[\s]+)\[")
+_FENCE = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,})\s*$")
+
+
+def _short(target: str) -> str:
+    return target if len(target) <= 120 else target[:117] + "..."
+
+
+def leaves_folder(target: str) -> bool:
+    """Whether a local ``target`` could only be found outside the page's folder: an absolute path, a drive,
+    a ``file:`` (or other non-web) URL, or a relative path that climbs above the page's folder."""
+    target = target.strip()
+    if not target or target.lower().startswith(_REMOTE) or target.startswith("#"):
+        return False
+    if target.startswith(("/", "\\", "~")) or _SCHEME.match(target):
+        return not target.lower().startswith(("data:", "mailto:"))
+    normal = posixpath.normpath(target.replace("\\", "/"))
+    return normal == ".." or normal.startswith("../")
+
+
+def include_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
+    """``construct`` (``literalinclude``, ``<iframe src>``) would insert ``target``'s content: not read."""
+    return Diagnostic(
+        Level.WARNING, "include-not-read",
+        f"{construct} {_short(target)!r} is not read: docharness reads only the page itself, never a file or URL "
+        f"it points to, so what this would insert is neither tested nor published", span,
+        hint="write the example (or text) on the page itself; a page of its own in the docs tree is read on its own")
+
+
+def outside_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
+    """An image or stylesheet ``target`` outside the page's folder: said, never read or published."""
+    return Diagnostic(
+        Level.WARNING, "outside-reference",
+        f"{construct} {_short(target)!r} points outside this page's folder (an absolute path, a file: URL or '..'): "
+        f"not read and not published", span,
+        hint="keep images inside the docs tree, or remove the reference; the published reference shows no images")
+
+
+def _adoc_include(target: str, line: int, path: str) -> Diagnostic:
+    """An AsciiDoc ``include::``: never inserted. A plain path in the page's folder is read as a page of its
+    own (as Elasticsearch's docs tests read them): an info note; anything else is a warning."""
+    local = target.replace("{docdir}/", "", 1) if target.startswith("{docdir}/") else target
+    if local and not _ATTRIBUTE.search(local) and not leaves_folder(local) and not local.lower().startswith(_REMOTE):
+        return Diagnostic(
+            Level.INFO, "include-not-inserted",
+            f"include::{_short(target)}[] is not inserted here: every page is read on its own (as Elasticsearch's "
+            f"docs tests read them), so the included page is tested as a page of its own", Span(path, line),
+            hint="nothing to do, unless a snippet of the included page continues one of this page")
+    return include_diagnostic("include::", target, Span(path, line))
+
+
+def asciidoc_references(lines: list[str], path: str) -> list[Diagnostic]:
+    """The ``include::`` lines (anywhere, as Asciidoctor's preprocessor reads them) and the block images
+    outside listing blocks whose target leaves the page's folder, each at its 1-based line."""
+    found: list[Diagnostic] = []
+    fence = ""
+    for number, line in enumerate(lines, 1):
+        if not line or line[0] not in "i-.+/":
+            continue
+        if line.startswith("include::"):
+            match = _ADOC_INCLUDE.match(line)
+            if match is not None:
+                found.append(_adoc_include(match[1], number, path))
+        elif (delimiter := _FENCE.match(line)) is not None and (not fence or delimiter[1] == fence):
+            fence = "" if fence else delimiter[1]
+        elif not fence and line.startswith("image::"):
+            image = _ADOC_IMAGE.match(line)
+            if image is not None and leaves_folder(image[1]):
+                found.append(outside_diagnostic("image::", image[1], Span(path, number)))
+    return found
