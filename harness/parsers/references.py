@@ -4,7 +4,9 @@ docharness reads the page itself and nothing it points to: an RST ``include`` /
 ``literalinclude`` / ``raw :file:`` / ``csv-table :file:``, an AsciiDoc
 ``include::``, an HTML ``<iframe>`` / ``<object>`` / ``<embed>`` would insert
 another file's (or URL's) content, which is therefore neither tested nor
-published; each is an ``include-not-read`` warning at its line. An image or
+published; each is an ``include-not-read`` warning at its line, except a docs
+page in the page's folder, read as a page of its own (an ``include-not-inserted``
+info note). An image or
 stylesheet is never read or published either; one that could only come from
 outside the docs tree (an absolute path, a ``file:`` URL, a path climbing out
 of the page's folder) is an ``outside-reference`` warning. Format-neutral: the
@@ -26,6 +28,7 @@ _ATTRIBUTE = re.compile(r"\{[\w-]*\}")
 # Asciidoctor's preprocessor reads an include line anywhere, inside listing blocks too; ``\include::`` is text
 _ADOC_INCLUDE = re.compile(r"include::([^\[\s]*)\[(.*)\]\s*$")
 _ADOC_IMAGE = re.compile(r"image::?([^\[\s]+)\[")
+_PAGE_SUFFIXES = (".asciidoc", ".adoc", ".rst", ".html", ".htm")  # what the loader reads as pages
 _FENCE = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,})\s*$")
 
 
@@ -45,8 +48,26 @@ def leaves_folder(target: str) -> bool:
     return normal == ".." or normal.startswith("../")
 
 
+def _a_page_here(target: str) -> bool:
+    """Whether ``target`` is a plain path to a docs page in the page's folder or below it: a page the loader
+    reads on its own when it walks the tree (no attribute, no URL, not climbing out)."""
+    local = target.replace("{docdir}/", "", 1) if target.startswith("{docdir}/") else target
+    return (bool(local) and not _ATTRIBUTE.search(local) and not leaves_folder(local)
+            and not local.lower().startswith(_REMOTE) and local.lower().endswith(_PAGE_SUFFIXES))
+
+
 def include_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
-    """``construct`` (``literalinclude``, ``<iframe src>``) would insert ``target``'s content: not read."""
+    """``construct`` (``literalinclude``, ``<iframe src>``) would insert ``target``'s content: not read.
+
+    A docs page in the page's folder is read as a page of its own (as Elasticsearch's docs tests read an
+    included page): an info note. Anything else is a warning: its content is neither tested nor published.
+    """
+    if _a_page_here(target):
+        return Diagnostic(
+            Level.INFO, "include-not-inserted",
+            f"{construct} {_short(target)!r} is not inserted here: every page is read on its own (as "
+            f"Elasticsearch's docs tests read them), so the included page is tested as a page of its own", span,
+            hint="nothing to do, unless a snippet of the included page continues one of this page")
     return Diagnostic(
         Level.WARNING, "include-not-read",
         f"{construct} {_short(target)!r} is not read: docharness reads only the page itself, never a file or URL "
@@ -63,19 +84,6 @@ def outside_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
         hint="keep images inside the docs tree, or remove the reference; the published reference shows no images")
 
 
-def _adoc_include(target: str, line: int, path: str) -> Diagnostic:
-    """An AsciiDoc ``include::``: never inserted. A plain path in the page's folder is read as a page of its
-    own (as Elasticsearch's docs tests read them): an info note; anything else is a warning."""
-    local = target.replace("{docdir}/", "", 1) if target.startswith("{docdir}/") else target
-    if local and not _ATTRIBUTE.search(local) and not leaves_folder(local) and not local.lower().startswith(_REMOTE):
-        return Diagnostic(
-            Level.INFO, "include-not-inserted",
-            f"include::{_short(target)}[] is not inserted here: every page is read on its own (as Elasticsearch's "
-            f"docs tests read them), so the included page is tested as a page of its own", Span(path, line),
-            hint="nothing to do, unless a snippet of the included page continues one of this page")
-    return include_diagnostic("include::", target, Span(path, line))
-
-
 def asciidoc_references(lines: list[str], path: str) -> list[Diagnostic]:
     """The ``include::`` lines (anywhere, as Asciidoctor's preprocessor reads them) and the block images
     outside listing blocks whose target leaves the page's folder, each at its 1-based line."""
@@ -87,7 +95,7 @@ def asciidoc_references(lines: list[str], path: str) -> list[Diagnostic]:
         if line.startswith("include::"):
             match = _ADOC_INCLUDE.match(line)
             if match is not None:
-                found.append(_adoc_include(match[1], number, path))
+                found.append(include_diagnostic("include::", match[1], Span(path, number)))
         elif (delimiter := _FENCE.match(line)) is not None and (not fence or delimiter[1] == fence):
             fence = "" if fence else delimiter[1]
         elif not fence and line.startswith("image::"):

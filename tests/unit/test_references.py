@@ -45,11 +45,13 @@ def test_rst_constructs_that_read_files_are_warned_at_their_line(outside: Path) 
             f".. csv-table:: t\n   :file: {outside / 'secret.csv'}\n\n.. csv-table:: u\n   :url: file://{secret}\n\n"
             f".. image:: ../outside/img.png\n\n.. figure:: {outside}/img.png\n\n   caption\n\n"
             f".. |logo| image:: file://{outside}/logo.png\n\n.. image:: pictures/in-tree.png\n\n"
-            ".. raw:: html\n\n   <b>inline raw: no file</b>\n")
+            ".. raw:: html\n\n   <b>inline raw: no file</b>\n\n.. literalinclude:: examples/page.rst\n\n"
+            ".. literalinclude:: examples/body.json\n")
     found = _found(parse_rst(text, "docs/page.rst"))
     assert found == [("include-not-read", 4), ("include-not-read", 6), ("include-not-read", 9),
                      ("include-not-read", 12), ("include-not-read", 14), ("include-not-read", 17),
-                     ("outside-reference", 20), ("outside-reference", 22), ("outside-reference", 26)]
+                     ("outside-reference", 20), ("outside-reference", 22), ("outside-reference", 26),
+                     ("include-not-inserted", 34), ("include-not-read", 36)]
 
 
 def test_a_csv_table_written_on_the_page_is_still_read() -> None:
