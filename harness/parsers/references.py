@@ -66,8 +66,10 @@ def include_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
         return Diagnostic(
             Level.INFO, "include-not-inserted",
             f"{construct} {_short(target)!r} is not inserted here: every page is read on its own (as "
-            f"Elasticsearch's docs tests read them), so the included page is tested as a page of its own", span,
-            hint="nothing to do, unless a snippet of the included page continues one of this page")
+            f"Elasticsearch's docs tests read them): the included page is tested as a page of its own when it is in the "
+            f"docs tree", span,
+            hint="make sure the included page is under a source folder; nothing else to do, unless a snippet there "
+                 "continues one of this page")
     return Diagnostic(
         Level.WARNING, "include-not-read",
         f"{construct} {_short(target)!r} is not read: docharness reads only the page itself, never a file or URL "
