@@ -44,3 +44,25 @@ def test_a_missing_comma_is_hinted_as_missing() -> None:
     trailing = text.replace('"dry_run": true', '"dry_run": true,').replace('"name": "a"', '"name": "a",')
     (diagnostic,) = [d for d in parse_rst(trailing, "p.rst").diagnostics if d.code == "invalid-json"]
     assert "trailing comma" in diagnostic.hint
+
+
+def _request_page(block: str) -> str:
+    body = "\n".join(f"   {line}" for line in block.split("\n"))
+    return ("Creating\n========\n\nURI\n---\n\nPOST /v1/{project_id}/jobs\n\nExample Request\n---------------\n\n"
+            f".. code-block:: text\n\n{body}\n\nExample Response\n----------------\n\n.. code-block::\n\n   {{\"id\": 1}}\n")
+
+
+def test_a_request_line_in_double_quotes_is_said_and_never_sent_as_a_body() -> None:
+    """``"POST /v1/p/jobs"`` is valid JSON: it became an NDJSON body of the URI's POST, unsaid."""
+    document = parse_rst(_request_page('"POST /v1/p/jobs"\n{"name": "a"}'), "p.rst")
+    assert document.examples == ()
+    assert [(d.code, d.span.line) for d in document.diagnostics if d.level.value == "warning"] == [
+        ("unrecognised-request-line", 14)]
+
+
+def test_a_section_whose_request_line_is_not_read_is_not_said_to_have_no_code_block() -> None:
+    for block in ('HTTP POST /v1/p/jobs\n{"name": "a"}', 'POST: /v1/p/jobs\n{"name": "a"}'):
+        codes = [d.code for d in parse_rst(_request_page(block), "p.rst").diagnostics]
+        assert "unrecognised-request-line" in codes and "example-without-code" not in codes, block
+    bare = _request_page("x").replace(".. code-block:: text\n\n   x\n\n", "Create a job.\n\n")
+    assert "example-without-code" in [d.code for d in parse_rst(bare, "p.rst").diagnostics]
