@@ -189,8 +189,8 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
         where = Span(path, line + exc.lineno - 1, exc.colno)
         return BodyKind.TEXT, Diagnostic(
             Level.WARNING, "invalid-json", f"the example body is not valid JSON ({exc.msg}); it is kept as text",
-            where, hint=_JSON_HINTS.get(exc.msg, "fix the JSON (a comma too many or missing, a comment, single quotes) "
-                                                "so the example can be compared as JSON"),
+            where, hint=_JSON_HINTS.get(exc.msg, "fix the JSON (a comma too many or missing, an elided '...', a "
+                                                "comment, single quotes) so the example can be compared as JSON"),
             source_line=body.split("\n")[exc.lineno - 1] if exc.lineno - 1 < body.count("\n") + 1 else "")
     return BodyKind.TEXT, None
 
@@ -198,8 +198,9 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
 _JSON_HINTS = {  # json's messages at the token after the fault: say where the writer looks
     "Expecting ',' delimiter": "a comma is missing before this point (after the value before it); add it so the "
                                "example can be compared as JSON",
-    "Expecting property name enclosed in double quotes": "remove the comma before this point (a trailing comma), "
-                                                         "or quote the key, so the example can be compared as JSON",
+    "Expecting property name enclosed in double quotes": "remove a trailing comma before this point or an elided "
+                                                         "'...' here, or quote the key, so the example can be "
+                                                         "compared as JSON",
 }
 
 
