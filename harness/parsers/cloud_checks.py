@@ -27,8 +27,8 @@ _DEFAULT = re.compile(r"\bdefault(?: value)?\s*(?:is|[:：])\s*(?!n/?a\b|none\b|
                       re.I)
 # a "mandatory" field the description makes conditional ("available only when type is DLISQL", "mandatory
 # when keyname is used"): an example of the other case leaves it out rightly
-_CONDITIONAL = re.compile(r"\b(?:(?:available|valid|used|needed|applies|displayed) only (?:when|if|for)|only (?:when|if) "
-                          r"\w|(?:mandatory|required) (?:only )?(?:when|if|for)\b)", re.I)
+_CONDITIONAL = re.compile(r"\b(?:(?:available|valid|used|needed|applies|displayed) only (?:when|if|for)|"
+                          r"only (?:when|if) \w|(?:mandatory|required) (?:only )?(?:when|if|for)\b)", re.I)
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
@@ -87,6 +87,12 @@ def _type_name(value: Any) -> str:
             dict: "an object"}.get(type(value), "null")
 
 
+def _shown_at(line: str, key: str) -> int:
+    """The 1-based column of ``"key"`` on a page line (``&quot;key&quot;`` in HTML source too), else 0."""
+    found = line.find(f'"{key}"')
+    return found + 1 if found >= 0 else line.find(f"&quot;{key}&quot;") + 1
+
+
 def _line_of(key: str, source: str, span: Span, lines: list[str]) -> Span:
     """Where ``"key"`` is in the example source (line, and columns when the page line shows it).
 
@@ -101,14 +107,14 @@ def _line_of(key: str, source: str, span: Span, lines: list[str]) -> Span:
     line = max(first, span.line) + (source.count("\n", 0, at) if at >= 0 else 0)
     if at < 0:
         return Span(span.path, line)
-    if not (0 < line <= len(lines) and quoted in lines[line - 1]):
+    if not (0 < line <= len(lines) and _shown_at(lines[line - 1], key)):
         nth = source.count(quoted, 0, at)
         shown = [number for number in range(span.line, min(span.last_line, len(lines)) + 1)
-                 if quoted in lines[number - 1]]
+                 if _shown_at(lines[number - 1], key)]
         if nth >= len(shown):
             return Span(span.path, span.line)
         line = shown[nth]
-    column = lines[line - 1].find(quoted) + 1
+    column = _shown_at(lines[line - 1], key)
     return Span(span.path, line, column, line, column + len(key) + 1)
 
 

@@ -66,3 +66,14 @@ def test_a_section_whose_request_line_is_not_read_is_not_said_to_have_no_code_bl
         assert "unrecognised-request-line" in codes and "example-without-code" not in codes, block
     bare = _request_page("x").replace(".. code-block:: text\n\n   x\n\n", "Create a job.\n\n")
     assert "example-without-code" in [d.code for d in parse_rst(bare, "p.rst").diagnostics]
+
+
+def test_a_key_written_with_html_entities_gets_its_line_and_column() -> None:
+    page = ('<html><body><h1>Creating</h1>\n<div class="section"><h4 class="sectiontitle">URI</h4><p>POST /v1/{p}/jobs</p>'
+            '</div>\n<div class="section"><h4 class="sectiontitle">Request</h4><table><caption>Table 1 Request body'
+            '</caption><thead><tr><th>Parameter</th><th>Mandatory</th><th>Type</th><th>Description</th></tr></thead>'
+            '<tbody><tr><td>name</td><td>Yes</td><td>String</td><td>Name.</td></tr></tbody></table></div>\n'
+            '<div class="section"><h4 class="sectiontitle">Example Request</h4><pre class="screen">{\n'
+            '  &quot;name&quot;: &quot;a&quot;,\n  &quot;colour&quot;: 1\n}</pre></div>\n</body></html>\n')
+    (found,) = [d for d in parse_html(page, "p.html").diagnostics if d.code == "undocumented-key"]
+    assert (found.span.line, found.span.column) == (6, 3)  # the line and column of &quot;colour&quot;
