@@ -2,8 +2,8 @@
 
 An ``<iframe>``, ``<frame>``, ``<object>`` or ``<embed>`` would show another document's content in
 the page: an ``include-not-read`` warning, whatever its target. An image, stylesheet, script or
-media source is never read or published either; one outside the page's folder (an absolute path,
-a ``file:`` URL, ``..``) is an ``outside-reference`` warning (``harness.parsers.references``).
+media source is never read or published either; one naming a ``file:`` URL is an ``outside-reference``
+warning (``harness.parsers.references``; a leading ``/`` is the site's root, not the machine's).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from harness.model import Diagnostic, Span
-from harness.parsers.references import include_diagnostic, leaves_folder, outside_diagnostic
+from harness.parsers.references import include_diagnostic, local_file, outside_diagnostic
 
 __all__ = ["html_references"]
 
@@ -38,6 +38,6 @@ def html_references(root: Any, lowered: bytes, path: str) -> list[Diagnostic]:
         span = Span(path, node.sourceline or 1)
         if tag in _EMBEDS:
             found.append(include_diagnostic(f"<{tag} {attribute}>", target, span))
-        elif target is not None and leaves_folder(target):
+        elif target is not None and local_file(target, rooted_in_tree=True):  # "/x": the site's root
             found.append(outside_diagnostic(f"<{tag} {attribute}>", target, span))
     return found

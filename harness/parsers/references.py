@@ -6,10 +6,9 @@ docharness reads the page itself and nothing it points to: an RST ``include`` /
 another file's (or URL's) content, which is therefore neither tested nor
 published; each is an ``include-not-read`` warning at its line, except a docs
 page in the page's folder, read as a page of its own (an ``include-not-inserted``
-info note). An image or
-stylesheet is never read or published either; one that could only come from
-outside the docs tree (an absolute path, a ``file:`` URL, a path climbing out
-of the page's folder) is an ``outside-reference`` warning. Format-neutral: the
+info note). An image or stylesheet is never read or published either; one that
+names a file on the building machine (a ``file:`` URL; an absolute path in
+AsciiDoc) is an ``outside-reference`` warning. Format-neutral: the
 format modules find the constructs and call these.
 """
 
@@ -20,7 +19,7 @@ import re
 
 from harness.model import Diagnostic, Level, Span
 
-__all__ = ["include_diagnostic", "leaves_folder", "outside_diagnostic", "asciidoc_references"]
+__all__ = ["include_diagnostic", "leaves_folder", "local_file", "outside_diagnostic", "asciidoc_references"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _REMOTE = ("http:", "https:", "ftp:", "//")
@@ -48,6 +47,20 @@ def leaves_folder(target: str) -> bool:
     return normal == ".." or normal.startswith("../")
 
 
+def local_file(target: str, *, rooted_in_tree: bool) -> bool:
+    """Whether an image's or stylesheet's ``target`` names a file on the builder's machine: a ``file:`` URL, or an
+    absolute path where it means one (AsciiDoc; in RST and HTML a leading ``/`` is the source or site root).
+
+    A relative path is not judged: ``../images/x.png`` is inside most trees, and such a file is never read or
+    published either way (a warning for it would be one a writer cannot act on).
+    """
+    target = target.strip()
+    if target.lower().startswith("file:"):
+        return True
+    absolute = target.startswith(("/", "\\", "~")) or re.match(r"[A-Za-z]:[\\/]", target) is not None
+    return absolute and not rooted_in_tree
+
+
 def _a_page_here(target: str) -> bool:
     """Whether ``target`` is a plain path to a docs page in the page's folder or below it: a page the loader
     reads on its own when it walks the tree (no attribute, no URL, not climbing out)."""
@@ -66,8 +79,8 @@ def include_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
         return Diagnostic(
             Level.INFO, "include-not-inserted",
             f"{construct} {_short(target)!r} is not inserted here: every page is read on its own (as "
-            f"Elasticsearch's docs tests read them): the included page is tested as a page of its own when it is in the "
-            f"docs tree", span,
+            f"Elasticsearch's docs tests read them): the included page is tested as a page of its own when it is "
+            f"in the docs tree", span,
             hint="make sure the included page is under a source folder; nothing else to do, unless a snippet there "
                  "continues one of this page")
     return Diagnostic(
@@ -78,17 +91,17 @@ def include_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
 
 
 def outside_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
-    """An image or stylesheet ``target`` outside the page's folder: said, never read or published."""
+    """An image or stylesheet naming a local file by ``file:`` URL or absolute path: said, never read."""
     return Diagnostic(
         Level.WARNING, "outside-reference",
-        f"{construct} {_short(target)!r} points outside this page's folder (an absolute path, a file: URL or '..'): "
-        f"not read and not published", span,
-        hint="keep images inside the docs tree, or remove the reference; the published reference shows no images")
+        f"{construct} {_short(target)!r} names a file on the building machine (a file: URL or an absolute path): "
+        f"it is not read and not published", span,
+        hint="use a path inside the docs tree, or remove the reference; the published reference shows no images")
 
 
 def asciidoc_references(lines: list[str], path: str) -> list[Diagnostic]:
     """The ``include::`` lines (anywhere, as Asciidoctor's preprocessor reads them) and the block images
-    outside listing blocks whose target leaves the page's folder, each at its 1-based line."""
+    outside listing blocks that name a local file (``local_file``), each at its 1-based line."""
     found: list[Diagnostic] = []
     fence = ""
     for number, line in enumerate(lines, 1):
@@ -102,6 +115,6 @@ def asciidoc_references(lines: list[str], path: str) -> list[Diagnostic]:
             fence = "" if fence else delimiter[1]
         elif not fence and line.startswith("image::"):
             image = _ADOC_IMAGE.match(line)
-            if image is not None and leaves_folder(image[1]):
+            if image is not None and local_file(image[1], rooted_in_tree=False):
                 found.append(outside_diagnostic("image::", image[1], Span(path, number)))
     return found

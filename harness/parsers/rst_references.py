@@ -15,7 +15,7 @@ from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives import images, tables
 
 from harness.model import Diagnostic, Span
-from harness.parsers.references import include_diagnostic, leaves_folder, outside_diagnostic
+from harness.parsers.references import include_diagnostic, local_file, outside_diagnostic
 
 __all__ = ["AnyOption", "REFERENCE_DIRECTIVES", "not_read_diagnostics"]
 
@@ -95,12 +95,12 @@ REFERENCE_DIRECTIVES: dict[str, type[Directive]] = {
 
 
 def not_read_diagnostics(document: nodes.document, path: str) -> list[Diagnostic]:
-    """One Diagnostic per ``not_read`` node and per image whose target leaves the page's folder, in line order."""
+    """One Diagnostic per ``not_read`` node and per image naming a local file (a ``file:`` URL), in line order."""
     found = [include_diagnostic(node["construct"], node["target"], Span(path, max(int(node["line"] or 1), 1)))
              for node in document.findall(not_read)]
     for image in document.findall(nodes.image):
         target = str(image.get("uri", ""))
-        if leaves_folder(target):
+        if local_file(target, rooted_in_tree=True):  # "/x.png": Sphinx's source root
             line = int(image.get("directive_line") or image.line or 1)
             found.append(outside_diagnostic(".. image::", target, Span(path, max(line, 1))))
     return sorted(found, key=lambda d: d.span.line)
