@@ -3,9 +3,9 @@
 A real hostile docs tree (RST, AsciiDoc and HTML pages naming files outside the tree with ``..``
 paths, absolute paths and ``file:`` URLs, a symlinked folder and a symlinked image) goes through
 ``docharness extract`` and a real ``docharness run`` (replay and a Sphinx build): every construct
-is a warning at its file:line (an image only when it names the building machine's files: a ``..`` image
-is not judged, and like every image is never read or published), and the planted secret is in no output (site, Sphinx sources,
-results, reports); Sphinx copied no image or download.
+is a warning at its file:line (an image only when it names the building machine's files: a ``..``
+image is not judged, and like every image is never read or published), and the planted secret is
+in no output (site, Sphinx sources, results, reports); Sphinx copied no image or download.
 """
 
 from __future__ import annotations
