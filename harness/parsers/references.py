@@ -83,6 +83,13 @@ def include_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
             f"in the docs tree", span,
             hint="make sure the included page is under a source folder; nothing else to do, unless a snippet there "
                  "continues one of this page")
+    if target.lower().endswith(_PAGE_SUFFIXES) and not target.lower().startswith(_REMOTE):
+        return Diagnostic(  # a page, but where: an attribute, '..' or an absolute path cannot be told from here
+            Level.WARNING, "include-not-read",
+            f"{construct} {_short(target)!r} is not inserted here (docharness reads only the page itself), and "
+            f"the page cannot tell whether that file is in the docs tree: it is tested only if it is read as a "
+            f"page of its own", span,
+            hint="make sure the included page is under a source folder, or write its examples on this page")
     return Diagnostic(
         Level.WARNING, "include-not-read",
         f"{construct} {_short(target)!r} is not read: docharness reads only the page itself, never a file or URL "

@@ -79,6 +79,9 @@ def test_asciidoc_includes_are_never_inserted_and_said(outside: Path) -> None:
     assert _found(document) == [("include-not-read", 3), ("include-not-read", 5), ("include-not-read", 7),
                                 ("include-not-read", 9), ("include-not-read", 11), ("include-not-inserted", 13),
                                 ("include-not-read", 19), ("outside-reference", 23)]
+    said = {d.span.line: d.message for d in document.diagnostics}
+    assert "cannot tell whether that file is in the docs tree" in said[9]  # a page behind an attribute
+    assert "neither tested nor published" in said[3]  # a text file: its content is lost here
     levels = {d.code: d.level for d in document.diagnostics}
     assert levels["include-not-inserted"] is Level.INFO and levels["include-not-read"] is Level.WARNING
 
