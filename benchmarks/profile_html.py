@@ -5,7 +5,8 @@ runs each stage of ``parse_html`` + ``with_prose`` over the same pages under ``v
 counting only inside the stage: the stage runs inside ``functools.reduce``, and callgrind collects
 only while that C function is on the stack (``--toggle-collect=functools_reduce``), so imports and
 the set-up of the stage's input are left out. Stages: ``parse`` (lxml's tree), ``walk`` (tree ->
-outline: ``html.read_outline``), ``rules`` (outline -> Document: ``cloud.build_document``), ``prose``
+outline: ``html.read_outline``), ``rules`` (outline -> Document: ``cloud.build_document``; its parts alone:
+``sections``, ``tables``, ``examples``, ``checks``, each given what build_document gives it), ``prose``
 (captions and notices; here it also splits the page's lines, which in ``all`` ``parse_html`` does once for
 both) and ``all`` (``parsers.parse``, all of these). Keep in mind that an instruction
 of Python costs about twice the time of one of libxml2's, so a ratio of counts understates the ratio of
@@ -26,9 +27,11 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 STAGES = ("parse", "walk", "rules", "prose", "all")
+PARTS = ("sections", "tables", "examples", "checks")  # the parts of the rules, measured on their own
 
 
 def stage(folder: str, name: str) -> None:
@@ -60,11 +63,43 @@ def stage(folder: str, name: str) -> None:
         run(lambda found, root, data: html.read_outline(root, data, found), [outline(t, p, False) for t, p in pages])
     elif name == "rules":
         run(lambda found: build_document(found, Format.HTML), [(outline(t, p, True)[0],) for t, p in pages])
+    elif name in PARTS:
+        work, inputs = rule_part(name, [outline(t, p, True)[0] for t, p in pages])
+        run(work, inputs)
     elif name == "prose":  # with_prose splits each page's lines again here (parse_html shares its split)
         documents = [(build_document(outline(t, p, True)[0], Format.HTML), t) for t, p in pages]
         run(with_prose, documents)
     else:
         run(parse, pages)
+
+
+def rule_part(name: str, outlines: Sequence[Any]) -> tuple[Any, list[tuple[object, ...]]]:
+    """One part of ``build_document`` and, for every page, the input it gets there (worked out beforehand)."""
+    from harness.model import Format
+    from harness.parsers import cloud
+    from harness.parsers.cloud_checks import check_examples
+    from harness.parsers.cloud_examples import read_examples
+    from harness.parsers.cloud_sections import split_sections
+    from harness.parsers.cloud_tables import read_tables
+
+    inputs: list[tuple[object, ...]] = []
+    for found in outlines:
+        sections = split_sections(found.blocks)
+        lines, documented = cloud._request_lines(sections)
+        operation = next(iter(cloud.build_document(found, Format.HTML).operations), None)
+        templates = tuple(f"{x.method} {x.path}" for x in lines)
+        if name == "sections":
+            inputs.append((found.blocks,))
+        elif name == "tables":
+            inputs.append((sections, lines[0].path if lines else "", found.path, lines[0].method if lines else ""))
+        elif name == "examples":
+            inputs.append((sections, operation, found.path, templates if documented else ()))
+        elif operation is not None:  # checks: of the examples read as build_document reads them
+            examples = read_examples(sections, operation, found.path, templates if documented else ())[0]
+            walked = () if documented else tuple(f"{r.method} {r.path}" for e in examples for r in e.requests)
+            inputs.append((examples, operation, templates + walked, found.lines))
+    work = {"sections": split_sections, "tables": read_tables, "examples": read_examples, "checks": check_examples}
+    return work[name], inputs
 
 
 def count(folder: Path, name: str) -> int:
@@ -81,7 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folder", help="HTML pages to read (default: generated pages)")
     parser.add_argument("--pages", type=int, default=100, help="generated pages (default 100)")
-    parser.add_argument("--stages", nargs="*", default=list(STAGES), choices=STAGES)
+    parser.add_argument("--stages", nargs="*", default=list(STAGES), choices=STAGES + PARTS,
+                        help=f"default: {' '.join(STAGES)}; the parts of the rules: {' '.join(PARTS)}")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -96,7 +132,7 @@ def main() -> None:
             generate_html(folder, args.pages, random.Random(14))
         pages = len(list(folder.rglob("*.htm*")))
         for name in args.stages:
-            print(f"{name:<6} {count(folder, name) / max(pages, 1) / 1e6:6.2f} M instructions a page ({pages} pages)",
+            print(f"{name:<8} {count(folder, name) / max(pages, 1) / 1e6:6.2f} M instructions a page ({pages} pages)",
                   flush=True)
 
 

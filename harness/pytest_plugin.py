@@ -30,7 +30,7 @@ from harness.config import Config, ConfigError, find_config, load_config
 from harness.model import Diagnostic, Document, Level
 from harness.parsers import parser_for
 from harness.parsers.loader import load_file, source_roots
-from harness.pytest_plugin_protocol import freeze_if_only, run_protocol, unfreeze
+from harness.pytest_plugin_protocol import freeze_at_the_end, freeze_if_only, run_protocol
 from harness.replay import PlannedTest, Replay, Replays
 from harness.replay.ahead import send_ahead
 from harness.replay.shard import Shard, ShardError, assign, document_weight, parse_shard
@@ -76,8 +76,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("docharness_target", "default for --docharness-target", default="")
 
 
+@pytest.hookimpl(tryfirst=True)  # its cleanup runs after those of pytest's plugins (freeze_at_the_end)
 def pytest_configure(config: pytest.Config) -> None:
     """Create the session object (nothing starts until an example runs)."""
+    freeze_at_the_end(config)
     target = config.getoption("docharness_target") or config.getini("docharness_target") or None
     given = [v.partition("=") for v in config.getoption("docharness_var")]
     if any(not sep or not name.strip() for name, sep, _ in given):
@@ -218,9 +220,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Unfreeze the collector; keep the extraction caches within their bound (at most every few minutes; see
-    ExtractCache.prune)."""
-    unfreeze(session)
+    """Keep the extraction caches within their bound (at most every few minutes; see ExtractCache.prune)."""
     for cache in session.config.stash.get(CACHES, {}).values():
         if cache is not None and not cache.problem:
             cache.prune()
@@ -341,10 +341,11 @@ class ExampleItem(pytest.Item):
         """Run the example: an error outcome is a pytest error, a failed assertion a failure."""
         parent = self.parent
         assert isinstance(parent, DocFile)
-        try:
-            self.result = parent.replay.runner(parent.document).run(self.test)
+        try:  # a pass is shown only through its check words, masked there: nothing else of it is masked
+            result = parent.replay.runner(parent.document).run(self.test, whole=False)
         except ConfigError as exc:  # a secret missing from the environment, found when targets start
             pytest.fail(parent.replay.targets.redactor.text(str(exc)), pytrace=False)
+        self.result = result if result.outcome is Outcome.PASSED else parent.replay.targets.redactor.data(result)
         if self.result.outcome in (Outcome.SKIPPED, Outcome.NOT_RUN):
             _skip(self.result.reason)
         if self.result.outcome is Outcome.ERROR:
@@ -356,7 +357,10 @@ class ExampleItem(pytest.Item):
         """A pass says what it compared: in a report section (which reaches the controller under xdist, and
         ``-rP``), counted by ``WeakerPasses``; under ``junit_family = xunit1`` also as a testcase property
         (xunit2, pytest's default, allows no property on a testcase)."""
+        parent = self.parent
         words = check_words(result)
+        if words and isinstance(parent, DocFile):
+            words = parent.replay.targets.redactor.text(words)
         if words:
             kinds = " ".join(weaker_kinds(result))
             self.add_report_section("setup", "docharness", f"{words}\n{WEAKER_LINE}{kinds}" if kinds else words)

@@ -6,7 +6,8 @@ example. When only pytest's own plugins implement those hooks, and no option ask
 full protocol gives (``--pdb``, ``--trace``, ``--setup-show``), an example item runs the protocol
 ``_pytest.runner.runtestprotocol`` runs — the same reports, the same ``pytest_runtest_log*`` and
 ``pytest_exception_interact`` hooks, the same setup state — with those phases called directly, and a
-phase that passed gets the report ``pytest_runtest_makereport`` would give without dispatching it.
+phase that passed gets the report ``pytest_runtest_makereport`` would give without dispatching it (made as
+``TestReport.from_item_and_call`` makes it, the item's keywords gathered once for its three reports).
 What this relies on beyond pytest's public API (the session's setup state, the tmp_path plugin's
 stash key) is looked up once; where it is missing, every item takes pytest's full protocol.
 
@@ -17,18 +18,19 @@ docharness's) runs between that moment and the next item's setup (``_WINDOW_HOOK
 plugin hooking one of those hooks may expect to run before a request is sent.
 
 A session whose items are all example items also freezes what collection made for the garbage collector
-(``freeze_if_only``) until the session finishes.
+(``freeze_if_only``) until pytest has finished with the session (``unfreeze``).
 """
 
 from __future__ import annotations
 
 import bdb
+import functools
 import gc
 import os
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -132,13 +134,14 @@ def run_protocol(item: pytest.Item, nextitem: pytest.Item | None,
         return None
     hook = item.ihook
     hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-    if _phase(item, hook, how, "setup", lambda: state.setup(item)).passed:
+    keywords: dict[str, Any] = {}  # the item's keyword names, once for its three reports (_passed_report)
+    if _phase(item, hook, how, "setup", lambda: state.setup(item), keywords).passed:
         if ahead is not None and how.ahead and nextitem is not None and not _stopping(item.session):
             ahead(nextitem)  # between the phases: in neither one's duration
-        _phase(item, hook, how, "call", item.runtest)
+        _phase(item, hook, how, "call", item.runtest, keywords)
     if _stopping(item.session):
         nextitem = None  # the session stops: everything is torn down now, as the runner does
-    _phase(item, hook, how, "teardown", lambda: state.teardown_exact(nextitem))
+    _phase(item, hook, how, "teardown", lambda: state.teardown_exact(nextitem), keywords)
     hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
     return True
 
@@ -147,7 +150,8 @@ def _stopping(session: pytest.Session) -> bool:
     return bool(session.shouldfail or session.shouldstop)
 
 
-def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Callable[[], None]) -> pytest.TestReport:
+def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Callable[[], None],
+           keywords: dict[str, Any]) -> pytest.TestReport:
     """One phase as ``_pytest.runner.call_and_report`` runs it: the report made and logged by the hooks
     (``PYTEST_CURRENT_TEST`` says where the session is, as pytest's runner has it say)."""
     os.environ["PYTEST_CURRENT_TEST"] = f"{item.nodeid} ({when})".replace("\x00", "(null)")
@@ -155,7 +159,7 @@ def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Calla
     if when == "teardown":
         os.environ.pop("PYTEST_CURRENT_TEST", None)
     if call.excinfo is None and how.direct_reports and not _hypothesis_fields(item):
-        report = pytest.TestReport.from_item_and_call(item, call)
+        report = _passed_report(item, call, when, keywords)
         if how.tmp_path_key is not None:
             item.stash.setdefault(how.tmp_path_key, {})[report.when] = report.passed
     else:
@@ -165,6 +169,23 @@ def _phase(item: pytest.Item, hook: Any, how: Protocol, when: Any, action: Calla
             call.excinfo.value, (pytest.skip.Exception, bdb.BdbQuit)):
         hook.pytest_exception_interact(node=item, call=call, report=report)
     return report
+
+
+# pytest 9 gives a report the item's structured id (``Node.id``), which it would otherwise parse from the text
+_STRUCTURED_IDS = isinstance(getattr(pytest.Item, "id", None), property)
+
+
+def _passed_report(item: pytest.Item, call: pytest.CallInfo[None], when: Literal["setup", "call", "teardown"],
+                   keywords: dict[str, Any]) -> pytest.TestReport:
+    """The report ``TestReport.from_item_and_call`` makes of a phase that raised nothing, the item's keyword
+    names gathered once for its three phases (``keywords``, filled at the first; each report has its own
+    copy): pytest walks the keywords of the item and of every node above it for each report."""
+    if not keywords:
+        keywords.update(dict.fromkeys(item.keywords, 1))
+    sections = [(f"Captured {key} {phase}", content) for phase, key, content in item._report_sections]
+    return pytest.TestReport(item.id if _STRUCTURED_IDS else item.nodeid, item.location, dict(keywords), "passed",
+                             None, when, sections, call.duration, call.start, call.stop,
+                             user_properties=item.user_properties)
 
 
 FROZEN = pytest.StashKey[bool]()
@@ -180,8 +201,17 @@ def freeze_if_only(session: pytest.Session, item_type: type[pytest.Item]) -> Non
         session.config.stash[FROZEN] = True
 
 
-def unfreeze(session: pytest.Session) -> None:
-    """Give the collector back what ``freeze_if_only`` froze (at the end of the session)."""
-    if session.config.stash.get(FROZEN, False):
-        session.config.stash[FROZEN] = False
+def unfreeze(config: pytest.Config) -> None:
+    """Give the collector back what ``freeze_if_only`` froze: a cleanup of the session's config that the
+    plugin registers before pytest's own (``freeze_at_the_end``), so it runs after them. pytest collects the
+    garbage once more as it ends (to report what finalizers raise): frozen, what collection made (alive to the
+    end: the session holds every item) is not walked again for it. Objects made while the items ran are."""
+    if config.stash.get(FROZEN, False):
+        config.stash[FROZEN] = False
         gc.unfreeze()
+
+
+def freeze_at_the_end(config: pytest.Config) -> None:
+    """Register ``unfreeze`` as a cleanup of ``config``: called from a ``pytest_configure`` that runs before
+    pytest's own plugins' (``tryfirst``), whose cleanups then run before it."""
+    config.add_cleanup(functools.partial(unfreeze, config))

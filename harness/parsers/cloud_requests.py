@@ -68,7 +68,9 @@ _QUOTED_METHOD = re.compile(r'^"\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
     """Split a code block into requests at each request line (``METHOD target``, a full URL, curl)."""
     lines = _labelled_lines(_join_split_request_lines(text.split("\n")))
-    first_curl = next((i for i, line in enumerate(lines) if is_curl(line)), None)
+    # a curl line holds "curl" (the lines rewritten above start with a method): most blocks have none, and
+    # one search of the block replaces a match of every line
+    first_curl = next((i for i, line in enumerate(lines) if is_curl(line)), None) if "curl" in text else None
     if first_curl is not None:
         # request lines before the first curl command are requests too, never dropped unsaid
         before = split_block("\n".join(lines[:first_curl]), span, content_line) if first_curl else []

@@ -27,14 +27,13 @@ def first_request(runner: DocumentRunner, test: PlannedTest) -> Prepared | None:
     """The first request ``runner.run(test)`` would send, if it is known for certain now."""
     if test.skip is not None or test.problem is not None or runner.target.unavailable or not test.steps:
         return None
-    steps = test.steps + runner.reset_steps
-    try:
-        prepared = [runner.prepare(step) for step in steps]  # as the run does: all of them, or nothing is sent
+    try:  # as the run does: all of them, or nothing is sent; the run takes them from here (prepare_all)
+        prepared = runner.prepare_all(test)
     except PrepareError:
         return None
     if runner.refusal(test, prepared) is not None:
         return None
-    step, first = steps[0], prepared[0]
+    step, first = test.steps[0], prepared[0]
     if step.catch == NOT_SENT or step.request.multipart or first.shown is not None:
         return None
     if runner.captured.declared:  # what the run does just before sending: with the values captured so far

@@ -118,7 +118,9 @@ class Captured:
     def __init__(self, declared: frozenset[str] = frozenset()) -> None:
         self.declared = declared
         self.values: dict[str, str] = {}
+        self.version = 0  # how many bindings were made: what was prepared before may change with it
 
     def bind(self, name: str, value: str) -> None:
         """Bind ``{name}`` for the document's later requests."""
         self.values[normalize(name)] = value
+        self.version += 1

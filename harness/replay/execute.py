@@ -78,6 +78,7 @@ class DocumentRunner:
         self._polled = 0.0
         self._last: Reply | None = None  # the last answer: what "$body" in a request body reads
         self._writes_allowed = target.writes_allowed  # parses the URL: once per document
+        self._kept: tuple[PlannedTest, int, list[Prepared]] | None = None  # prepare_all's, for the test's run
 
     def close(self) -> None:
         """Close the document's connection."""
@@ -98,6 +99,15 @@ class DocumentRunner:
         except MissingVariables as exc:
             raise MissingVariables(exc.names, declared) from None
 
+    def prepare_all(self, test: PlannedTest) -> list[Prepared]:
+        """Every step of ``test`` then the reset steps in wire form, as its run prepares them first
+        (``PrepareError`` from the first that cannot be built). The run of ``test`` takes these instead of
+        preparing them again when nothing was captured in between (``ahead.first_request`` prepares a test
+        before its turn)."""
+        prepared = [self.prepare(step) for step in test.steps + self.reset_steps]
+        self._kept = (test, self.captured.version, prepared)
+        return prepared
+
     def refusal(self, test: PlannedTest, prepared: list[Prepared]) -> str | None:
         """The skip reason when the test would send a state-changing request the target may not get."""
         refused = next((p for p in prepared[:len(test.steps)] if changes_state(p.method)), None)
@@ -105,8 +115,13 @@ class DocumentRunner:
             return write_refusal(refused.method, self.target.url)
         return None
 
-    def run(self, test: PlannedTest) -> ExampleResult:
-        """Run one test item and say how it ended."""
+    def run(self, test: PlannedTest, *, whole: bool = True) -> ExampleResult:
+        """Run one test item and say how it ended.
+
+        :param whole: the result as reports and publish read it; ``False``: for the caller alone, which
+            masks what it shows of it (``redactor.data``, ``redactor.text``): its secrets not masked yet
+            and no ``examples_digest`` (the pytest plugin, whose results are never saved).
+        """
         started = datetime.now(UTC).isoformat(timespec="milliseconds")
         clock = time.perf_counter()
         exchanges: list[Exchange] = []
@@ -121,8 +136,8 @@ class DocumentRunner:
                                polled_ms=round(self._polled * 1000, 3), status_rule=self.status_rule(test),
                                **self.value_counts(test), headers_checked=self.headers_checked(test),
                                examples_digest=examples_digest((s.request, s.expected) for s in test.steps
-                                                               if s.phase == "test"))
-        return self.redactor.data(result)
+                                                               if s.phase == "test") if whole else "")
+        return self.redactor.data(result) if whole else result
 
     def checked(self, test: PlannedTest) -> str:
         """How the item's answers are checked: the weakest check among its test requests."""
@@ -162,10 +177,14 @@ class DocumentRunner:
         if self.target.unavailable:
             return Outcome.NOT_RUN, self.target.unavailable, ()
         steps = test.steps + self.reset_steps
-        try:
-            prepared = [self._checked(step) for step in steps]
-        except _Stop as stop:
-            return Outcome.ERROR, stop.failure.message, (stop.failure,)
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[0] is test and kept[1] == self.captured.version:
+            prepared = kept[2]  # prepare_all's for this test, nothing captured since: the same
+        else:
+            try:
+                prepared = [self._checked(step) for step in steps]
+            except _Stop as stop:
+                return Outcome.ERROR, stop.failure.message, (stop.failure,)
         # the test's own requests are judged; the target dropped reset steps it may not send
         refusal = self.refusal(test, prepared)
         if refusal is not None:

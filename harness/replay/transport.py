@@ -94,20 +94,29 @@ class Headers:
     :param pairs: ``(name, value)`` as received, repeated names kept apart.
     """
 
-    __slots__ = ("pairs",)
+    __slots__ = ("_by_name", "pairs")
 
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self.pairs = pairs
+        self._by_name: dict[str, list[str]] | None = None  # lower-case name -> values, made at the first look-up
+
+    def _values(self, name: str) -> list[str] | None:
+        by_name = self._by_name
+        if by_name is None:  # an answer's headers are looked up several times each (http.client, replay)
+            by_name = self._by_name = {}
+            for key, value in self.pairs:
+                by_name.setdefault(key.lower(), []).append(value)
+        return by_name.get(name.lower())
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first value of a header, case-insensitively."""
-        wanted = name.lower()
-        return next((v for k, v in self.pairs if k.lower() == wanted), default)
+        values = self._values(name)
+        return values[0] if values else default
 
     def get_all(self, name: str, failobj: Any = None) -> Any:
         """Every value of a header, or ``failobj`` when there is none."""
-        wanted = name.lower()
-        return [v for k, v in self.pairs if k.lower() == wanted] or failobj
+        values = self._values(name)
+        return list(values) if values else failobj
 
     def items(self) -> list[tuple[str, str]]:
         """Every header, in the order received."""
