@@ -261,6 +261,17 @@ class RecordingServer:
             return self.arrived.wait_for(lambda: any(p == path or (not exact and p.startswith(path))
                                                      for p in self.paths()), timeout)
 
+    def wait_closes(self, count: int, timeout: float) -> list[str]:
+        """``closes`` once ``count`` connections have ended (woken by each end, not polled), or at ``timeout``."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.closes) >= count, timeout)
+            return list(self.closes)
+
+    def _closed(self, how: str) -> None:
+        with self.arrived:
+            self.closes.append(how)
+            self.arrived.notify_all()
+
     def _serve(self) -> None:
         while not self.stop.is_set():
             try:
@@ -288,7 +299,7 @@ class RecordingServer:
                 while b"\r\n\r\n" not in buffer:
                     chunk = self._recv(conn)
                     if not chunk:
-                        self.closes.append("eof" if not buffer else "partial")
+                        self._closed("eof" if not buffer else "partial")
                         return
                     buffer += chunk
                 head, _, buffer = buffer.partition(b"\r\n\r\n")
@@ -309,9 +320,9 @@ class RecordingServer:
                 conn.sendall(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
                              % (status, len(payload), payload))
         except ConnectionResetError:
-            self.closes.append("reset")
+            self._closed("reset")
         except OSError:
-            self.closes.append("error")
+            self._closed("error")
         finally:
             conn.close()
 

@@ -24,6 +24,7 @@ from harness.parsers.directives import match_directive, parse_response_args_at, 
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.near_miss import near_miss, near_miss_name
 from harness.parsers.prose import asciidoc_caption, asciidoc_notices, page_lines
+from harness.parsers.references import asciidoc_references
 from harness.parsers.repeated_keys import repeated_key_warnings
 from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
 
@@ -325,6 +326,8 @@ def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
     problems += testenv_problems(scanner.testenvs, examples, path) + repeated_key_warnings(examples)
     meta = page_metadata(lines, path, [i for i in marked if lines[i][0] in OUTLINE_MARKS])
     diagnostics = scanner.diagnostics + problems + meta.diagnostics
+    if "include::" in text or "image::" in text:  # another file a page points to: said, never read
+        diagnostics += asciidoc_references(lines, path)
     return Document(path=path, format=Format.ASCIIDOC, title=meta.title, description=meta.description,
                     operations=meta.operations, examples=examples,
                     diagnostics=attach_source_lines(diagnostics, lines),

@@ -25,6 +25,10 @@ _PLACEHOLDER = re.compile(r"\{[^{}/]+\}|<[^<>/]+>")
 _MAX_DEPTH = 8
 _DEFAULT = re.compile(r"\bdefault(?: value)?\s*(?:is|[:：])\s*(?!n/?a\b|none\b|null\b|left\b|blank\b|empty\b|-)\w",
                       re.I)
+# a "mandatory" field the description makes conditional ("available only when type is DLISQL", "mandatory
+# when keyname is used"): an example of the other case leaves it out rightly
+_CONDITIONAL = re.compile(r"\b(?:(?:available|valid|used|needed|applies|displayed) only (?:when|if|for)|"
+                          r"only (?:when|if) \w|(?:mandatory|required) (?:only )?(?:when|if|for)\b)", re.I)
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
@@ -83,14 +87,34 @@ def _type_name(value: Any) -> str:
             dict: "an object"}.get(type(value), "null")
 
 
+def _shown_at(line: str, key: str) -> int:
+    """The 1-based column of ``"key"`` on a page line (``&quot;key&quot;`` in HTML source too), else 0."""
+    found = line.find(f'"{key}"')
+    return found + 1 if found >= 0 else line.find(f"&quot;{key}&quot;") + 1
+
+
 def _line_of(key: str, source: str, span: Span, lines: list[str]) -> Span:
-    """Where ``"key"`` is in the example source (line, and columns when the page line shows it)."""
-    at = source.find(f'"{key}"')
+    """Where ``"key"`` is in the example source (line, and columns when the page line shows it).
+
+    The source's lines map onto the page's from the block's last line back, unless the example joins
+    blocks (an "Example URL request" block and a body block: the source has a line the page has not);
+    then the key's occurrence is looked up on the page lines of the example itself, and the example's
+    first line is given when the page does not show it (never a line that was not checked).
+    """
+    quoted = f'"{key}"'
+    at = source.find(quoted)
     first = span.last_line - source.count("\n")  # the block's first content line
     line = max(first, span.line) + (source.count("\n", 0, at) if at >= 0 else 0)
-    column = lines[line - 1].find(f'"{key}"') + 1 if 0 < line <= len(lines) else 0
-    if at < 0 or column <= 0:
+    if at < 0:
         return Span(span.path, line)
+    if not (0 < line <= len(lines) and _shown_at(lines[line - 1], key)):
+        nth = source.count(quoted, 0, at)
+        shown = [number for number in range(span.line, min(span.last_line, len(lines)) + 1)
+                 if _shown_at(lines[number - 1], key)]
+        if nth >= len(shown):
+            return Span(span.path, span.line)
+        line = shown[nth]
+    column = _shown_at(lines[line - 1], key)
     return Span(span.path, line, column, line, column + len(key) + 1)
 
 
@@ -111,10 +135,12 @@ class _Checker:
         if not isinstance(value, dict) or depth > _MAX_DEPTH or not fields:
             return
         names = {f.name for f in fields}
-        for field in fields:  # a "mandatory" field with a documented default may be left out
-            if field.required and field.name not in value and not _DEFAULT.search(field.description):
+        for field in fields:  # a "mandatory" field with a documented default or a condition may be left out
+            if (field.required and field.name not in value and not _DEFAULT.search(field.description)
+                    and not _CONDITIONAL.search(field.description)):
                 self.warn("missing-required-key", f"the example body has no {where + field.name!r}, which the "
-                          f"request table marks mandatory", span, "add the key to the example or fix the table")
+                          f"request table marks mandatory", Span(span.path, span.line, span.column),
+                          "add the key to the example or fix the table")
         for key, item in value.items():
             if key not in names:
                 self.warn("undocumented-key", f"the example body's key {where + key!r} is not in the request "
@@ -187,8 +213,10 @@ def check_examples(examples: list[Example], operation: Operation, templates: tup
                              "fix the example's method or path, or the URI section")
                 continue
             if request.body_kind is BodyKind.JSON and body_fields:
+                # the request's line, and the example's last one: where its body's keys are looked up
+                within = Span(span.path, span.line, span.column, max(example.span.last_line, span.line))
                 for value in _json(request.body):
-                    checker.body_keys(value, body_fields, "", example.source, span)
+                    checker.body_keys(value, body_fields, "", example.source, within)
         for expected in example.expected:
             if id(expected) in seen:  # several examples share one documented response
                 continue

@@ -265,7 +265,7 @@ class _Reader:
         self.section_of[self.groups] = self.sections
 
     def read_requests(self, section: Section) -> None:
-        before, self.sections = (len(self.drafts), self.request_none), self.sections + 1
+        before, self.sections = (len(self.drafts), self.request_none, len(self.diagnostics)), self.sections + 1
         if section.heading is None or section.heading.level < 7:  # a real heading; a label keeps the context
             self.last = None
             self.generic = section.heading is not None and section.heading.title.strip(" :").lower() in _GENERIC
@@ -275,7 +275,7 @@ class _Reader:
                 self.request_block(block, self.directives(section.blocks, index))
             elif isinstance(block, Text):
                 self.request_text(block)
-        if (len(self.drafts), self.request_none) == before and section.heading is not None:
+        if (len(self.drafts), self.request_none, len(self.diagnostics)) == before and section.heading is not None:
             self._no_code(section)
 
     def read_responses(self, section: Section) -> None:

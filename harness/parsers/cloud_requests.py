@@ -61,6 +61,8 @@ _BODY_LABEL = re.compile(r"^(?:(?:example|sample)\s+)?(?:(?:request|response)\s+
 _RESPONSE_START = re.compile(r"^(?:HTTP/\d(?:\.\d)?\s+\d{3}\b.*|(?:(?:example|sample)\s+)?response"
                              r"(?:\s+(?:body|example))?(?:\s*\([^)]*\))?\s*:?)$", re.I)
 _BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b", re.I)  # "[POST] /v1/x": no JSON
+# a request line in double quotes (``"POST /v1/x"``): valid JSON, but no body line; it was sent as an NDJSON body
+_QUOTED_METHOD = re.compile(r'^"\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+(?:/|https?://)[^"]*"\s*,?$', re.I)
 
 
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
@@ -90,7 +92,8 @@ def _leading(lines: list[str], first: int) -> Chunk:
     """The part of a block before its first request line: a body, or a request line we cannot read."""
     index = next((i for i, line in enumerate(lines) if line.strip()), 0)
     head = lines[index].strip() if lines else ""
-    if (not head.startswith(_BODY_START) or _BRACKETED_METHOD.match(head)) and _ATTEMPT.search(head):
+    if (not head.startswith(_BODY_START) or _BRACKETED_METHOD.match(head) or _QUOTED_METHOD.match(head)) \
+            and _ATTEMPT.search(head):
         return Chunk(None, (), "", first + index, unrecognised=f"the line {head[:60]!r} is not a request line")
     return _chunk(None, lines, first)
 
@@ -188,9 +191,19 @@ def read_body(body: str, line: int, path: str) -> tuple[BodyKind, Diagnostic | N
         where = Span(path, line + exc.lineno - 1, exc.colno)
         return BodyKind.TEXT, Diagnostic(
             Level.WARNING, "invalid-json", f"the example body is not valid JSON ({exc.msg}); it is kept as text",
-            where, hint="remove trailing commas and comments so the example can be compared as JSON",
+            where, hint=_JSON_HINTS.get(exc.msg, "fix the JSON (a comma too many or missing, an elided '...', a "
+                                                "comment, single quotes) so the example can be compared as JSON"),
             source_line=body.split("\n")[exc.lineno - 1] if exc.lineno - 1 < body.count("\n") + 1 else "")
     return BodyKind.TEXT, None
+
+
+_JSON_HINTS = {  # json's messages at the token after the fault: say where the writer looks
+    "Expecting ',' delimiter": "a comma is missing before this point (after the value before it); add it so the "
+                               "example can be compared as JSON",
+    "Expecting property name enclosed in double quotes": "remove a trailing comma before this point or an elided "
+                                                         "'...' here, or quote the key, so the example can be "
+                                                         "compared as JSON",
+}
 
 
 def _text_before_json(body: str, line: int, path: str) -> Diagnostic | None:

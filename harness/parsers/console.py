@@ -31,6 +31,7 @@ json_value: Callable[[str], Any] = functools.lru_cache(maxsize=8)(json.loads)
 METHODS = ("GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE")
 STARTYAML = "STARTYAML"
 
+_HTTP_VERSION = re.compile(r"\s+HTTP/\d(?:\.\d)?\s*$")
 _BAD_BODY = "|".join(METHODS) + "|startyaml|#"
 _SYNTAX = re.compile(
     rf"(?:(?P<comment>#.+)|(?:(?P<method>{'|'.join(METHODS)})\s+(?P<path>[^\n]+)"
@@ -98,6 +99,11 @@ def parse_console_detail(contents: str, span: Span, *, check_bodies: bool = True
             continue
         request, problem = _request(found, where)
         requests.append(request)
+        if _HTTP_VERSION.search(request.path):  # sent as part of the path, as Elasticsearch's build reads the line
+            warnings.append(Diagnostic(
+                Level.WARNING, "http-version-in-path", f"the request line's path {request.path[:80]!r} ends with an "
+                "HTTP version: console requests have none, so it is sent as part of the path", where,
+                "remove the HTTP version: write METHOD path"))
         if problem:
             return ConsoleParse(tuple(requests), [*warnings, problem], last_is_request)
         if check_bodies and request.body is not None and not _readable(request):

@@ -19,6 +19,7 @@ import lxml.etree
 from harness.model import Diagnostic, Document, Format, Level, Span
 from harness.parsers.cloud import build_document
 from harness.parsers.cloud_sections import Kind, section_kind
+from harness.parsers.html_references import html_references
 from harness.parsers.page import (MAX_COLUMNS, Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans,
                                   source_lines)
 
@@ -308,4 +309,5 @@ def read_outline(root: _Node, data: bytes, outline: Outline) -> None:
         except ValueError:  # a control character lxml read but will not write back: dropped
             br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
     lowered = data.lower()  # ASCII letters only, as libxml2 lower-cases attribute names
+    outline.diagnostics += html_references(root, lowered, outline.path)  # iframe, file: images: said, not read
     _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)

@@ -13,6 +13,7 @@ from docutils import nodes, utils
 from harness.model import Diagnostic, Document, Format, Level, Span
 from harness.parsers.cloud import build_document
 from harness.parsers.page import Cell, Code, Comment, Heading, Outline, Table, Text, fill_spans
+from harness.parsers.rst_references import not_read_diagnostics
 from harness.parsers.rst_setup import parser, settings, sphinx_names
 
 __all__ = ["parse_rst"]
@@ -30,6 +31,7 @@ def parse_rst(text: str, path: str) -> Document:
             outline.diagnostics.append(Diagnostic(
                 Level.ERROR, "rst-unparsable", f"docutils could not parse the page: {exc}",
                 Span(path, 1), hint="fix the markup near the reported line"))
+    outline.diagnostics += not_read_diagnostics(document, path)
     _Walker(outline, outline.lines).walk(document, 0)
     return build_document(outline, Format.RST)
 

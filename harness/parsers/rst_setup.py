@@ -17,6 +17,8 @@ from typing import Any
 from docutils import frontend, nodes
 from docutils.parsers.rst import Directive, Parser, directives, roles, states
 
+from harness.parsers.rst_references import REFERENCE_DIRECTIVES, AnyOption
+
 __all__ = ["parser", "sphinx_names", "settings"]
 
 _LINK_ROLES = ("ref", "doc", "numref", "download", "any", "term", "keyword", "token")
@@ -26,22 +28,12 @@ _TEXT_ROLES = (
     "func", "class", "meth", "attr", "mod", "obj", "data", "const", "exc",
 )
 _SILENT_DIRECTIVES = (
-    "toctree", "index", "highlight", "tabularcolumns", "literalinclude", "currentmodule",
-    "module", "autosummary", "productionlist", "sectionauthor", "codeauthor", "raw",
+    "toctree", "index", "highlight", "tabularcolumns", "currentmodule",
+    "module", "autosummary", "productionlist", "sectionauthor", "codeauthor",
     "docharness-examples",  # the Sphinx extension's own directive, on a page that shows other pages' examples
 )
 _NESTED_DIRECTIVES = ("only", "seealso", "versionadded", "versionchanged", "deprecated", "hlist", "centered",
                       "glossary", "tabs", "tab", "group-tab")
-
-
-class _AnyOption(dict[str, Any]):
-    """An option spec that accepts every option, so Sphinx options never raise."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __getitem__(self, key: str) -> Any:
-        return directives.unchanged
 
 
 class _CodeBlock(Directive):
@@ -49,7 +41,7 @@ class _CodeBlock(Directive):
 
     optional_arguments = 1
     has_content = True
-    option_spec = _AnyOption()
+    option_spec = AnyOption()
 
     def run(self) -> list[nodes.Node]:
         text = "\n".join(self.content)
@@ -68,7 +60,7 @@ class _Silent(Directive):
     optional_arguments = 99
     final_argument_whitespace = True
     has_content = True
-    option_spec = _AnyOption()
+    option_spec = AnyOption()
 
     def run(self) -> list[nodes.Node]:
         return []
@@ -80,7 +72,7 @@ class _Nested(Directive):
     optional_arguments = 99
     final_argument_whitespace = True
     has_content = True
-    option_spec = _AnyOption()
+    option_spec = AnyOption()
 
     def run(self) -> list[nodes.Node]:
         box = nodes.container()
@@ -150,6 +142,7 @@ def sphinx_names() -> Iterator[None]:
         directive_table[name] = _Silent
     for name in _NESTED_DIRECTIVES:
         directive_table[name] = _Nested
+    directive_table.update(REFERENCE_DIRECTIVES)  # include, raw :file:, image ...: said, never read
     for name in _LINK_ROLES:
         role_table[name] = _link_role
     for name in _TEXT_ROLES:

@@ -67,6 +67,7 @@ class ReferenceServer:
         self._accept_thread: threading.Thread | None = None
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._connections_lock = threading.Lock()
+        self._connections_changed = threading.Condition(self._connections_lock)  # notified on every open and close
         self._stopping = threading.Event()
 
     def __repr__(self) -> str:  # the token never appears, not even here
@@ -90,6 +91,12 @@ class ReferenceServer:
         """Client connections being served right now."""
         with self._connections_lock:
             return len(self._connections)
+
+    def wait_for_connections(self, count: int, timeout: float) -> bool:
+        """Wait until exactly ``count`` connections are served (woken by every open and close, not polled);
+        False if ``timeout`` seconds pass first."""
+        with self._connections_changed:
+            return self._connections_changed.wait_for(lambda: len(self._connections) == count, timeout)
 
     def start(self) -> Self:
         """Listen and start accepting; returns once the port is bound and listening."""
@@ -166,6 +173,7 @@ class ReferenceServer:
                 thread = threading.Thread(target=self._serve_connection, args=(sock,), daemon=True,
                                           name=f"reference-conn-{self.port}")
                 self._connections[sock] = thread
+                self._connections_changed.notify_all()
         if full:
             # answered outside the lock: the drain may wait up to a second for the client, and
             # ending connections, open_connections and stop() all need the lock meanwhile
@@ -206,9 +214,10 @@ class ReferenceServer:
         except OSError:
             pass  # the client went away (reset, broken pipe) or stop() shut the socket
         finally:
+            sock.close()
             with self._connections_lock:
                 self._connections.pop(sock, None)
-            sock.close()
+                self._connections_changed.notify_all()
 
     def _close_with(self, sock: socket.socket, response: HttpResponse) -> None:
         """Send a final response, then drain briefly so the client reads it instead of a reset."""

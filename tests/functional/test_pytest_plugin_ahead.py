@@ -14,7 +14,6 @@ from __future__ import annotations
 import collections
 import json
 import re
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -125,7 +124,8 @@ def test_each_next_example_of_a_page_is_sent_while_pytest_finishes_the_previous_
     assert sent_ahead(watch) == {1, 2, 3, 5}
     assert [p for p in server.paths()] == ["/a/0", "/a/1", "/a/2", "/a/3", "/b/0", "/b/1"]  # each once, in order
     assert len({number for number, *_ in server.records}) == 2  # one kept-alive connection per page
-    assert _closed(server, 2) == ["eof", "eof"]  # every answer read before each page's connection closed
+    # every answer read before each page's connection closed (the server notes an end after the run returns)
+    assert server.wait_closes(2, ARRIVES) == ["eof", "eof"]
 
 
 def test_the_results_are_those_of_the_plain_protocol(project: pytest.Pytester, server: fs.RecordingServer) -> None:
@@ -246,7 +246,7 @@ def test_an_interrupt_before_the_next_item_drops_its_answer_and_reports_nothing_
     assert [c.get("name") for c in ET.parse(project.path / "out.xml").getroot().iter("testcase")] == [
         first.rpartition("::")[2]]
     assert server.paths() == ["/a/0", "/a/1"]
-    assert _closed(server, 1) == ["eof"]
+    assert server.wait_closes(1, ARRIVES) == ["eof"]  # noted by the server's thread, maybe after the run returned
 
 
 def test_under_xdist_each_example_is_sent_once_and_the_outcomes_are_the_same(
@@ -261,10 +261,7 @@ def test_under_xdist_each_example_is_sent_once_and_the_outcomes_are_the_same(
 
 
 def _closed(server: fs.RecordingServer, count: int) -> list[str]:
-    deadline = time.monotonic() + ARRIVES
-    while len(server.closes) < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return server.closes
+    return server.wait_closes(count, ARRIVES)
 
 
 def test_an_answer_sent_ahead_and_not_used_is_read_and_dropped_on_a_connection_that_goes_on(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import stat
 import threading
 from collections.abc import Iterator
@@ -45,22 +46,27 @@ def test_a_symlinked_report_is_written_through_and_stays_a_link(project: Path) -
 def test_a_fifo_gets_one_report_and_is_not_replaced(project: Path) -> None:
     fifo = project / "report.fifo"
     os.mkfifo(fifo)
+    # the read end is open before the replay opens the FIFO (a reader thread that had not reached its
+    # open() yet made the report's non-blocking open fail with "no process is reading" under load)
+    reading = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     received: list[bytes] = []
 
     def read() -> None:
-        with open(fifo, "rb") as stream:
-            received.append(stream.read())
+        # poll() reports a FIFO's hang-up only once a writer has come and gone: this waits for the report
+        while select.select([reading], [], [])[0] and (chunk := os.read(reading, 65536)):
+            received.append(chunk)
 
     reader = threading.Thread(target=read)
     reader.start()
     try:
         status = main(["replay", "docs_src", "--report", str(fifo)])
     finally:
-        if reader.is_alive():  # unblock the reader if nothing opened the FIFO
+        if not received:  # a writer that comes and goes ends the reader if the replay never wrote
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        reader.join(10)
+        reader.join()
+        os.close(reading)
     assert status == 0 and fifo.is_fifo()
-    assert json.loads(received[0])["complete"] is True  # one JSON document: no start-of-run stub first
+    assert json.loads(b"".join(received))["complete"] is True  # one JSON document: no start-of-run stub first
 
 
 def test_a_device_behind_a_link_is_written_not_renamed_over(project: Path,

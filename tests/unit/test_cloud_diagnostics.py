@@ -99,6 +99,11 @@ CASES = [
                                   tables=REQUEST_TABLE.format(row="size      No        Number Size.")),
      page(example('POST /v1/p/jobs\n{"size": 1}'),  # "mandatory", but the table gives a default
           tables=REQUEST_TABLE.replace("Job name.", "Default: j1.").format(row="size      No        Number Size."))),
+    # "mandatory", but only in a case the example is not (a real page: "available only when type is DLISQL")
+    ("missing-required-key", page(example('POST /v1/p/jobs\n{"size": 1}'),
+                                  tables=REQUEST_TABLE.format(row="size      No        Number Size.")),
+     page(example('POST /v1/p/jobs\n{"size": 1}'), tables=REQUEST_TABLE.replace(
+         "Job name.", "Available only when size is 2.").format(row="size      No        Number Size."))),
     ("undocumented-key", page(example('POST /v1/p/jobs\n{"name": "a", "colour": "red"}'),
                               tables=REQUEST_TABLE.format(row="")),
      page(example('POST /v1/p/jobs\n{"name": "a"}'), tables=REQUEST_TABLE.format(row=""))),

@@ -119,3 +119,10 @@ def test_invalid_body_checks_can_be_turned_off_and_name_substitutions() -> None:
 def test_a_body_cut_by_a_blank_line_gets_the_error_only() -> None:
     _, problems = parse_console('PUT /idx\n{\n  "a": 1,\n\n  "b": 2\n}\n', SPAN)
     assert [p.code for p in problems] == ["bad-console-body"]
+
+
+def test_an_http_version_after_the_path_is_said_not_sent_unsaid() -> None:
+    """Elasticsearch's build reads the whole rest of the line as the path; so does this grammar, but not unsaid."""
+    requests, diagnostics = parse_console("GET /_search HTTP/1.1\nGET /_cat/indices?v\n", Span("p.asciidoc", 3))
+    assert [r.path for r in requests] == ["/_search HTTP/1.1", "/_cat/indices?v"]
+    assert [(d.code, d.level, d.span.line) for d in diagnostics] == [("http-version-in-path", Level.WARNING, 3)]

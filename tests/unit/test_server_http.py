@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import socket
 import threading
 import time
@@ -261,22 +262,31 @@ def test_running_reference_server_stops_even_when_the_block_fails() -> None:
 
 
 def test_a_client_that_never_reads_is_cut_off() -> None:
-    with ReferenceServer(body_timeout=0.5) as server:
+    with ReferenceServer(body_timeout=0.5, header_timeout=120) as server:
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window fills up fast
         sock.connect((server.host, server.port))
-        sock.setblocking(False)
+        # the server has taken the connection before the flood: counted after it, a slow accept or an early
+        # cut-off (a flood thread descheduled past the body timeout) both read as 0
+        assert server.wait_for_connections(1, timeout=120)
         request = b"GET /_xpack/rollup/job/_all?pretty HTTP/1.1\r\nHost: x\r\n\r\n"
-        try:
-            while True:  # pipeline without reading until both sides' buffers are full
-                sock.send(request)
-        except BlockingIOError:
-            pass
-        assert server.open_connections == 1
-        deadline = time.monotonic() + 3
-        while server.open_connections and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.open_connections == 0  # the blocked send timed out and the server hung up
+        sent, pending = 0, b""
+        # pipeline, never reading, for as long as the server takes requests: it reads until its own send
+        # blocks on answers nobody reads, and stops reading; then only its send timeout can end it. Stopping
+        # at the first full buffer (as before) could leave the server reading a backlog whose answers all
+        # fit in the buffers, so it never blocked and waited for the next request instead
+        while server.open_connections:
+            select.select([], [sock], [], 0.2)  # room to write, or a look at the server again
+            pending = pending or request  # the rest of a request cut short first: the stream stays well-formed
+            try:
+                written = sock.send(pending, socket.MSG_DONTWAIT)
+                sent, pending = sent + written, pending[written:]
+            except BlockingIOError:
+                continue
+            except (ConnectionResetError, BrokenPipeError):
+                break  # the server hung up while this side was still writing
+        assert server.wait_for_connections(0, timeout=120)  # only the send timeout ends it
+        assert sent > 0
         sock.close()
         assert requests.get(server.url + "/_reference/stats", timeout=5).status_code == 200
 
