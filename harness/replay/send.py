@@ -182,6 +182,10 @@ class Sender:
             return None
         if ahead.key != (method, url, tuple(headers.items()), body):
             self.discard()
+            if ahead.key[0] not in IDEMPOTENT_METHODS:  # never by design: the run builds what was sent ahead
+                raise TargetError(FailureKind.PROTOCOL, f"the {ahead.key[0]} sent ahead for this example differs from "
+                                  "the request it builds now, so it is not sent again (a second write); this is a "
+                                  "docharness bug: please report it with the page")
             return None
         self._ahead = None
         self.answered_ahead += 1

@@ -295,3 +295,15 @@ def test_what_fails_while_sending_ahead_is_the_send_s_own_failure() -> None:
         assert sender.send("GET", closing.url + "/b", {}, None).status == 200
         # sent again once on a new connection (the server counts the requests it answered: /a and /b)
         assert (sender.retried, closing.requests) == (1, 2)
+
+
+def test_a_write_sent_ahead_is_never_followed_by_another_request_in_its_place(server: fs.RecordingServer) -> None:
+    """Should a run ever build another request than the POST sent ahead for it (a bug: it builds the same), that
+    request is not sent: the example gets a protocol error, and the target has received one write, not two."""
+    sender = Sender(new_session(True), timeout=5)
+    assert sender.send_ahead("POST", server.url + "/x", {}, b'{"n": 1}')
+    with pytest.raises(TargetError) as differs:
+        sender.send("POST", server.url + "/y", {}, b'{"n": 1}')
+    assert differs.value.kind is FailureKind.PROTOCOL and "not sent again" in differs.value.message
+    assert json.loads(sender.send("GET", server.url + "/z", {}, None).text)["path"] == "/z"  # the connection goes on
+    assert server.paths() == ["/x", "/z"]
