@@ -33,8 +33,6 @@ def attach_source_lines(diagnostics: Sequence[Diagnostic], lines: Sequence[str])
     return tuple(out)
 
 
-# a credential written on the page (curl -u user:pass, an Authorization value, user:pass@ in a URL): a
-# diagnostic shows its line, and must not repeat it into terminals and reports
 # credentials a page may write literally (its curl -u, -H 'Authorization: ...', a cloud page's IAM token
 # header): never sent, never shown. One set for every credential header: Authorization and the cloud APIs' own
 # (OpenStack/IAM tokens, temporary security tokens, Swift keys, API keys, session cookies).
@@ -42,6 +40,8 @@ PAGE_CREDENTIALS = frozenset({
     "authorization", "proxy-authorization", "x-auth-token", "x-subject-token", "x-security-token",
     "x-amz-security-token", "x-storage-token", "x-auth-key", "x-api-key", "api-key", "cookie"})
 _TOKENS = "|".join(sorted((re.escape(n) for n in PAGE_CREDENTIALS if "authorization" not in n), key=len, reverse=True))
+# a credential written on the page (curl -u user:pass, an Authorization value, a token header, user:pass@ in
+# a URL): a diagnostic shows its line, and must not repeat it into terminals and reports
 _CREDENTIAL = re.compile(
     r"""((?<![\w-])(?:-[A-Za-z]*[uU]|--user|--proxy-user|--oauth2-bearer)(?:\s+|=))('[^']*'|"[^"]*"|[^\s'"]+)"""
     r"""|((?<![\w-])(?:proxy-)?authorization\s*:\s*(?:[A-Za-z][\w-]*\s+)?)([^\s'"]+)"""  # Scheme credential

@@ -43,7 +43,7 @@ def read(source: str, reply: Reply, *, elasticsearch: bool = False) -> Any:
     if source.startswith("$header."):
         values = reply.header_values(source[len("$header."):])
         return values[0] if values else MISSING
-    body = reply.stashed() if elasticsearch else reply.json()
+    body = reply.body(elasticsearch=elasticsearch)
     if body is MISSING or source == "$body":
         return body if body is not None else MISSING
     value = lookup(body, source[len("$body."):])
@@ -53,10 +53,10 @@ def read(source: str, reply: Reply, *, elasticsearch: bool = False) -> Any:
 def unread_body(source: str, reply: Reply, *, elasticsearch: bool = False) -> str:
     """Why ``$body`` paths of ``reply`` hold nothing when its body is not JSON by the page's rule (for a
     failure's message), ``""`` when it is JSON or ``source`` reads no body path."""
-    if not source.startswith("$body.") or isinstance(reply.stashed() if elasticsearch else reply.json(), (dict, list)):
+    if not source.startswith("$body.") or isinstance(reply.body(elasticsearch=elasticsearch), (dict, list)):
         return ""
     kind = reply.content_type or "none"
-    if elasticsearch and "json" not in reply.content_type and reply.json() is not MISSING:
+    if elasticsearch and reply.json_as_text():
         return (f" (the answer is JSON text with Content-Type {kind}: Elasticsearch's runner reads such a body as "
                 "a string, not JSON, so its paths hold nothing)")
     return f" (the answer is not JSON: Content-Type {kind})"

@@ -61,8 +61,8 @@ def check_status(step: Step, reply: Reply, *, elasticsearch: bool = False) -> Fa
     """
     status = reply.status
     if step.catch:
-        reason = check_catch(step.catch, status, reply.stashed() if elasticsearch else reply.json())
-        if reason is not None and elasticsearch and isinstance(reply.stashed(), str) and reply.json() is not MISSING:
+        reason = check_catch(step.catch, status, reply.body(elasticsearch=elasticsearch))
+        if reason is not None and elasticsearch and reply.json_as_text():
             reason += (f" (the answer is JSON text with Content-Type {reply.content_type or 'none'}: Elasticsearch's "
                        "runner reads such a body as a string, which has no [error] field)")
         if reason is None:

@@ -95,6 +95,15 @@ class Reply:
             return self.json()
         return self.text if self.text.strip() else MISSING
 
+    def body(self, *, elasticsearch: bool) -> Any:
+        """The body a ``$body`` path reads: as Elasticsearch's runner stashes it (``stashed``) on its pages,
+        else as JSON (``json``)."""
+        return self.stashed() if elasticsearch else self.json()
+
+    def json_as_text(self) -> bool:
+        """JSON text under a Content-Type that is not JSON: Elasticsearch's runner stashes it as a string."""
+        return "json" not in self.content_type and self.json() is not MISSING
+
     def _parse(self) -> Any:
         stripped = self.text.strip()
         if not stripped or ("json" not in self.content_type and stripped[0] not in "[{\""):
