@@ -441,7 +441,9 @@ class Item:
 def admits(rule: str, status: int) -> bool:
     """Whether a status rule, in the words of ``ExampleResult.status_rule``, accepts ``status``."""
     if rule.startswith("catch: "):
-        name = rule.removeprefix("catch: ")
+        name, _, also = rule.removeprefix("catch: ").partition(" and ")
+        if also and str(status) != also:  # the page's own status beside the catch (``catch: request and 500``)
+            return False
         if name in CATCH_STATUS:
             return status == CATCH_STATUS[name]
         if name == "request":
