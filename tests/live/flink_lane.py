@@ -23,6 +23,8 @@ Exit status: replay's status; 3 when the lane itself could not get a cluster goi
     python tests/live/flink_lane.py               # the whole lane
     python tests/live/flink_lane.py --hold        # start the cluster, print its URL, wait for Ctrl-C
     python tests/live/flink_lane.py -- -k upload  # extra arguments go to docharness replay
+    python tests/live/flink_lane.py --then "python benchmarks/live_campaign.py --quick"
+                                                  # after the replay, on the same cluster
 """
 
 from __future__ import annotations
@@ -342,9 +344,26 @@ def replay(cluster: Cluster, extra: Sequence[str]) -> int:
     return subprocess.run(command, env=env, cwd=ROOT).returncode
 
 
+def then(cluster: Cluster, commands: Sequence[str]) -> int:
+    """Each ``--then`` command, on the cluster still up, with its URL in ``DOCHARNESS_FLINK_URL``; the first
+    non-zero exit status (every command runs)."""
+    env = dict(os.environ, **{URL_VARIABLE: cluster.url})
+    status = 0
+    for command in commands:
+        clock = time.monotonic()
+        say(f"then: {command}")
+        code = subprocess.run(command, shell=True, env=env, cwd=ROOT).returncode
+        say(f"then: exit status {code} in {time.monotonic() - clock:.1f}s")
+        status = status or code
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hold", action="store_true", help="start the cluster and wait for Ctrl-C (no replay)")
+    parser.add_argument("--then", action="append", default=[], metavar="COMMAND",
+                        help="a shell command run after the replay while the cluster is up, with DOCHARNESS_FLINK_URL "
+                             "set (repeatable); the lane fails when one fails")
     parser.add_argument("replay_args", nargs="*", help="arguments for docharness replay (after --)")
     args = parser.parse_args(argv)
     clock = time.monotonic()
@@ -359,6 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 while True:
                     time.sleep(3600)
             status = replay(cluster, args.replay_args)
+            status = then(cluster, args.then) or status
     except LaneError as exc:
         say(f"error: {exc}")
         say("the live lane did not run: Flink could not be set up or started")

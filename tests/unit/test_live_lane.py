@@ -129,3 +129,15 @@ def test_a_cluster_that_cannot_start_is_a_clear_error_with_exit_status_3(
     assert "the live lane did not run: Flink could not be set up or started" in err
     config = (tmp_path / "work" / "conf" / "config.yaml").read_text(encoding="utf-8")
     assert 'rest.bind-address: "127.0.0.1"' in config  # the configuration it tried to start with
+
+
+def test_then_commands_run_with_the_cluster_url_and_the_first_failure_is_the_status(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    class Up:  # what ``then`` reads of a running cluster
+        url = "http://127.0.0.1:8081"
+
+    seen = tmp_path / "seen.txt"
+    status = lane.then(Up(), [f'echo "$DOCHARNESS_FLINK_URL" > {seen}', "exit 4", f"echo second >> {seen}", "exit 5"])
+    assert status == 4  # every command ran; the first failure is the lane's
+    assert seen.read_text().split() == ["http://127.0.0.1:8081", "second"]
+    assert "then: exit status 4" in capsys.readouterr().err
