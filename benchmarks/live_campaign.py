@@ -37,6 +37,7 @@ import os
 import random
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -329,8 +330,12 @@ def leftovers(url: str) -> list[str]:
     for job in _get(url + "/jobs").get("jobs", []):
         if job.get("status") not in ("FINISHED", "CANCELED", "FAILED"):
             found.append(f"job {job['id']} {job.get('status')}")
-            urllib.request.urlopen(urllib.request.Request(f"{url}/jobs/{job['id']}?mode=cancel", method="PATCH"),
-                                   timeout=10).close()
+            try:
+                urllib.request.urlopen(urllib.request.Request(f"{url}/jobs/{job['id']}?mode=cancel", method="PATCH"),
+                                       timeout=10).close()
+            except urllib.error.HTTPError as exc:  # 409: it reached a terminal state meanwhile
+                if exc.code != 409:
+                    raise
     deadline = time.monotonic() + 30  # the slots a cancelled job held are free only once it has ended
     while found and time.monotonic() < deadline and any(
             j.get("status") not in ("FINISHED", "CANCELED", "FAILED") for j in _get(url + "/jobs").get("jobs", [])):
@@ -386,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
                     replay.finish(document)  # a fresh runner each time: no capture survives from another run
                     left = leftovers(url)
                     if left:
-                        dirty[f"{test.node_id}: e.g. {left[0]}"] += 1
+                        dirty[f"{test.node_id}: " + ", ".join(sorted({" ".join(x.split()[::2]) for x in left}))] += 1
                     return result
 
                 base = run(capped(test))
