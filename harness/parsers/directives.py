@@ -39,9 +39,11 @@ __all__ = [
 
 NAMES = ("CONSOLE", "NOTCONSOLE", "TEST", "TESTRESPONSE", "TESTSETUP", "TEARDOWN", "AUTOSENSE", "CAPTURE", "RETRY")
 
-# CAPTURE and RETRY (docharness's own, for live clusters) are parsed by ``live_directives``
+# CAPTURE and RETRY (docharness's own, for live clusters) are parsed by ``live_directives``. ASCII: the
+# build's \s is Java's, so "//\u00a0CONSOLE" is prose there (near_miss names the character)
 _DIRECTIVE = re.compile(
-    r"\s*(?:(AUTOSENSE|CONSOLE|NOTCONSOLE|TESTSETUP|TEARDOWN)|(TESTRESPONSE|TEST|CAPTURE|RETRY)(?:\[(.+)\])?)\s*")
+    r"\s*(?:(AUTOSENSE|CONSOLE|NOTCONSOLE|TESTSETUP|TEARDOWN)|(TESTRESPONSE|TEST|CAPTURE|RETRY)(?:\[(.+)\])?)\s*",
+    re.ASCII)
 
 _SCHAR = r"(?:\\/|[^/])"
 _SUBSTITUTION = rf"s/(?P<pattern>{_SCHAR}+)/(?P<replacement>{_SCHAR}*)/"
@@ -49,7 +51,7 @@ _SKIP = r"skip:(?P<skip>[^\]]+)"
 _TEST_SYNTAX = re.compile(
     rf"(?:catch:\s*(?P<catch>(?:/[^/]+/)|[^ \]]+)|{_SUBSTITUTION}|{_SKIP}|(?P<continued>continued)"
     r"|setup:(?P<setup>[^ \]]+)|teardown:(?P<teardown>[^ \]]+)|warning:(?P<warning>.+)"
-    r"|(?P<skip_shard_failures>skip_shard_failures)) ?")
+    r"|(?P<skip_shard_failures>skip_shard_failures)) ?", re.ASCII)
 _RESPONSE_SYNTAX = re.compile(rf"(?:{_SUBSTITUTION}|(?P<non_json>non_json|_cat)|{_SKIP}"
                               r"|volatile:(?P<volatile>[^ ]+)|(?P<policy>exact|subset|shape)(?= |$)) ?")
 

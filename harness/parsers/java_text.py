@@ -1,0 +1,47 @@
+"""Lines and spaces as Elasticsearch's build reads a page: Java's line reader and Java's ``\\s``.
+
+The build reads each page with Java's line reader (a line ends at ``\\r\\n``, a lone ``\\r`` or ``\\n``)
+and matches lines with Java regexes, whose ``\\s`` is ASCII whitespace only (`` \\t\\n\\x0b\\f\\r``). Python's
+``\\s`` and ``str.strip()`` also take a no-break space (U+00A0, what a copy from a web page or a word
+processor leaves), an ideographic space and the like: read that way, a line the build ignores would
+become a directive, a fence or a request. The AsciiDoc scanner and the console grammar use these
+instead, and say where such a character made a line mean something other than it looks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["WHITESPACE", "lines", "plain_spaces", "unusual_space"]
+
+WHITESPACE = " \t\n\x0b\x0c\r"  # Java's \s (without UNICODE_CHARACTER_CLASS); the argument of str.strip
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_UNUSUAL = re.compile(r"[^\S \t\n\x0b\x0c\r]|[\u200b\ufeff]")  # whitespace to Python, not to Java (+ zero-width)
+
+
+def lines(text: str) -> list[str]:
+    """``text`` split into lines as Java's line reader splits it (no final empty line)."""
+    found = text.split("\n")
+    if "\r" in text:
+        found = _LINE_BREAK.split(text) if _LONE_CR.search(text) else [line.removesuffix("\r") for line in found]
+    if found and found[-1] == "":
+        found.pop()
+    return found
+
+
+def unusual_space(text: str) -> str | None:
+    """The first character of ``text`` that looks like a space but is none to Java's ``\\s``, named
+    (``U+00A0 (NO-BREAK SPACE)``); ``None`` when there is none."""
+    found = _UNUSUAL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+
+
+def plain_spaces(text: str) -> str:
+    """``text`` with each character ``unusual_space`` finds made a plain space: what the line would be
+    had the writer typed spaces (to tell whether that character is all that is wrong with it)."""
+    return _UNUSUAL.sub(" ", text)
