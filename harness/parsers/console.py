@@ -106,6 +106,11 @@ def parse_console_detail(contents: str, span: Span, *, check_bodies: bool = True
                 Level.WARNING, "unusual-space-in-path", f"the request line's path {request.path[:80]!r} holds "
                 f"{space}: it is sent as part of the path (percent-encoded), as Elasticsearch's build sends it",
                 where, "replace the character with a plain space, or delete it"))
+        if "#" in request.path.partition("?")[0]:  # the runner's client reads it as a fragment: not sent
+            warnings.append(Diagnostic(
+                Level.WARNING, "fragment-in-path", f"the request line's path {request.path[:80]!r} holds '#': "
+                "Elasticsearch's runner reads the rest of the path as a URL fragment and never sends it", where,
+                "remove the '#' and what follows it, or write it %23 if it belongs to the path"))
         if _HTTP_VERSION.search(request.path):  # sent as part of the path, as Elasticsearch's build reads the line
             warnings.append(Diagnostic(
                 Level.WARNING, "http-version-in-path", f"the request line's path {request.path[:80]!r} ends with an "

@@ -126,3 +126,19 @@ def test_plain_pages_are_unchanged(tmp_path: Path) -> None:
     documents, result, _ = replay(tmp_path, PAGE.encode(), json.dumps({"result": "created"}).encode())
     assert outcomes(result) == {2: ("passed", "exact")}
     assert diagnostics(documents) == []
+
+
+def test_a_hash_in_a_request_line_goes_out_as_the_runner_sends_it(tmp_path: Path) -> None:
+    """The runner's client reads ``#`` in the path as the start of a fragment (never sent) and sends a
+    ``#`` in a query value percent-encoded; ``error_trace=true`` is added either way. Written after the
+    fragment, it was lost with it, and the query value was cut at the ``#``. The path's fragment is said."""
+    page = PAGE.replace("POST /a/_doc", "POST /a/_doc#note").encode()
+    documents, result, seen = replay(tmp_path, page, b'{"result": "created"}')
+    assert seen == ["POST /a/_doc?error_trace=true HTTP/1.1"]
+    assert outcomes(result) == {2: ("passed", "exact")}
+    found = [d for d in diagnostics(documents) if d[2] == 3]
+    assert found and found[0][:2] == ("warning", "fragment-in-path"), diagnostics(documents)
+    page = PAGE.replace("POST /a/_doc", "POST /a/_doc?routing=a#b&refresh=true").encode()
+    documents, _, seen = replay(tmp_path, page, b'{"result": "created"}')
+    assert seen == ["POST /a/_doc?routing=a%23b&refresh=true&error_trace=true HTTP/1.1"]
+    assert diagnostics(documents) == []
