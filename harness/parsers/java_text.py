@@ -13,22 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from harness.sourcefiles import java_lines as lines
+
 __all__ = ["WHITESPACE", "lines", "plain_spaces", "unusual_space"]
 
 WHITESPACE = " \t\n\x0b\x0c\r"  # Java's \s (without UNICODE_CHARACTER_CLASS); the argument of str.strip
-_LINE_BREAK = re.compile(r"\r\n?|\n")
-_LONE_CR = re.compile(r"\r(?!\n)")
 _UNUSUAL = re.compile(r"[^\S \t\n\x0b\x0c\r]|[\u200b\ufeff]")  # whitespace to Python, not to Java (+ zero-width)
-
-
-def lines(text: str) -> list[str]:
-    """``text`` split into lines as Java's line reader splits it (no final empty line)."""
-    found = text.split("\n")
-    if "\r" in text:
-        found = _LINE_BREAK.split(text) if _LONE_CR.search(text) else [line.removesuffix("\r") for line in found]
-    if found and found[-1] == "":
-        found.pop()
-    return found
 
 
 def unusual_space(text: str) -> str | None:

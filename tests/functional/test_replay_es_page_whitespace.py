@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import fault_servers as fs
+import pytest
 
 from harness.config import load_config
 from harness.model import Document, Level
@@ -142,3 +143,19 @@ def test_a_hash_in_a_request_line_goes_out_as_the_runner_sends_it(tmp_path: Path
     documents, _, seen = replay(tmp_path, page, b'{"result": "created"}')
     assert seen == ["POST /a/_doc?routing=a%23b&refresh=true&error_trace=true HTTP/1.1"]
     assert diagnostics(documents) == []
+
+
+def test_a_failure_shows_the_line_it_names_after_a_form_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A form feed (or U+2028, NEL) ends no line for the build, so the AsciiDoc spans do not count it;
+    the terminal's source line under ``file:line`` must be that line too, not the one before it (it was
+    read with ``str.splitlines``, which ends a line there)."""
+    from harness.report.terminal import render_failure
+
+    monkeypatch.chdir(tmp_path)  # the failure names the page relative to the run's folder
+    page = ("= Title\n\nIntro\x0c with a form feed\n\n" + PAGE).encode()
+    _, result, _ = replay(tmp_path, page, b'{"result": "updated"}')
+    failed = result.results[0]
+    failure = failed.failures[0]
+    assert failure.span is not None and failure.span.line == 14
+    text = render_failure(failed, failure)
+    assert '14 | {"result": "created"}' in text, text
