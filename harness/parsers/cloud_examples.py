@@ -45,8 +45,11 @@ from harness.parsers.cloud_responses import is_success, label_of, status_line
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
 from harness.parsers.directives import (
     CATCH_STATUS,
+    ResponseArgs,
     TestArgs,
     match_directive,
+    merged_response_args,
+    merged_test_args,
     near_miss,
     parse_response_args,
     parse_test_args,
@@ -134,17 +137,21 @@ class _Reader:
     def _template(self, block: Code, directives: list[Directive]) -> _Draft | None:
         """A draft carrying the block's directives (``None`` for NOTCONSOLE: not an example)."""
         draft = _Draft(block.span, block.language, block.text, directives=directives, label=self.label)
+        lines: list[TestArgs] = []  # every TEST comment counts, as every // TEST line does
         for directive in directives:
             if directive.name == "NOTCONSOLE":
                 return None
             if directive.name == "TESTRESPONSE":
                 self._misplaced(directive, "an example request", "the example response block")
             if directive.name == "TEST" and directive.args:  # a bare TEST has nothing to parse
-                draft.args, problems = parse_test_args(directive.args, self._args_span(directive))
+                args, problems = parse_test_args(directive.args, self._args_span(directive))
+                lines.append(args)
                 self.diagnostics.extend(problems)
             if directive.name in ("CAPTURE", "RETRY"):
                 self._live(draft, directive)
             draft.role = {"TESTSETUP": Role.SETUP, "TEARDOWN": Role.TEARDOWN}.get(directive.name, draft.role)
+        if lines:
+            draft.args = merged_test_args(lines)
         return draft
 
     def _waiting(self) -> list[_Draft]:
@@ -321,13 +328,17 @@ class _Reader:
         response = Response(block.span, source, status if status is not None else state.status, state.success,
                             state.number, content_line=block.content_line + skipped, empty=not source.strip(),
                             headers=header_lines(block.text, block.content_line) if status is not None else ())
+        lines: list[ResponseArgs] = []  # every TESTRESPONSE comment counts, as every // TESTRESPONSE line does
         for directive in directives:
             if directive.name == "TESTRESPONSE":
                 if directive.args:  # a bare TESTRESPONSE has nothing to parse
-                    response.args, problems = parse_response_args(directive.args, self._args_span(directive))
+                    args, problems = parse_response_args(directive.args, self._args_span(directive))
+                    lines.append(args)
                     self.diagnostics.extend(problems)
             elif directive.name != "CONSOLE":
                 self._misplaced(directive, "an example response", "the example request block")
+        if lines:
+            response.args = merged_response_args(lines)
         return response
 
     def _misplaced(self, directive: Directive, block: str, place: str) -> None:
