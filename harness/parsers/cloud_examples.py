@@ -427,4 +427,21 @@ def read_examples(sections: list[Section], operation: Operation | None, path: st
         taken = sum(e.name == example.name or e.name.startswith(f"{example.name}_") for e in examples)
         # two examples on one line (a minified HTML page): one name each, or results and badges would swap
         examples.append(replace(example, name=f"{example.name}_{taken + 1}") if taken else example)
-    return examples, reader.diagnostics
+    return examples, reader.diagnostics + _continuing_nothing(examples)
+
+
+def _continuing_nothing(examples: list[Example]) -> list[Diagnostic]:
+    """The build's placement errors of ``TEST[continued]`` (reference §5.3): a continued example with no test
+    before it, or right after the page's TESTSETUP or TEARDOWN, continues nothing (the plan runs it in no
+    test, so without the error it would vanish unsaid)."""
+    out: list[Diagnostic] = []
+    previous: Example | None = None
+    for example in examples:
+        if example.role is Role.TEST and example.continued and (previous is None or previous.role is not Role.TEST):
+            after = "cannot be on the first example of a page" if previous is None else \
+                f"cannot immediately follow the {'TESTSETUP' if previous.role is Role.SETUP else 'TEARDOWN'} example"
+            out.append(Diagnostic(Level.ERROR, "continued-first", f"TEST[continued] {after}: it continues no test, "
+                                  "so it would never run", example.span,
+                                  "remove continued, or move this example after the test it continues"))
+        previous = example
+    return out

@@ -135,3 +135,15 @@ def test_a_cloud_page_expecting_a_warning_fails_without_it(tmp_path: Path) -> No
         assert [r.outcome.value for r in result.results] == ["passed"], name
         _, result, _ = replay(tmp_path, name, page(template, []), ONLY_SECOND)
         assert [r.outcome.value for r in result.results] == ["passed"], name
+
+
+def test_continued_with_no_test_before_it_is_an_error_not_a_silent_drop(tmp_path: Path) -> None:
+    """``TEST[continued]`` on a page's first example continues nothing: the build says "cannot be on
+    first snippet in a file" (reference §5.3). A cloud page's such example was planned into no test and
+    reported nowhere: its request never sent, its response never checked, no word about it."""
+    for name, template in (("stop.html", HTML), ("stop.rst", RST)):
+        document, result, seen = replay(tmp_path, name, page(template, ["TEST[continued]"]))
+        found = [(d.level.value, d.code) for d in document.diagnostics]
+        assert ("error", "continued-first") in found, (name, found)
+        assert [r.outcome.value for r in result.results] == ["error"], name
+        assert seen == []
