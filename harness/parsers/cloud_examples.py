@@ -43,20 +43,11 @@ from harness.parsers.cloud_responses import missing_example
 from harness.parsers.cloud_pairing import pair_requests
 from harness.parsers.cloud_responses import is_success, label_of, status_line
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
-from harness.parsers.directives import (
-    CATCH_STATUS,
-    ResponseArgs,
-    TestArgs,
-    match_directive,
-    merged_response_args,
-    merged_test_args,
-    near_miss,
-    parse_response_args,
-    parse_test_args,
-)
+from harness.parsers.directives import CATCH_STATUS, ResponseArgs, TestArgs, merged_response_args, merged_test_args
+from harness.parsers.directives import parse_response_args, parse_test_args
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
-from harness.parsers.page import Block, Code, Comment, Table, Text
-from harness.parsers.stray_directives import stray_directives
+from harness.parsers.page import Block, Code, Table, Text
+from harness.parsers.stray_directives import continuing_nothing, directives_after, stray_directives
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
@@ -105,19 +96,9 @@ class _Reader:
 
     def directives(self, blocks: list[Block], index: int) -> list[Directive]:
         """The directive comments right after ``blocks[index]``; near misses become warnings."""
-        found: list[Directive] = []
-        for block in blocks[index + 1:]:
-            if not isinstance(block, Comment):
-                break
-            self.read.add(block.span.line)
-            for offset, line in enumerate(block.text.split("\n")):
-                span = Span(self.path, block.span.line + offset, block.span.column if offset == 0 else 1)
-                text = line.strip()
-                named = match_directive(text)
-                if named is not None:
-                    found.append(Directive(named[0], named[1], span))
-                elif (miss := near_miss(text, span)) is not None:
-                    self.diagnostics.append(miss)
+        found, read, problems = directives_after(blocks, index, self.path)
+        self.read |= read
+        self.diagnostics += problems
         return found
 
     def _live(self, draft: _Draft, directive: Directive) -> None:
@@ -427,21 +408,5 @@ def read_examples(sections: list[Section], operation: Operation | None, path: st
         taken = sum(e.name == example.name or e.name.startswith(f"{example.name}_") for e in examples)
         # two examples on one line (a minified HTML page): one name each, or results and badges would swap
         examples.append(replace(example, name=f"{example.name}_{taken + 1}") if taken else example)
-    return examples, reader.diagnostics + _continuing_nothing(examples)
+    return examples, reader.diagnostics + continuing_nothing(examples)
 
-
-def _continuing_nothing(examples: list[Example]) -> list[Diagnostic]:
-    """The build's placement errors of ``TEST[continued]`` (reference §5.3): a continued example with no test
-    before it, or right after the page's TESTSETUP or TEARDOWN, continues nothing (the plan runs it in no
-    test, so without the error it would vanish unsaid)."""
-    out: list[Diagnostic] = []
-    previous: Example | None = None
-    for example in examples:
-        if example.role is Role.TEST and example.continued and (previous is None or previous.role is not Role.TEST):
-            after = "cannot be on the first example of a page" if previous is None else \
-                f"cannot immediately follow the {'TESTSETUP' if previous.role is Role.SETUP else 'TEARDOWN'} example"
-            out.append(Diagnostic(Level.ERROR, "continued-first", f"TEST[continued] {after}: it continues no test, "
-                                  "so it would never run", example.span,
-                                  "remove continued, or move this example after the test it continues"))
-        previous = example
-    return out
