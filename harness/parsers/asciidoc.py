@@ -142,9 +142,14 @@ class _Scanner:
                 return
             if not snippet.end:
                 chunk = lines[start:stop]
-                if "<" in "".join(chunk):  # only then can a line hold a callout
-                    snippet.lines.extend(CALLOUT.sub("", line).rstrip(WHITESPACE) for line in chunk)
-                else:  # the build deletes trailing \s+ (Java's: ASCII), so a no-break space stays
+                joined = "".join(chunk)
+                if "<" in joined:  # only then can a line hold a callout
+                    chunk = [CALLOUT.sub("", line) for line in chunk]
+                # the build deletes trailing \s+ (Java's: ASCII), so a no-break space stays; str.rstrip()
+                # strips the same where no character is whitespace to Python alone (and costs less)
+                if joined.isascii() and not java_text.python_only_space(joined):
+                    snippet.lines.extend(map(str.rstrip, chunk))
+                else:
                     snippet.lines.extend(map(str.rstrip, chunk, repeat(WHITESPACE)))
                 return
             line = lines[start]

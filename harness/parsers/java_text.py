@@ -11,11 +11,10 @@ instead, and say where such a character made a line mean something other than it
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from harness.sourcefiles import java_lines as lines
 
-__all__ = ["WHITESPACE", "lines", "plain_spaces", "unusual_space"]
+__all__ = ["WHITESPACE", "lines", "plain_spaces", "python_only_space", "unusual_space"]
 
 WHITESPACE = " \t\n\x0b\x0c\r"  # Java's \s (without UNICODE_CHARACTER_CLASS); the argument of str.strip
 _UNUSUAL = re.compile(r"[^\S \t\n\x0b\x0c\r]|[\u200b\ufeff]")  # whitespace to Python, not to Java (+ zero-width)
@@ -24,11 +23,21 @@ _UNUSUAL = re.compile(r"[^\S \t\n\x0b\x0c\r]|[\u200b\ufeff]")  # whitespace to P
 def unusual_space(text: str) -> str | None:
     """The first character of ``text`` that looks like a space but is none to Java's ``\\s``, named
     (``U+00A0 (NO-BREAK SPACE)``); ``None`` when there is none."""
+    if text.isascii() and not python_only_space(text):  # the common case, without a regex search
+        return None
     found = _UNUSUAL.search(text)
     if found is None:
         return None
+    import unicodedata  # only to name a character found (a page's rare mistake)
+
     char = found.group()
     return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+
+
+def python_only_space(ascii_text: str) -> bool:
+    """Whether ASCII ``ascii_text`` holds a character Python's ``\\s`` takes for a space and Java's does not
+    (the separators ``\\x1c``-``\\x1f``): only then do ``str.strip()`` and the build's ``\\s`` differ on it."""
+    return "\x1c" in ascii_text or "\x1d" in ascii_text or "\x1e" in ascii_text or "\x1f" in ascii_text
 
 
 def plain_spaces(text: str) -> str:

@@ -159,3 +159,16 @@ def test_a_failure_shows_the_line_it_names_after_a_form_feed(tmp_path: Path, mon
     assert failure.span is not None and failure.span.line == 14
     text = render_failure(failed, failure)
     assert '14 | {"result": "created"}' in text, text
+
+
+def test_trailing_spaces_of_content_lines_are_deleted_as_the_build_deletes_them() -> None:
+    """The build deletes trailing ``\\s+`` (ASCII) from every content line: a no-break space or an ASCII
+    separator (``\\x1c``) at the end of a request line stays part of the path (and is said), a plain
+    space or tab goes."""
+    from harness.parsers.asciidoc import parse_asciidoc
+
+    for end, path in (("  \t", "/a/_doc"), ("\u00a0", "/a/_doc\u00a0"), ("\x1c", "/a/_doc\x1c")):
+        document = parse_asciidoc(PAGE.replace("POST /a/_doc", "POST /a/_doc" + end), "page.asciidoc")
+        assert [r.path for r in document.examples[0].requests] == [path], repr(end)
+        said = [d.code for d in document.diagnostics if d.span.line == 3]
+        assert said == ([] if path == "/a/_doc" else ["unusual-space-in-path"]), (repr(end), said)
