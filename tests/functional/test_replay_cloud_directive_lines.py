@@ -147,3 +147,18 @@ def test_continued_with_no_test_before_it_is_an_error_not_a_silent_drop(tmp_path
         assert ("error", "continued-first") in found, (name, found)
         assert [r.outcome.value for r in result.results] == ["error"], name
         assert seen == []
+
+
+def test_a_cr_only_html_page_places_its_example_on_its_lines(tmp_path: Path) -> None:
+    """HTML reads a lone CR as a line break (the input stream makes it LF), and so do the reports that show
+    the page's line under each file:line; libxml2 counted none there, so every example and failure of a page
+    with old Mac line ends was placed on line 1."""
+    text = page(HTML, [])
+    lines = text.split("\n")
+    request_line = next(i for i, line in enumerate(lines, 1) if "Example Request" in line)
+    response_line = next(i for i, line in enumerate(lines, 1) if "is_success" in line)
+    document, result, _ = replay(tmp_path, "stop.html", text.replace("\n", "\r"))
+    assert [e.span.line for e in document.examples] == [request_line]
+    assert [e.span.line for e in document.examples[0].expected if e.span] == [response_line]
+    assert [r.body for r in document.examples[0].requests] == ['{"job_ids": [1]}']
+    assert [r.outcome.value for r in result.results] == ["passed"]
