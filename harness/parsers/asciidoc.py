@@ -336,4 +336,4 @@ def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
     return Document(path=path, format=Format.ASCIIDOC, title=meta.title, description=meta.description,
                     operations=meta.operations, examples=examples,
                     diagnostics=attach_source_lines(diagnostics, lines),
-                    notices=tuple(asciidoc_notices(shown, path, text)))
+                    notices=tuple(asciidoc_notices(shown, path, text, newline_split=shown is lines)))
