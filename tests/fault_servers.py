@@ -100,14 +100,12 @@ def garbage(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
     conn.sendall(b"SSH-2.0-OpenSSH_9.0\r\n\r\n")
 
 
-class FaultServer:
-    """A loopback server answering every request with one behaviour.
+class LoopbackServer:
+    """A listener on a free loopback port whose every connection is handled on its own thread by
+    ``_handle(conn, number)`` (connections numbered from 0 in arrival order); ``close`` stops it and
+    waits for the handlers."""
 
-    :param behaviour: what to do with each connection after reading the request.
-    """
-
-    def __init__(self, behaviour: Behaviour) -> None:
-        self.behaviour = behaviour
+    def __init__(self) -> None:
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -115,7 +113,6 @@ class FaultServer:
         self.listener.settimeout(0.2)
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.stop = threading.Event()
-        self.requests = 0
         self.threads: list[threading.Thread] = []
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -126,11 +123,33 @@ class FaultServer:
                 conn, _ = self.listener.accept()
             except (TimeoutError, OSError):
                 continue
-            worker = threading.Thread(target=self._handle, args=(conn,), daemon=True)
+            worker = threading.Thread(target=self._handle, args=(conn, len(self.threads)), daemon=True)
             self.threads.append(worker)
             worker.start()
 
-    def _handle(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket, number: int) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        for worker in self.threads:
+            worker.join(5)
+        self.listener.close()
+
+
+class FaultServer(LoopbackServer):
+    """A loopback server answering every request with one behaviour.
+
+    :param behaviour: what to do with each connection after reading the request.
+    """
+
+    def __init__(self, behaviour: Behaviour) -> None:
+        self.behaviour = behaviour
+        self.requests = 0
+        super().__init__()
+
+    def _handle(self, conn: socket.socket, number: int) -> None:
         try:
             head = _read_request(conn)
             if head:
@@ -140,13 +159,6 @@ class FaultServer:
             pass
         finally:
             conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        for worker in self.threads:
-            worker.join(5)
-        self.listener.close()
 
 
 @contextmanager
@@ -217,7 +229,7 @@ def slow_ok(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
         conn.sendall(answer(200, b'{"acknowledged": true}'))
 
 
-class RecordingServer:
+class RecordingServer(LoopbackServer):
     """A kept-alive HTTP/1.1 server on loopback recording every request in arrival order, for the tests of
     what goes on the wire when (the pytest plugin's requests sent ahead).
 
@@ -234,16 +246,7 @@ class RecordingServer:
         self.records: list[tuple[int, str, str, bytes]] = []
         self.closes: list[str] = []
         self.arrived = threading.Condition()
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
-        self.listener.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.stop = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
     @staticmethod
     def acknowledged(method: str, target: str) -> tuple[int, bytes]:
@@ -271,16 +274,6 @@ class RecordingServer:
         with self.arrived:
             self.closes.append(how)
             self.arrived.notify_all()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            worker = threading.Thread(target=self._handle, args=(conn, len(self.threads)), daemon=True)
-            self.threads.append(worker)
-            worker.start()
 
     def _recv(self, conn: socket.socket) -> bytes:
         """The next bytes from the client; b"" at its end (or when the server stops)."""
@@ -325,13 +318,6 @@ class RecordingServer:
             self._closed("error")
         finally:
             conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        for worker in self.threads:
-            worker.join(5)
-        self.listener.close()
 
 
 @contextmanager

@@ -5,8 +5,8 @@ docharness reads the page itself and nothing it points to: an RST ``include`` /
 ``include::``, an HTML ``<iframe>`` / ``<object>`` / ``<embed>`` would insert
 another file's (or URL's) content, which is therefore neither tested nor
 published; each is an ``include-not-read`` warning at its line, except a docs
-page in the page's folder, read as a page of its own (an ``include-not-inserted``
-info note). An image or stylesheet is never read or published either; one that
+page in the page's folder, or in AsciiDoc one whose path starts from an
+attribute, read as a page of its own (an ``include-not-inserted`` info note). An image or stylesheet is never read or published either; one that
 names a file on the building machine (a ``file:`` URL; an absolute path in
 AsciiDoc) is an ``outside-reference`` warning. Format-neutral: the
 format modules find the constructs and call these.
@@ -71,12 +71,32 @@ def _a_page_here(target: str) -> bool:
             and not local.lower().startswith(_REMOTE) and local.lower().endswith(_PAGE_SUFFIXES))
 
 
-def include_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
+def _an_attribute_page(target: str) -> bool:
+    """Whether ``target`` is a path to a docs page that starts from an AsciiDoc attribute only the site build
+    knows (``{es-repo-dir}/rest-api/common-parms.asciidoc``) and never climbs out of it, nor is absolute or a URL."""
+    local = target.strip()
+    return (local.startswith("{") and _ATTRIBUTE.match(local) is not None and not leaves_folder(local)
+            and local.lower().endswith(_PAGE_SUFFIXES))
+
+
+def include_diagnostic(construct: str, target: str, span: Span, *, attributes: bool = False) -> Diagnostic:
     """``construct`` (``literalinclude``, ``<iframe src>``) would insert ``target``'s content: not read.
 
     A docs page in the page's folder is read as a page of its own (as Elasticsearch's docs tests read an
-    included page): an info note. Anything else is a warning: its content is neither tested nor published.
+    included page): an info note. So is, where the format has ``attributes`` (AsciiDoc), a page whose path
+    starts from an attribute: Elasticsearch's build reads every page on its own and never inserts one, and
+    its docs include shared pages this way hundreds of times (``include::{es-repo-dir}/...``), so a warning
+    there would be one no writer can act on. Anything else is a warning: its content is neither tested nor
+    published.
     """
+    if attributes and _an_attribute_page(target):
+        return Diagnostic(
+            Level.INFO, "include-not-inserted",
+            f"{construct} {_short(target)!r} is not inserted here: every page is read on its own (as "
+            f"Elasticsearch's docs tests read them); the attribute is the site build's, so the included page is "
+            f"tested as a page of its own when it is under a source folder", span,
+            hint="nothing to do if the included page is in the docs tree; a snippet there cannot continue one of "
+                 "this page")
     if _a_page_here(target):
         return Diagnostic(
             Level.INFO, "include-not-inserted",
@@ -129,7 +149,7 @@ def asciidoc_references(lines: Sequence[str], path: str, marked: Iterable[int]) 
             if line.startswith("include::"):
                 match = _ADOC_INCLUDE.match(line)
                 if match is not None:
-                    found.append(include_diagnostic("include::", match[1], Span(path, index + 1)))
+                    found.append(include_diagnostic("include::", match[1], Span(path, index + 1), attributes=True))
             elif not fence and line.startswith("image::"):
                 image = _ADOC_IMAGE.match(line)
                 if image is not None and local_file(image[1], rooted_in_tree=False):
