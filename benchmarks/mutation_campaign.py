@@ -13,7 +13,8 @@ each request of the test item with the documented response: the baseline. An exa
 baseline does not pass is skipped and counted. Then each documented answer is mutated, one
 mutation per run, and the item replayed through the replay API (the runner ``docharness
 replay`` uses): each scalar value changed (string altered at its start and at its end, number
-+ 1, boolean flipped, null made a value, a value made null), each key removed, a key added, each
++ 1, boolean flipped, null made a value, a value made null; the same value as another JSON type: ``1``
+as ``1.0``, ``true`` as ``"true"``, ``"7"`` as ``7``), each key removed, a key added, each
 key given twice (a changed value, then the documented one: ``answer-repeats-key``), an array's item
 dropped, added or two swapped, another documented answer of the page swapped in,
 the status of every test request changed (``200`` to ``201``; a success to ``400``, an error
@@ -365,6 +366,25 @@ def _changed(value: Any) -> Any:
     return "campaign-null"
 
 
+def _retyped(value: Any) -> Any:
+    """The same value as another JSON type (``1`` -> ``1.0``, ``2.0`` -> ``2``, ``true`` -> ``"true"``,
+    ``"7"`` -> ``7``, ``7`` with a fraction -> ``"7.5"``), else ``_NONE``: equal to a reader that
+    compares loosely, different to Elasticsearch's runner (Java ``equals`` on boxed values, reference 9.4)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else str(value)
+    if isinstance(value, str):
+        try:
+            number = json.loads(value)
+        except ValueError:
+            return _NONE
+        return number if isinstance(number, (int, float)) and not isinstance(number, bool) else _NONE
+    return _NONE
+
+
 def _repeating(value: Any, at: str, key: str, path: str = "$") -> str:
     """JSON text of ``value`` whose object at ``at`` gives ``key`` twice: first a changed value, then the
     documented one (which a reader that keeps the last value sees alone)."""
@@ -420,6 +440,9 @@ def mutations(base: Answer, rnd: random.Random, limit: int) -> list[Mutation]:
                                        value + "\u00a7"))
             if value is not None:
                 values.append(Mutation("value-null", path, encode(_set(body, path, None)), value, None))
+            retyped = _retyped(value)
+            if retyped is not _NONE:  # the same value, another type: 1 is not 1.0 inside a body
+                values.append(Mutation("value-type", path, encode(_set(body, path, retyped)), value, retyped))
     for group in (values, keys, arrays):
         out += rnd.sample(group, limit) if limit and len(group) > limit else group
     return out
@@ -510,9 +533,11 @@ def classify(mutation: Mutation, result: ExampleResult, item: Item, step: Step) 
         return "honest", "not documented"  # the answer holds more than the page documents
     leaves = [v for _, v in _walk(documented) if not isinstance(v, (dict, list))]
     open_ = [v for v in leaves if is_whole_value(v) and (item.family == "elasticsearch" or is_body_reference(v))]
-    if leaves and len(open_) == len(leaves) and kind in ("value", "value-end", "answer-repeats-key", "array-dropped",
-                                                         "array-reordered"):
+    if leaves and len(open_) == len(leaves) and kind in ("value", "value-end", "value-type", "answer-repeats-key",
+                                                         "array-dropped", "array-reordered"):
         return ("honest", "presence only") if disclosed else ("FALSE PASS", "presence only, undisclosed")
+    if kind == "value-type" and mutation.path == "$" and _kind(mutation.old) == _kind(mutation.new) == "number":
+        return "honest", "a whole-body number: compared as a double (reference 9.4)"
     if kind.startswith("value") or kind == "answer-repeats-key":
         new = mutation.new
         if item.family == "elasticsearch" and item.policy is MatchPolicy.SUBSET and is_regex(documented) \

@@ -29,7 +29,9 @@ one "Example" heading).
 AsciiDoc pages: prose, an unmarked snippet, another CONSOLE snippet or a ``TEST[continued]`` snippet
 between the request and its ``// TESTRESPONSE``; a second TESTRESPONSE; the response moved before its
 request, or to the top of the page (no test before it); its directive separated from its block by a
-blank line; the whole page in the late 7.x forms (``[source,console]``, ``[source,console-result]``). What
+blank line; the whole page in the late 7.x forms (``[source,console]``, ``[source,console-result]``); the whole page with
+lone-CR line ends (Java's line reader ends a line there); a no-break space after ``//`` in the TESTRESPONSE
+line (no directive to the build: the pair is lost, which a warning must say). What
 the pairing must then be is Elasticsearch's rule (a TESTRESPONSE belongs to the most recent test snippet
 of the file, reference section 3.4), written here independently of the parser.
 
@@ -318,6 +320,7 @@ class Mutation:
     invariant: bool = False
     touched: tuple[str, ...] = ()
     fragile: set[tuple[str, str]] = field(default_factory=set)  # may be lost with a warning even so
+    line_end: str = "\n"  # how the page's lines end when parsed (the units are mapped by "\n" lines)
 
 
 @dataclass
@@ -481,6 +484,12 @@ def adoc_mutations(units: list[Unit], pair: Pair, base: set[tuple[str, str]], te
     second = marked_copy(rs, mark)
     if second is not None:
         yield Mutation("second-response", put(s + 1, second), base | {(pair.request, mark)}, touched=(mark,))
+    # a no-break space after "//" (a copy from a web page): no directive to the build, so the pair is lost,
+    # and a warning must say so at the line
+    unspaced = re.sub(r"\n// (TESTRESPONSE)", "\n//\u00a0\\1", rs.text, count=1)
+    if unspaced != rs.text:
+        yield Mutation("no-break-space-directive", [*units[:s], replace(rs, text=unspaced), *units[s + 1:]], others,
+                       touched=(rs.uid,))
     detached = re.sub(r"\n(//\s*TESTRESPONSE)", r"\n\n\1", rs.text, count=1)
     if detached != rs.text:
         yield Mutation("detached-testresponse", [*units[:s], replace(rs, text=detached), *units[s + 1:]], others,
@@ -667,6 +676,8 @@ class Campaign:
                     taken[units[at].uid] += example.role is Role.TEST
         if page.fmt == "asciidoc":
             self.check(page, Mutation("modern-forms", modern_forms(units), base, invariant=True))
+            # old Mac line ends: Java's line reader ends a line at a lone CR, so the build's pairs are the same
+            self.check(page, Mutation("cr-line-ends", units, base, invariant=True, line_end="\r"))
         index = {u.uid: i for i, u in enumerate(units)}
         for request, response in sorted(base):
             q, s = index.get(request.split("/")[0]), index.get(response)
@@ -682,7 +693,7 @@ class Campaign:
                 self.check(page, mutation)
 
     def check(self, page: Page, mutation: Mutation) -> None:
-        document = parse(page, "".join(u.text for u in mutation.units))
+        document = parse(page, "".join(u.text for u in mutation.units).replace("\n", mutation.line_end))
         got, where, shown = pairs_of(document, mutation.units)
         self.shown.update(shown)
         self.runs[(page.label, mutation.name)] += 1

@@ -14,12 +14,14 @@ saying why, which the caller turns into a diagnostic.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["MAX_SOURCE_BYTES", "OUTPUT_MARKER", "Refused", "escapes", "mark_output", "read_source", "real_root"]
+__all__ = ["MAX_SOURCE_BYTES", "OUTPUT_MARKER", "Refused", "escapes", "java_lines", "mark_output", "read_source", "real_root",
+           "source_lines"]
 
 # a documentation page larger than this is not a page (and would exhaust memory)
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
@@ -117,3 +119,25 @@ def mark_output(folder: Path, sources: Sequence[Path] = ()) -> None:
     if not marker.is_file():
         marker.write_text("docharness writes its reports and site here; no page in this folder is read as "
                           "documentation.\n", encoding="utf-8")
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def java_lines(text: str) -> list[str]:
+    """``text`` split into lines as Java's line reader splits it, which is how Elasticsearch's build reads
+    an AsciiDoc page: a line ends at ``\\r\\n``, a lone ``\\r`` or ``\\n``, never at a form feed or U+2028
+    (``str.splitlines`` ends one there). No final empty line."""
+    found = text.split("\n")
+    if "\r" in text:
+        found = _LINE_BREAK.split(text) if _LONE_CR.search(text) else [line.removesuffix("\r") for line in found]
+    if found and found[-1] == "":
+        found.pop()
+    return found
+
+
+def source_lines(path: str, text: str) -> list[str]:
+    """A page's lines as its parser counts them, so that a span's line number shows its own line: an
+    AsciiDoc page's by ``java_lines``, any other's by ``str.splitlines`` (the RST and HTML front-ends)."""
+    return java_lines(text) if path.lower().endswith((".asciidoc", ".adoc")) else text.splitlines()

@@ -21,7 +21,7 @@ from harness.parsers.loader import load
 from harness.parsers.source_lines import attach_source_lines, without_page_credentials
 from harness.report.color import use_color
 from harness.report.render import render_diagnostics
-from harness.sourcefiles import read_source
+from harness.sourcefiles import read_source, source_lines
 
 if TYPE_CHECKING:  # harness.config (tomllib, the config types) is imported only when there is a config file
     from harness.config import Config
@@ -125,7 +125,7 @@ def _with_source_lines(document: Document, root: Path) -> Document:
     project errors are)."""
     try:
         where = root / document.path  # the path policy, as for every page read: no symlink out of its folder
-        lines = read_source(where, where.parent).decode("utf-8-sig").splitlines()
+        lines = source_lines(document.path, read_source(where, where.parent).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return document
     return dataclasses.replace(document, diagnostics=attach_source_lines(document.diagnostics, lines))

@@ -15,11 +15,13 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from itertools import compress, count
+from itertools import compress, count, repeat
 
 from harness.model import Diagnostic, Document, Example, Format, Level, Role, Span
 from harness.parsers.asciidoc_meta import OUTLINE_MARKS, page_metadata
 from harness.parsers.dialect import AUTO, Dialect, unsupported_items
+from harness.parsers import java_text
+from harness.parsers.java_text import WHITESPACE
 from harness.parsers.directives import match_directive, parse_response_args_at, parse_test_args_at
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.near_miss import near_miss, near_miss_name
@@ -30,9 +32,9 @@ from harness.parsers.snippets import Snippet, attach_source_lines, build_example
 
 __all__ = ["FENCE", "SOURCE_LINE", "parse_asciidoc", "source_line"]
 
-TESTENV = re.compile(r'\[testenv="([^"]+)"\]\s*')
+TESTENV = re.compile(r'\[testenv="([^"]+)"\]\s*', re.ASCII)  # Java's \s: ASCII whitespace only
 TESTENVS = ("basic", "gold", "platinum")
-FENCE = re.compile(r"-{4,}\s*")
+FENCE = re.compile(r"-{4,}\s*", re.ASCII)
 SOURCE_LINE = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?(,((?!id=).)*(id="?([-\w]+)"?)?(.*))?].*', re.ASCII)
 CALLOUT = re.compile(r"<\d+>")
 # SOURCE_LINE in linear steps (see source_line): the regex backtracks quadratically on long lines
@@ -120,6 +122,8 @@ class _Scanner:
                 if line.startswith("----") and (line == "----" or FENCE.fullmatch(line)):
                     self.fence(number)
                     continue
+                if line.startswith("----"):
+                    self.dashes(number, line)
             elif first == "[":
                 if self.bracket(number, line):
                     continue
@@ -139,10 +143,15 @@ class _Scanner:
                 return
             if not snippet.end:
                 chunk = lines[start:stop]
-                if "<" in "".join(chunk):  # only then can a line hold a callout
-                    snippet.lines.extend(CALLOUT.sub("", line).rstrip() for line in chunk)
-                else:
+                joined = "".join(chunk)
+                if "<" in joined:  # only then can a line hold a callout
+                    chunk = [CALLOUT.sub("", line) for line in chunk]
+                # the build deletes trailing \s+ (Java's: ASCII), so a no-break space stays; str.rstrip()
+                # strips the same where no character is whitespace to Python alone (and costs less)
+                if joined.isascii() and not java_text.python_only_space(joined):
                     snippet.lines.extend(map(str.rstrip, chunk))
+                else:
+                    snippet.lines.extend(map(str.rstrip, chunk, repeat(WHITESPACE)))
                 return
             line = lines[start]
             if line.strip() != "+" or not self.plus:
@@ -171,7 +180,7 @@ class _Scanner:
                 self.emitted_by_blank = None
             return
         if not snippet.end:
-            snippet.lines.append(CALLOUT.sub("", line).rstrip())
+            snippet.lines.append(CALLOUT.sub("", line).rstrip(WHITESPACE))
         elif line.strip() != "+" or not self.plus:
             self.emit(number, blank=not line.strip())
 
@@ -185,6 +194,14 @@ class _Scanner:
             return
         self.testenv = value
         self.testenvs.append((number, value))
+
+    def dashes(self, number: int, line: str) -> None:
+        """A line of dashes that is no fence: said when a character the eye takes for a space made it so."""
+        space = java_text.unusual_space(line)
+        if space is not None and FENCE.fullmatch(java_text.plain_spaces(line)):
+            self.problem(Level.WARNING, "not-a-fence", f"this line of dashes ends in {space}, which is no space to "
+                         "Elasticsearch's build (Java's \\s is ASCII), so it neither opens nor closes a code block",
+                         number, "delete the character after the dashes")
 
     def fence(self, number: int) -> None:
         if self.snippet is None:
@@ -311,11 +328,7 @@ def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
     :param path: the source path (posix separators), used in every span.
     :param dialect: the Elasticsearch version whose docs-test rules and attribute values apply.
     """
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if "\r" in text:
-        lines = [line.removesuffix("\r") for line in lines]
+    lines = java_text.lines(text)  # a lone CR ends a line too, as in the build's line reader
     # another file a page points to (include::, image::) is said, never read: looked for only on a page naming one
     refers = "include::" in text or "image::" in text
     # the lines starting with a mark, in one pass for the scanner, the outline and the references (in C: map

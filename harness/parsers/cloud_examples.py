@@ -43,17 +43,11 @@ from harness.parsers.cloud_responses import missing_example
 from harness.parsers.cloud_pairing import pair_requests
 from harness.parsers.cloud_responses import is_success, label_of, status_line
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
-from harness.parsers.directives import (
-    CATCH_STATUS,
-    TestArgs,
-    match_directive,
-    near_miss,
-    parse_response_args,
-    parse_test_args,
-)
+from harness.parsers.directives import CATCH_STATUS, ResponseArgs, TestArgs, merged_response_args, merged_test_args
+from harness.parsers.directives import parse_response_args, parse_test_args
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
-from harness.parsers.page import Block, Code, Comment, Table, Text
-from harness.parsers.stray_directives import stray_directives
+from harness.parsers.page import Block, Code, Table, Text
+from harness.parsers.stray_directives import continuing_nothing, directives_after, stray_directives
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["read_examples"]
@@ -102,19 +96,9 @@ class _Reader:
 
     def directives(self, blocks: list[Block], index: int) -> list[Directive]:
         """The directive comments right after ``blocks[index]``; near misses become warnings."""
-        found: list[Directive] = []
-        for block in blocks[index + 1:]:
-            if not isinstance(block, Comment):
-                break
-            self.read.add(block.span.line)
-            for offset, line in enumerate(block.text.split("\n")):
-                span = Span(self.path, block.span.line + offset, block.span.column if offset == 0 else 1)
-                text = line.strip()
-                named = match_directive(text)
-                if named is not None:
-                    found.append(Directive(named[0], named[1], span))
-                elif (miss := near_miss(text, span)) is not None:
-                    self.diagnostics.append(miss)
+        found, read, problems = directives_after(blocks, index, self.path)
+        self.read |= read
+        self.diagnostics += problems
         return found
 
     def _live(self, draft: _Draft, directive: Directive) -> None:
@@ -134,17 +118,21 @@ class _Reader:
     def _template(self, block: Code, directives: list[Directive]) -> _Draft | None:
         """A draft carrying the block's directives (``None`` for NOTCONSOLE: not an example)."""
         draft = _Draft(block.span, block.language, block.text, directives=directives, label=self.label)
+        lines: list[TestArgs] = []  # every TEST comment counts, as every // TEST line does
         for directive in directives:
             if directive.name == "NOTCONSOLE":
                 return None
             if directive.name == "TESTRESPONSE":
                 self._misplaced(directive, "an example request", "the example response block")
             if directive.name == "TEST" and directive.args:  # a bare TEST has nothing to parse
-                draft.args, problems = parse_test_args(directive.args, self._args_span(directive))
+                args, problems = parse_test_args(directive.args, self._args_span(directive))
+                lines.append(args)
                 self.diagnostics.extend(problems)
             if directive.name in ("CAPTURE", "RETRY"):
                 self._live(draft, directive)
             draft.role = {"TESTSETUP": Role.SETUP, "TEARDOWN": Role.TEARDOWN}.get(directive.name, draft.role)
+        if lines:
+            draft.args = merged_test_args(lines)
         return draft
 
     def _waiting(self) -> list[_Draft]:
@@ -321,13 +309,17 @@ class _Reader:
         response = Response(block.span, source, status if status is not None else state.status, state.success,
                             state.number, content_line=block.content_line + skipped, empty=not source.strip(),
                             headers=header_lines(block.text, block.content_line) if status is not None else ())
+        lines: list[ResponseArgs] = []  # every TESTRESPONSE comment counts, as every // TESTRESPONSE line does
         for directive in directives:
             if directive.name == "TESTRESPONSE":
                 if directive.args:  # a bare TESTRESPONSE has nothing to parse
-                    response.args, problems = parse_response_args(directive.args, self._args_span(directive))
+                    args, problems = parse_response_args(directive.args, self._args_span(directive))
+                    lines.append(args)
                     self.diagnostics.extend(problems)
             elif directive.name != "CONSOLE":
                 self._misplaced(directive, "an example response", "the example request block")
+        if lines:
+            response.args = merged_response_args(lines)
         return response
 
     def _misplaced(self, directive: Directive, block: str, place: str) -> None:
@@ -416,4 +408,5 @@ def read_examples(sections: list[Section], operation: Operation | None, path: st
         taken = sum(e.name == example.name or e.name.startswith(f"{example.name}_") for e in examples)
         # two examples on one line (a minified HTML page): one name each, or results and badges would swap
         examples.append(replace(example, name=f"{example.name}_{taken + 1}") if taken else example)
-    return examples, reader.diagnostics
+    return examples, reader.diagnostics + continuing_nothing(examples)
+

@@ -37,6 +37,8 @@ _TABLE_PREFIX = re.compile(r"^table\s*[\d.-]*\s*[:.]?\s*", re.I)
 _CAPTION_WORD = re.compile(r"[a-z0-9_-]+")
 _TYPE_WORD = re.compile(r"[\w-]+")
 _STATUS_CODE = re.compile(r"^(\d{3})\b")
+# a cell listing several codes ("200, 202", "200/201", "200 or 202"): each is documented
+_MORE_CODES = re.compile(r"\s*(?:,|/|;|&|\bor\b|\band\b)\s*(\d{3})\b")
 _GENERIC_TYPES = {"string", "object", "objects", "array", "integer", "int", "long", "boolean", "number", "float",
                   "double", "list", "map", "of", "and", "or", "table", "parameter", "parameters", "description",
                   "request", "response", "path", "query", "header", "body", "uri"}
@@ -355,7 +357,12 @@ def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic])
                         Level.WARNING, "bad-status-code", f"status code table row {text!r} is not a 3-digit code",
                         table.span, hint="write the status code as a number such as 200"))
                 continue
-            codes.append(StatusCode(int(found[1]), _cell(row, columns.get("description")).text))
+            description = _cell(row, columns.get("description")).text
+            codes.append(StatusCode(int(found[1]), description))
+            at = found.end()
+            while more := _MORE_CODES.match(text, at):
+                codes.append(StatusCode(int(more[1]), description))
+                at = more.end()
     return tuple(codes)
 
 

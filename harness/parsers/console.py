@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.model import BodyKind, Diagnostic, Level, Request, Span
+from harness.parsers.java_text import WHITESPACE, plain_spaces, unusual_space
 
 __all__ = [
     "METHODS", "STARTYAML", "ConsoleParse", "body_kind", "json_stream_error", "json_value", "parse_console",
@@ -35,7 +36,8 @@ _HTTP_VERSION = re.compile(r"\s+HTTP/\d(?:\.\d)?\s*$")
 _BAD_BODY = "|".join(METHODS) + "|startyaml|#"
 _SYNTAX = re.compile(
     rf"(?:(?P<comment>#.+)|(?:(?P<method>{'|'.join(METHODS)})\s+(?P<path>[^\n]+)"
-    rf"(?P<body>(?:\n(?!{_BAD_BODY})[^\n]+)+)?|startyaml(?P<yaml>(?s:(?:(?!startyaml).)+?))endyaml))\n+")
+    rf"(?P<body>(?:\n(?!{_BAD_BODY})[^\n]+)+)?|startyaml(?P<yaml>(?s:(?:(?!startyaml).)+?))endyaml))\n+",
+    re.ASCII)  # Java's \s: no Unicode spaces (a no-break space after the method leaves no request line)
 
 
 class ConsoleParse:
@@ -99,6 +101,16 @@ def parse_console_detail(contents: str, span: Span, *, check_bodies: bool = True
             continue
         request, problem = _request(found, where)
         requests.append(request)
+        if (space := unusual_space(request.path)) is not None:  # sent as written, as the build sends it
+            warnings.append(Diagnostic(
+                Level.WARNING, "unusual-space-in-path", f"the request line's path {request.path[:80]!r} holds "
+                f"{space}: it is sent as part of the path (percent-encoded), as Elasticsearch's build sends it",
+                where, "replace the character with a plain space, or delete it"))
+        if "#" in request.path.partition("?")[0]:  # the runner's client reads it as a fragment: not sent
+            warnings.append(Diagnostic(
+                Level.WARNING, "fragment-in-path", f"the request line's path {request.path[:80]!r} holds '#': "
+                "Elasticsearch's runner reads the rest of the path as a URL fragment and never sends it", where,
+                "remove the '#' and what follows it, or write it %23 if it belongs to the path"))
         if _HTTP_VERSION.search(request.path):  # sent as part of the path, as Elasticsearch's build reads the line
             warnings.append(Diagnostic(
                 Level.WARNING, "http-version-in-path", f"the request line's path {request.path[:80]!r} ends with an "
@@ -123,9 +135,9 @@ def _uncut(warnings: list[Diagnostic], body_end: int, gap: int) -> list[Diagnost
 def _request(found: re.Match[str], where: Span) -> tuple[Request, Diagnostic | None]:
     _, method, path, raw_body, _ = found.groups()
     if raw_body is None:
-        return Request(method, path.strip(), None, BodyKind.NONE, (), where), None
+        return Request(method, path.strip(WHITESPACE), None, BodyKind.NONE, (), where), None
     body, problem = _block_quotes(raw_body[1:], where)
-    return Request(method, path.strip(), body, body_kind(body), (), where), problem
+    return Request(method, path.strip(WHITESPACE), body, body_kind(body), (), where), problem
 
 
 def _block_quotes(body: str, where: Span) -> tuple[str, Diagnostic | None]:
@@ -271,6 +283,11 @@ def _gap(contents: str, start: int, end: int, span: Span) -> Diagnostic:
         message = f"the console snippet does not start with a request: {first!r}"
     else:
         message = f"this console line is not part of any request: {first!r}"
+    space = unusual_space(first)
+    if space is not None and _SYNTAX.match(plain_spaces(first) + "\n"):  # the character is all that is wrong
+        return Diagnostic(Level.ERROR, "bad-console-body", f"{message}: it holds {space}, which is no space to "
+                          "Elasticsearch's build (Java's \\s is ASCII), so the line is no request line there",
+                          where, "replace the character with a plain space")
     return Diagnostic(Level.ERROR, "bad-console-body", message, where, _console_hint(text, start))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -29,6 +29,8 @@ __all__ = [
     "is_catch_regex",
     "is_known_catch",
     "match_directive",
+    "merged_response_args",
+    "merged_test_args",
     "near_miss",
     "near_miss_name",
     "parse_response_args",
@@ -39,9 +41,11 @@ __all__ = [
 
 NAMES = ("CONSOLE", "NOTCONSOLE", "TEST", "TESTRESPONSE", "TESTSETUP", "TEARDOWN", "AUTOSENSE", "CAPTURE", "RETRY")
 
-# CAPTURE and RETRY (docharness's own, for live clusters) are parsed by ``live_directives``
+# CAPTURE and RETRY (docharness's own, for live clusters) are parsed by ``live_directives``. ASCII: the
+# build's \s is Java's, so "//\u00a0CONSOLE" is prose there (near_miss names the character)
 _DIRECTIVE = re.compile(
-    r"\s*(?:(AUTOSENSE|CONSOLE|NOTCONSOLE|TESTSETUP|TEARDOWN)|(TESTRESPONSE|TEST|CAPTURE|RETRY)(?:\[(.+)\])?)\s*")
+    r"\s*(?:(AUTOSENSE|CONSOLE|NOTCONSOLE|TESTSETUP|TEARDOWN)|(TESTRESPONSE|TEST|CAPTURE|RETRY)(?:\[(.+)\])?)\s*",
+    re.ASCII)
 
 _SCHAR = r"(?:\\/|[^/])"
 _SUBSTITUTION = rf"s/(?P<pattern>{_SCHAR}+)/(?P<replacement>{_SCHAR}*)/"
@@ -49,7 +53,7 @@ _SKIP = r"skip:(?P<skip>[^\]]+)"
 _TEST_SYNTAX = re.compile(
     rf"(?:catch:\s*(?P<catch>(?:/[^/]+/)|[^ \]]+)|{_SUBSTITUTION}|{_SKIP}|(?P<continued>continued)"
     r"|setup:(?P<setup>[^ \]]+)|teardown:(?P<teardown>[^ \]]+)|warning:(?P<warning>.+)"
-    r"|(?P<skip_shard_failures>skip_shard_failures)) ?")
+    r"|(?P<skip_shard_failures>skip_shard_failures)) ?", re.ASCII)
 _RESPONSE_SYNTAX = re.compile(rf"(?:{_SUBSTITUTION}|(?P<non_json>non_json|_cat)|{_SKIP}"
                               r"|volatile:(?P<volatile>[^ ]+)|(?P<policy>exact|subset|shape)(?= |$)) ?")
 
@@ -126,6 +130,40 @@ class ResponseArgs:
     skip: str | None = None
     policy: MatchPolicy | None = None
     volatile: tuple[str, ...] = ()
+
+
+def merged_test_args(lines: Sequence[TestArgs]) -> TestArgs:
+    """Several ``TEST[...]`` lines of one block, as the build reads them (reference §3.2): lists
+    (warnings, substitutions) accumulate in order, single values (setup, teardown, skip, catch) take the
+    last line that gives one, flags are set by any line."""
+    if len(lines) < 2:
+        return lines[0] if lines else TestArgs()
+    merged = TestArgs()
+    for args in lines:
+        merged = TestArgs(
+            setups=args.setups or merged.setups, teardowns=args.teardowns or merged.teardowns,
+            continued=merged.continued or args.continued,
+            skip=args.skip if args.skip is not None else merged.skip,
+            catch=args.catch if args.catch is not None else merged.catch,
+            warnings=merged.warnings + args.warnings,
+            skip_shard_failures=merged.skip_shard_failures or args.skip_shard_failures,
+            substitutions=merged.substitutions + args.substitutions)
+    return merged
+
+
+def merged_response_args(lines: Sequence[ResponseArgs]) -> ResponseArgs:
+    """Several ``TESTRESPONSE[...]`` lines of one block: substitutions and volatile paths accumulate in
+    order, the skip reason and the policy take the last line that gives one, ``non_json`` is set by any."""
+    if len(lines) < 2:
+        return lines[0] if lines else ResponseArgs()
+    merged = ResponseArgs()
+    for args in lines:
+        merged = ResponseArgs(
+            substitutions=merged.substitutions + args.substitutions, non_json=merged.non_json or args.non_json,
+            skip=args.skip if args.skip is not None else merged.skip,
+            policy=args.policy if args.policy is not None else merged.policy,
+            volatile=merged.volatile + args.volatile)
+    return merged
 
 
 _Answer = TypeVar("_Answer")

@@ -32,6 +32,7 @@ _SKIP = {"script", "style", "head", "title", "meta", "link", "noscript", "templa
 _STRONG = {"b", "strong"}
 _LANGUAGE = re.compile(r"\b(?:language|lang)-([\w+-]+)")
 _LEADING_DIGITS = re.compile(r"[\t\n\f\r ]*([0-9]+)")
+_LONE_CR = re.compile(r"\r(?!\n)")
 MAX_SPAN = 100
 _TITLE_CLASS = re.compile(r"\b(?:sectiontitle|topictitle(\d?))\b")
 _LABEL_LEVEL = 7  # below every h1-h6, so the next real heading closes it
@@ -285,6 +286,8 @@ class _Walker:
 
 def parse_html(text: str, path: str) -> Document:
     """Parse one cloud-style HTML page into a Document (pure: text in, model out)."""
+    if "\r" in text and _LONE_CR.search(text):  # a line break to HTML (and to the reports), none to libxml2's
+        text = _LONE_CR.sub("\n", text)  # line count: made LF, as HTML's input stream makes it
     outline = Outline(path, lines=source_lines(text))
     if text.strip():
         data = text.encode("utf-8")

@@ -15,6 +15,7 @@ import re
 
 from harness.model import Diagnostic, Level, Span
 from harness.parsers.directives import NAMES, match_directive
+from harness.parsers.java_text import plain_spaces, unusual_space
 
 __all__ = ["UNKNOWN", "near_miss", "near_miss_name"]
 
@@ -38,7 +39,7 @@ def near_miss(text: str, span: Span) -> Diagnostic | None:
         return None
     lead, word, rest = found.groups()
     where = Span(span.path, span.line, span.column + len(lead), span.line, span.column + len(text.rstrip()) - 1)
-    return _near_miss_diagnostic(name, word, rest, where)
+    return _near_miss_diagnostic(name, word, rest, where, lead)
 
 
 @functools.lru_cache(maxsize=4096)  # comment lines repeat across pages; difflib is slow
@@ -83,8 +84,13 @@ def _one_edit(word: str, name: str) -> bool:
     return shorter[first:] == longer[first + 1:]
 
 
-def _near_miss_diagnostic(name: str, word: str, rest: str, where: Span) -> Diagnostic:
+def _near_miss_diagnostic(name: str, word: str, rest: str, where: Span, lead: str = "") -> Diagnostic:
     stripped = rest.strip()
+    space = unusual_space(lead + rest) if word == name else None
+    if space is not None and match_directive(plain_spaces(lead + word + rest)) is not None:  # all that is wrong
+        return Diagnostic(Level.WARNING, "malformed-directive", f"this {name} line holds {space}, which is no "
+                          "space to Elasticsearch's build (Java's \\s is ASCII), so the line is plain text", where,
+                          "replace the character with a plain space, or delete it")
     args = stripped[1:stripped.rfind("]")] if stripped.startswith("[") and "]" in stripped else ""
     suggestion = f"{name}[{args}]" if args else name
     code = "malformed-directive"

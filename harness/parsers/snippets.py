@@ -33,7 +33,7 @@ from harness.model import (
 )
 from harness.parsers.console import parse_console_detail
 from harness.parsers.dialect import AUTO, Dialect, startyaml_problems
-from harness.parsers.directives import ResponseArgs, TestArgs
+from harness.parsers.directives import ResponseArgs, TestArgs, merged_test_args
 from harness.parsers.lenient_json import munge_response, quote_stash_tokens, response_json_error
 from harness.parsers.source_lines import attach_source_lines
 from harness.parsers.substitutions import (
@@ -295,18 +295,7 @@ def _classify(snippet: Snippet, source: str, contents: str, state: _FileState) -
 
 def _merged_test_args(snippet: Snippet) -> TestArgs:
     """Several TEST lines on one snippet: lists accumulate, single values: the last one wins."""
-    if len(snippet.test_args) < 2:
-        return snippet.test_args[0] if snippet.test_args else _NO_TEST_ARGS
-    merged = _NO_TEST_ARGS
-    for args in snippet.test_args:
-        merged = TestArgs(
-            setups=args.setups or merged.setups, teardowns=args.teardowns or merged.teardowns,
-            continued=merged.continued or args.continued,
-            skip=args.skip if args.skip is not None else merged.skip,
-            catch=args.catch if args.catch is not None else merged.catch,
-            warnings=merged.warnings + args.warnings,
-            skip_shard_failures=merged.skip_shard_failures or args.skip_shard_failures)
-    return merged
+    return merged_test_args(snippet.test_args)
 
 
 def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, role: Role) -> None:

@@ -243,7 +243,8 @@ class DocumentRunner:
                 raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
                                     f"{_request_line(prepared)} answered {reply.status}", step.request.span,
                                     expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
-            if self.elasticsearch and step.phase != "reset":  # every do section checks them (§9.6)
+            # every do section checks them (§9.6); a cloud page's only when it expects some (TEST[warning:...])
+            if (self.elasticsearch or step.warnings) and step.phase != "reset":
                 warned = expect.check_warnings(step, reply, self.ignored_warnings)
                 if warned is not None:
                     raise _Stop(replace(warned, message=f"{step.phase} {step.origin}: {_request_line(prepared)}: "
@@ -254,7 +255,7 @@ class DocumentRunner:
         checks = [expect.check_status(step, reply, elasticsearch=self.elasticsearch)]
         if step.check_shards:
             checks.append(expect.check_shards(step, reply))
-        if self.elasticsearch:
+        if self.elasticsearch or step.warnings:  # a cloud page's TEST[warning:...] is checked too, by the same rule
             checks.append(expect.check_warnings(step, reply, self.ignored_warnings))
         for expected in step.expected:
             policy = expected.match or self.policy

@@ -159,8 +159,14 @@ def _escape_path(path: str) -> str:
 
 
 def _with_error_trace(path: str) -> str:
-    """``error_trace=true`` is added unless the request sets ``error_trace`` (reference spec §9.1)."""
+    """``error_trace=true`` is added unless the request sets ``error_trace`` (reference spec §9.1).
+
+    The runner's client builds the URL from the path and the query parameters apart: a ``#`` in the path
+    starts a fragment, which is never sent, and one in a query value is part of the value (``%23``).
+    """
     base, _, query = path.partition("?")
+    base = base.partition("#")[0]
+    query = query.replace("#", "%23")
     if "error_trace" in query and any(name == "error_trace" for name, _ in parse_qsl(query, keep_blank_values=True)):
         return path
     return f"{base}?{query + '&' if query else ''}error_trace=true"

@@ -154,9 +154,12 @@ class _Response(http.client.HTTPResponse):
             return
         while True:
             version, status, reason = self._read_status()
-            if status != http.client.CONTINUE:
+            # any interim 1xx answer (100 Continue, 102 Processing, 103 Early Hints) comes before the real
+            # one and a client reads past it (RFC 9110 15.2), as Elasticsearch's client does; http.client
+            # skipped 100 only, so a 103 was taken for the answer. 101 ends HTTP on the connection: final
+            if not 100 <= status < 200 or status == http.client.SWITCHING_PROTOCOLS:
                 break
-            _read_headers(self.fp)  # an interim 100 answer's headers
+            _read_headers(self.fp)  # the interim answer's headers
         self.code = self.status = status
         self.reason = reason.strip()
         if version in ("HTTP/1.0", "HTTP/0.9"):

@@ -25,7 +25,7 @@ from harness.report.checks import passed_notes
 from harness.report.redact import Redactor
 from harness.report.render import render_diagnostic, render_snippet
 from harness.results import ExampleResult, Failure, Outcome, RunResult
-from harness.sourcefiles import read_source
+from harness.sourcefiles import read_source, source_lines
 
 __all__ = ["NOTES_SHOWN", "TerminalReporter", "read_source_line", "render_failure", "render_notes", "render_result",
            "summary_line"]
@@ -38,7 +38,8 @@ _MARKS = {Outcome.PASSED: ".", Outcome.FAILED: "F", Outcome.ERROR: "E", Outcome.
 @lru_cache(maxsize=256)
 def _file_lines(path: str, root: str, version: tuple[int, int]) -> tuple[str, ...]:
     try:
-        return tuple(read_source(path, root).decode("utf-8", errors="replace").splitlines())
+        text = read_source(path, root).decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return tuple(source_lines(path, text))  # the lines its spans count (a form feed ends none in AsciiDoc)
     except OSError:  # refused by the path policy (outside the docs tree, not a regular file) or unreadable
         return ()
 

@@ -66,3 +66,20 @@ def test_an_unstated_status_must_be_one_the_table_lists(tmp_path: Path, monkeypa
         assert check_words(codec.from_data(ExampleResult, result)) == "checked: status 200 or 201 only: no body compared"
     else:
         assert result["reason"] == "expected status 200 or 201 but got 204"
+
+
+@pytest.mark.parametrize("cell", ["200, 202", "200/202", "200 or 202", "202 / 200"])
+@pytest.mark.parametrize("status,outcome", [(202, "passed"), (204, "failed")])
+def test_codes_listed_in_one_cell_are_each_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str], cell: str, status: int,
+                                                 outcome: str) -> None:
+    """A row whose cell lists two codes ("200, 202", "200/202") documents both: the second was dropped
+    unsaid, so the first became the example's one status, and a 202 the page allows failed."""
+    def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+        conn.sendall(fs.answer(status, b"" if status == 204 else b'{"queue_id": "q1"}'))
+
+    monkeypatch.chdir(tmp_path)
+    page = PAGE.replace("200         OK\n201         Created\n", f"{cell:<11} OK\n")
+    _, (result,) = replay_page(tmp_path, "queues.rst", page, lambda url: cloud_config(url, "rst", "shape"), answer)
+    capsys.readouterr()
+    assert (result["outcome"], result["status_rule"]) == (outcome, "200 or 202")

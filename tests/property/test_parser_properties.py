@@ -8,6 +8,7 @@ and the Document survives a JSON round trip.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -66,7 +67,7 @@ def assert_inside(span: Span | None, document: Document, lines: int) -> None:
 
 def check(text: str, path: str = "fuzz/page.asciidoc") -> None:
     document = parse(text, path)
-    lines = max(len(text.split("\n")), 1)
+    lines = max(len(re.split(r"\r\n?|\n", text)), 1)  # a lone CR ends a line too, as in Java's line reader
     for diagnostic in document.diagnostics:
         assert_inside(diagnostic.span, document, lines)
         assert diagnostic.message and diagnostic.code
