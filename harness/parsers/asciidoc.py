@@ -26,7 +26,7 @@ from harness.parsers.directives import match_directive, parse_response_args_at, 
 from harness.parsers.live_directives import parse_capture_args, parse_retry_args
 from harness.parsers.near_miss import near_miss, near_miss_name
 from harness.parsers.prose import asciidoc_caption, asciidoc_notices, page_lines
-from harness.parsers.references import asciidoc_references
+from harness.parsers.references import ASCIIDOC_REFERENCE_MARKS, asciidoc_references
 from harness.parsers.repeated_keys import repeated_key_warnings
 from harness.parsers.snippets import Snippet, attach_source_lines, build_examples
 
@@ -42,6 +42,7 @@ _SOURCE_PREFIX = re.compile(r'\["?source"?(?:\.[^,]+)?,\s*"?([-\w]+)"?', re.ASCI
 _SOURCE_ID = re.compile(r'id="?([-\w]+)"?', re.ASCII)
 _SPECIAL = frozenset("-[/")  # the first characters of every line that can change the scanner's state
 _MARKS = _SPECIAL | OUTLINE_MARKS  # ... and of every line the page outline looks at
+_REFERRING_MARKS = _MARKS | ASCIIDOC_REFERENCE_MARKS  # ... and, on a page that has any, include::/image:: lines
 _FIRST = operator.itemgetter(slice(None, 1))  # a line's first character, "" for an empty line
 _SOURCE_START = ("[source", '["source')  # what every SOURCE_LINE starts with: a cheap test before the regex
 _STYLED_SOURCE = re.compile(r'\["?source"?\.')  # [source.merge.styled,x]: the 8.x Java parser's form
@@ -328,8 +329,12 @@ def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
     :param dialect: the Elasticsearch version whose docs-test rules and attribute values apply.
     """
     lines = java_text.lines(text)  # a lone CR ends a line too, as in the build's line reader
-    # the lines starting with a mark, in one pass for the scanner and the outline (in C: map and compress)
-    marked = list(compress(count(), map(_MARKS.__contains__, map(_FIRST, lines))))
+    # another file a page points to (include::, image::) is said, never read: looked for only on a page naming one
+    refers = "include::" in text or "image::" in text
+    # the lines starting with a mark, in one pass for the scanner, the outline and the references (in C: map
+    # and compress)
+    marks = _REFERRING_MARKS if refers else _MARKS
+    marked = list(compress(count(), map(marks.__contains__, map(_FIRST, lines))))
     scanner = _Scanner(path, dialect)
     scanner.scan_all(lines, [i for i in marked if lines[i][0] in _SPECIAL])
     scanner.emit(len(lines), blank=False)
@@ -339,9 +344,9 @@ def parse_asciidoc(text: str, path: str, dialect: Dialect = AUTO) -> Document:
     problems += testenv_problems(scanner.testenvs, examples, path) + repeated_key_warnings(examples)
     meta = page_metadata(lines, path, [i for i in marked if lines[i][0] in OUTLINE_MARKS])
     diagnostics = scanner.diagnostics + problems + meta.diagnostics
-    if "include::" in text or "image::" in text:  # another file a page points to: said, never read
-        diagnostics += asciidoc_references(lines, path)
+    if refers:
+        diagnostics += asciidoc_references(lines, path, marked)
     return Document(path=path, format=Format.ASCIIDOC, title=meta.title, description=meta.description,
                     operations=meta.operations, examples=examples,
                     diagnostics=attach_source_lines(diagnostics, lines),
-                    notices=tuple(asciidoc_notices(shown, path, text)))
+                    notices=tuple(asciidoc_notices(shown, path, text, newline_split=shown is lines)))

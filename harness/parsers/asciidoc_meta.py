@@ -49,11 +49,6 @@ class _Section:
     def lines(self) -> list[tuple[int, str]]:
         return [(n + 1, self.source[n].rstrip()) for start, stop in self.ranges for n in range(start, stop)]
 
-    @property
-    def texts(self) -> list[str]:
-        """The visible lines' text, without their numbers (what paragraphs are read from)."""
-        return [line.rstrip() for start, stop in self.ranges for line in self.source[start:stop]]
-
 
 @dataclass(slots=True)
 class PageMeta:
@@ -162,16 +157,19 @@ def _outline(lines: Sequence[str], marked: Sequence[int]) -> tuple[str, _Section
     return title, lead, sections
 
 
-def _paragraphs(lines: Sequence[str]) -> list[str]:
+def _paragraphs(section: _Section) -> list[str]:
+    """The section's paragraphs, plain text, read from its visible lines where they stand (no list of them)."""
     paragraphs: list[str] = []
     buffer: list[str] = []
-    for line in lines:
-        if not line or line.isspace() or (line[:1] in ":[+eibe" and _SKIP_LINE.fullmatch(line.strip())):
-            if buffer:
-                paragraphs.append(plain(" ".join(buffer)))
-                buffer = []
-            continue
-        buffer.append(line)
+    for start, stop in section.ranges:
+        for line in section.source[start:stop]:
+            line = line.rstrip()
+            if not line or (line[:1] in ":[+eibe" and _SKIP_LINE.fullmatch(line.lstrip())):
+                if buffer:
+                    paragraphs.append(plain(" ".join(buffer)))
+                    buffer = []
+                continue
+            buffer.append(line)
     if buffer:
         paragraphs.append(plain(" ".join(buffer)))
     return [p for p in paragraphs if p]
@@ -197,15 +195,16 @@ def _kind(title: str) -> str:
 def _definitions(section: _Section) -> list[tuple[str, str]]:
     """The ``term:: description`` items of a section: (term, description)."""
     items: list[tuple[str, list[str]]] = []
-    for line in section.texts:
-        stripped = line.strip()
-        item = _ITEM.fullmatch(stripped) if "::" in stripped and not line.startswith((" ", "\t")) else None
-        if item:
-            items.append((item.group(1), [item.group(2) or ""]))
-        elif items and stripped and stripped != "+":
-            items[-1][1].append(stripped)
-        elif items and not stripped and any(items[-1][1]):
-            items.append(("", []))  # a blank line ends the description
+    for start, stop in section.ranges:  # the visible lines, read where they stand (no list of them)
+        for line in section.source[start:stop]:
+            stripped = line.strip()
+            item = _ITEM.fullmatch(stripped) if "::" in stripped and not line.startswith((" ", "\t")) else None
+            if item:
+                items.append((item.group(1), [item.group(2) or ""]))
+            elif items and stripped and stripped != "+":
+                items[-1][1].append(stripped)
+            elif items and not stripped and any(items[-1][1]):
+                items.append(("", []))  # a blank line ends the description
     return [(term, " ".join(p for p in parts if p)) for term, parts in items if term]
 
 
@@ -234,7 +233,7 @@ def page_metadata(lines: Sequence[str], path: str, marked: Sequence[int] | None 
     if marked is None:
         marked = [i for i, line in enumerate(lines) if line[:1] in OUTLINE_MARKS]
     title, lead, sections = _outline(lines, marked)
-    lead_paragraphs = _paragraphs(lead.texts)
+    lead_paragraphs = _paragraphs(lead)
     meta = PageMeta(title=plain(title), description=" ".join(lead_paragraphs))
     requests: list[tuple[str, str, int]] = []
     parameters: list[Parameter] = []
@@ -252,9 +251,9 @@ def page_metadata(lines: Sequence[str], path: str, marked: Sequence[int] | None 
             codes.extend(StatusCode(int(m.group(1)), plain(d)) for t, d in _definitions(section)
                          if (m := _STATUS.match(t.strip())))
         elif kind == "authorization":
-            authorization = " ".join(_paragraphs(section.texts))
+            authorization = " ".join(_paragraphs(section))
         elif kind == "description":
-            described.extend(_paragraphs(section.texts))
+            described.extend(_paragraphs(section))
     if not authorization:
         authorization = next((p for p in described + lead_paragraphs if "privilege" in p.lower()), "")
     description = " ".join(p for p in described if p != authorization) or meta.description

@@ -145,9 +145,10 @@ _NOTICE_START = re.compile(r"\n[^\S\n]*(?=[eEbBdDNTIWC\[])(?:(?i:experimental|be
                            r"|(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):|\[(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\])")
 
 
-def _notice_lines(text: str, lines: Sequence[str]) -> Sequence[int]:
-    """The 1-based numbers of the ``lines`` (``text.splitlines()``) that may hold a notice."""
-    if len(lines) != text.count("\n") + (not text.endswith("\n")) - (not text):
+def _notice_lines(text: str, lines: Sequence[str], newline_split: bool = False) -> Sequence[int]:
+    """The 1-based numbers of the ``lines`` (``text.splitlines()``) that may hold a notice; ``newline_split``
+    when the caller knows they are ``text`` split at "\n" only (then no count of the page's lines is made)."""
+    if not newline_split and len(lines) != text.count("\n") + (not text.endswith("\n")) - (not text):
         return range(1, len(lines) + 1)  # splitlines broke at more than "\n" (a lone "\r", "\f" ...)
     numbers: list[int] = []
     number, position = 0, 0
@@ -159,10 +160,14 @@ def _notice_lines(text: str, lines: Sequence[str]) -> Sequence[int]:
     return numbers
 
 
-def asciidoc_notices(lines: Sequence[str], path: str, text: str) -> list[Notice]:
-    """The admonitions of an AsciiDoc page; ``lines`` is ``text.splitlines()``."""
+def asciidoc_notices(lines: Sequence[str], path: str, text: str, *, newline_split: bool = False) -> list[Notice]:
+    """The admonitions of an AsciiDoc page; ``lines`` is ``text.splitlines()``.
+
+    :param newline_split: ``lines`` is known to be ``text`` split at "\n" only, the page having no other line
+        break (a parser that split it so passes ``True``: a count of the page's lines is saved).
+    """
     found: list[Notice] = []
-    for number in _notice_lines(text, lines):
+    for number in _notice_lines(text, lines, newline_split):
         line = lines[number - 1].strip()
         macro = _MACRO.match(line)
         label = _LABEL.match(line)

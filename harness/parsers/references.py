@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Sequence
 
 from harness.model import Diagnostic, Level, Span
 
-__all__ = ["include_diagnostic", "leaves_folder", "local_file", "outside_diagnostic", "asciidoc_references"]
+__all__ = ["ASCIIDOC_REFERENCE_MARKS", "asciidoc_references", "include_diagnostic", "leaves_folder", "local_file",
+           "outside_diagnostic"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _REMOTE = ("http:", "https:", "ftp:", "//")
@@ -126,22 +128,32 @@ def outside_diagnostic(construct: str, target: str, span: Span) -> Diagnostic:
         hint="use a path inside the docs tree, or remove the reference; the published reference shows no images")
 
 
-def asciidoc_references(lines: list[str], path: str) -> list[Diagnostic]:
+# the first characters of the lines asciidoc_references reads: include::, image:: and the four kinds of delimiter
+ASCIIDOC_REFERENCE_MARKS = frozenset("i-.+/")
+
+
+def asciidoc_references(lines: Sequence[str], path: str, marked: Iterable[int]) -> list[Diagnostic]:
     """The ``include::`` lines (anywhere, as Asciidoctor's preprocessor reads them) and the block images
-    outside listing blocks that name a local file (``local_file``), each at its 1-based line."""
+    outside listing blocks that name a local file (``local_file``), each at its 1-based line.
+
+    :param marked: the 0-based indexes, in page order, of at least every line starting with a character of
+        ``ASCIIDOC_REFERENCE_MARKS`` (the parser lists them in the pass that lists its scanner's and outline's
+        lines: no pass of its own over every line); other lines among them are passed over.
+    """
     found: list[Diagnostic] = []
     fence = ""
-    for number, line in enumerate(lines, 1):
-        if not line or line[0] not in "i-.+/":
-            continue
-        if line.startswith("include::"):
-            match = _ADOC_INCLUDE.match(line)
-            if match is not None:
-                found.append(include_diagnostic("include::", match[1], Span(path, number), attributes=True))
-        elif (delimiter := _FENCE.match(line)) is not None and (not fence or delimiter[1] == fence):
+    for index in marked:
+        line = lines[index]
+        first = line[0]
+        if first == "i":
+            if line.startswith("include::"):
+                match = _ADOC_INCLUDE.match(line)
+                if match is not None:
+                    found.append(include_diagnostic("include::", match[1], Span(path, index + 1), attributes=True))
+            elif not fence and line.startswith("image::"):
+                image = _ADOC_IMAGE.match(line)
+                if image is not None and local_file(image[1], rooted_in_tree=False):
+                    found.append(outside_diagnostic("image::", image[1], Span(path, index + 1)))
+        elif first in "-.+/" and (delimiter := _FENCE.match(line)) is not None and (not fence or delimiter[1] == fence):
             fence = "" if fence else delimiter[1]
-        elif not fence and line.startswith("image::"):
-            image = _ADOC_IMAGE.match(line)
-            if image is not None and local_file(image[1], rooted_in_tree=False):
-                found.append(outside_diagnostic("image::", image[1], Span(path, number)))
     return found

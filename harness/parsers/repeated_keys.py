@@ -19,8 +19,10 @@ from harness.parsers.locate import locate
 
 __all__ = ["DuplicateKey", "loads_with_repeats", "repeated_key", "repeated_key_message", "repeated_key_warnings"]
 
-# a key as JSON writes it (the text after it a colon): a body repeats a key only if some such text appears twice
-_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s*:')
+# a key as JSON writes it (the text after it a colon): a body repeats a key only if some such text appears twice.
+# The string's body is written as runs of plain characters between escapes (the same strings as
+# (?:[^"\\\n]|\\.)*, which stepped through an alternation once a character: twice the regex's cost)
+_KEY = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"\s*:')
 
 
 def repeated_key_message(path: str, key: str) -> str:

@@ -87,6 +87,18 @@ def test_asciidoc_includes_are_never_inserted_and_said(outside: Path) -> None:
     assert levels["include-not-inserted"] is Level.INFO and levels["include-not-read"] is Level.WARNING
 
 
+def test_asciidoc_image_lines_are_read_outside_delimited_blocks_only() -> None:
+    """A block image is a reference outside every delimited block (listing, literal, passthrough, comment): a
+    block ends at the same delimiter only (a longer run of '-' inside a listing is its text), whatever the
+    Elasticsearch scanner makes of the fences; include:: is read anywhere, and each is said in page order."""
+    text = ("= Page\n\nimage::/a.png[]\n\n----\nimage::/b.png[]\n------\nimage::/c.png[]\ninclude::in.txt[]\n----\n"
+            "image::/d.png[]\n\n////\nimage::/e.png[]\n////\n++++\nimage::/f.png[]\n++++\n....\n....\n"
+            "image::file:///g.png[]\nimage::rel/h.png[]\n  image::/i.png[]\nimages::/j.png[]\ninclude::last.txt[]\n")
+    document = parse_asciidoc(text, "docs/page.asciidoc")
+    assert _found(document) == [("outside-reference", 3), ("include-not-read", 9), ("outside-reference", 11),
+                                ("outside-reference", 21), ("include-not-read", 25)]
+
+
 @pytest.mark.parametrize("target,level", [
     ("{es-repo-dir}/rest-api/common-parms.asciidoc[tag=index]", Level.INFO),
     ("{xes-repo-dir}/ml/x.adoc[]", Level.INFO),
