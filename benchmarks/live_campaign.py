@@ -55,6 +55,7 @@ from harness.replay import PlannedTest, Replay, Step  # noqa: E402
 from harness.replay.match import Volatile, parse_expected  # noqa: E402
 from harness.replay.stash import is_whole_value, lookup  # noqa: E402
 from harness.results import ExampleResult, FailureKind, Outcome  # noqa: E402
+from mutation_campaign import walk_json, with_replaced  # noqa: E402  (the same JSON paths as there)
 
 PAGES = REPO / "docs_src" / "flink"
 CATCHES = ("bad_request", "missing", "conflict", "request")
@@ -75,34 +76,6 @@ class Mutation:
 
 # ------------------------------------------------------------------------------------- body mutations
 
-def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
-
-
-def _set(value: Any, path: str, new: Any, *, delete: bool = False) -> Any:
-    if path == "$":
-        return new
-    copy = json.loads(json.dumps(value))
-    for parent_path, parent in _walk(copy):
-        children = list(parent.items()) if isinstance(parent, dict) else list(enumerate(parent)) \
-            if isinstance(parent, list) else []
-        for key, _ in children:
-            child = f"{parent_path}.{key}" if isinstance(parent, dict) else f"{parent_path}[{key}]"
-            if child == path:
-                if delete:
-                    del parent[key]
-                else:
-                    parent[key] = new
-                return copy
-    return copy
-
-
 def _changed(value: Any) -> Any:
     if isinstance(value, bool):
         return not value
@@ -116,20 +89,20 @@ def _changed(value: Any) -> Any:
 def body_mutations(body: Any) -> list[tuple[str, str, Any]]:
     """(kind, path, mutated body) for a documented JSON body."""
     values, keys, arrays = [], [], []
-    for path, value in _walk(body):
+    for path, value in walk_json(body):
         if isinstance(value, dict):
-            keys += [("key-removed", f"{path}.{k}", _set(body, f"{path}.{k}", None, delete=True)) for k in value]
-            keys.append(("key-added", path, _set(body, path, {**value, "campaign_extra": 1})))
+            keys += [("key-removed", f"{path}.{k}", with_replaced(body, f"{path}.{k}", None, delete=True)) for k in value]
+            keys.append(("key-added", path, with_replaced(body, path, {**value, "campaign_extra": 1})))
         elif isinstance(value, list):
             if value:
-                arrays.append(("array-added", path, _set(body, path, [*value, value[-1]])))
-                arrays.append(("array-dropped", path, _set(body, path, value[:-1])))
+                arrays.append(("array-added", path, with_replaced(body, path, [*value, value[-1]])))
+                arrays.append(("array-dropped", path, with_replaced(body, path, value[:-1])))
             if len(value) >= 2 and value[0] != value[1]:
-                arrays.append(("array-swapped", path, _set(body, path, [value[1], value[0], *value[2:]])))
+                arrays.append(("array-swapped", path, with_replaced(body, path, [value[1], value[0], *value[2:]])))
         else:
-            values.append(("value", path, _set(body, path, _changed(value))))
+            values.append(("value", path, with_replaced(body, path, _changed(value))))
             if isinstance(value, str) and not is_whole_value(value):
-                values.append(("value-end", path, _set(body, path, value + "\u00a7")))
+                values.append(("value-end", path, with_replaced(body, path, value + "\u00a7")))
     return values + keys + arrays
 
 

@@ -215,30 +215,30 @@ def policy_variants(config: Config, extra: dict[str, list[str]]) -> Iterator[tup
 
 # ------------------------------------------------------------------------------------------ answers
 
-def _walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
+def walk_json(value: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
     """Every (path, value) of a JSON value, containers included, in the matchers' path syntax."""
     yield path, value
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}")
+            yield from walk_json(item, f"{path}.{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
+            yield from walk_json(item, f"{path}[{index}]")
 
 
 def _at(value: Any, path: str) -> Any:
-    return dict(_walk(value)).get(path, _NONE)
+    return dict(walk_json(value)).get(path, _NONE)
 
 
 _NONE = object()
 
 
-def _set(value: Any, path: str, new: Any, *, delete: bool = False) -> Any:
+def with_replaced(value: Any, path: str, new: Any, *, delete: bool = False) -> Any:
     """A copy of ``value`` with the item at ``path`` replaced (or deleted)."""
     if path == "$":
         return new
     copy = json.loads(json.dumps(value))
-    for parent_path, parent in _walk(copy):
+    for parent_path, parent in walk_json(copy):
         children = parent.items() if isinstance(parent, dict) else enumerate(parent) if isinstance(parent, list) else ()
         for key, _ in list(children):
             child = f"{parent_path}.{key}" if isinstance(parent, dict) else f"{parent_path}[{key}]"
@@ -260,13 +260,13 @@ def _concrete(expected: ExpectedResponse, family: str) -> Any:
     except ValueError:
         shown = _NONE
     out = wanted
-    for path, value in list(_walk(wanted)):
+    for path, value in list(walk_json(wanted)):
         reference = is_whole_value(value) and (family == "elasticsearch" or is_body_reference(value))
         if reference or (family == "elasticsearch" and is_regex(value)):
             original = _at(shown, path) if shown is not _NONE else _NONE
             usable = original is not _NONE and original is not None and not isinstance(original, (dict, list)) \
                 and not (isinstance(original, str) and original.startswith("$"))
-            out = _set(out, path, original if usable else "campaign-value")
+            out = with_replaced(out, path, original if usable else "campaign-value")
     return out
 
 
@@ -417,32 +417,32 @@ def mutations(base: Answer, rnd: random.Random, limit: int) -> list[Mutation]:
         return replace(base, body=json.dumps(value).encode())
 
     values, keys, arrays = [], [], []
-    for path, value in _walk(body):
+    for path, value in walk_json(body):
         if isinstance(value, dict):
             keys += [Mutation("answer-repeats-key", f"{path}.{k}", replace(base, body=_repeating(body, path, k).encode()),
                               v, _changed(v)) for k, v in value.items() if not isinstance(v, (dict, list))]
-            keys += [Mutation("key-removed", f"{path}.{k}", encode(_set(body, f"{path}.{k}", None, delete=True)))
+            keys += [Mutation("key-removed", f"{path}.{k}", encode(with_replaced(body, f"{path}.{k}", None, delete=True)))
                      for k in value]
-            keys.append(Mutation("key-added", path, encode(_set(body, path, {**value, "campaign_extra": 1}))))
+            keys.append(Mutation("key-added", path, encode(with_replaced(body, path, {**value, "campaign_extra": 1}))))
         elif isinstance(value, list):
             if value:
-                arrays.append(Mutation("array-added", path, encode(_set(body, path, [*value, value[-1]]))))
+                arrays.append(Mutation("array-added", path, encode(with_replaced(body, path, [*value, value[-1]]))))
             if len(value) >= 2:
-                arrays.append(Mutation("array-dropped", path, encode(_set(body, path, value[:-1]))))
+                arrays.append(Mutation("array-dropped", path, encode(with_replaced(body, path, value[:-1]))))
                 if value[0] != value[1]:
-                    arrays.append(Mutation("array-reordered", path, encode(_set(body, path, [value[1], value[0],
+                    arrays.append(Mutation("array-reordered", path, encode(with_replaced(body, path, [value[1], value[0],
                                                                                             *value[2:]]))))
         else:
             new = _changed(value)
-            values.append(Mutation("value", path, encode(_set(body, path, new)), value, new))
+            values.append(Mutation("value", path, encode(with_replaced(body, path, new)), value, new))
             if isinstance(value, str):  # the end changed: a documented "..." prefix still holds
-                values.append(Mutation("value-end", path, encode(_set(body, path, value + "\u00a7")), value,
+                values.append(Mutation("value-end", path, encode(with_replaced(body, path, value + "\u00a7")), value,
                                        value + "\u00a7"))
             if value is not None:
-                values.append(Mutation("value-null", path, encode(_set(body, path, None)), value, None))
+                values.append(Mutation("value-null", path, encode(with_replaced(body, path, None)), value, None))
             retyped = _retyped(value)
             if retyped is not _NONE:  # the same value, another type: 1 is not 1.0 inside a body
-                values.append(Mutation("value-type", path, encode(_set(body, path, retyped)), value, retyped))
+                values.append(Mutation("value-type", path, encode(with_replaced(body, path, retyped)), value, retyped))
     for group in (values, keys, arrays):
         out += rnd.sample(group, limit) if limit and len(group) > limit else group
     return out
@@ -533,7 +533,7 @@ def classify(mutation: Mutation, result: ExampleResult, item: Item, step: Step) 
     documented = _at(parse_expected(expected.body or "null"), mutation.path)
     if documented is _NONE:
         return "honest", "not documented"  # the answer holds more than the page documents
-    leaves = [v for _, v in _walk(documented) if not isinstance(v, (dict, list))]
+    leaves = [v for _, v in walk_json(documented) if not isinstance(v, (dict, list))]
     open_ = [v for v in leaves if is_whole_value(v) and (item.family == "elasticsearch" or is_body_reference(v))]
     if leaves and len(open_) == len(leaves) and kind in ("value", "value-end", "value-type", "answer-repeats-key",
                                                          "array-dropped", "array-reordered"):
