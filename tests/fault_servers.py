@@ -245,6 +245,7 @@ class RecordingServer(LoopbackServer):
         self.on_request: Callable[[tuple[int, str, str, bytes]], None] | None = None
         self.records: list[tuple[int, str, str, bytes]] = []
         self.closes: list[str] = []
+        self.content_types: dict[str, str] = {}  # request target -> its Content-Type ("" when none)
         self.arrived = threading.Condition()
         super().__init__()
 
@@ -303,6 +304,8 @@ class RecordingServer(LoopbackServer):
                 while len(buffer) < length:
                     buffer += self._recv(conn)
                 body, buffer = buffer[:length], buffer[length:]
+                self.content_types[target] = next((v.strip() for k, _, v in (h.partition(":") for h in lines[1:])
+                                                   if k.strip().lower() == "content-type"), "")
                 record = (number, method, target, body)
                 with self.arrived:
                     self.records.append(record)
