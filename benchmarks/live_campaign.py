@@ -55,7 +55,7 @@ from harness.replay import PlannedTest, Replay, Step  # noqa: E402
 from harness.replay.match import Volatile, parse_expected  # noqa: E402
 from harness.replay.stash import is_whole_value, lookup  # noqa: E402
 from harness.results import ExampleResult, FailureKind, Outcome  # noqa: E402
-from mutation_campaign import walk_json, with_replaced  # noqa: E402  (the same JSON paths as there)
+from mutation_campaign import changed_value, walk_json, with_replaced  # noqa: E402  (the same mutations)
 
 PAGES = REPO / "docs_src" / "flink"
 CATCHES = ("bad_request", "missing", "conflict", "request")
@@ -76,16 +76,6 @@ class Mutation:
 
 # ------------------------------------------------------------------------------------- body mutations
 
-def _changed(value: Any) -> Any:
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, (int, float)):
-        return value + 1
-    if isinstance(value, str):
-        return "\u00a7" + value
-    return "campaign-null"
-
-
 def body_mutations(body: Any) -> list[tuple[str, str, Any]]:
     """(kind, path, mutated body) for a documented JSON body."""
     values, keys, arrays = [], [], []
@@ -100,7 +90,7 @@ def body_mutations(body: Any) -> list[tuple[str, str, Any]]:
             if len(value) >= 2 and value[0] != value[1]:
                 arrays.append(("array-swapped", path, with_replaced(body, path, [value[1], value[0], *value[2:]])))
         else:
-            values.append(("value", path, with_replaced(body, path, _changed(value))))
+            values.append(("value", path, with_replaced(body, path, changed_value(value))))
             if isinstance(value, str) and not is_whole_value(value):
                 values.append(("value-end", path, with_replaced(body, path, value + "\u00a7")))
     return values + keys + arrays

@@ -356,7 +356,7 @@ class Mutation:
     new: Any = None
 
 
-def _changed(value: Any) -> Any:
+def changed_value(value: Any) -> Any:
     if isinstance(value, bool):
         return not value
     if isinstance(value, (int, float)):
@@ -389,7 +389,7 @@ def _repeating(value: Any, at: str, key: str, path: str = "$") -> str:
     """JSON text of ``value`` whose object at ``at`` gives ``key`` twice: first a changed value, then the
     documented one (which a reader that keeps the last value sees alone)."""
     if isinstance(value, dict):
-        items = [f"{json.dumps(key)}: {json.dumps(_changed(value[key]))}"] if path == at else []
+        items = [f"{json.dumps(key)}: {json.dumps(changed_value(value[key]))}"] if path == at else []
         items += [f"{json.dumps(k)}: {_repeating(v, at, key, f'{path}.{k}')}" for k, v in value.items()]
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list):
@@ -420,7 +420,7 @@ def mutations(base: Answer, rnd: random.Random, limit: int) -> list[Mutation]:
     for path, value in walk_json(body):
         if isinstance(value, dict):
             keys += [Mutation("answer-repeats-key", f"{path}.{k}", replace(base, body=_repeating(body, path, k).encode()),
-                              v, _changed(v)) for k, v in value.items() if not isinstance(v, (dict, list))]
+                              v, changed_value(v)) for k, v in value.items() if not isinstance(v, (dict, list))]
             keys += [Mutation("key-removed", f"{path}.{k}", encode(with_replaced(body, f"{path}.{k}", None, delete=True)))
                      for k in value]
             keys.append(Mutation("key-added", path, encode(with_replaced(body, path, {**value, "campaign_extra": 1}))))
@@ -433,7 +433,7 @@ def mutations(base: Answer, rnd: random.Random, limit: int) -> list[Mutation]:
                     arrays.append(Mutation("array-reordered", path, encode(with_replaced(body, path, [value[1], value[0],
                                                                                             *value[2:]]))))
         else:
-            new = _changed(value)
+            new = changed_value(value)
             values.append(Mutation("value", path, encode(with_replaced(body, path, new)), value, new))
             if isinstance(value, str):  # the end changed: a documented "..." prefix still holds
                 values.append(Mutation("value-end", path, encode(with_replaced(body, path, value + "\u00a7")), value,
