@@ -6,9 +6,10 @@ docharness reads the page itself and nothing it points to: an RST ``include`` /
 another file's (or URL's) content, which is therefore neither tested nor
 published; each is an ``include-not-read`` warning at its line, except a docs
 page in the page's folder, or in AsciiDoc one whose path starts from an
-attribute, read as a page of its own (an ``include-not-inserted`` info note). An image or stylesheet is never read or published either; one that
-names a file on the building machine (a ``file:`` URL; an absolute path in
-AsciiDoc) is an ``outside-reference`` warning. Format-neutral: the
+attribute, read as a page of its own (an ``include-not-inserted`` info note).
+An image or stylesheet is never read or published either; one that names a
+file on the building machine (a ``file:`` URL; an absolute path in AsciiDoc)
+is an ``outside-reference`` warning. Format-neutral: the
 format modules find the constructs and call these.
 """
 

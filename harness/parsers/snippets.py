@@ -46,7 +46,6 @@ from harness.parsers.substitutions import (
 __all__ = ["Snippet", "attach_source_lines", "build_examples", "munge_response", "quote_stash_tokens"]
 
 BAD_LANGUAGES = ("json", "javascript")
-_NO_TEST_ARGS = TestArgs()
 _ROLE, _EXPECTED = 2, 6  # where Example's role and expected sit in a draft (its field order)
 # Examples and responses are built from positional arguments (speed): fail at import, not with
 # shuffled fields, if the model's field order ever changes.
@@ -293,13 +292,8 @@ def _classify(snippet: Snippet, source: str, contents: str, state: _FileState) -
         _add_test(snippet, source, contents, state, Role.TEST)
 
 
-def _merged_test_args(snippet: Snippet) -> TestArgs:
-    """Several TEST lines on one snippet: lists accumulate, single values: the last one wins."""
-    return merged_test_args(snippet.test_args)
-
-
 def _add_test(snippet: Snippet, source: str, contents: str, state: _FileState, role: Role) -> None:
-    args = _merged_test_args(snippet)
+    args = merged_test_args(snippet.test_args)  # several TEST lines: lists accumulate, the last value wins
     name = snippet.name or f"line_{snippet.start}"
     if snippet.name is not None and name in state.names:
         state.error("duplicate-name", f"Duplicated snippet name '{name}'", snippet.source_line_span,
