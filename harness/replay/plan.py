@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harness.model import (
     Capture,
@@ -36,6 +36,9 @@ __all__ = ["METHODS", "PlannedTest", "Step", "plan_document"]
 METHODS = frozenset({"GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE", "PATCH"})
 # the paths the Elasticsearch 6.x generator exempts from "is_false: _shards.failures" (7.x: _ml/datafeeds/)
 _NO_SHARD_CHECK: tuple[str, ...] = ("_cat", "_xpack/ml/datafeeds/")
+# build errors that make Elasticsearch's runner refuse the whole generated file, so no test of the page
+# runs there: a TESTRESPONSE appended to the setup (or teardown) section ("section [match] not supported")
+_FILE_REJECTED = frozenset({"response-in-setup"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,11 @@ class _Planner:
         steps = self.shared(Role.SETUP, "setup", problems)
         for example in (head, *followers):
             steps += self.named(example.setups, self.setups, "setup", "setup", problems, example)
+            if example is not head and not example.requests and _only_comments(example.source):
+                # the build's grammar reads the comments and no request: the snippet adds nothing, and its
+                # responses are matched, as the runner's $body, against the last answer so far
+                steps = _matching_last(steps, example.expected, example, problems)
+                continue
             steps += self.own_steps(example, problems)
         steps += self.shared(Role.TEARDOWN, "teardown", problems)
         for example in (head, *followers):
@@ -215,7 +223,12 @@ class _Planner:
         """Error diagnostics that sit inside this test's snippets make it an error item."""
         out = []
         for index, diagnostic in enumerate(self.errors):
-            if any(_inside(diagnostic.span, e) for e in (head, *followers)):
+            if diagnostic.code in _FILE_REJECTED:
+                self.claimed.add(index)
+                out.append(Failure(FailureKind.INVALID_EXAMPLE, "Elasticsearch's runner refuses this whole page, so "
+                                   f"none of its tests runs: {diagnostic.message}", diagnostic.span,
+                                   expected=diagnostic.hint))
+            elif any(_inside(diagnostic.span, e) for e in (head, *followers)):
                 self.claimed.add(index)
                 out.append(Failure(FailureKind.INVALID_EXAMPLE, diagnostic.message, diagnostic.span,
                                    expected=diagnostic.hint))
@@ -231,6 +244,27 @@ class _Planner:
             problem = Failure(FailureKind.INVALID_EXAMPLE, diagnostic.message, diagnostic.span, expected=diagnostic.hint)
             out.append(PlannedTest(document=self.document.path, example=example, problem=problem))
         return out
+
+
+def _only_comments(source: str) -> bool:
+    """Whether a snippet's text is ``# comment`` lines (and blank lines) alone: what the build's console
+    grammar reads without a request and without an error (a lone ``#`` is no comment to it)."""
+    lines = [line for line in source.split("\n") if line.strip()]
+    return bool(lines) and all(line.startswith("#") and len(line) > 1 for line in lines)
+
+
+def _matching_last(steps: list[Step], expected: Sequence[ExpectedResponse], example: Example,
+                   problems: list[Failure]) -> list[Step]:
+    """``steps`` with ``expected`` added to the last one's responses (the runner's ``$body`` is the last
+    answer); a problem when there is no test request before them to answer."""
+    if not expected:
+        return steps
+    if not steps or steps[-1].phase != "test":
+        problems.append(Failure(FailureKind.INVALID_EXAMPLE, f"the response after {example.name} has no request "
+                                "of this test before it to answer", expected[0].span or example.span))
+        return steps
+    last = steps[-1]
+    return [*steps[:-1], replace(last, expected=(*last.expected, *expected))]
 
 
 def _with_last(requests: Sequence[Request], make: Callable[[Request, bool], Step]) -> list[Step]:
