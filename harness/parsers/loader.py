@@ -23,7 +23,7 @@ from harness.model import (
 )
 from harness.parsers import PARSERS, parser_for
 from harness.parsers.dialect import AUTO, Dialect
-from harness.sourcefiles import OUTPUT_MARKER, Refused, escapes, read_source
+from harness.sourcefiles import OUTPUT_MARKER, Refused, escapes, read_source, source_lines
 
 if TYPE_CHECKING:  # imported only by a command that uses a cache (hashlib, pickle, zlib: start-up time)
     from harness.parsers.cache import ExtractCache
@@ -264,9 +264,12 @@ def _parse(data: bytes, path: Path, name: str, fmt: Format, rules: Dialect | Non
         text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
         start = exc.start + bom
-        line = data.count(b"\n", 0, start) + 1
-        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        shown = data.split(b"\n")[line - 1].decode("utf-8", errors="replace").rstrip("\r")
+        # lines as the page's parser splits them (an AsciiDoc page's as Java's line reader: a lone CR ends
+        # one, a form feed none), columns in characters; the text before the bad byte decodes, and the
+        # NUL stands for the bad byte, so the last line is the one it sits on
+        before = source_lines(name, data[:start].decode("utf-8") + "\0")
+        line, column = len(before), len(before[-1])
+        shown = source_lines(name, data.decode("utf-8", errors="replace"))[line - 1]
         return _broken(name, fmt, "not-utf8", f"the file is not valid UTF-8 (byte 0x{data[start]:02x})", line,
                        "save the page as UTF-8", column, shown)
     parse_format = parser_for(name) or parser_for(path.name)

@@ -103,15 +103,18 @@ def locate(span: Span | None, source: str, path: str) -> Span | None:
     found = find_path(source, path)
     if found is None:
         return span
-    lines = source.splitlines()
+    # lines end at "\n" alone, as the key's line is counted below: a page's lines are split by Java's line
+    # reader (AsciiDoc), an HTML parser or docutils and rejoined with "\n", so a U+2028 or a form feed in a
+    # string ends none (str.splitlines would count one there, and place the key lines off)
+    count = source.count("\n") + (not source.endswith("\n")) if source else 0
     height = span.last_line - span.line + 1
     as_written = not span.path.lower().endswith(_FENCED_NOT)
-    if height == len(lines):
+    if height == count:
         first = span.line
     elif not as_written:
-        first = span.last_line - len(lines) + 1
+        first = span.last_line - count + 1
     else:
-        first = span.line + 1 if height == len(lines) + 2 else 0
+        first = span.line + 1 if height == count + 2 else 0
     if first < span.line:
         return span
     offset, length = found

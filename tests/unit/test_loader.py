@@ -61,6 +61,25 @@ def test_a_bad_byte_after_a_bom_is_placed_in_the_file_as_it_is(tmp_path: Path) -
     assert (error.span.line, error.span.column) == (2, 5) and error.source_line == "bad \ufffd byte"
 
 
+@pytest.mark.parametrize("name,data,line,column", [
+    # Elasticsearch's build reads an AsciiDoc page with Java's line reader: a lone CR ends a line, a CRLF one
+    ("cr.asciidoc", b"one\rtwo\rbad \xff\r", 3, 5),
+    ("crlf.asciidoc", b"one\r\ntwo\r\nbad \xff\r\n", 3, 5),
+    # ... and a form feed, a NEL or U+2028 ends none (str.splitlines would end one at each)
+    ("ff.asciidoc", "one\x0ctwo\u2028three\x85\nbad ".encode("utf-8") + b"\xff\n", 2, 5),
+    # an RST page is split as its parser splits it (str.splitlines): a form feed ends a line there
+    ("ff.rst", b"Title\n=====\n\none\x0cbad \xff\n", 5, 5),
+    # the column counts characters, as every other span's column does (not bytes)
+    ("wide.asciidoc", "caf\u00e9 \u00e9t\u00e9 ".encode("utf-8") + b"\xff\n", 1, 10),
+])
+def test_a_bad_bytes_line_and_column_are_counted_as_the_pages_parser_counts_them(
+        tmp_path: Path, name: str, data: bytes, line: int, column: int) -> None:
+    path = write(tmp_path / name, data)
+    (error,) = load_file(path, tmp_path).diagnostics
+    assert error.code == "not-utf8" and (error.span.line, error.span.column) == (line, column)
+    assert error.source_line.startswith("bad \ufffd") or name == "wide.asciidoc"
+
+
 def test_bom_is_ignored(tmp_path: Path) -> None:
     document = load_file(write(tmp_path / "bom.asciidoc", "\ufeff" + PAGE), tmp_path)
     assert document.title == "Title" and not document.diagnostics

@@ -138,3 +138,17 @@ def test_a_subset_counts_what_it_compares_so_an_empty_body_is_not_verified() -> 
     assert value_counts(empty, MatchPolicy.SUBSET) == (0, 0)  # badges say "subset-checked", never verified
     assert value_counts(prefix, MatchPolicy.SUBSET) == (1, 0)  # the documented start of the text is compared
     assert value_counts(ExpectedResponse('{"a": 1}', '{"a": 1}', BodyKind.JSON), MatchPolicy.SUBSET) == (1, 0)
+
+
+def test_a_differing_key_is_placed_on_its_line_past_a_line_separator_in_a_string() -> None:
+    # a page's lines end at "\n" alone (Java's line reader; an HTML parser; RST's rejoined lines): a U+2028 or
+    # a form feed inside a response line ends no line, so the block's height and the key's line count "\n" only
+    from harness.model import Span
+    from harness.parsers.locate import locate
+
+    block = Span("p.asciidoc", 10, 1, 15, 0)  # fences on lines 10 and 15, content on 11-14
+    source = '{\n  "a": "x\u2028y\x0cz",\n  "b": 2\n}\n'
+    found = locate(block, source, "$.b")
+    assert found is not None and (found.line, found.column) == (13, 3)
+    html = Span("p.html", 20, 1, 24, 0)  # a <pre> line then the content up to the span's last line
+    assert (locate(html, source, "$.b") or html).line == 23
