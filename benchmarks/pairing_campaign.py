@@ -27,13 +27,16 @@ heading, or bare after the request); a curl command of another operation after t
 one "Example" heading).
 
 AsciiDoc pages: prose, an unmarked snippet, another CONSOLE snippet or a ``TEST[continued]`` snippet
-between the request and its ``// TESTRESPONSE``; a second TESTRESPONSE; the response moved before its
+between the request and its ``// TESTRESPONSE``; a ``TEST[continued]`` snippet of ``# comments`` only there
+(no request: the response still answers the request before it, the runner's ``$body`` being the last
+answer); a second TESTRESPONSE; the response moved before its
 request, or to the top of the page (no test before it); its directive separated from its block by a
 blank line; the whole page in the late 7.x forms (``[source,console]``, ``[source,console-result]``); the whole page with
 lone-CR line ends (Java's line reader ends a line there); a no-break space after ``//`` in the TESTRESPONSE
 line (no directive to the build: the pair is lost, which a warning must say). What
 the pairing must then be is Elasticsearch's rule (a TESTRESPONSE belongs to the most recent test snippet
-of the file, reference section 3.4), written here independently of the parser.
+of the file, reference section 3.4), written here independently of the parser. An AsciiDoc page's pairs
+as found are the ones replay matches (``plan_document``), not only the parser's.
 
 A block inserted by a mutation carries a unique mark (``pairing-N``). The cloud rules the project's
 truth set holds (benchmarks/truth) are the author's pairing too: a page's one example response answers
@@ -61,9 +64,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness.config import load_config  # noqa: E402
-from harness.model import Document, Example, Level, Role  # noqa: E402
+from harness.model import Document, Example, ExpectedResponse, Format, Level, Role  # noqa: E402
 from harness.parsers import parser_for  # noqa: E402
 from harness.parsers.dialect import AUTO, Dialect  # noqa: E402
+from harness.replay.plan import plan_document  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus-sample")
 Key = tuple[str, ...]
@@ -281,6 +285,8 @@ def pairs_of(document: Document, units: list[Unit]) -> tuple[set[tuple[str, str]
     where: dict[str, int] = {}
     shown: dict[str, str] = {}
     taken: Counter[str] = Counter()
+    requests: dict[str, str] = {}  # example name -> its request's name
+    answered: list[tuple[str, tuple[ExpectedResponse, ...]]] = []  # (request, the responses matched against it)
     for example in document.examples:
         if not example.requests or example.role is not Role.TEST:
             continue
@@ -288,10 +294,20 @@ def pairs_of(document: Document, units: list[Unit]) -> tuple[set[tuple[str, str]
         block = units[at].uid if at is not None else f"line{example.span.line}"
         request = f"{block}/{taken[block]}"
         taken[block] += 1
+        requests[example.name] = request
         where[request] = example.span.line
         where[f"{request} end"] = example.span.end_line or example.span.line  # a request line, then its body
         shown[request] = f"{example.requests[-1].method} {example.requests[-1].path}"
-        for expected in example.expected:
+        if document.format is not Format.ASCIIDOC:
+            answered.append((request, example.expected))
+    if document.format is Format.ASCIIDOC:
+        # an AsciiDoc page's responses as replay matches them (the plan): a response after a TEST[continued]
+        # snippet of # comments only is matched against the answer before it, as the runner's $body is
+        for test in plan_document(document, family="elasticsearch", setups={}, teardowns={}):
+            answered += [(requests[step.origin], step.expected) for step in test.steps
+                         if step.phase == "test" and step.expected and step.origin in requests]
+    for request, expected_responses in answered:
+        for expected in expected_responses:
             if expected.span is None:  # the status table's default, not a documented response
                 continue
             at = _unit_at(units, expected.span.line)
@@ -480,6 +496,11 @@ def adoc_mutations(units: list[Unit], pair: Pair, base: set[tuple[str, str]], te
         new = code_unit("asciidoc", f"GET /{mark}/_search", mark, directives=directives)
         # Elasticsearch's rule: the response belongs to the most recent test snippet, the inserted one
         yield Mutation(name, put(s, new), others | {(f"{mark}/0", pair.response)}, touched=(mark,))
+    # a TEST[continued] snippet of # comments only adds no request: the response still answers the request
+    # before it (the runner's $body is the last answer)
+    mark = new_mark()
+    comment = code_unit("asciidoc", f"# {mark}: nothing more to send", mark, directives="// CONSOLE\n// TEST[continued]")
+    yield Mutation("comment-continued-between", put(s, comment), base, invariant=True)
     mark = new_mark()
     second = marked_copy(rs, mark)
     if second is not None:
