@@ -29,7 +29,8 @@ one "Example" heading).
 AsciiDoc pages: prose, an unmarked snippet, another CONSOLE snippet or a ``TEST[continued]`` snippet
 between the request and its ``// TESTRESPONSE``; a ``TEST[continued]`` snippet of ``# comments`` only there
 (no request: the response still answers the request before it, the runner's ``$body`` being the last
-answer); a second TESTRESPONSE; the response moved before its
+answer); a second TESTRESPONSE; a copy of the response right after the TESTSETUP snippet (the runner refuses
+the whole page: no pair may remain); the response moved before its
 request, or to the top of the page (no test before it); its directive separated from its block by a
 blank line; the whole page in the late 7.x forms (``[source,console]``, ``[source,console-result]``); the whole page with
 lone-CR line ends (Java's line reader ends a line there); a no-break space after ``//`` in the TESTRESPONSE
@@ -64,7 +65,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness.config import load_config  # noqa: E402
-from harness.model import Document, Example, ExpectedResponse, Format, Level, Role  # noqa: E402
+from harness.model import Document, Example, ExpectedResponse, Format, Level, Request, Role  # noqa: E402
 from harness.parsers import parser_for  # noqa: E402
 from harness.parsers.dialect import AUTO, Dialect  # noqa: E402
 from harness.replay.plan import plan_document  # noqa: E402
@@ -277,6 +278,19 @@ def _lines_of(units: list[Unit], index: int) -> range:
     return range(at, at + max(units[index].text.count("\n"), 1))
 
 
+class _AnySetups(dict[str, tuple[Request, ...]]):
+    """Every named setup or teardown is known (and sends nothing): the pairing does not depend on build.gradle."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> tuple[Request, ...]:
+        return ()
+
+
+_ANY_SETUP = _AnySetups()
+
+
 def pairs_of(document: Document, units: list[Unit]) -> tuple[set[tuple[str, str]], dict[str, int], dict[str, str]]:
     """The (request, response) pairs of a parsed page, each named by the block it comes from (``u7/0``: the first
     request of unit 7; ``u9``: the response of unit 9); where each starts (line); each request's method and path,
@@ -302,10 +316,11 @@ def pairs_of(document: Document, units: list[Unit]) -> tuple[set[tuple[str, str]
             answered.append((request, example.expected))
     if document.format is Format.ASCIIDOC:
         # an AsciiDoc page's responses as replay matches them (the plan): a response after a TEST[continued]
-        # snippet of # comments only is matched against the answer before it, as the runner's $body is
-        for test in plan_document(document, family="elasticsearch", setups={}, teardowns={}):
-            answered += [(requests[step.origin], step.expected) for step in test.steps
-                         if step.phase == "test" and step.expected and step.origin in requests]
+        # snippet of # comments only is matched against the answer before it, as the runner's $body is; a
+        # test that cannot run (a page the runner refuses whole, a build error inside it) matches none
+        for test in plan_document(document, family="elasticsearch", setups=_ANY_SETUP, teardowns=_ANY_SETUP):
+            answered += [(requests[step.origin], step.expected) for step in test.steps if test.problem is None
+                         and step.phase == "test" and step.expected and step.origin in requests]
     for request, expected_responses in answered:
         for expected in expected_responses:
             if expected.span is None:  # the status table's default, not a documented response
@@ -505,6 +520,14 @@ def adoc_mutations(units: list[Unit], pair: Pair, base: set[tuple[str, str]], te
     second = marked_copy(rs, mark)
     if second is not None:
         yield Mutation("second-response", put(s + 1, second), base | {(pair.request, mark)}, touched=(mark,))
+    # a response right after the TESTSETUP (or TEARDOWN) snippet is appended to that section of the generated
+    # file, which the runner then refuses to load ("section [match] not supported"): no test of the page runs
+    held = [i for i, owner in sorted(tests.items()) if owner == ""]
+    mark = new_mark()
+    misplaced = marked_copy(rs, mark)
+    if held and misplaced is not None:
+        yield Mutation("response-in-setup", put(held[0] + 1, text_unit("asciidoc", "The setup answers:"), misplaced),
+                       set(), touched=(mark,))
     # a no-break space after "//" (a copy from a web page): no directive to the build, so the pair is lost,
     # and a warning must say so at the line
     unspaced = re.sub(r"\n// (TESTRESPONSE)", "\n//\u00a0\\1", rs.text, count=1)
