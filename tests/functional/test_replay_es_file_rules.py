@@ -7,7 +7,10 @@ Two file-level rules, each replayed against a real loopback server that records 
   a ``// TESTRESPONSE`` after it is matched against the test's last answer (the runner's ``$body``);
 * a ``// TESTRESPONSE`` right after the ``// TESTSETUP`` snippet is appended to the file's ``setup:``
   section, and the runner refuses to load that file (``section [match] not supported within setup
-  section``): no test of the page runs there, so none may pass here.
+  section``): no test of the page runs there, so none may pass here. The same holds for a ``warning:``
+  on the TESTSETUP snippet: the generated ``setup:`` section has no ``skip: features: warnings``, and the
+  runner refuses the suite ("attempted to add a [do] with a [warnings] section without a corresponding
+  [skip]").
 """
 
 from __future__ import annotations
@@ -105,3 +108,29 @@ def test_a_response_in_the_setup_section_makes_every_test_of_the_page_an_error(t
     assert "setup" in by_name["line_18"].failures[0].message
     assert not any(r.outcome is Outcome.PASSED for r in results)
     assert sent == []  # the runner loads no test of the file: nothing is sent
+
+
+WARNING_IN_SETUP = """= Page
+
+[source,js]
+----
+PUT /idx/_doc/1
+{"a": 1}
+----
+// CONSOLE
+// TESTSETUP
+// TEST[warning:this request is deprecated]
+
+[source,js]
+----
+GET /idx/_doc/1
+----
+// CONSOLE
+"""
+
+
+def test_a_warning_on_the_setup_snippet_makes_every_test_of_the_page_an_error(tmp_path: Path) -> None:
+    results, sent = _replay(tmp_path, WARNING_IN_SETUP)
+    assert [(r.name, r.outcome) for r in results] == [("line_13", Outcome.ERROR)]
+    assert "refuses this whole page" in results[0].failures[0].message
+    assert sent == []
