@@ -134,3 +134,10 @@ def test_a_warning_on_the_setup_snippet_makes_every_test_of_the_page_an_error(tm
     assert [(r.name, r.outcome) for r in results] == [("line_13", Outcome.ERROR)]
     assert "refuses this whole page" in results[0].failures[0].message
     assert sent == []
+
+
+def test_an_empty_response_block_is_compared_as_the_null_body_the_build_matches(tmp_path: Path) -> None:
+    # "$body: null" in the generated test: a JSON answer fails it; before, nothing was compared and it passed
+    page = "= Page\n\n[source,js]\n----\nGET /idx/_doc/1\n----\n// CONSOLE\n\n[source,js]\n----\n----\n// TESTRESPONSE\n"
+    results, _ = _replay(tmp_path, page)
+    assert [(r.name, r.outcome) for r in results] == [("line_4", Outcome.FAILED)]

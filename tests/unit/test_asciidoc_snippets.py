@@ -148,3 +148,18 @@ def test_a_response_written_as_an_http_message_says_so() -> None:
     assert (error.level, error.span.line) == (Level.ERROR, 9)
     assert "written as an HTTP message" in error.message
     assert error.hint == "show only the body: the status and headers of a test response are not compared"
+
+
+def test_a_response_block_of_blank_lines_is_invalid_json_to_the_build() -> None:
+    # the build reads "\n\n" with its JSON reader, which finds no value: "Invalid json", a build error
+    assert "invalid-json-response" in errors(block(GET, "CONSOLE") + block("\n", "TESTRESPONSE"))
+
+
+def test_an_empty_response_block_expects_a_null_body_as_the_build_generates_it() -> None:
+    # no line between the fences: the build's contents are "null" (Groovy) or nothing (Java), and either way
+    # the generated match is "$body: null", which no JSON answer meets: the body is compared, not skipped
+    text = block(GET, "CONSOLE") + "[source,js]\n----\n----\n// TESTRESPONSE\n"
+    document = parse_asciidoc(text, "p.asciidoc")
+    (expected,) = document.examples[0].expected
+    assert (expected.body, expected.body_kind) == ("null", BodyKind.JSON)
+    assert not [d for d in document.diagnostics if d.level is Level.ERROR]
