@@ -166,10 +166,35 @@ def _with_error_trace(path: str) -> str:
     """
     base, _, query = path.partition("?")
     base = base.partition("#")[0]
-    query = query.replace("#", "%23")
+    query = _runner_query(query)
     if "error_trace" in query and any(name == "error_trace" for name, _ in parse_qsl(query, keep_blank_values=True)):
         return path
     return f"{base}?{query + '&' if query else ''}error_trace=true"
+
+
+_AS_TEXT = str.maketrans({"%": "%25", "+": "%2B", "#": "%23"})
+
+
+def _runner_query(query: str) -> str:
+    """The query string as Elasticsearch's docs runner sends it (reference §5.5): the generator reads it up to
+    the next ``?``, splits it on ``&`` and each parameter on ``=`` (empty tokens dropped, two kept), and the
+    runner's HTTP client encodes each name and value; so a ``%``, ``+`` or ``#`` the page wrote reaches the
+    server as that character (sent raw, a ``+`` is a space to the server and ``%41`` an ``A``). A parameter
+    is kept as written otherwise, so the URL a report shows is the page's."""
+    if not query or not any(c in query for c in "%+#?=&"):
+        return query
+    query = next((part for part in query.split("?") if part), "")
+    params = []
+    for param in query.split("&"):
+        tokens = [token for token in param.split("=") if token]
+        if not tokens:
+            continue
+        name = tokens[0].translate(_AS_TEXT)
+        if len(tokens) > 1:
+            params.append(f"{name}={tokens[1].translate(_AS_TEXT)}")
+        else:
+            params.append(f"{name}=" if "=" in param else name)
+    return "&".join(params)
 
 
 def _encode(body: str | None, kind: BodyKind) -> bytes | None:

@@ -16,6 +16,7 @@ Two file-level rules, each replayed against a real loopback server that records 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from typing import Any
 
 import fault_servers as fs
@@ -141,3 +142,18 @@ def test_an_empty_response_block_is_compared_as_the_null_body_the_build_matches(
     page = "= Page\n\n[source,js]\n----\nGET /idx/_doc/1\n----\n// CONSOLE\n\n[source,js]\n----\n----\n// TESTRESPONSE\n"
     results, _ = _replay(tmp_path, page)
     assert [(r.name, r.outcome) for r in results] == [("line_4", Outcome.FAILED)]
+
+
+def test_a_plus_in_a_query_value_reaches_the_server_as_a_plus(tmp_path: Path) -> None:
+    # the runner's client encodes each parameter value: the server decodes 'john+smith', never 'john smith'
+    page = "= Page\n\n[source,js]\n----\nGET /idx/_search?q=name:(john+smith)&v\n----\n// CONSOLE\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.asciidoc").write_text(page, encoding="utf-8")
+    with fs.recording_server(lambda method, target: (200, b"{}")) as server:
+        (tmp_path / "docharness.toml").write_text(f'[targets.t]\nurl = "{server.url}"\n', encoding="utf-8")
+        config = load_config(tmp_path / "docharness.toml")
+        with Replay(config, environ={}, document_root=tmp_path) as session:
+            run(load([tmp_path / "docs"], root=tmp_path, dialect=config.dialect_at), session)
+        (target,) = [target for _, _, target, _ in server.records]
+    assert parse_qs(urlsplit(target).query, keep_blank_values=True) == {
+        "q": ["name:(john+smith)"], "v": [""], "error_trace": ["true"]}

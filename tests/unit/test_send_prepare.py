@@ -90,3 +90,18 @@ def test_an_environment_token_is_used_and_a_missing_one_is_an_error_for_live_tar
     with pytest.raises(ConfigError) as caught:
         Targets(config, environ={}).__enter__()
     assert caught.value.line == 4 and "export T=" in caught.value.hint
+
+
+@pytest.mark.parametrize("path,url", [
+    # the runner hands each parameter's text to its HTTP client, which encodes it: a '+' or a '%' the page
+    # wrote arrives as written (a '+' sent raw is a space to the server, '%41' an 'A')
+    ("/_search?q=name:(john+smith)", "/_search?q=name:(john%2Bsmith)&error_trace=true"),
+    ("/_search?q=100%25", "/_search?q=100%2525&error_trace=true"),
+    ("/x?start=2017-01-22T06:00:00+00:00&v", "/x?start=2017-01-22T06:00:00%2B00:00&v&error_trace=true"),
+    # the generator splits a parameter on '=' and keeps two tokens; empty parameters and tokens go
+    ("/x?q=a=b&&v", "/x?q=a&v&error_trace=true"),
+    # and it reads the query up to the next '?' only
+    ("/x?q=a?b=c", "/x?q=a&error_trace=true"),
+])
+def test_elasticsearch_query_parameters_arrive_as_the_runner_sends_them(path: str, url: str) -> None:
+    assert wire(Request("GET", path)) == ("GET", "http://127.0.0.1:9200" + url)
