@@ -159,3 +159,16 @@ def test_an_unknown_catch_takes_the_parsers_precise_span_when_there_is_one() -> 
         document = replace(document, diagnostics=(Diagnostic(Level.WARNING, "unknown-catch", "x", precise),))
     (test,) = plan_document(document, family="elasticsearch", setups={}, teardowns={})
     assert test.problem is not None and test.problem.span == precise
+
+
+def test_a_first_snippet_of_comments_only_opens_a_test_its_continued_snippets_fill() -> None:
+    # the build writes the test's header for the comment snippet and appends the continued requests to it: the
+    # test runs those requests (before: an error, "holds no request to send")
+    page = ("[source,js]\n----\n# First, an index\n----\n// CONSOLE\n\n"
+            "[source,js]\n----\nPUT idx\n----\n// CONSOLE\n// TEST[continued]\n")
+    (test,) = plan_document(parse(page, "p.asciidoc"), family="elasticsearch", setups={}, teardowns={})
+    assert test.problem is None
+    assert [(s.phase, s.request.method, s.request.path) for s in test.steps] == [("test", "PUT", "idx")]
+    alone = "[source,js]\n----\n# nothing at all\n----\n// CONSOLE\n"
+    (empty,) = plan_document(parse(alone, "p.asciidoc"), family="elasticsearch", setups={}, teardowns={})
+    assert empty.problem is not None and "holds no request" in empty.problem.message  # nothing to check: said
