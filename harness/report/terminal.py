@@ -38,7 +38,7 @@ _MARKS = {Outcome.PASSED: ".", Outcome.FAILED: "F", Outcome.ERROR: "E", Outcome.
 @lru_cache(maxsize=256)
 def _file_lines(path: str, root: str, version: tuple[int, int]) -> tuple[str, ...]:
     try:
-        text = read_source(path, root).decode("utf-8", errors="replace").removeprefix("\ufeff")
+        text = read_source(path, root, page=True).decode("utf-8", errors="replace").removeprefix("\ufeff")
         return tuple(source_lines(path, text))  # the lines its spans count (a form feed ends none in AsciiDoc)
     except OSError:  # refused by the path policy (outside the docs tree, not a regular file) or unreadable
         return ()
