@@ -193,6 +193,7 @@ def test_a_page_must_be_a_page_of_the_tree(tmp_path: Path) -> None:
             read_source(tmp_path / name, tmp_path, page=True)
         assert refused.value.code == "not-a-page"
         assert read_source(tmp_path / name, tmp_path) == SECRET.encode()  # an upload or an include: not a page
+        assert read_source_line(str(tmp_path / name), 1) == ""  # nor does a report show its lines
     (tmp_path / "d.rst").symlink_to("creds.json")
     (tmp_path / "real.rst").write_text("ok", encoding="utf-8")
     (tmp_path / "alias.RST").symlink_to("real.rst")
