@@ -1,0 +1,39 @@
+"""What reading cloud RST pages outside corpus-sample (40 pages of 15 services) found wrong, as patterns.
+
+Each test writes its own minimal page with the pattern; none copies a page.
+"""
+
+from __future__ import annotations
+
+from harness.model import Document, Level
+from harness.parsers.rst import parse_rst
+
+
+def _page(uri: str, request_block: str, after: str = "") -> str:
+    block = "\n".join(f"   {line}" if line else "" for line in request_block.split("\n"))
+    return (f"Removing\n========\n\nURI\n---\n\n{uri}\n\nExample Request\n---------------\n\n"
+            f".. code-block:: text\n\n{block}\n\n{after}")
+
+
+def _warnings(document: Document) -> list[tuple[str, int]]:
+    return [(d.code, d.span.line) for d in document.diagnostics if d.level is Level.WARNING]
+
+
+def test_a_path_alone_under_the_request_line_is_never_sent_as_the_body() -> None:
+    """``DELETE https://{endpoint}/v2/{p}/groups/{g}`` then a blank line and ``/v2/{p}/groups/{g}``: the path
+    again (a page tool's leftover) became the DELETE's text body, and the example was reported as read."""
+    text = _page("DELETE /v2/{project_id}/groups/{group_id}",
+                 "DELETE https://{endpoint}/v2/{project_id}/groups/{group_id}\n\n/v2/{project_id}/groups/{group_id}")
+    (example,) = parse_rst(text, "p.rst").examples
+    (request,) = example.requests
+    assert (request.method, request.path, request.body) == ("DELETE", "/v2/{project_id}/groups/{group_id}", None)
+    assert _warnings(parse_rst(text, "p.rst")) == []
+
+
+def test_a_different_path_alone_under_the_request_line_is_said_and_not_sent() -> None:
+    text = _page("POST /v2/{project_id}/collection/enable",
+                 "POST https://{endpoint}/v2/{project_id}/collection/enable\n\n/v2/{project_id}/collection/disable")
+    document = parse_rst(text, "p.rst")
+    (example,) = document.examples
+    assert example.requests[0].body is None
+    assert _warnings(document) == [("path-after-request-line", 16)]
