@@ -306,6 +306,8 @@ class _Reader:
     def _response(self, block: Code, directives: list[Directive]) -> Response:
         state = self.state
         status, source, skipped = status_line(block.text)  # "HTTP/1.1 201 Created" and headers first
+        if is_none(source) and source.strip().lower() != "null":  # "none" in the block: no body (JSON null is one)
+            source = ""
         response = Response(block.span, source, status if status is not None else state.status, state.success,
                             state.number, content_line=block.content_line + skipped, empty=not source.strip(),
                             headers=header_lines(block.text, block.content_line) if status is not None else ())

@@ -134,8 +134,18 @@ _STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*:[ \t]*\S[^\n]*$")
 
 
+# a response block that only names its status ("STATUS CODE 204", "Status code: 204"): no body
+_STATUS_ALONE = re.compile(r"^\s*(?:http\s+)?status(?:\s+code)?\s*[:：]?\s*(\d{3})(?:\s+[A-Za-z][A-Za-z ]*)?\s*$", re.I)
+
+
 def status_line(text: str) -> tuple[int | None, str, int]:
-    """A response block that starts ``HTTP/1.1 201 Created`` (then headers): the status, the body, lines skipped."""
+    """A response block that starts ``HTTP/1.1 201 Created`` (then headers): the status, the body, lines skipped.
+
+    A block that only names its status (``STATUS CODE 204``) has that status and no body.
+    """
+    alone = _STATUS_ALONE.match(text)
+    if alone is not None:
+        return int(alone[1]), "", 0
     found = _STATUS_LINE.match(text)
     if found is None:
         return None, text, 0

@@ -37,3 +37,30 @@ def test_a_different_path_alone_under_the_request_line_is_said_and_not_sent() ->
     (example,) = document.examples
     assert example.requests[0].body is None
     assert _warnings(document) == [("path-after-request-line", 16)]
+
+
+def _response_page(response_block: str) -> str:
+    block = "\n".join(f"   {line}" for line in response_block.split("\n"))
+    return _page("DELETE /v1/{project_id}/searches", "DELETE /v1/p1/searches",
+                 "Example Responses\n-----------------\n\n**Status code: 204**\n\nDeleted.\n\n"
+                 f".. code-block::\n\n{block}\n\nStatus Codes\n------------\n\n=========== ========\n"
+                 "Status Code Description\n=========== ========\n204         Deleted.\n=========== ========\n")
+
+
+def test_a_response_block_saying_none_expects_no_body() -> None:
+    """``none`` in the 204 response's code block was the body to expect: a right server failed (it sends none)."""
+    (example,) = parse_rst(_response_page("none"), "p.rst").examples
+    (expected,) = example.expected
+    assert (expected.status, expected.body) == (204, None)
+
+
+def test_a_response_block_holding_only_its_status_expects_that_status_and_no_body() -> None:
+    """``STATUS CODE 204`` as the example response: the text was the body to expect."""
+    (example,) = parse_rst(_response_page("STATUS CODE 204"), "p.rst").examples
+    (expected,) = example.expected
+    assert (expected.status, expected.body) == (204, None)
+
+
+def test_a_response_block_of_json_null_is_still_a_body() -> None:
+    (example,) = parse_rst(_response_page("null"), "p.rst").examples
+    assert example.expected[0].body == "null"
