@@ -139,6 +139,8 @@ def placeholders(text: str) -> tuple[str, ...]:
 
 
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff"}
+# a host placeholder written with spaces ("https://{Cloud Eye endpoint}/V1.0/x"): one piece of the target
+_SPACED_HOST = re.compile(r"^((?:[A-Za-z][\w+.-]*://)?\{)([A-Za-z][\w .-]*?)(\}/)")
 _WRAPPERS = {("'", "'"), ('"', '"'), ("<", ">"), ("`", "`")}
 
 
@@ -151,6 +153,7 @@ def _target(text: str) -> str | None:
     text = text.translate(_INVISIBLE).strip().rstrip("\\").strip()  # a zero-width space, a shell "\\"
     if len(text) > 2 and (text[0], text[-1]) in _WRAPPERS:  # 'https://...', "...", <...>, `...`
         text = text[1:-1].strip()
+    text = _SPACED_HOST.sub(lambda found: found[1] + "_".join(found[2].split()) + found[3], text, count=1)
     pieces = text.split()
     if not pieces:
         return None

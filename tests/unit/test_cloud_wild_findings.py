@@ -64,3 +64,16 @@ def test_a_response_block_holding_only_its_status_expects_that_status_and_no_bod
 def test_a_response_block_of_json_null_is_still_a_body() -> None:
     (example,) = parse_rst(_response_page("null"), "p.rst").examples
     assert example.expected[0].body == "null"
+
+
+def test_a_host_placeholder_written_with_spaces_is_a_request_line() -> None:
+    """``DELETE https://{Cloud Eye endpoint}/V1.0/{project_id}/alarms/al1`` (every Cloud Eye page writes its host
+    so): it was 'not a request line', and under a URI section's "Example" not even said."""
+    text = _page("DELETE /V1.0/{project_id}/alarms/{alarm_id}",
+                 "DELETE https://{Cloud Eye endpoint}/V1.0/{project_id}/alarms/al1")
+    document = parse_rst(text, "p.rst")
+    (example,) = document.examples
+    assert (example.requests[0].method, example.requests[0].path) == ("DELETE", "/V1.0/{project_id}/alarms/al1")
+    assert _warnings(document) == []
+    prose = _page("DELETE /V1.0/{project_id}/alarms/{alarm_id}", "DELETE https://{x} and more words/here")
+    assert parse_rst(prose, "p.rst").examples == ()
