@@ -69,6 +69,8 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for 
 
 
 _LABEL_KINDS = (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.URI)
+# "Example: Query the alarm rule quota." over a request block (one naming a response is that response's)
+_LEADING_LABEL = re.compile(r"^\s*(?:examples?|samples?)\s*:\s(?!.*\bresponses?\b)", re.I)
 _EXAMPLE_KINDS = {Kind.REQUEST: Kind.EXAMPLE_REQUEST, Kind.RESPONSE: Kind.EXAMPLE_RESPONSE,
                   Kind.EXAMPLE_REQUEST: Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE: Kind.EXAMPLE_RESPONSE}
 _LABEL_LEVEL = 99
@@ -234,7 +236,10 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
     if len(words) > 8:
         return None
     kind = section_kind(text.text)
-    labelled = text.strong or text.text.rstrip().endswith(":")
+    leading = _LEADING_LABEL.match(text.text) is not None
+    if leading and kind is Kind.OTHER:
+        kind = Kind.EXAMPLE_REQUEST
+    labelled = text.strong or text.text.rstrip().endswith(":") or leading
     near_examples = enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.REQUEST, Kind.RESPONSE)
     if kind in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) and (near_examples or labelled or len(words) <= 3):
         return kind  # "Example request 2: ...", "Response to example 2 (status code 400)"

@@ -77,3 +77,14 @@ def test_a_host_placeholder_written_with_spaces_is_a_request_line() -> None:
     assert _warnings(document) == []
     prose = _page("DELETE /V1.0/{project_id}/alarms/{alarm_id}", "DELETE https://{x} and more words/here")
     assert parse_rst(prose, "p.rst").examples == ()
+
+
+def test_an_example_label_with_a_description_after_its_colon_labels_the_request() -> None:
+    """``Example: Query the quota.`` over the request block in the URI section: the block was not read as an
+    example (no warning either), while a bare ``Example`` label was."""
+    text = ("Querying\n========\n\nURI\n---\n\nGET /V1.0/{project_id}/quotas\n\n-  Example: Query the quota.\n\n"
+            "   .. code-block:: text\n\n      GET https://{endpoint}/V1.0/{project_id}/quotas\n\n"
+            "Response\n--------\n\n-  Example response\n\n   .. code-block::\n\n      {\"quotas\": []}\n")
+    (example,) = parse_rst(text, "p.rst").examples
+    assert (example.requests[0].method, example.requests[0].path) == ("GET", "/V1.0/{project_id}/quotas")
+    assert example.expected[0].body == '{"quotas": []}'
