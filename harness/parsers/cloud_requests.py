@@ -84,7 +84,7 @@ def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     if not starts or "".join(lines[:starts[0]]).strip():
         end = starts[0] if starts else len(lines)
-        chunks.append(_leading(lines[:end], content_line))
+        chunks.append(_leading(lines[:end], content_line, span.path))
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         found = find_request_line(lines[start], Span(span.path, content_line + start), bare=True)
@@ -92,10 +92,14 @@ def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
     return chunks
 
 
-def _leading(lines: list[str], first: int) -> Chunk:
-    """The part of a block before its first request line: a body, or a request line we cannot read."""
+def _leading(lines: list[str], first: int, path: str) -> Chunk:
+    """The part of a block before its first request line: a body, a path alone (the method is the URI
+    section's, as for a full URL alone), or a request line we cannot read."""
     index = next((i for i, line in enumerate(lines) if line.strip()), 0)
     head = lines[index].strip() if lines else ""
+    if _PATH_ALONE.match(head):
+        line = RequestLine("", head, head, Span(path, first + index))
+        return _chunk(line, lines[index + 1:], first + index + 1)
     if (not head.startswith(_BODY_START) or _BRACKETED_METHOD.match(head) or _QUOTED_METHOD.match(head)) \
             and _ATTEMPT.search(head):
         return Chunk(None, (), "", first + index, unrecognised=f"the line {head[:60]!r} is not a request line")

@@ -88,3 +88,15 @@ def test_an_example_label_with_a_description_after_its_colon_labels_the_request(
     (example,) = parse_rst(text, "p.rst").examples
     assert (example.requests[0].method, example.requests[0].path) == ("GET", "/V1.0/{project_id}/quotas")
     assert example.expected[0].body == '{"quotas": []}'
+
+
+def test_a_path_alone_as_the_example_request_takes_the_uri_sections_method() -> None:
+    """``/v1.0/p1/kms/k1/tags/testKey`` alone in the request block (a Key Management Service form): 'not a
+    request line', the example untested, though the page says all a reader needs."""
+    document = parse_rst(_page("DELETE /v1.0/{project_id}/kms/{key_id}/tags/{key}", "/v1.0/p1/kms/k1/tags/testKey"),
+                         "p.rst")
+    (example,) = document.examples
+    (request,) = example.requests
+    assert (request.method, request.path, request.body, request.span.line if request.span else 0) == (
+        "DELETE", "/v1.0/p1/kms/k1/tags/testKey", None, 14)
+    assert _warnings(document) == []
