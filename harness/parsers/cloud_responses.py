@@ -311,6 +311,9 @@ def expected_responses(responses: list[Response], operation: Operation | None, p
     return built, defaults
 
 
+_NO_CONTENT = frozenset({204, 205, 304})  # statuses whose response has no body (RFC 9110)
+
+
 def default_status(operation: Operation | None, success: bool = True) -> int | None:
     """The single 2xx (or single error status) of the status-code table, when there is exactly one."""
     codes = {s.code for s in operation.status_codes if (200 <= s.code < 300) == success} if operation else set()
@@ -323,6 +326,13 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     status = response.status if response.status is not None else defaults[0 if is_success(response) else 1]
     if response.empty:
         return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span, **_headers(response))
+    if status in _NO_CONTENT and response.source.strip():  # HTTP sends no body with these: never expect one
+        diagnostics.append(Diagnostic(
+            Level.WARNING, "body-for-no-content", f"the page shows a body for a {status} response, which has none; "
+            "only the status is checked", response.span, hint=f"remove the body, or document the status the "
+            "response with this body has"))
+        return ExpectedResponse(response.source, None, BodyKind.NONE, status, span=response.span,
+                                **_headers(response))
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)

@@ -62,7 +62,7 @@ def test_a_response_block_holding_only_its_status_expects_that_status_and_no_bod
 
 
 def test_a_response_block_of_json_null_is_still_a_body() -> None:
-    (example,) = parse_rst(_response_page("null"), "p.rst").examples
+    (example,) = parse_rst(_response_page("null").replace("204", "200"), "p.rst").examples
     assert example.expected[0].body == "null"
 
 
@@ -100,3 +100,15 @@ def test_a_path_alone_as_the_example_request_takes_the_uri_sections_method() -> 
     assert (request.method, request.path, request.body, request.span.line if request.span else 0) == (
         "DELETE", "/v1.0/p1/kms/k1/tags/testKey", None, 14)
     assert _warnings(document) == []
+
+
+def test_a_body_shown_for_a_204_is_said_and_only_the_status_checked() -> None:
+    """``{ }`` under a 204 (a Key Management Service page): it was the body to expect, and a right server, which
+    sends no body with a 204, failed the example."""
+    document = parse_rst(_response_page("{\n}"), "p.rst")
+    (example,) = document.examples
+    (expected,) = example.expected
+    assert (expected.status, expected.body) == (204, None)
+    assert _warnings(document) == [("body-for-no-content", 23)]
+    fine = parse_rst(_response_page("{\n}").replace("204", "200"), "p.rst")
+    assert fine.examples[0].expected[0].body == "{\n}" and _warnings(fine) == []
