@@ -15,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass, field, fields
 
-from harness.model import Diagnostic, Level, ObjectTable, Operation, Parameter, StatusCode
+from harness.model import Diagnostic, Level, ObjectTable, Operation, Parameter, Span, StatusCode
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.page import Cell, Table, Text
 
@@ -346,16 +346,18 @@ def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic])
     for table in tables:
         columns = _columns(table.header or table.rows[0])
         rows = table.rows if table.header else table.rows[1:]
+        lines = table.row_lines if table.header else table.row_lines[1:]
         if not any(_STATUS_CODE.match(_cell(row, columns["status"]).text.strip()) for row in rows):
             continue  # a table of resource states (ACTIVE, VERIFY_RESIZE ...), not of HTTP status codes
-        for row in rows:
+        for index, row in enumerate(rows):
             text = _cell(row, columns["status"]).text.strip()
             found = _STATUS_CODE.match(text)
             if found is None:
-                if text:
+                if text:  # at the row that holds it, when its line is known
+                    line = lines[index] if index < len(lines) and lines[index] else table.span.line
                     diagnostics.append(Diagnostic(
                         Level.WARNING, "bad-status-code", f"status code table row {text!r} is not a 3-digit code",
-                        table.span, hint="write the status code as a number such as 200"))
+                        Span(path, line), hint="write the status code as a number such as 200"))
                 continue
             description = _cell(row, columns.get("description")).text
             codes.append(StatusCode(int(found[1]), description))

@@ -127,13 +127,15 @@ class _Walker:
         titles = [c for c in node.children if isinstance(c, nodes.title)]
         caption = _plain(titles[0]) if titles else ""
         heads = [self.row(r) for group in node.findall(nodes.thead) for r in group.findall(nodes.row)]
-        bodies = [self.row(r) for group in node.findall(nodes.tbody) for r in group.findall(nodes.row)]
+        body_rows = [r for group in node.findall(nodes.tbody) for r in group.findall(nodes.row)]
+        bodies = [self.row(r) for r in body_rows]
         header, rows = (fill_spans(heads[:1]) or ((),))[0], fill_spans(bodies)
+        row_lines = tuple(min((p.line for p in r.findall(nodes.paragraph) if p.line), default=0) for r in body_rows)
         lines = [p.line for p in node.findall(nodes.paragraph) if p.line] or self._border()
         line = titles[0].line if titles and titles[0].line else (min(lines) if lines else 1)
         anchors = tuple(self.pending_anchors) + tuple(_names(node))
         self.pending_anchors = []
-        return Table(caption, header, rows, anchors, self.span(line))
+        return Table(caption, header, rows, anchors, self.span(line), row_lines)
 
     def _border(self) -> list[int]:
         """The first grid-table border after the last block: where a table whose cells hold no paragraph (a

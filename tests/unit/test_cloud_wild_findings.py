@@ -112,3 +112,23 @@ def test_a_body_shown_for_a_204_is_said_and_only_the_status_checked() -> None:
     assert _warnings(document) == [("body-for-no-content", 23)]
     fine = parse_rst(_response_page("{\n}").replace("204", "200"), "p.rst")
     assert fine.examples[0].expected[0].body == "{\n}" and _warnings(fine) == []
+
+
+def test_a_bad_status_code_is_warned_at_its_row_in_rst() -> None:
+    """The warning pointed at the table's first line, not at the row that holds the bad code."""
+    text = ("Creating\n========\n\nURI\n---\n\nPOST /v1/{project_id}/jobs\n\nStatus Codes\n------------\n\n"
+            ".. table:: **Table 1** Status codes\n\n   =========== ===========\n   Status Code Description\n"
+            "   =========== ===========\n   200         OK\n   2xx         Any success\n   =========== ===========\n")
+    lines = text.split("\n")
+    (bad,) = [d for d in parse_rst(text, "p.rst").diagnostics if d.code == "bad-status-code"]
+    assert lines[bad.span.line - 1].strip().startswith("2xx")
+
+
+def test_a_bad_status_code_is_warned_at_its_row_in_html() -> None:
+    from harness.parsers.html import parse_html
+    text = ('<html><body><h1>Creating</h1>\n<h2>URI</h2>\n<p>POST /v1/{project_id}/jobs</p>\n'
+            '<h2>Status Codes</h2>\n<table>\n<thead><tr><th>Status Code</th><th>Description</th></tr></thead>\n'
+            '<tbody>\n<tr><td>200</td><td>OK</td></tr>\n<tr><td>2xx</td><td>Any success</td></tr>\n</tbody>\n'
+            '</table>\n</body></html>\n')
+    (bad,) = [d for d in parse_html(text, "p.html").diagnostics if d.code == "bad-status-code"]
+    assert text.split("\n")[bad.span.line - 1].startswith("<tr><td>2xx")
