@@ -376,11 +376,13 @@ def read_examples(sections: list[Section], operation: Operation | None, path: st
     reader.state.reset(reader.responses)
     reader.diagnostics += stray_directives((b for s in sections for b in s.blocks), reader.read, path)
     drafts = [d for d in reader.drafts if d.requests]
-    if not drafts and reader.request_none is not None and operation is not None:
-        # "Example Request: None": the request is the documented one, with no body
-        none = _Draft(reader.request_none)
+    shown_only = operation is not None and operation.method in _BODYLESS and operation.span is not None and \
+        any(not r.empty and is_success(r) for r in reader.responses)  # a GET page showing its answer only
+    if not drafts and operation is not None and (reader.request_none is not None or shown_only):
+        # "Example Request: None", or no example request for a GET: the request is the documented one, no body
+        none = _Draft(reader.request_none or operation.span or Span(path, 1))
         documented = documented_path(operation)
-        none.requests.append(Request(operation.method, documented, span=reader.request_none))
+        none.requests.append(Request(operation.method, documented, span=reader.request_none or operation.span))
         none.variables += placeholders(documented)
         drafts.append(none)
     tests = [d for d in drafts if d.role is Role.TEST]

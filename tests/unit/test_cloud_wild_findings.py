@@ -132,3 +132,16 @@ def test_a_bad_status_code_is_warned_at_its_row_in_html() -> None:
             '</table>\n</body></html>\n')
     (bad,) = [d for d in parse_html(text, "p.html").diagnostics if d.code == "bad-status-code"]
     assert text.split("\n")[bad.span.line - 1].startswith("<tr><td>2xx")
+
+
+def test_a_get_page_showing_only_its_response_is_tested_with_the_documented_request() -> None:
+    """'Request: None' (no parameters) and an example response, no example request (an Elastic Volume Service
+    form): the response went unchecked, though a GET with no body is the URI section's request."""
+    text = ("Querying\n========\n\nURI\n---\n\nGET /v2/{project_id}/volumes/{volume_id}/tags\n\nRequest\n-------\n\n"
+            "None\n\nResponse\n--------\n\n-  Example response\n\n   .. code-block::\n\n      {\"tags\": []}\n\n"
+            "Status Codes\n------------\n\n-  Normal\n\n   200\n")
+    (example,) = parse_rst(text, "p.rst").examples
+    assert (example.requests[0].method, example.requests[0].path) == ("GET", "/v2/{project_id}/volumes/{volume_id}/tags")
+    assert (example.expected[0].status, example.expected[0].body) == (200, '{"tags": []}')
+    post = parse_rst(text.replace("GET /v2", "POST /v2"), "p.rst")  # its body is not on the page: not made up
+    assert post.examples == ()
