@@ -145,3 +145,18 @@ def test_a_get_page_showing_only_its_response_is_tested_with_the_documented_requ
     assert (example.expected[0].status, example.expected[0].body) == (200, '{"tags": []}')
     post = parse_rst(text.replace("GET /v2", "POST /v2"), "p.rst")  # its body is not on the page: not made up
     assert post.examples == ()
+
+
+def test_a_table_row_naming_a_placeholder_key_stands_for_the_keys_the_caller_chooses() -> None:
+    """A request table whose one row is ``{Customized_key}`` (any key: a function's own input, a FunctionGraph
+    form): the example's "k" was an undocumented key and "{Customized_key}" a missing mandatory one."""
+    table = ("Request Parameters\n------------------\n\n.. table:: **Table 1** Request body parameters\n\n"
+             "   ================ ========= ====== =============\n   Parameter        Mandatory Type   Description\n"
+             "   ================ ========= ====== =============\n   {Customized_key} Yes       Object Any input.\n"
+             "   ================ ========= ====== =============\n\n")
+    text = _page("POST /v2/{project_id}/functions/{urn}/invocations", 'POST /v2/p1/functions/u1/invocations\n\n{"k": "v"}')
+    text = text.replace("Example Request\n", table + "Example Request\n")
+    document = parse_rst(text, "p.rst")
+    assert len(document.examples) == 1 and _warnings(document) == []
+    named = text.replace("{Customized_key}", "name            ")
+    assert sorted(code for code, _ in _warnings(parse_rst(named, "p.rst"))) == ["missing-required-key", "undocumented-key"]
