@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from harness.model import Diagnostic, Level, ObjectTable, Operation, Parameter, Span, StatusCode
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
@@ -178,6 +178,9 @@ def _unread(section: Section, table: Table, columns: dict[str, int]) -> str:
     return ""
 
 
+_LEAD_WORDS = 8  # a label over a table ("Parameters in the request header"), not a paragraph of prose
+
+
 def _collect(sections: list[Section], diagnostics: list[Diagnostic]) -> tuple[list[_Found], list[Table]]:
     """The parameter tables with their section and status context, and the status tables; a table that
     looks like one of them but whose columns cannot be read is a warning, never dropped unsaid."""
@@ -185,11 +188,16 @@ def _collect(sections: list[Section], diagnostics: list[Diagnostic]) -> tuple[li
     statuses: list[Table] = []
     for section in sections:
         status: int | None = None
+        lead: Text | None = None  # the text right before a table: "-  Parameters in the request header"
         for block in section.blocks:
             if isinstance(block, Text) and (label := status_label(block.text)) is not None:
                 status = label
             if not isinstance(block, Table):
+                lead = block if isinstance(block, Text) else None
                 continue
+            if not block.caption and lead is not None and len(lead.text.split()) <= _LEAD_WORDS:
+                block = replace(block, caption=lead.text)  # an uncaptioned table's label is its caption
+            lead = None
             header = block.header or (block.rows[0] if block.rows else ())
             columns = _columns(header)
             if "status" in columns and "name" not in columns:

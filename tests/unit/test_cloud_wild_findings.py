@@ -160,3 +160,20 @@ def test_a_table_row_naming_a_placeholder_key_stands_for_the_keys_the_caller_cho
     assert len(document.examples) == 1 and _warnings(document) == []
     named = text.replace("{Customized_key}", "name            ")
     assert sorted(code for code, _ in _warnings(parse_rst(named, "p.rst"))) == ["missing-required-key", "undocumented-key"]
+
+
+def test_an_uncaptioned_table_under_a_request_header_label_is_read_as_headers() -> None:
+    """"-  Parameters in the request header" over a table with no caption (an IAM form): its rows
+    (Content-Type, X-Auth-Token) were taken as body keys, and the example body said to lack them."""
+    text = ("Modifying\n=========\n\nURI\n---\n\nPATCH /v3/projects/{project_id}\n\nRequest Parameters\n"
+            "------------------\n\n-  Parameters in the request header\n\n   ============ ========= ====== ======\n"
+            "   Parameter    Mandatory Type   Notes\n   ============ ========= ====== ======\n"
+            "   X-Auth-Token Yes       String Token.\n   ============ ========= ====== ======\n\n"
+            "-  Parameters in the request body\n\n   ========= ========= ====== ======\n"
+            "   Parameter Mandatory Type   Notes\n   ========= ========= ====== ======\n"
+            "   name      Yes       String Name.\n   ========= ========= ====== ======\n\n"
+            "-  Example Request\n\n   .. code-block::\n\n      PATCH /v3/projects/p1\n\n      {\"name\": \"a\"}\n")
+    document = parse_rst(text, "p.rst")
+    (operation,) = document.operations
+    assert [(p.name, p.location) for p in operation.parameters] == [("X-Auth-Token", "header"), ("name", "body")]
+    assert _warnings(document) == []
