@@ -32,7 +32,8 @@ _NAME_COLUMNS = ("parameter", "name", "field", "parameter name", "attribute", "h
 _REQUIRED_COLUMNS = ("mandatory", "required", "mandatory/optional", "optional", "is mandatory", "m/o")
 _TYPE_COLUMNS = ("type", "data type", "value type", "parameter type")
 _DESCRIPTION_COLUMNS = ("description", "remarks", "meaning", "details")
-_STATUS_COLUMNS = ("status code", "http status code", "status", "code", "returned value", "return code")
+_STATUS_COLUMNS = ("status code", "http status code", "status", "code", "returned value", "returned values",
+                   "return code", "return codes")
 _TABLE_PREFIX = re.compile(r"^table\s*[\d.-]*\s*[:.]?\s*", re.I)
 _CAPTION_WORD = re.compile(r"[a-z0-9_-]+")
 _TYPE_WORD = re.compile(r"[\w-]+")

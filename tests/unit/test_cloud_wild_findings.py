@@ -177,3 +177,15 @@ def test_an_uncaptioned_table_under_a_request_header_label_is_read_as_headers() 
     (operation,) = document.operations
     assert [(p.name, p.location) for p in operation.parameters] == [("X-Auth-Token", "header"), ("name", "body")]
     assert _warnings(document) == []
+
+
+def test_a_returned_values_column_is_a_status_column() -> None:
+    """"Returned Values | Description" (plural, an Image Management Service form) was 'not read as the status
+    code': a false table-not-read warning, and the page's error codes lost."""
+    text = ("Deleting\n========\n\nURI\n---\n\nDELETE /v1/images/{image_id}\n\nReturned Values\n---------------\n\n"
+            "-  Abnormal\n\n   +-----------------+-------------+\n   | Returned Values | Description |\n"
+            "   +=================+=============+\n   | 400 Bad Request | Bad.        |\n   +-----------------+-------------+\n"
+            "   | 404 Not Found   | Missing.    |\n   +-----------------+-------------+\n")
+    document = parse_rst(text, "p.rst")
+    assert _warnings(document) == []
+    assert [s.code for s in document.operations[0].status_codes] == [400, 404]
