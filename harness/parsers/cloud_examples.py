@@ -41,7 +41,7 @@ from harness.parsers.cloud_requests import (
 from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
 from harness.parsers.cloud_responses import missing_example
 from harness.parsers.cloud_pairing import pair_requests
-from harness.parsers.cloud_responses import is_success, label_of, status_line
+from harness.parsers.cloud_responses import is_success, label_of, status_line, status_only
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
 from harness.parsers.directives import CATCH_STATUS, ResponseArgs, TestArgs, merged_response_args, merged_test_args
 from harness.parsers.directives import parse_response_args, parse_test_args
@@ -282,6 +282,10 @@ class _Reader:
                     self._label(block.text, block.span)
             elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
                 self.request_block(block, self.directives(section.blocks, index))
+            elif isinstance(block, Code) and (status := status_only(block.text)) is not None and not \
+                    self.directives(section.blocks, index):  # "HTTP/1.1 200" alone: a label for the next block
+                self.state.lead_in(f"Status code: {status}", heading=False)
+                self.state.status_label(status, block.span, Label(), self.responses)
             elif isinstance(block, Code) and headers_only(block.text):  # "X-Subject-Token: ..." blocks
                 self.state.shown(header_lines(block.text, block.content_line))  # the headers of the response beside them
             elif isinstance(block, Code):
@@ -306,8 +310,6 @@ class _Reader:
     def _response(self, block: Code, directives: list[Directive]) -> Response:
         state = self.state
         status, source, skipped = status_line(block.text)  # "HTTP/1.1 201 Created" and headers first
-        if is_none(source) and source.strip().lower() != "null":  # "none" in the block: no body (JSON null is one)
-            source = ""
         response = Response(block.span, source, status if status is not None else state.status, state.success,
                             state.number, content_line=block.content_line + skipped, empty=not source.strip(),
                             headers=header_lines(block.text, block.content_line) if status is not None else ())

@@ -22,7 +22,7 @@ from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPo
 from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
-from harness.parsers.cloud_sections import Kind, Section, refers_elsewhere, section_kind, status_label
+from harness.parsers.cloud_sections import Kind, Section, is_none, refers_elsewhere, section_kind, status_label
 from harness.parsers.cloud_tables import RESPONSE_HEADER, response_fields
 from harness.parsers.lenient_json import quote_stash_tokens
 from harness.parsers.page import Table, Text
@@ -141,14 +141,15 @@ _STATUS_ALONE = re.compile(r"^\s*(?:http\s+)?status(?:\s+code)?\s*[:：]?\s*(\d{
 def status_line(text: str) -> tuple[int | None, str, int]:
     """A response block that starts ``HTTP/1.1 201 Created`` (then headers): the status, the body, lines skipped.
 
-    A block that only names its status (``STATUS CODE 204``) has that status and no body.
+    A block that only names its status (``STATUS CODE 204``) has that status and no body, and one that says
+    ``none`` (not JSON ``null``) has no body.
     """
     alone = _STATUS_ALONE.match(text)
     if alone is not None:
         return int(alone[1]), "", 0
     found = _STATUS_LINE.match(text)
     if found is None:
-        return None, text, 0
+        return None, "" if is_none(text) and text.strip().lower() != "null" else text, 0
     lines = text[found.end():].split("\n")
     index = 0
     while index < len(lines) and _HEADER_LINE.match(lines[index].strip()):
@@ -156,6 +157,15 @@ def status_line(text: str) -> tuple[int | None, str, int]:
     while index < len(lines) and not lines[index].strip():
         index += 1
     return int(found[1]), "\n".join(lines[index:]), text.count("\n", 0, found.end()) + index
+
+
+def status_only(text: str) -> int | None:
+    """The status of a block holding nothing but a status line (``HTTP/1.1 200``, ``STATUS CODE 204``): the
+    response's body, when the page shows one, is the next block's."""
+    status, source, _ = status_line(text)
+    if status is None or source.strip() or header_lines(text):
+        return None
+    return status
 
 
 def header_lines(text: str, first_line: int = 0) -> tuple[Header, ...]:

@@ -189,3 +189,15 @@ def test_a_returned_values_column_is_a_status_column() -> None:
     document = parse_rst(text, "p.rst")
     assert _warnings(document) == []
     assert [s.code for s in document.operations[0].status_codes] == [400, 404]
+
+
+def test_a_status_line_block_then_a_body_block_is_one_response() -> None:
+    """``HTTP/1.1 200`` in one block and the JSON in the next (an Image Management Service form): two responses
+    for one request, so 'ambiguous-response' and the body never checked."""
+    text = _page("PUT /v1/images/{image_id}/upload", 'PUT /v1/images/i1/upload\n\n{"url": "b:f"}',
+                 "Example Response\n----------------\n\n.. code-block:: text\n\n   HTTP/1.1 200\n\n::\n\n"
+                 "   {\"job_id\": \"j1\"}\n")
+    document = parse_rst(text, "p.rst")
+    (example,) = document.examples
+    assert [(e.status, e.body) for e in example.expected] == [(200, '{"job_id": "j1"}')]
+    assert _warnings(document) == []
