@@ -201,3 +201,17 @@ def test_a_status_line_block_then_a_body_block_is_one_response() -> None:
     (example,) = document.examples
     assert [(e.status, e.body) for e in example.expected] == [(200, '{"job_id": "j1"}')]
     assert _warnings(document) == []
+
+
+def test_an_example_written_as_a_line_block_is_read_as_its_code_block() -> None:
+    """"-  Example request 1" over ``| {`` / ``| "name": "lb1",`` / ``| }`` lines (an old Elastic Load Balancing
+    form): no example and no warning at all. A line block of prose (an address) stays prose."""
+    text = ("Creating\n========\n\nURI\n---\n\nPOST /v1.0/{project_id}/elbaas/loadbalancers\n\nRequest\n-------\n\n"
+            "-  Example request 1\n\n| {\n| \"name\": \"lb1\"\n| }\n\nResponse\n--------\n\n-  Example response 1\n\n"
+            "| {\n| \"id\": \"1\"\n| }\n")
+    (example,) = parse_rst(text, "p.rst").examples
+    assert (example.requests[0].method, example.requests[0].body) == ("POST", '{\n"name": "lb1"\n}')
+    assert example.expected[0].body == '{\n"id": "1"\n}'
+    assert example.requests[0].span is not None and example.requests[0].span.line == 14
+    prose = parse_rst("Contact\n=======\n\n| Example Street 1\n| Sometown\n", "p.rst")
+    assert prose.examples == () and _warnings(prose) == []
