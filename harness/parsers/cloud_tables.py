@@ -337,7 +337,8 @@ _NORMAL = re.compile(r"^(?:normal|success(?:ful)?|succeeded|ok)\b(?:\s*(?:respon
 
 
 def _stated_codes(sections: list[Section]) -> tuple[StatusCode, ...]:
-    """The success status written as prose in a status section: "Normal" then "200", or "Normal: 204"."""
+    """The success status written as prose in a status section: "Normal" then "200", "Normal: 204", or
+    "Status Code:202."."""
     codes: list[StatusCode] = []
     for section in (s for s in sections if s.kind is Kind.STATUS):
         texts = [" ".join(b.text.split()) for b in section.blocks if isinstance(b, Text)]
@@ -347,6 +348,8 @@ def _stated_codes(sections: list[Section]) -> tuple[StatusCode, ...]:
             code = found[1] if found and found[1] else following if found and re.fullmatch(r"\d{3}", following) else ""
             if code:
                 codes.append(StatusCode(int(code), text))
+            elif (stated := status_label(text)) is not None:  # "Status Code:202." as the section's sentence
+                codes.append(StatusCode(stated, text))
     return tuple(codes)
 
 

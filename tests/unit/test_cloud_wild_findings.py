@@ -215,3 +215,13 @@ def test_an_example_written_as_a_line_block_is_read_as_its_code_block() -> None:
     assert example.requests[0].span is not None and example.requests[0].span.line == 14
     prose = parse_rst("Contact\n=======\n\n| Example Street 1\n| Sometown\n", "p.rst")
     assert prose.examples == () and _warnings(prose) == []
+
+
+def test_a_status_code_sentence_in_the_status_section_is_the_documented_status() -> None:
+    """"Status Code:202." as the status section's text (a Document Database Service form): not read, so the
+    example expected 'any 2xx' and a 200 from a server that should say 202 passed."""
+    text = _page("DELETE /v3/{project_id}/instances/{instance_id}", "DELETE /v3/p1/instances/i1",
+                 "Status Code\n-----------\n\nStatus Code:202.\n\nFor more information, see the status codes.\n")
+    document = parse_rst(text, "p.rst")
+    assert [s.code for s in document.operations[0].status_codes] == [202]
+    assert document.examples[0].expected[0].status == 202
