@@ -41,7 +41,7 @@ from harness.parsers.cloud_requests import (
 from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
 from harness.parsers.cloud_responses import missing_example
 from harness.parsers.cloud_pairing import pair_requests
-from harness.parsers.cloud_responses import is_success, label_of, status_line, status_only
+from harness.parsers.cloud_responses import inline_responses, is_success, label_of, status_line, status_only
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
 from harness.parsers.directives import CATCH_STATUS, ResponseArgs, TestArgs, merged_response_args, merged_test_args
 from harness.parsers.directives import parse_response_args, parse_test_args
@@ -375,6 +375,7 @@ def read_examples(sections: list[Section], operation: Operation | None, path: st
             reader.read_responses(section)
         else:
             reader.state.reset(reader.responses)
+            reader.responses += inline_responses(section, reader.state)  # "Responses" then "{}" as a paragraph
     reader.state.reset(reader.responses)
     reader.diagnostics += stray_directives((b for s in sections for b in s.blocks), reader.read, path)
     drafts = [d for d in reader.drafts if d.requests]

@@ -25,7 +25,7 @@ from harness.parsers.directives import ResponseArgs
 from harness.parsers.cloud_sections import Kind, Section, is_none, refers_elsewhere, section_kind, status_label
 from harness.parsers.cloud_tables import RESPONSE_HEADER, response_fields
 from harness.parsers.lenient_json import quote_stash_tokens
-from harness.parsers.page import Table, Text
+from harness.parsers.page import Code, Table, Text
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Header", "Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
@@ -110,6 +110,14 @@ def _json_body(text: str) -> bool:
         return isinstance(json_value(text), (dict, list))
     except (ValueError, RecursionError):
         return False
+
+
+def inline_responses(section: Section, state: ResponseState) -> list[Response]:
+    """The responses a "Response(s)" section writes as a paragraph of JSON ("{}") with no code block."""
+    if section.kind is not Kind.RESPONSE or any(isinstance(b, Code) for b in section.blocks):
+        return []
+    return [Response(b.span, b.text, state.status, state.success, content_line=b.span.line, group=state.group)
+            for b in section.blocks if isinstance(b, Text) and _json_body(b.text)]
 
 
 def missing_example(section: Section) -> Diagnostic | None:

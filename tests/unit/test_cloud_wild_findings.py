@@ -225,3 +225,14 @@ def test_a_status_code_sentence_in_the_status_section_is_the_documented_status()
     document = parse_rst(text, "p.rst")
     assert [s.code for s in document.operations[0].status_codes] == [202]
     assert document.examples[0].expected[0].status == 202
+
+
+def test_a_json_paragraph_under_responses_is_the_response_shown() -> None:
+    """"Responses" then "{}" as a paragraph (a Document Database Service form): the response was not read,
+    so only the status was checked, unsaid."""
+    text = _page("POST /v3/{project_id}/nodes/{node_id}/session", 'POST /v3/p1/nodes/n1/session\n\n{"sessions": ["1"]}',
+                 "Responses\n---------\n\n{}\n\nStatus Code\n-----------\n\nStatus Code:200.\n")
+    (example,) = parse_rst(text, "p.rst").examples
+    assert [(e.status, e.body) for e in example.expected] == [(200, "{}")]
+    prose = parse_rst(text.replace("\n{}\n", "\nThe response is empty.\n"), "p.rst")
+    assert [(e.status, e.body) for e in prose.examples[0].expected] == [(200, None)]
