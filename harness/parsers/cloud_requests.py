@@ -66,7 +66,7 @@ _BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS
 # a request line in double quotes (``"POST /v1/x"``): valid JSON, but no body line; it was sent as an NDJSON body
 _QUOTED_METHOD = re.compile(r'^"\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+(?:/|https?://)[^"]*"\s*,?$', re.I)
 # a path alone on its line (``/v2/{project_id}/groups/{id}``): page tools repeat the URI under the request line
-_PATH_ALONE = re.compile(r"^/[^\s\"'{}]*(?:\{[\w.-]+\}[^\s\"'{}]*)*$")
+_PATH_ALONE = re.compile(r"^/(?![/*])[^\s\"'{}]*(?:\{[\w.-]+\}[^\s\"'{}]*)*$")  # never "//x", "/*x*/"
 
 
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:

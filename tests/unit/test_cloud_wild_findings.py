@@ -236,3 +236,8 @@ def test_a_json_paragraph_under_responses_is_the_response_shown() -> None:
     assert [(e.status, e.body) for e in example.expected] == [(200, "{}")]
     prose = parse_rst(text.replace("\n{}\n", "\nThe response is empty.\n"), "p.rst")
     assert [(e.status, e.body) for e in prose.examples[0].expected] == [(200, None)]
+
+
+def test_a_comment_line_opening_a_body_block_is_not_a_path() -> None:
+    text = _page("POST /v1/{project_id}/jobs", '//note\n{"name": "a"}')
+    assert [r.path for e in parse_rst(text, "p.rst").examples for r in e.requests] != ["//note"]
