@@ -142,8 +142,9 @@ _STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*:[ \t]*\S[^\n]*$")
 
 
-# a response block that only names its status ("STATUS CODE 204", "Status code: 204"): no body
-_STATUS_ALONE = re.compile(r"^\s*(?:http\s+)?status(?:\s+code)?\s*[:：]?\s*(\d{3})(?:\s+[A-Za-z][A-Za-z ]*)?\s*$", re.I)
+# a response block that only names its status: no body
+_STATUS_ALONE = re.compile(r"^\s*(?:http\s+)?(?:status|response)(?:\s+code)?\s*[:：]?\s*(\d{3})(?:\s+[A-Za-z][A-Za-z ]*)?\s*$",
+                           re.I)  # "STATUS CODE 204", "Http Response Code: 204"
 
 
 def status_line(text: str) -> tuple[int | None, str, int]:

@@ -241,3 +241,14 @@ def test_a_json_paragraph_under_responses_is_the_response_shown() -> None:
 def test_a_comment_line_opening_a_body_block_is_not_a_path() -> None:
     text = _page("POST /v1/{project_id}/jobs", '//note\n{"name": "a"}')
     assert [r.path for e in parse_rst(text, "p.rst").examples for r in e.requests] != ["//note"]
+
+
+def test_a_response_block_saying_http_response_code_is_that_status() -> None:
+    """``Http Response Code: 204`` as the example response (a Dedicated Host form): it was the text body to
+    expect, with no status."""
+    text = _page("DELETE /v1.0/{project_id}/hosts/{host_id}", "DELETE /v1.0/p1/hosts/h1",
+                 "Example Response\n----------------\n\n.. code-block::\n\n   Http Response Code: 204\n")
+    document = parse_rst(text, "p.rst")
+    (example,) = document.examples
+    assert [(e.status, e.body) for e in example.expected] == [(204, None)]
+    assert _warnings(document) == []
