@@ -90,7 +90,8 @@ _ROLES = (("name", _NAME_COLUMNS), ("required", _REQUIRED_COLUMNS), ("type", _TY
 _NOTE = r"(?:\s*\(.*\)|\s+or\s+not|\s*/\s*optional)?$"  # "(Yes/No)", "or not": never "Required Permission"
 _ROLE_WORDS = (("required", re.compile(r"^(?:is\s+)?(?:mandatory|required)" + _NOTE)),
                ("type", re.compile(r"^(?:data\s+|value\s+)?type" + _NOTE)),
-               ("status", re.compile(r"^(?:http\s+)?status\s+codes?" + _NOTE)))
+               ("status", re.compile(r"^(?:http\s+)?status\s+codes?" + _NOTE)),
+               ("status", re.compile(r"^error\s+codes?$")))  # only when no column names the status: "409 Conflict"
 
 
 def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
