@@ -142,9 +142,9 @@ _STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*:[ \t]*\S[^\n]*$")
 
 
-# a response block that only names its status: no body
-_STATUS_ALONE = re.compile(r"^\s*(?:http\s+)?(?:status|response)(?:\s+code)?\s*[:：]?\s*(\d{3})(?:\s+[A-Za-z][A-Za-z ]*)?\s*$",
-                           re.I)  # "STATUS CODE 204", "Http Response Code: 204"
+# a response block that only names its status ("STATUS CODE 204", "Http Response Code: 204"): no body
+_STATUS_ALONE = re.compile(
+    r"^\s*(?:http\s+)?(?:status|response)(?:\s+code)?\s*[:：]?\s*(\d{3})(?:\s+[A-Za-z][A-Za-z ]*)?\s*$", re.I)
 
 
 def status_line(text: str) -> tuple[int | None, str, int]:
@@ -348,7 +348,7 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     if status in _NO_CONTENT and response.source.strip():  # HTTP sends no body with these: never expect one
         diagnostics.append(Diagnostic(
             Level.WARNING, "body-for-no-content", f"the page shows a body for a {status} response, which has none; "
-            "only the status is checked", response.span, hint=f"remove the body, or document the status the "
+            "only the status is checked", response.span, hint="remove the body, or document the status the "
             "response with this body has"))
         return ExpectedResponse(response.source, None, BodyKind.NONE, status, span=response.span,
                                 **_headers(response))
