@@ -118,6 +118,9 @@ def _line_of(key: str, source: str, span: Span, lines: list[str]) -> Span:
     return Span(span.path, line, column, line, column + len(key) + 1)
 
 
+_CHOSEN_KEY = re.compile(r"\{[^{}]+\}|<[^<>]+>|\*")  # a table row for any key: "{Customized_key}", "<key>"
+
+
 class _Checker:
     """Compares example bodies with the parameter and object tables of one operation."""
 
@@ -135,13 +138,19 @@ class _Checker:
         if not isinstance(value, dict) or depth > _MAX_DEPTH or not fields:
             return
         names = {f.name for f in fields}
+        # a row named "{Customized_key}" or "<key>" stands for keys the caller chooses: none is undocumented
+        chosen = next((f for f in fields if _CHOSEN_KEY.fullmatch(f.name)), None)
         for field in fields:  # a "mandatory" field with a documented default or a condition may be left out
-            if (field.required and field.name not in value and not _DEFAULT.search(field.description)
-                    and not _CONDITIONAL.search(field.description)):
+            if (field.required and field.name not in value and field is not chosen
+                    and not _DEFAULT.search(field.description) and not _CONDITIONAL.search(field.description)):
                 self.warn("missing-required-key", f"the example body has no {where + field.name!r}, which the "
                           f"request table marks mandatory", Span(span.path, span.line, span.column),
                           "add the key to the example or fix the table")
         for key, item in value.items():
+            if key not in names and chosen is not None:
+                for element in (item if isinstance(item, list) else [item]):
+                    self.body_keys(element, self.fields_of(chosen) or (), f"{where}{key}.", source, span, depth + 1)
+                continue
             if key not in names:
                 self.warn("undocumented-key", f"the example body's key {where + key!r} is not in the request "
                           f"parameter table", _line_of(key, source, span, self.lines), "document the key or remove it")

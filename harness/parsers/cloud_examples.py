@@ -41,7 +41,7 @@ from harness.parsers.cloud_requests import (
 from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
 from harness.parsers.cloud_responses import missing_example
 from harness.parsers.cloud_pairing import pair_requests
-from harness.parsers.cloud_responses import is_success, label_of, status_line
+from harness.parsers.cloud_responses import inline_responses, is_success, label_of, status_line, status_only
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
 from harness.parsers.directives import CATCH_STATUS, ResponseArgs, TestArgs, merged_response_args, merged_test_args
 from harness.parsers.directives import parse_response_args, parse_test_args
@@ -282,6 +282,10 @@ class _Reader:
                     self._label(block.text, block.span)
             elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
                 self.request_block(block, self.directives(section.blocks, index))
+            elif isinstance(block, Code) and (status := status_only(block.text)) is not None and not \
+                    self.directives(section.blocks, index):  # "HTTP/1.1 200" alone: a label for the next block
+                self.state.lead_in(f"Status code: {status}", heading=False)
+                self.state.status_label(status, block.span, Label(), self.responses)
             elif isinstance(block, Code) and headers_only(block.text):  # "X-Subject-Token: ..." blocks
                 self.state.shown(header_lines(block.text, block.content_line))  # the headers of the response beside them
             elif isinstance(block, Code):
@@ -371,14 +375,17 @@ def read_examples(sections: list[Section], operation: Operation | None, path: st
             reader.read_responses(section)
         else:
             reader.state.reset(reader.responses)
+            reader.responses += inline_responses(section, reader.state)  # "Responses" then "{}" as a paragraph
     reader.state.reset(reader.responses)
     reader.diagnostics += stray_directives((b for s in sections for b in s.blocks), reader.read, path)
     drafts = [d for d in reader.drafts if d.requests]
-    if not drafts and reader.request_none is not None and operation is not None:
-        # "Example Request: None": the request is the documented one, with no body
-        none = _Draft(reader.request_none)
+    shown_only = operation is not None and operation.method in _BODYLESS and operation.span is not None and \
+        any(not r.empty and is_success(r) for r in reader.responses)  # a GET page showing its answer only
+    if not drafts and operation is not None and (reader.request_none is not None or shown_only):
+        # "Example Request: None", or no example request for a GET: the request is the documented one, no body
+        none = _Draft(reader.request_none or operation.span or Span(path, 1))
         documented = documented_path(operation)
-        none.requests.append(Request(operation.method, documented, span=reader.request_none))
+        none.requests.append(Request(operation.method, documented, span=reader.request_none or operation.span))
         none.variables += placeholders(documented)
         drafts.append(none)
     tests = [d for d in drafts if d.role is Role.TEST]

@@ -50,6 +50,8 @@ class Chunk:
     unrecognised: str = ""
     response_line: int = 0  # where the block goes on to show a response (cut from the body), else 0
     auth: tuple[str, ...] = ()  # a curl command's authentication options (-u, --basic): warned, never sent
+    path_line: int = 0  # a path alone under the request line (cut from the body: never a body), else 0
+    path_text: str = ""
 
 
 _ATTEMPT = re.compile(r"\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|^\s*(?:get|post|put|delete|patch)\b|://|^\s*/\w")
@@ -63,6 +65,8 @@ _RESPONSE_START = re.compile(r"^(?:HTTP/\d(?:\.\d)?\s+\d{3}\b.*|(?:(?:example|sa
 _BRACKETED_METHOD = re.compile(r"^\[\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b", re.I)  # "[POST] /v1/x": no JSON
 # a request line in double quotes (``"POST /v1/x"``): valid JSON, but no body line; it was sent as an NDJSON body
 _QUOTED_METHOD = re.compile(r'^"\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+(?:/|https?://)[^"]*"\s*,?$', re.I)
+# a path alone on its line (``/v2/{project_id}/groups/{id}``): page tools repeat the URI under the request line
+_PATH_ALONE = re.compile(r"^/(?![/*])[^\s\"'{}]*(?:\{[\w.-]+\}[^\s\"'{}]*)*$")  # never "//x", "/*x*/"
 
 
 def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
@@ -80,7 +84,7 @@ def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     if not starts or "".join(lines[:starts[0]]).strip():
         end = starts[0] if starts else len(lines)
-        chunks.append(_leading(lines[:end], content_line))
+        chunks.append(_leading(lines[:end], content_line, span.path))
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         found = find_request_line(lines[start], Span(span.path, content_line + start), bare=True)
@@ -88,10 +92,14 @@ def split_block(text: str, span: Span, content_line: int) -> list[Chunk]:
     return chunks
 
 
-def _leading(lines: list[str], first: int) -> Chunk:
-    """The part of a block before its first request line: a body, or a request line we cannot read."""
+def _leading(lines: list[str], first: int, path: str) -> Chunk:
+    """The part of a block before its first request line: a body, a path alone (the method is the URI
+    section's, as for a full URL alone), or a request line we cannot read."""
     index = next((i for i, line in enumerate(lines) if line.strip()), 0)
     head = lines[index].strip() if lines else ""
+    if _PATH_ALONE.match(head):
+        line = RequestLine("", head, head, Span(path, first + index))
+        return _chunk(line, lines[index + 1:], first + index + 1)
     if (not head.startswith(_BODY_START) or _BRACKETED_METHOD.match(head) or _QUOTED_METHOD.match(head)) \
             and _ATTEMPT.search(head):
         return Chunk(None, (), "", first + index, unrecognised=f"the line {head[:60]!r} is not a request line")
@@ -161,7 +169,11 @@ def _chunk(line: RequestLine | None, rest: list[str], first: int) -> Chunk:
     index += body_label_lines(rest[index:])  # the label is not sent: curl and the server never see it
     end = next((i for i in range(index, len(rest)) if _RESPONSE_START.match(rest[i].strip())), len(rest))
     body = "\n".join(rest[index:end]).strip("\n")
-    return Chunk(line, tuple(headers), body, first + index, response_line=first + end if end < len(rest) else 0)
+    response_line = first + end if end < len(rest) else 0
+    if line is not None and "\n" not in body.strip() and _PATH_ALONE.match(body.strip()):
+        return Chunk(line, tuple(headers), "", first + index, response_line=response_line,
+                     path_line=first + index, path_text=body.strip())
+    return Chunk(line, tuple(headers), body, first + index, response_line=response_line)
 
 
 def body_label_lines(lines: list[str]) -> int:
@@ -235,6 +247,11 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
             hint="put the response in its own code block under 'Example Response'"))
     if chunk.line is not None:  # a full URL alone keeps the documented method
         method, path, where = chunk.line.method or method, chunk.line.path, chunk.line.span
+    if chunk.path_line and chunk.path_text != path:  # the same path again is the URI repeated: nothing to say
+        diagnostics.append(Diagnostic(
+            Level.WARNING, "path-after-request-line", f"the line {chunk.path_text[:60]!r} under the request line is "
+            "a path, not a body: it is not sent, and the request goes to the request line's path",
+            Span(where.path, chunk.path_line, 1), hint="remove the line, or make it the request line"))
     diagnostics.extend(credential_warnings(chunk, where))
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)
 

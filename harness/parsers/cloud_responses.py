@@ -22,10 +22,10 @@ from harness.model import BodyKind, Diagnostic, ExpectedResponse, Level, MatchPo
 from harness.parsers.cloud_requests import body_label_lines, read_body
 from harness.parsers.console import json_value
 from harness.parsers.directives import ResponseArgs
-from harness.parsers.cloud_sections import Kind, Section, refers_elsewhere, section_kind, status_label
+from harness.parsers.cloud_sections import Kind, Section, is_none, refers_elsewhere, section_kind, status_label
 from harness.parsers.cloud_tables import RESPONSE_HEADER, response_fields
 from harness.parsers.lenient_json import quote_stash_tokens
-from harness.parsers.page import Table, Text
+from harness.parsers.page import Code, Table, Text
 from harness.parsers.substitutions import apply_substitutions
 
 __all__ = ["Header", "Label", "Response", "ResponseState", "default_status", "expected_response", "expected_responses",
@@ -112,6 +112,14 @@ def _json_body(text: str) -> bool:
         return False
 
 
+def inline_responses(section: Section, state: ResponseState) -> list[Response]:
+    """The responses a "Response(s)" section writes as a paragraph of JSON ("{}") with no code block."""
+    if section.kind is not Kind.RESPONSE or any(isinstance(b, Code) for b in section.blocks):
+        return []
+    return [Response(b.span, b.text, state.status, state.success, content_line=b.span.line, group=state.group)
+            for b in section.blocks if isinstance(b, Text) and _json_body(b.text)]
+
+
 def missing_example(section: Section) -> Diagnostic | None:
     """The warning for an example section with no code block, no "None" and no pointer to another page; a
     table there holds no JSON body either (a response written in a cell is read: ``ResponseState.table``)."""
@@ -134,11 +142,23 @@ _STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b[^\n]*\n?")
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]*:[ \t]*\S[^\n]*$")
 
 
+# a response block that only names its status ("STATUS CODE 204", "Http Response Code: 204"): no body
+_STATUS_ALONE = re.compile(
+    r"^\s*(?:http\s+)?(?:status|response)(?:\s+code)?\s*[:：]?\s*(\d{3})(?:\s+[A-Za-z][A-Za-z ]*)?\s*$", re.I)
+
+
 def status_line(text: str) -> tuple[int | None, str, int]:
-    """A response block that starts ``HTTP/1.1 201 Created`` (then headers): the status, the body, lines skipped."""
+    """A response block that starts ``HTTP/1.1 201 Created`` (then headers): the status, the body, lines skipped.
+
+    A block that only names its status (``STATUS CODE 204``) has that status and no body, and one that says
+    ``none`` (not JSON ``null``) has no body.
+    """
+    alone = _STATUS_ALONE.match(text)
+    if alone is not None:
+        return int(alone[1]), "", 0
     found = _STATUS_LINE.match(text)
     if found is None:
-        return None, text, 0
+        return None, "" if is_none(text) and text.strip().lower() != "null" else text, 0
     lines = text[found.end():].split("\n")
     index = 0
     while index < len(lines) and _HEADER_LINE.match(lines[index].strip()):
@@ -146,6 +166,15 @@ def status_line(text: str) -> tuple[int | None, str, int]:
     while index < len(lines) and not lines[index].strip():
         index += 1
     return int(found[1]), "\n".join(lines[index:]), text.count("\n", 0, found.end()) + index
+
+
+def status_only(text: str) -> int | None:
+    """The status of a block holding nothing but a status line (``HTTP/1.1 200``, ``STATUS CODE 204``): the
+    response's body, when the page shows one, is the next block's."""
+    status, source, _ = status_line(text)
+    if status is None or source.strip() or header_lines(text):
+        return None
+    return status
 
 
 def header_lines(text: str, first_line: int = 0) -> tuple[Header, ...]:
@@ -301,6 +330,9 @@ def expected_responses(responses: list[Response], operation: Operation | None, p
     return built, defaults
 
 
+_NO_CONTENT = frozenset({204, 205, 304})  # statuses whose response has no body (RFC 9110)
+
+
 def default_status(operation: Operation | None, success: bool = True) -> int | None:
     """The single 2xx (or single error status) of the status-code table, when there is exactly one."""
     codes = {s.code for s in operation.status_codes if (200 <= s.code < 300) == success} if operation else set()
@@ -313,6 +345,13 @@ def expected_response(response: Response, defaults: tuple[int | None, int | None
     status = response.status if response.status is not None else defaults[0 if is_success(response) else 1]
     if response.empty:
         return ExpectedResponse("", None, BodyKind.NONE, status, span=response.span, **_headers(response))
+    if status in _NO_CONTENT and response.source.strip():  # HTTP sends no body with these: never expect one
+        diagnostics.append(Diagnostic(
+            Level.WARNING, "body-for-no-content", f"the page shows a body for a {status} response, which has none; "
+            "only the status is checked", response.span, hint="remove the body, or document the status the "
+            "response with this body has"))
+        return ExpectedResponse(response.source, None, BodyKind.NONE, status, span=response.span,
+                                **_headers(response))
     args = response.args
     body, problems = apply_substitutions(response.source, args.substitutions)
     diagnostics.extend(problems)

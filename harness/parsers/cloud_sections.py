@@ -69,6 +69,8 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = tuple((re.compile(p), k) for 
 
 
 _LABEL_KINDS = (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.URI)
+# "Example: Query the alarm rule quota." over a request block (one naming a response is that response's)
+_LEADING_LABEL = re.compile(r"^\s*(?:examples?|samples?)\s*:\s(?!.*\bresponses?\b)", re.I)
 _EXAMPLE_KINDS = {Kind.REQUEST: Kind.EXAMPLE_REQUEST, Kind.RESPONSE: Kind.EXAMPLE_RESPONSE,
                   Kind.EXAMPLE_REQUEST: Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE: Kind.EXAMPLE_RESPONSE}
 _LABEL_LEVEL = 99
@@ -139,6 +141,8 @@ def placeholders(text: str) -> tuple[str, ...]:
 
 
 _INVISIBLE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff"}
+# a host placeholder written with spaces ("https://{Cloud Eye endpoint}/V1.0/x"): one piece of the target
+_SPACED_HOST = re.compile(r"^((?:[A-Za-z][\w+.-]*://)?\{)([A-Za-z][\w .-]*?)(\}/)")
 _WRAPPERS = {("'", "'"), ('"', '"'), ("<", ">"), ("`", "`")}
 
 
@@ -151,6 +155,7 @@ def _target(text: str) -> str | None:
     text = text.translate(_INVISIBLE).strip().rstrip("\\").strip()  # a zero-width space, a shell "\\"
     if len(text) > 2 and (text[0], text[-1]) in _WRAPPERS:  # 'https://...', "...", <...>, `...`
         text = text[1:-1].strip()
+    text = _SPACED_HOST.sub(lambda found: found[1] + "_".join(found[2].split()) + found[3], text, count=1)
     pieces = text.split()
     if not pieces:
         return None
@@ -231,7 +236,10 @@ def _label_kind(text: Text, enclosing: Kind) -> Kind | None:
     if len(words) > 8:
         return None
     kind = section_kind(text.text)
-    labelled = text.strong or text.text.rstrip().endswith(":")
+    leading = _LEADING_LABEL.match(text.text) is not None
+    if leading and kind is Kind.OTHER:
+        kind = Kind.EXAMPLE_REQUEST
+    labelled = text.strong or text.text.rstrip().endswith(":") or leading
     near_examples = enclosing in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE, Kind.REQUEST, Kind.RESPONSE)
     if kind in (Kind.EXAMPLE_REQUEST, Kind.EXAMPLE_RESPONSE) and (near_examples or labelled or len(words) <= 3):
         return kind  # "Example request 2: ...", "Response to example 2 (status code 400)"

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
-from harness.model import Diagnostic, Level, ObjectTable, Operation, Parameter, StatusCode
+from harness.model import Diagnostic, Level, ObjectTable, Operation, Parameter, Span, StatusCode
 from harness.parsers.cloud_sections import Kind, Section, placeholders, status_label
 from harness.parsers.page import Cell, Table, Text
 
@@ -32,7 +32,8 @@ _NAME_COLUMNS = ("parameter", "name", "field", "parameter name", "attribute", "h
 _REQUIRED_COLUMNS = ("mandatory", "required", "mandatory/optional", "optional", "is mandatory", "m/o")
 _TYPE_COLUMNS = ("type", "data type", "value type", "parameter type")
 _DESCRIPTION_COLUMNS = ("description", "remarks", "meaning", "details")
-_STATUS_COLUMNS = ("status code", "http status code", "status", "code", "returned value", "return code")
+_STATUS_COLUMNS = ("status code", "http status code", "status", "code", "returned value", "returned values",
+                   "return code", "return codes")
 _TABLE_PREFIX = re.compile(r"^table\s*[\d.-]*\s*[:.]?\s*", re.I)
 _CAPTION_WORD = re.compile(r"[a-z0-9_-]+")
 _TYPE_WORD = re.compile(r"[\w-]+")
@@ -89,7 +90,8 @@ _ROLES = (("name", _NAME_COLUMNS), ("required", _REQUIRED_COLUMNS), ("type", _TY
 _NOTE = r"(?:\s*\(.*\)|\s+or\s+not|\s*/\s*optional)?$"  # "(Yes/No)", "or not": never "Required Permission"
 _ROLE_WORDS = (("required", re.compile(r"^(?:is\s+)?(?:mandatory|required)" + _NOTE)),
                ("type", re.compile(r"^(?:data\s+|value\s+)?type" + _NOTE)),
-               ("status", re.compile(r"^(?:http\s+)?status\s+codes?" + _NOTE)))
+               ("status", re.compile(r"^(?:http\s+)?status\s+codes?" + _NOTE)),
+               ("status", re.compile(r"^error\s+codes?$")))  # only when no column names the status: "409 Conflict"
 
 
 def _columns(header: tuple[Cell, ...]) -> dict[str, int]:
@@ -178,6 +180,9 @@ def _unread(section: Section, table: Table, columns: dict[str, int]) -> str:
     return ""
 
 
+_LEAD_WORDS = 8  # a label over a table ("Parameters in the request header"), not a paragraph of prose
+
+
 def _collect(sections: list[Section], diagnostics: list[Diagnostic]) -> tuple[list[_Found], list[Table]]:
     """The parameter tables with their section and status context, and the status tables; a table that
     looks like one of them but whose columns cannot be read is a warning, never dropped unsaid."""
@@ -185,11 +190,16 @@ def _collect(sections: list[Section], diagnostics: list[Diagnostic]) -> tuple[li
     statuses: list[Table] = []
     for section in sections:
         status: int | None = None
+        lead: Text | None = None  # the text right before a table: "-  Parameters in the request header"
         for block in section.blocks:
             if isinstance(block, Text) and (label := status_label(block.text)) is not None:
                 status = label
             if not isinstance(block, Table):
+                lead = block if isinstance(block, Text) else None
                 continue
+            if not block.caption and lead is not None and len(lead.text.split()) <= _LEAD_WORDS:
+                block = replace(block, caption=lead.text)  # an uncaptioned table's label is its caption
+            lead = None
             header = block.header or (block.rows[0] if block.rows else ())
             columns = _columns(header)
             if "status" in columns and "name" not in columns:
@@ -328,7 +338,8 @@ _NORMAL = re.compile(r"^(?:normal|success(?:ful)?|succeeded|ok)\b(?:\s*(?:respon
 
 
 def _stated_codes(sections: list[Section]) -> tuple[StatusCode, ...]:
-    """The success status written as prose in a status section: "Normal" then "200", or "Normal: 204"."""
+    """The success status written as prose in a status section: "Normal" then "200", "Normal: 204", or
+    "Status Code:202."."""
     codes: list[StatusCode] = []
     for section in (s for s in sections if s.kind is Kind.STATUS):
         texts = [" ".join(b.text.split()) for b in section.blocks if isinstance(b, Text)]
@@ -338,6 +349,8 @@ def _stated_codes(sections: list[Section]) -> tuple[StatusCode, ...]:
             code = found[1] if found and found[1] else following if found and re.fullmatch(r"\d{3}", following) else ""
             if code:
                 codes.append(StatusCode(int(code), text))
+            elif (stated := status_label(text)) is not None:  # "Status Code:202." as the section's sentence
+                codes.append(StatusCode(stated, text))
     return tuple(codes)
 
 
@@ -346,16 +359,18 @@ def _status_codes(tables: list[Table], path: str, diagnostics: list[Diagnostic])
     for table in tables:
         columns = _columns(table.header or table.rows[0])
         rows = table.rows if table.header else table.rows[1:]
+        lines = table.row_lines if table.header else table.row_lines[1:]
         if not any(_STATUS_CODE.match(_cell(row, columns["status"]).text.strip()) for row in rows):
             continue  # a table of resource states (ACTIVE, VERIFY_RESIZE ...), not of HTTP status codes
-        for row in rows:
+        for index, row in enumerate(rows):
             text = _cell(row, columns["status"]).text.strip()
             found = _STATUS_CODE.match(text)
             if found is None:
-                if text:
+                if text:  # at the row that holds it, when its line is known
+                    line = lines[index] if index < len(lines) and lines[index] else table.span.line
                     diagnostics.append(Diagnostic(
                         Level.WARNING, "bad-status-code", f"status code table row {text!r} is not a 3-digit code",
-                        table.span, hint="write the status code as a number such as 200"))
+                        Span(path, line), hint="write the status code as a number such as 200"))
                 continue
             description = _cell(row, columns.get("description")).text
             codes.append(StatusCode(int(found[1]), description))

@@ -233,14 +233,14 @@ class _Walker:
         links = _links(node)
         spanned = self.spans  # each cell's spans are read (fill_spans lays out rows without one as they stand)
         if rows and (rows[0].getparent().tag == "thead" or all(c.tag == "th" for c in cells[0])):
-            header, cells = self.grid(cells[:1], links, spanned)[0], cells[1:]
+            header, cells, rows = self.grid(cells[:1], links, spanned)[0], cells[1:], rows[1:]
         anchors = [node.get("id", "")]
         for before in node.itersiblings(preceding=True):  # the <a name> run right before the table
             if before.tag != "a" or (before.tail or "").strip():
                 break
             anchors.append(before.get("name", "") or before.get("id", ""))
         return Table(caption, header, self.grid(cells, links, spanned),
-                     tuple(a.lower() for a in anchors if a), self.span(node))
+                     tuple(a.lower() for a in anchors if a), self.span(node), tuple(r.sourceline or 0 for r in rows))
 
     def rows(self, node: _Node) -> list[_Node]:
         """The table's own rows in document order (not those of a table nested in a cell)."""

@@ -64,6 +64,8 @@ class Table:
     :param rows: the body rows.
     :param anchors: the names other cells use to link to this table (lower-case).
     :param span: the table's first line.
+    :param row_lines: each body row's first line (``0``: not known), for warnings about one row; ``()`` when
+        no row's is known.
     """
 
     caption: str
@@ -71,6 +73,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     anchors: tuple[str, ...]
     span: Span
+    row_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

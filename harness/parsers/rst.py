@@ -8,6 +8,8 @@ walked into an outline for the shared cloud-page rules.
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes, utils
 
 from harness.model import Diagnostic, Document, Format, Level, Span
@@ -17,6 +19,10 @@ from harness.parsers.rst_references import not_read_diagnostics
 from harness.parsers.rst_setup import parser, settings, sphinx_names
 
 __all__ = ["parse_rst"]
+
+
+# a line block that shows an example: a JSON body or a request line (pages write "| {" as a code block)
+_SHOWN_CODE = re.compile(r"\s*(?:[{\[]|(?:GET|POST|PUT|DELETE|PATCH|HEAD)\s+\S)")
 
 
 def parse_rst(text: str, path: str) -> Document:
@@ -78,6 +84,8 @@ class _Walker:
                 self.outline.blocks.append(Text(child.astext(), self.span(child.line or 1), strong))
             elif isinstance(child, (nodes.literal_block, nodes.doctest_block)):
                 self.outline.blocks.append(self.code(child))
+            elif isinstance(child, nodes.line_block) and (shown := self.line_code(child)) is not None:
+                self.outline.blocks.append(shown)
             elif isinstance(child, nodes.comment):
                 self.outline.blocks.append(self.comment(child))
             elif isinstance(child, nodes.table):
@@ -95,6 +103,15 @@ class _Walker:
             content = first = node.line or 1
             last = first + text.count("\n")
         return Code(text, node.get("language", ""), self.span(first, last), content)
+
+    def line_code(self, node: nodes.Element) -> Code | None:
+        """A line block ("| {" then "| \"name\": ..." lines) that holds a JSON body or a request line: a page that
+        writes an example so shows it as a code block would; other line blocks (an address, a verse) are prose."""
+        lines = [(line.line, line.astext()) for line in node.findall(nodes.line) if line.line]
+        text = "\n".join(shown for _, shown in lines)
+        if not lines or not _SHOWN_CODE.match(text):
+            return None
+        return Code(text, "", self.span(lines[0][0], lines[-1][0]), lines[0][0])
 
     def _opens_comment(self, index: int, first_text: str) -> bool:
         """Line ``index`` is the ``..`` of a comment whose text starts ``first_text``: on the same line,
@@ -127,13 +144,15 @@ class _Walker:
         titles = [c for c in node.children if isinstance(c, nodes.title)]
         caption = _plain(titles[0]) if titles else ""
         heads = [self.row(r) for group in node.findall(nodes.thead) for r in group.findall(nodes.row)]
-        bodies = [self.row(r) for group in node.findall(nodes.tbody) for r in group.findall(nodes.row)]
+        body_rows = [r for group in node.findall(nodes.tbody) for r in group.findall(nodes.row)]
+        bodies = [self.row(r) for r in body_rows]
         header, rows = (fill_spans(heads[:1]) or ((),))[0], fill_spans(bodies)
+        row_lines = tuple(min((p.line for p in r.findall(nodes.paragraph) if p.line), default=0) for r in body_rows)
         lines = [p.line for p in node.findall(nodes.paragraph) if p.line] or self._border()
         line = titles[0].line if titles and titles[0].line else (min(lines) if lines else 1)
         anchors = tuple(self.pending_anchors) + tuple(_names(node))
         self.pending_anchors = []
-        return Table(caption, header, rows, anchors, self.span(line))
+        return Table(caption, header, rows, anchors, self.span(line), row_lines)
 
     def _border(self) -> list[int]:
         """The first grid-table border after the last block: where a table whose cells hold no paragraph (a
