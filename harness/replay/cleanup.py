@@ -1,8 +1,8 @@
 """What a test may have left on the target: the teardowns that did not succeed, said.
 
 A test's first failure decides its outcome, so a teardown that failed after it (or was never
-sent: the target stopped answering, or the capture that names what it ends was missing from a
-successful answer) would go unseen, and with it the job or file the test left on a live target.
+sent: the target stopped answering, or the capture that names what it ends was never bound though
+a state-changing request of the test was accepted) would go unseen, and with it the job or file the test left on a live target.
 ``Cleanup`` keeps them for the running test: the result lists them after its first failure, and
 each becomes a ``teardown-failed`` warning naming the test.
 """
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from harness.model import Diagnostic, Level
 from harness.replay.plan import PlannedTest, Step
+from harness.replay.safety import changes_state
 from harness.replay.variables import normalize
 from harness.results import Failure, FailureKind
 
@@ -25,27 +26,37 @@ class Cleanup:
     def __init__(self) -> None:
         self.failures: list[Failure] = []
         self._uncaptured: dict[str, Failure] = {}  # capture name -> why a successful answer did not give it
+        self._created = ""  # the first state-changing request of the test a target accepted (2xx)
 
     def start(self) -> None:
         """A new test: nothing kept yet."""
-        self.failures, self._uncaptured = [], {}
+        self.failures, self._uncaptured, self._created = [], {}, ""
+
+    def answered(self, method: str, url: str, status: int) -> None:
+        """A request was answered: the first accepted state-changing one may have created something."""
+        if not self._created and changes_state(method) and 200 <= status < 300:
+            self._created = f"{method} {url}"
 
     def failed(self, step: Step, failure: Failure) -> None:
         """A step failed: kept when it is a teardown."""
         if step.phase == "teardown":
             self.failures.append(failure)
 
-    def uncaptured(self, name: str, status: int, failure: Failure) -> None:
-        """A capture the answer did not hold: what a successful request created may exist unnamed."""
-        if 200 <= status < 300:
-            self._uncaptured[normalize(name)] = failure
+    def uncaptured(self, name: str, failure: Failure) -> None:
+        """A capture the answer did not hold (said with the teardown it leaves out)."""
+        self._uncaptured[normalize(name)] = failure
 
     def left_out(self, step: Step, names: Sequence[str]) -> None:
-        """A teardown left out for unbound captures: kept when a successful answer failed to give one."""
+        """A teardown left out for unbound captures (the test failed before binding them): kept when a
+        state-changing request of the test was accepted, as what it created may be on the target unnamed; when
+        none was, nothing was created and leaving the teardown out is right."""
+        if not self._created:
+            return
         failed = [self._uncaptured[normalize(n)] for n in names if normalize(n) in self._uncaptured]
-        if failed:
-            self.failures.append(Failure(FailureKind.SETUP_FAILED, f"teardown {step.origin}: not sent, {{{names[0]}}} "
-                                         f"was never captured ({failed[0].message})", step.request.span))
+        why = failed[0].message if failed else "the test failed before binding it"
+        self.failures.append(Failure(FailureKind.SETUP_FAILED, f"teardown {step.origin}: not sent, {{{names[0]}}} "
+                                     f"was never captured ({why}) though {self._created} was accepted",
+                                     step.request.span))
 
     def unsent(self, steps: Sequence[Step]) -> None:
         """The target stopped answering before these steps: their first teardown, if any, is kept."""

@@ -247,6 +247,7 @@ class DocumentRunner:
         if self.elasticsearch and prepared.body is not None and b"$" in prepared.body:
             prepared = self._stashed(step, prepared)
         reply = self._send(step, prepared, exchanges)
+        self._cleanup.answered(prepared.method, prepared.url, reply.status)
         if step.retry is not None:
             reply = self._retry(step, prepared, reply, exchanges)
         self._last = reply  # the runner's "$body" for the next request's references
@@ -361,7 +362,7 @@ class DocumentRunner:
                     capture.span or step.request.span, expected=capture.source,
                     actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}")
                 missing = missing or lost
-                self._cleanup.uncaptured(capture.name, reply.status, lost)
+                self._cleanup.uncaptured(capture.name, lost)
                 continue
             if is_secret_name(capture.name):
                 self.redactor.add(text)

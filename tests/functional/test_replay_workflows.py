@@ -366,16 +366,48 @@ def test_a_teardown_left_out_because_a_successful_answer_lacked_its_capture_is_a
     assert states == ["CREATED"] and "PATCH" not in methods and "DELETE" in methods  # the JAR was still deleted
     (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
     assert "teardown teardown:cancel_job: not sent, {job_id} was never captured (CAPTURE job_id=$body.job.id" \
-        in warning["message"]
+        in warning["message"] and f"though POST {server.url}/jars/upload was accepted" in warning["message"]
     assert "may still be on the target" in capsys.readouterr().out
+
+
+def test_a_teardown_left_out_because_its_capture_is_unbound_names_an_accepted_earlier_request(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run is refused (400), but the upload setup was accepted: the JAR is deleted (its id was captured), and
+    the cancel, left out, is said with the accepted request (it may have created something nothing ends)."""
+    page = WORKFLOW.replace("POST /jars/{jar_id}/run", "POST /jars/{jar_id}x/run")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config("cloud")))
+        assert main(["replay", "--report", "out.json"]) == 1
+        jars = dict(server.state.jars)
+    assert jars == {}
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert "{job_id} was never captured (CAPTURE job_id=$body.jobid: the answer holds no value" in warning["message"]
+    assert f"though POST {server.url}/jars/upload was accepted" in warning["message"]
 
 
 def test_a_teardown_left_out_because_nothing_was_created_says_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    page = WORKFLOW.replace("POST /jars/{jar_id}/run", "POST /jars/{jar_id}x/run")  # 400: no job, no capture
+    page = WORKFLOW.replace("POST /jars/{jar_id}/run", "POST /jars/none/run").replace(
+        "setup:upload_job_jar teardown:cancel_job,delete_jar", "teardown:cancel_job")  # 400: nothing created
     with live_server() as server:
         monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config("cloud")))
         assert main(["replay", "--report", "out.json"]) == 1
         states = job_states(server)
     assert states == [] and not [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
     assert "teardown-failed" not in capsys.readouterr().out
+
+
+def test_a_teardown_left_out_because_the_capturing_request_never_ran_is_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The uploaded JAR is named by a capture of a request the test never reached (it failed first)."""
+    page = ("[source,js]\n----\nGET /nowhere\n----\n// CONSOLE\n// TEST[setup:upload_job_jar teardown:delete_jar]\n\n"
+            "[source,js]\n----\nGET /jars\n----\n// CONSOLE\n// TEST[continued]\n// CAPTURE[jar_id=$body.files.0.id]\n")
+    config = CONFIG.replace('capture = {{ jar_id = "$body.filename~[^/]+$" }}\n', "")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, config))
+        assert main(["replay", "--report", "out.json"]) == 1
+        jars = list(server.state.jars)
+    assert jars == ["0001_job.jar"]  # left: nothing could name it
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert "teardown teardown:delete_jar: not sent, {jar_id} was never captured (the test failed before binding " \
+        f"it) though POST {server.url}/jars/upload was accepted" in warning["message"]
