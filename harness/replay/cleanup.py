@@ -59,11 +59,12 @@ class Cleanup:
                                      step.request.span))
 
     def unsent(self, steps: Sequence[Step]) -> None:
-        """The target stopped answering before these steps: their first teardown, if any, is kept."""
+        """The target stopped answering before these steps: their first teardown is kept when a state-changing
+        request of the test was accepted (else nothing was created, and nothing is left)."""
         left = [s for s in steps if s.phase == "teardown"]
-        if left:
+        if left and self._created:
             self.failures.append(Failure(FailureKind.SETUP_FAILED, f"teardown {left[0].origin}: not sent, the target "
-                                         "stopped answering", left[0].request.span))
+                                         f"stopped answering after {self._created} was accepted", left[0].request.span))
 
     def notices(self, test: PlannedTest) -> list[Diagnostic]:
         """A ``teardown-failed`` warning naming the test for each teardown kept."""

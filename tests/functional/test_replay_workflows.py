@@ -8,9 +8,12 @@ received and what the reports say.
 from __future__ import annotations
 
 import json
+import socket
+import threading
 from pathlib import Path
 
 import pytest
+from fault_servers import answer, fault_server, reset
 from live_server import LiveServer, live_server
 
 from harness.cli import main
@@ -411,3 +414,28 @@ def test_a_teardown_left_out_because_the_capturing_request_never_ran_is_a_warnin
     (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
     assert "teardown teardown:delete_jar: not sent, {jar_id} was never captured (the test failed before binding " \
         f"it) though POST {server.url}/jars/upload was accepted" in warning["message"]
+
+
+def test_teardowns_not_sent_because_the_target_stopped_answering_are_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run is accepted, then the target resets every connection: the cancel can never be sent."""
+    answered: list[bytes] = []
+
+    def accept_then_reset(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+        if not answered:
+            answered.append(head)
+            conn.sendall(answer(200, b'{"jobid": "0123"}'))
+        else:
+            reset(conn, head, stop)
+
+    page = ("[source,js]\n----\nPOST /jars/x/run\n----\n// CONSOLE\n// TEST[teardown:cancel_job]\n"
+            "// CAPTURE[job_id=$body.jobid]\n\n[source,js]\n----\nGET /jobs/{job_id}\n----\n// CONSOLE\n"
+            "// TEST[continued]\n")
+    with fault_server(accept_then_reset) as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config("cloud")))  # type: ignore[arg-type]
+        assert main(["replay", "--report", "out.json"]) == 1
+    result = report()["results"][0]
+    assert result["failures"][0]["kind"] == "connection"
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert f"teardown teardown:cancel_job: not sent, the target stopped answering after POST {server.url}/jars/x/run " \
+        "was accepted" in warning["message"]
