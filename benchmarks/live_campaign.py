@@ -12,7 +12,7 @@ of every example of ``docs_src/flink``, one mutation per replay (through the rep
 ``docharness replay`` uses):
 
 - each documented value of a response body changed, each key removed, a key added, an array item added,
-  dropped or two swapped;
+  dropped or two swapped, a ``$body.x`` reference pointed at a place the answer lacks;
 - the documented status (cloud pages: ``Status code: NNN``) changed, the ``catch`` kind changed or removed;
 - a literal segment of the request path changed; a query parameter's value changed;
 - a ``CAPTURE`` reading another place of the answer (a sibling key the page documents, or none);
@@ -95,6 +95,9 @@ def body_mutations(body: Any) -> list[tuple[str, str, Any]]:
             values.append(("value", path, with_replaced(body, path, changed_value(value))))
             if isinstance(value, str) and not is_whole_value(value):
                 values.append(("value-end", path, with_replaced(body, path, value + "\u00a7")))
+            elif isinstance(value, str) and value.startswith("$body.") and value != "$body.$_path":
+                # a reference to another place of the answer (TESTRESPONSE s/.../$body.x/): one the answer lacks
+                values.append(("reference", path, with_replaced(body, path, value + "x")))
     return values + keys + arrays
 
 
@@ -290,7 +293,8 @@ def classify(mutation: Mutation, result: ExampleResult, volatile: tuple[str, ...
         return "caught", failure.kind.value if failure else result.outcome.value
     kind = mutation.kind
     step = mutation.test.steps[mutation.step] if mutation.step >= 0 else None
-    if kind in ("value", "value-end", "key-removed", "key-added", "array-added", "array-dropped", "array-swapped"):
+    if kind in ("value", "value-end", "reference", "key-removed", "key-added", "array-added", "array-dropped",
+                "array-swapped"):
         assert step is not None
         expected = step.expected[-1]
         policy = expected.match or (MatchPolicy.EXACT if "asciidoc" in result.document else MatchPolicy.SUBSET)
