@@ -12,20 +12,22 @@ of every example of ``docs_src/flink``, one mutation per replay (through the rep
 ``docharness replay`` uses):
 
 - each documented value of a response body changed, each key removed, a key added, an array item added,
-  dropped or two swapped;
+  dropped or two swapped, a ``$body.x`` reference pointed at a place the answer lacks;
 - the documented status (cloud pages: ``Status code: NNN``) changed, the ``catch`` kind changed or removed;
-- a literal segment of the request path changed;
+- a literal segment of the request path changed; a query parameter's value changed;
 - a ``CAPTURE`` reading another place of the answer (a sibling key the page documents, or none);
 - a ``RETRY`` condition waiting for another value (short timeout), reading another path, or removed;
 - the workflow: the named setups dropped, two adjacent examples of a ``continued`` chain swapped (each
-  with its response), two adjacent responses swapped (the requests kept: a pairing error).
+  with its response), two adjacent responses swapped (the requests kept: a pairing error), the chain
+  broken before a follower (its ``continued`` removed: two tests, run in order).
 
 Each replay is classified: **caught** (it failed, as it should), **honest** (it passed and its result says
 that value was not compared: a volatile path, a ``$body`` reference, a subset's extra key, a capture that
 binds the same value, an answer that already held what a removed RETRY waited for), or **FALSE PASS** (it
 passed while the result claims it compared what was changed). After every replay the cluster is checked
-clean (no JAR left, no job running): a leftover is reported and removed, so one example never passes on
-another's state (``--quick``: at most one place per kind and step, 8 mutations per item). A RETRY that times out must fail with ``failure[retry]`` and the last answer.
+clean (no JAR left, no job running): a leftover is removed, so one example never passes on another's state,
+and reported: with the teardown-failed warning the replay gave, or as left silently, which fails the
+campaign as a false pass does (``--quick``: at most one place per kind and step, 8 mutations per item). A RETRY that times out must fail with ``failure[retry]`` and the last answer.
 Prints counts per page and mutation kind, every false pass with its ``file:line``; exits 1 on any.
 """
 
@@ -93,6 +95,9 @@ def body_mutations(body: Any) -> list[tuple[str, str, Any]]:
             values.append(("value", path, with_replaced(body, path, changed_value(value))))
             if isinstance(value, str) and not is_whole_value(value):
                 values.append(("value-end", path, with_replaced(body, path, value + "\u00a7")))
+            elif isinstance(value, str) and value.startswith("$body.") and value != "$body.$_path":
+                # a reference to another place of the answer (TESTRESPONSE s/.../$body.x/): one the answer lacks
+                values.append(("reference", path, with_replaced(body, path, value + "x")))
     return values + keys + arrays
 
 
@@ -114,6 +119,22 @@ def _segment_changed(path: str) -> str | None:
             parts[i] = "x" + parts[i]
             return "/".join(parts) + (f"?{query}" if query else "")
     return None
+
+
+def _query_changed(path: str) -> list[tuple[str, str]]:
+    """(parameter, path) with each query parameter's value altered at its start (``mode=cancel`` ->
+    ``mode=xcancel``): a value the server reads must change its answer."""
+    route, _, query = path.partition("?")
+    if not query:
+        return []
+    params = query.split("&")
+    out = []
+    for i, param in enumerate(params):
+        name, equals, value = param.partition("=")
+        if equals and value and "{" not in value:
+            changed = [*params[:i], f"{name}=x{value}", *params[i + 1:]]
+            out.append((name, f"{route}?{'&'.join(changed)}"))
+    return out
 
 
 def _siblings(step: Step, source: str) -> list[str]:
@@ -142,6 +163,26 @@ def _groups(test: PlannedTest) -> list[tuple[str, list[int]]]:
             out[-1][1].append(index)
         else:
             out.append((step.origin, [index]))
+    return out
+
+
+def chain_breaks(test: PlannedTest, document: Document, replay: Replay) -> list[Mutation]:
+    """The ``continued`` chain cut before each follower: the page as if that example had no ``continued``
+    (planned by the replay's own planner: the first part gets the head's teardowns, the second its own
+    setups and the page's TESTSETUP and TEARDOWN), both parts run in order on one runner."""
+    out = []
+    followers = [e for e in document.examples if e.continued]
+    start = document.examples.index(test.example)
+    for example in document.examples[start + 1:]:
+        if example not in followers:
+            break
+        cut = replace(document, examples=tuple(replace(e, continued=False) if e is example else e
+                                               for e in document.examples))
+        planned = {t.example.name: t for t in replay.plan(cut)}
+        first, second = planned.get(test.example.name), planned.get(example.name)
+        if first is not None and second is not None:
+            out.append(Mutation("chain-broken", f"{test.example.name} | {example.name}", capped(first),
+                                info=capped(second)))
     return out
 
 
@@ -181,6 +222,9 @@ def mutations(test: PlannedTest, rnd: random.Random, limit: int) -> list[Mutatio
         path = _segment_changed(step.request.path)
         if path is not None:
             kinds.append(Mutation("path", f"{at} {step.request.path} -> {path}", _with_step(
+                test, index, replace(step, request=replace(step.request, path=path))), index))
+        for name, path in _query_changed(step.request.path):
+            kinds.append(Mutation("query", f"{at} {step.request.path} -> {path}", _with_step(
                 test, index, replace(step, request=replace(step.request, path=path))), index))
         for c_index, capture in enumerate(step.captures):
             for source in [*_siblings(step, capture.source), capture.source + "x"]:
@@ -249,7 +293,8 @@ def classify(mutation: Mutation, result: ExampleResult, volatile: tuple[str, ...
         return "caught", failure.kind.value if failure else result.outcome.value
     kind = mutation.kind
     step = mutation.test.steps[mutation.step] if mutation.step >= 0 else None
-    if kind in ("value", "value-end", "key-removed", "key-added", "array-added", "array-dropped", "array-swapped"):
+    if kind in ("value", "value-end", "reference", "key-removed", "key-added", "array-added", "array-dropped",
+                "array-swapped"):
         assert step is not None
         expected = step.expected[-1]
         policy = expected.match or (MatchPolicy.EXACT if "asciidoc" in result.document else MatchPolicy.SUBSET)
@@ -274,6 +319,8 @@ def classify(mutation: Mutation, result: ExampleResult, volatile: tuple[str, ...
         return "honest", "the first answer already held it (compared)"
     if kind == "chain-swapped":  # every check ran, in the swapped order, and held: what the result says happened
         return "honest", "order-independent on this server: both checks ran and held"
+    if kind == "chain-broken":  # both parts ran every check and held (captures are the document's, not the test's)
+        return "honest", "each part holds on its own: every check ran and held"
     return "FALSE PASS", f"{kind} passed"
 
 
@@ -284,24 +331,35 @@ def _get(url: str) -> Any:
         return json.loads(answer.read())
 
 
+TERMINAL = ("FINISHED", "CANCELED", "FAILED")
+ENDING = ("CANCELLING", "FAILING")  # a teardown's cancel is asynchronous: the job ends a moment later
+ENDING_WAIT = 15.0
+
+
+def _not_ended(url: str) -> list[dict[str, Any]]:
+    return [j for j in _get(url + "/jobs/overview").get("jobs", []) if j.get("state") not in TERMINAL]
+
+
 def leftovers(url: str) -> list[str]:
-    """What the last replay left on the cluster (JARs, running jobs); each removed."""
+    """What the last replay left on the cluster (JARs, jobs not ended nor ending); each removed."""
+    deadline = time.monotonic() + ENDING_WAIT  # a job the teardown cancelled is left only if it does not end
+    while any(j.get("state") in ENDING for j in _not_ended(url)) and time.monotonic() < deadline:
+        time.sleep(0.1)
     found = []
     for jar in _get(url + "/jars").get("files", []):
         found.append(f"jar {jar['id']}")
         urllib.request.urlopen(urllib.request.Request(f"{url}/jars/{jar['id']}", method="DELETE"), timeout=10).close()
-    for job in _get(url + "/jobs").get("jobs", []):
-        if job.get("status") not in ("FINISHED", "CANCELED", "FAILED"):
-            found.append(f"job {job['id']} {job.get('status')}")
+    for job in _not_ended(url):
+        found.append(f"job {job['jid']} {job.get('state')}")
+        if job.get("state") not in ENDING:
             try:
-                urllib.request.urlopen(urllib.request.Request(f"{url}/jobs/{job['id']}?mode=cancel", method="PATCH"),
+                urllib.request.urlopen(urllib.request.Request(f"{url}/jobs/{job['jid']}?mode=cancel", method="PATCH"),
                                        timeout=10).close()
             except urllib.error.HTTPError as exc:  # 409: it reached a terminal state meanwhile
                 if exc.code != 409:
                     raise
     deadline = time.monotonic() + 30  # the slots a cancelled job held are free only once it has ended
-    while found and time.monotonic() < deadline and any(
-            j.get("status") not in ("FINISHED", "CANCELED", "FAILED") for j in _get(url + "/jobs").get("jobs", [])):
+    while found and time.monotonic() < deadline and _not_ended(url):
         time.sleep(0.2)
     return found
 
@@ -328,13 +386,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.values, args.per_item = args.values or 1, args.per_item or 8
     url = args.url.rstrip("/")
+    try:
+        _get(url + "/overview")
+    except (OSError, ValueError) as exc:  # refused, unresolvable, timed out, or no Flink answering there
+        reason = getattr(exc, "reason", None) or exc
+        print(f"live_campaign: no Flink cluster answers at {url} ({reason}): start one with "
+              "`python tests/live/flink_lane.py --hold` and pass the URL it prints as --url", file=sys.stderr)
+        return 2
     rnd = random.Random(args.seed)
     config = load_config(REPO / "docs_src" / "docharness.toml")
     documents: list[Document] = load([PAGES], root=REPO, sources=config.source_paths(), dialect=config.dialect_at)
     replay = Replay(config, environ={**os.environ, "DOCHARNESS_FLINK_URL": url}, document_root=REPO)
     tally: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     false: list[str] = []
-    dirty: Counter[str] = Counter()  # test item -> replays after which the cluster was not clean
+    dirty: Counter[str] = Counter()  # test item -> replays after which the cluster was not clean, silently
+    warned: Counter[str] = Counter()  # the same, with a teardown-failed warning naming the test (said, not silent)
     baseline_failed: list[str] = []
     runs = 0
     started = time.perf_counter()
@@ -347,25 +413,31 @@ def main(argv: list[str] | None = None) -> int:
                 if args.k not in test.node_id:
                     continue
 
-                def run(planned: PlannedTest) -> ExampleResult:
+                def run(planned: PlannedTest, then: PlannedTest | None = None) -> ExampleResult:
                     nonlocal runs
                     runs += 1
+                    said = len(replay.notices)
                     result = replay.runner(document).run(planned)
+                    if then is not None:  # the second part of a broken chain, on the same runner
+                        second = replay.runner(document).run(then)
+                        result = result if result.outcome is not Outcome.PASSED else second
                     replay.finish(document)  # a fresh runner each time: no capture survives from another run
                     left = leftovers(url)
                     if left:
-                        dirty[f"{test.node_id}: " + ", ".join(sorted({" ".join(x.split()[::2]) for x in left}))] += 1
+                        what = f"{test.node_id}: " + ", ".join(sorted({" ".join(x.split()[::2]) for x in left}))
+                        teardown_warned = any(n.code == "teardown-failed" for n in replay.notices[said:])
+                        (warned if teardown_warned else dirty)[what] += 1
                     return result
 
                 base = run(capped(test))
                 if base.outcome is not Outcome.PASSED:
                     baseline_failed.append(f"{test.node_id}: {base.reason}")
                     continue
-                found = mutations(capped(test), rnd, args.values)
+                found = mutations(capped(test), rnd, args.values) + chain_breaks(test, document, replay)
                 if args.per_item and len(found) > args.per_item:
                     found = rnd.sample(found, args.per_item)
                 for mutation in found:
-                    result = run(mutation.test)
+                    result = run(mutation.test, mutation.info if mutation.kind == "chain-broken" else None)
                     verdict, why = classify(mutation, result, rule.volatile)
                     tally[(page, mutation.kind)][verdict] += 1
                     line = f"{test.node_id}  {mutation.kind}: {mutation.where}  [{why}]"
@@ -373,6 +445,10 @@ def main(argv: list[str] | None = None) -> int:
                         false.append(line)
                     if args.verbose:
                         print(f"  {verdict:<10} {line}", flush=True)
+    except urllib.error.URLError as exc:  # the cluster went away while the campaign ran
+        print(f"live_campaign: the Flink cluster at {url} stopped answering after {runs} replays ({exc.reason}): "
+              "check that it still runs (tests/live/flink_lane.py --hold) and start the campaign again", file=sys.stderr)
+        return 2
     finally:
         replay.close()
     seconds = time.perf_counter() - started
@@ -392,15 +468,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<40} {sum(c.values()):>5} {c['caught']:>7} {c['honest']:>7} {c['FALSE PASS']:>11}")
     print(f"{'total':<40} {sum(total.values()):>5} {total['caught']:>7} {total['honest']:>7} {total['FALSE PASS']:>11}")
     left = [f"{count} replays of {what}" for what, count in dirty.items()]
-    for title, lines in (("baselines that did not pass", baseline_failed), ("kinds of state left on the cluster", left),
+    said = [f"{count} replays of {what}" for what, count in warned.items()]
+    for title, lines in (("baselines that did not pass", baseline_failed),
+                         ("kinds of state left on the cluster silently (no teardown warning)", left),
+                         ("kinds of state left with a teardown-failed warning naming the test", said),
                          ("false passes", false)):
         print(f"\n{len(lines)} {title}" + (":" if lines else ""))
         for line in lines:
             print(f"  {line}")
-    if left:  # the pages' teardowns: a failed run must not leave a job for the next page to trip over
-        print("  (a job whose tasks are not all running ignores the teardown's POST /jobs/{job_id}/stop: "
-              "accepted with 202, its savepoint fails and the job keeps running; cancelled here)")
-    return 1 if false or baseline_failed else 0
+    # a teardown must end what its test started whatever happened to the examples, or say it could not:
+    # state left silently is a defect, as a false pass is (cancelled or deleted here after each replay)
+    return 1 if false or baseline_failed or left else 0
 
 
 if __name__ == "__main__":

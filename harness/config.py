@@ -133,25 +133,28 @@ class _Reader:
         return Config(path=path, sources=tuple(sources), default_target=default, targets=targets, rules=rules,
                       variables=self.strings(data, "variables"), setups=setups[0], teardowns=teardowns[0],
                       lines=lines, multipart={**setups[1], **teardowns[1]},
-                      captures={**setups[2], **teardowns[2]}, elasticsearch=elasticsearch,
+                      captures={**setups[2], **teardowns[2]}, ignore={**setups[3], **teardowns[3]},
+                      elasticsearch=elasticsearch,
                       expected_unconverted=unconverted, publish=self.publish(self.table(data, "publish")),
                       cache_dir=self.string(main, "cache_dir", "docharness", ""))
 
     def snippets(self, data: dict[str, Any], key: str, path: Path) -> tuple[
-            dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]]]:
-        """``[setups]`` / ``[teardowns]``: console text, or a table with ``console``, ``multipart``, ``capture``."""
+            dict[str, str], dict[str, tuple[FormPart, ...]], dict[str, tuple[Capture, ...]], dict[str, tuple[int, ...]]]:
+        """``[setups]`` / ``[teardowns]``: console text, or a table with ``console``, ``multipart``, ``capture``,
+        ``ignore``."""
         texts: dict[str, str] = {}
         parts: dict[str, tuple[FormPart, ...]] = {}
         captures: dict[str, tuple[Capture, ...]] = {}
+        ignored: dict[str, tuple[int, ...]] = {}
         for name, value in self.table(data, key).items():
             if not isinstance(value, dict):
                 texts[name] = self.strings({key: {name: value}}, key)[name]
                 continue
             where = f"{key}.{name}"
             line = self.line_of(name, self.line_of(key)) or self.line_of(where)
-            unknown = set(value) - {"console", "multipart", "capture"}
+            unknown = set(value) - {"console", "multipart", "capture", "ignore"}
             if unknown or not isinstance(value.get("console"), str):
-                raise ConfigError(f"[{where}] takes console = \"...\", and optionally multipart and capture"
+                raise ConfigError(f"[{where}] takes console = \"...\", and optionally multipart, capture and ignore"
                                   + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else ""), self.path, line,
                                   f'write [{where}] with console = "POST /path" and multipart = {{ field = '
                                   '{ file = "relative/path" } }')
@@ -159,7 +162,17 @@ class _Reader:
             parts[where] = tuple(self.form_part(where, k, v, path) for k, v in self.table(value, "multipart").items())
             span = Span(str(path), line or 1)
             captures[where] = tuple(self.capture(where, k, v, span) for k, v in self.table(value, "capture").items())
-        return texts, parts, captures
+            if "ignore" in value:
+                ignored[where] = self.statuses(where, value["ignore"], line)
+        return texts, parts, captures, ignored
+
+    def statuses(self, where: str, value: Any, line: int) -> tuple[int, ...]:
+        """``ignore = [409]``: error statuses (400-599) the named snippet's requests take as done."""
+        if isinstance(value, list) and value and all(type(v) is int and 400 <= v <= 599 for v in value):
+            return tuple(value)
+        raise ConfigError(f"{where}.ignore must be a list of error statuses (400-599), got {value!r}", self.path,
+                          self.line_of("ignore", max(line - 1, 0)) or line,
+                          "write ignore = [409] (the statuses that mean there is nothing left to do)")
 
     def form_part(self, where: str, name: str, value: Any, path: Path) -> FormPart:
         if isinstance(value, str):

@@ -28,8 +28,8 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "targets.*": ("url", "timeout", "verify_tls", "headers", "reset", "allow_writes", "reset_on_override"),
     "sources[]": ("paths", "family", "match", "target", "headers", "volatile", "rules"),
     # a named setup or teardown written as a table rather than as console text
-    "setups.*": ("console", "multipart", "capture"),
-    "teardowns.*": ("console", "multipart", "capture"),
+    "setups.*": ("console", "multipart", "capture", "ignore"),
+    "teardowns.*": ("console", "multipart", "capture", "ignore"),
     # the Elasticsearch docs' version attributes, rule set and build checks (the dialect's own list)
     "elasticsearch": TABLE_KEYS,
     "publish": ("source_url", "theme", "theme_options", "writer_notes"),

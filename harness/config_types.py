@@ -128,6 +128,8 @@ class Config:
     :param multipart: the form fields a table-form setup or teardown uploads, keyed ``setups.x`` /
         ``teardowns.x`` (``[setups.x] multipart = {...}``; file paths resolved from the config folder).
     :param captures: what a table-form setup or teardown captures from its last answer, keyed the same way.
+    :param ignore: the error statuses a table-form setup or teardown takes as done, keyed the same way
+        (``ignore = [409]``, as Elasticsearch's client ``ignore``: a cancel of a job that has already ended).
     :param publish: the ``[publish]`` settings of the site.
     :param lines: where things start in the file, for error messages: ``setups.x``,
         ``teardowns.x``, ``reset.target``, ``header.target.Name``, ``source.N.Name`` (the
@@ -150,6 +152,7 @@ class Config:
     lines: dict[str, int] = field(default_factory=dict)
     multipart: dict[str, tuple[FormPart, ...]] = field(default_factory=dict)
     captures: dict[str, tuple[Capture, ...]] = field(default_factory=dict)
+    ignore: dict[str, tuple[int, ...]] = field(default_factory=dict)
     elasticsearch: Dialect = AUTO
     expected_unconverted: tuple[str, ...] | None = None
     publish: PublishSettings = PublishSettings()

@@ -254,7 +254,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         if cache is not None and cache.problem:
             terminalreporter.write_line(f"docharness: note: the extraction cache could not be written "
                                         f"({cache.problem}); use --docharness-cache-dir DIR or --docharness-no-cache")
-    notices = tuple(n for s in config.stash[SESSION].sessions.values() for n in s.targets.notices)
+    notices = tuple(n for s in config.stash[SESSION].sessions.values() for n in (*s.targets.notices, *s.notices))
     if notices:
         terminalreporter.write_sep("=", "docharness notices")
         redactors = [s.targets.redactor for s in config.stash[SESSION].sessions.values()]

@@ -3,7 +3,8 @@
 It is real HTTP on 127.0.0.1:<free port> (``http.server``): a JAR upload as
 ``multipart/form-data`` (field ``jarfile``), running a JAR as a job, a job state that
 becomes RUNNING only after some polls, a savepoint that completes after some polls,
-and deletes. Every request is recorded (method, path, headers, body) so tests can
+a stop that (as Flink's) is accepted but leaves a job that is not RUNNING yet running, a
+cancel (``PATCH /jobs/ID?mode=cancel``, ``409`` once the job has ended), and deletes. Every request is recorded (method, path, headers, body) so tests can
 assert what replay really sent.
 """
 
@@ -105,12 +106,29 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, {"token": "tok-5ecret-4f1d9a", "user": "docs"}
         if parts == ["jobs", "overview"] and method == "GET":
             return 200, {"jobs": list(state.jobs.values())}
+        if len(parts) == 3 and parts[0] == "jobs" and parts[2] == "stop" and method == "POST":
+            # Flink's stop-with-savepoint: accepted whatever the job's state, but a job whose tasks do not all
+            # run yet fails the savepoint and keeps running
+            job = state.jobs.get(parts[1])
+            if job is None:
+                return 404, {"errors": ["Job could not be found."]}
+            if job["state"] == "RUNNING":
+                job["state"] = "FINISHED"
+            return 202, {"request-id": f"{next(state.ids):032x}"}
+        if len(parts) == 2 and parts[0] == "jobs" and method == "PATCH" and "mode=cancel" in self.path:
+            job = state.jobs.get(parts[1])
+            if job is None:
+                return 404, {"errors": ["Job could not be found."]}
+            if job["state"] in ("FINISHED", "CANCELED", "FAILED"):
+                return 409, {"errors": [f"Job {parts[1]} is not in a cancellable state ({job['state']})."]}
+            job["state"] = "CANCELED"
+            return 202, {}
         if len(parts) == 2 and parts[0] == "jobs" and method == "GET":
             job = state.jobs.get(parts[1])
             if job is None:
                 return 404, {"errors": ["Job could not be found."]}
             state.polls[parts[1]] = state.polls.get(parts[1], 0) + 1
-            if state.polls[parts[1]] > state.ready_after:
+            if state.polls[parts[1]] > state.ready_after and job["state"] == "CREATED":
                 job["state"] = "RUNNING"
             return 200, {**job, "now": int(time.time() * 1000)}
         return 404, {"errors": ["Not found: /" + "/".join(parts)]}

@@ -299,7 +299,7 @@ def execute(args: argparse.Namespace, documents: Sequence[Document], config: Con
             report and _write(lambda: write_json_report(result, report, redactor), raise_it=False),
             junit and _write(lambda: write_junit(result, junit, redactor), raise_it=False),
             ci and _write(lambda: ci.write(result, redactor, reporter), raise_it=False)) if problem]
-        reporter.finish(result, totals=totals)
+        reporter.finish(result, totals=totals, notices=tuple(replay.notices))
         if problems:
             raise UsageError("\n".join(problems))
         if not result.results and result.complete:

@@ -20,7 +20,7 @@ from harness.model import BodyKind, Diagnostic, Level, Request, Span
 from harness.parsers.java_text import WHITESPACE, plain_spaces, unusual_space
 
 __all__ = [
-    "METHODS", "STARTYAML", "ConsoleParse", "body_kind", "json_stream_error", "json_value", "parse_console",
+    "CONFIG_METHODS", "METHODS", "STARTYAML", "ConsoleParse", "body_kind", "json_stream_error", "json_value", "parse_console",
     "parse_console_detail",
 ]
 
@@ -30,14 +30,26 @@ __all__ = [
 json_value: Callable[[str], Any] = functools.lru_cache(maxsize=8)(json.loads)
 
 METHODS = ("GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE")
+# the request lines docharness's own console text accepts (the configuration's named setups, teardowns and
+# reset steps): Elasticsearch's named setups are YAML calls, not console text, so no build rule limits them,
+# and a live target may need PATCH to end what a test started (Flink cancels a job with PATCH). A page read
+# as Elasticsearch's build reads it keeps METHODS: there, PATCH is no request line.
+CONFIG_METHODS = (*METHODS, "PATCH")
 STARTYAML = "STARTYAML"
 
 _HTTP_VERSION = re.compile(r"\s+HTTP/\d(?:\.\d)?\s*$")
-_BAD_BODY = "|".join(METHODS) + "|startyaml|#"
-_SYNTAX = re.compile(
-    rf"(?:(?P<comment>#.+)|(?:(?P<method>{'|'.join(METHODS)})\s+(?P<path>[^\n]+)"
-    rf"(?P<body>(?:\n(?!{_BAD_BODY})[^\n]+)+)?|startyaml(?P<yaml>(?s:(?:(?!startyaml).)+?))endyaml))\n+",
-    re.ASCII)  # Java's \s: no Unicode spaces (a no-break space after the method leaves no request line)
+
+
+def _syntax(methods: tuple[str, ...]) -> re.Pattern[str]:
+    bad_body = "|".join(methods) + "|startyaml|#"
+    return re.compile(
+        rf"(?:(?P<comment>#.+)|(?:(?P<method>{'|'.join(methods)})\s+(?P<path>[^\n]+)"
+        rf"(?P<body>(?:\n(?!{bad_body})[^\n]+)+)?|startyaml(?P<yaml>(?s:(?:(?!startyaml).)+?))endyaml))\n+",
+        re.ASCII)  # Java's \s: no Unicode spaces (a no-break space after the method leaves no request line)
+
+
+_SYNTAX = _syntax(METHODS)
+_CONFIG_SYNTAX = _syntax(CONFIG_METHODS)
 
 
 class ConsoleParse:
@@ -57,24 +69,27 @@ class ConsoleParse:
         self.ends_with_request = ends_with_request
 
 
-def parse_console(contents: str, span: Span) -> tuple[tuple[Request, ...], list[Diagnostic]]:
+def parse_console(contents: str, span: Span, *, patch: bool = False) -> tuple[tuple[Request, ...], list[Diagnostic]]:
     """Parse console ``contents`` into requests.
 
     :param contents: the snippet's lines, each ending in a newline, after substitutions.
     :param span: where the contents sit; ``span.line`` is the line of the first content line.
         Request spans point at their method lines.
+    :param patch: accept ``PATCH`` request lines (``CONFIG_METHODS``: the configuration's own console
+        text); a page keeps Elasticsearch's grammar.
     """
-    parsed = parse_console_detail(contents, span)
+    parsed = parse_console_detail(contents, span, patch=patch)
     return parsed.requests, parsed.diagnostics
 
 
 def parse_console_detail(contents: str, span: Span, *, check_bodies: bool = True,
-                         substituted: bool = False) -> ConsoleParse:
+                         substituted: bool = False, patch: bool = False) -> ConsoleParse:
     """``parse_console`` plus whether the snippet ends in a request (see ``ConsoleParse``).
 
     :param check_bodies: warn (``invalid-request-json``) about bodies the runner cannot read as a
         stream of JSON objects; off for skipped tests, which the runner never sends.
     :param substituted: the contents are the page's text after substitutions (said in the warning).
+    :param patch: accept ``PATCH`` request lines (see ``parse_console``).
     """
     if not contents.strip():
         return ConsoleParse((), [Diagnostic(Level.ERROR, "empty-console-snippet", "the console snippet is empty", span,
@@ -86,7 +101,7 @@ def parse_console_detail(contents: str, span: Span, *, check_bodies: bool = True
     body_end = -1  # where the last body with a warning ends: a gap right there cut that body short
     offset = 0
     last_is_request = False
-    for found in _SYNTAX.finditer(contents):
+    for found in (_CONFIG_SYNTAX if patch else _SYNTAX).finditer(contents):
         if found.start() != offset:
             return ConsoleParse(tuple(requests), [*_uncut(warnings, body_end, offset),
                                                   _gap(contents, offset, found.start(), span)], False)
@@ -302,7 +317,8 @@ def _console_hint(text: str, start: int) -> str:
     stripped = text.lstrip("\n")
     word = stripped.split(None, 1)[0] if stripped.strip() else ""
     if word.upper() == "PATCH":
-        return "PATCH is not supported by the console grammar (GET, PUT, POST, HEAD, OPTIONS, DELETE)"
+        return ("PATCH is not supported by Elasticsearch's console grammar (GET, PUT, POST, HEAD, OPTIONS, DELETE); "
+                "a named setup or teardown in docharness.toml may send it (TEST[teardown:name])")
     if word.upper() in METHODS and word not in METHODS:
         return f"write the method in upper case: {word.upper()}"
     if stripped.startswith("#"):

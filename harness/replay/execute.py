@@ -18,11 +18,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.model import MatchPolicy, Request
+from harness.model import Diagnostic, MatchPolicy, Request
 from harness.parsers.source_lines import PAGE_CREDENTIALS
 from harness.replay import expect
 from harness.replay.captures import Captured, capture_value, holds, is_secret_name, unread_body
 from harness.replay.catch import NOT_SENT
+from harness.replay.cleanup import Cleanup
 from harness.replay.headers import check_headers, header_checks
 from harness.replay.plan import PlannedTest, Step
 from harness.replay.prepare import MissingVariables, PrepareError, Prepared, prepare
@@ -79,6 +80,10 @@ class DocumentRunner:
         self._last: Reply | None = None  # the last answer: what "$body" in a request body reads
         self._writes_allowed = target.writes_allowed  # parses the URL: once per document
         self._kept: tuple[PlannedTest, int, list[Prepared]] | None = None  # prepare_all's, for the test's run
+        # what the document's tests may have left on the target: a teardown that failed or was never sent
+        # (a warning naming the test; the run's results carry them after the documents' diagnostics)
+        self.notices: list[Diagnostic] = []
+        self._cleanup = Cleanup()
 
     def close(self) -> None:
         """Close the document's connection."""
@@ -189,12 +194,15 @@ class DocumentRunner:
         refusal = self.refusal(test, prepared)
         if refusal is not None:
             return Outcome.SKIPPED, refusal, ()
+        self._cleanup.start()
         failure = self._send_all(list(zip(steps, prepared)), exchanges)
+        self.notices += self._cleanup.notices(test)
         if failure is None and all(s.catch == NOT_SENT for s in test.steps if s.phase == "test"):
             return Outcome.SKIPPED, _NOTHING_SENT, ()  # not "checked by status code": there was no status
         if failure is None:
             return Outcome.PASSED, "", ()
-        return (Outcome.FAILED if failure.is_assertion else Outcome.ERROR), failure.message, (failure,)
+        return ((Outcome.FAILED if failure.is_assertion else Outcome.ERROR), failure.message,
+                (failure, *(c for c in self._cleanup.failures if c is not failure)))
 
     def _checked(self, step: Step) -> Prepared:
         # an unknown catch value never gets here: the plan makes it the item's problem
@@ -206,7 +214,7 @@ class DocumentRunner:
     def _send_all(self, work: list[tuple[Step, Prepared]], exchanges: list[Exchange]) -> Failure | None:
         first: Failure | None = None
         skipping = False  # after a failure, only teardown and reset steps still run
-        for step, prepared in work:
+        for index, (step, prepared) in enumerate(work):
             if skipping and step.phase in ("setup", "test"):
                 continue
             try:
@@ -215,15 +223,20 @@ class DocumentRunner:
                         prepared = self.prepare(step, strict=True)
                     except MissingVariables as exc:
                         if step.phase == "teardown" and exc.only_captures:
+                            self._cleanup.left_out(step, exc.names)
                             continue  # what it would clean up was never created: its capture is unbound
                         raise
                 self._step(step, prepared, exchanges)
             except PrepareError as exc:
-                first, skipping = first or Failure(exc.kind, str(exc), step.request.span), True
+                failure = Failure(exc.kind, str(exc), step.request.span)
+                self._cleanup.failed(step, failure)  # after the test's own failure it would go unseen
+                first, skipping = first or failure, True
             except _Stop as stop:
+                self._cleanup.failed(step, stop.failure)
                 first = first or stop.failure
                 skipping = True
                 if not stop.reachable:
+                    self._cleanup.unsent([s for s, _ in work[index + 1:]])
                     break  # the target stopped answering: teardowns would only wait too
         return first
 
@@ -234,12 +247,13 @@ class DocumentRunner:
         if self.elasticsearch and prepared.body is not None and b"$" in prepared.body:
             prepared = self._stashed(step, prepared)
         reply = self._send(step, prepared, exchanges)
+        self._cleanup.answered(prepared.method, prepared.url, reply.status)
         if step.retry is not None:
             reply = self._retry(step, prepared, reply, exchanges)
         self._last = reply  # the runner's "$body" for the next request's references
         missing = self._capture(step, reply)  # bound before checking: a teardown may need them
         if step.phase != "test":
-            if not 200 <= reply.status < 300:
+            if not 200 <= reply.status < 300 and reply.status not in step.ignore:
                 raise _Stop(Failure(FailureKind.SETUP_FAILED, f"{step.phase} {step.origin}: "
                                     f"{_request_line(prepared)} answered {reply.status}", step.request.span,
                                     expected="2xx", actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}"))
@@ -343,10 +357,12 @@ class DocumentRunner:
                 where, _, pattern = capture.source.partition("~")
                 what = f"no value at {where}" + (f" matching /{pattern}/" if pattern else "")
                 what += unread_body(where, reply, elasticsearch=self.elasticsearch)
-                missing = missing or Failure(
+                lost = Failure(
                     FailureKind.CAPTURE, f"CAPTURE {capture.name}={capture.source}: the answer holds {what}",
                     capture.span or step.request.span, expected=capture.source,
                     actual=f"{reply.status} {expect.excerpt(reply.text, 1000)}")
+                missing = missing or lost
+                self._cleanup.uncaptured(capture.name, lost)
                 continue
             if is_secret_name(capture.name):
                 self.redactor.add(text)

@@ -59,6 +59,7 @@ class Step:
     :param retry: send again until this condition holds.
     :param statuses: the success codes the page's status table documents, for an answer whose expected
         status the page does not state (several 2xx listed: any of them, never another 2xx).
+    :param ignore: error statuses a setup or teardown step takes as done (``[teardowns.x] ignore = [409]``).
     """
 
     phase: str
@@ -72,6 +73,7 @@ class Step:
     captures: tuple[Capture, ...] = ()
     retry: Retry | None = None
     statuses: tuple[int, ...] = ()
+    ignore: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +102,18 @@ class PlannedTest:
 def plan_document(document: Document, *, family: str, setups: Mapping[str, tuple[Request, ...]],
                   teardowns: Mapping[str, tuple[Request, ...]],
                   captures: Mapping[str, tuple[Capture, ...]] | None = None,
-                  no_shard_check: tuple[str, ...] = _NO_SHARD_CHECK) -> list[PlannedTest]:
+                  no_shard_check: tuple[str, ...] = _NO_SHARD_CHECK,
+                  ignore: Mapping[str, tuple[int, ...]] | None = None) -> list[PlannedTest]:
     """Every test item of a document, in page order, with its steps.
 
     :param captures: what a named setup (or teardown) captures from its last answer, by name.
     :param no_shard_check: the path prefixes without the shard-failure check (``Dialect.shard_check_exempt``).
+    :param ignore: the error statuses a named setup or teardown takes as done, keyed ``setups.x`` /
+        ``teardowns.x`` (``Config.ignore``).
     """
     planner = _Planner(document, family, setups, teardowns, no_shard_check)
     planner.captures = captures or {}
+    planner.ignore = ignore or {}
     tests = [planner.test(i, e) for i, e in enumerate(document.examples) if e.role is Role.TEST and not e.continued]
     return tests + planner.stray_errors()
 
@@ -120,6 +126,7 @@ class _Planner:
         self.errors = [d for d in document.diagnostics if d.level is Level.ERROR or d.code in _FILE_REJECTED]
         self.claimed: set[int] = set()
         self.captures: Mapping[str, tuple[Capture, ...]] = {}
+        self.ignore: Mapping[str, tuple[int, ...]] = {}
         # found once: every test of the file runs them
         self.roles = {role: [e for e in document.examples if e.role is role] for role in (Role.SETUP, Role.TEARDOWN)}
         # a cloud page's status table: its 2xx codes bound an answer whose own status the page does not give
@@ -180,8 +187,9 @@ class _Planner:
                                         f"add it under [{kind}s] in docharness.toml",
                                         _directive_span(example, kind, name)))
                 continue
-            captured = self.captures.get(name, ())
-            steps += _with_last(table[name], lambda r, last: Step(phase, r, f"{kind}:{name}",
+            captured = self.captures.get(name, ()) if kind == "setup" else ()
+            ignore = self.ignore.get(f"{kind}s.{name}", ())
+            steps += _with_last(table[name], lambda r, last: Step(phase, r, f"{kind}:{name}", ignore=ignore,
                                                                    captures=captured if last else ()))
         return steps
 

@@ -70,6 +70,9 @@ class Replay:
                 self.targets.redactor.add(value)
         self._runners: dict[str, DocumentRunner] = {}
         self._started = False
+        # the run's own warnings, gathered from each document's runner when it is done (a teardown that did
+        # not succeed): shown after the results, and kept in RunResult.diagnostics after the targets' notices
+        self.notices: list[Diagnostic] = []
         self.setups = {n: self._named("setups", n, t) for n, t in config.setups.items()}
         self.teardowns = {n: self._named("teardowns", n, t) for n, t in config.teardowns.items()}
         # what table-form setups capture, by setup name (teardowns capture nothing anyone could use)
@@ -105,6 +108,7 @@ class Replay:
         """Close every connection and stop the embedded server."""
         for runner in self._runners.values():
             runner.close()
+            self.notices += runner.notices
         self._runners.clear()
         self.targets.close()
         self._started = False
@@ -128,7 +132,7 @@ class Replay:
     def plan(self, document: Document) -> list[PlannedTest]:
         """The document's test items with their steps."""
         return plan_document(document, family=self.rule(document).family, setups=self.setups,
-                             teardowns=self.teardowns, captures=self.captures,
+                             teardowns=self.teardowns, captures=self.captures, ignore=self.config.ignore,
                              no_shard_check=self.config.dialect_for(self._relative(document)).shard_check_exempt)
 
     def runner(self, document: Document) -> DocumentRunner:
@@ -151,6 +155,7 @@ class Replay:
         runner = self._runners.pop(document.path, None)
         if runner is not None:
             runner.close()
+            self.notices += runner.notices
 
 
 class Replays:
@@ -212,8 +217,9 @@ def document_diagnostics(documents: Sequence[Document]) -> tuple[Diagnostic, ...
 
 
 def run_diagnostics(documents: Sequence[Document], replay: Replay) -> tuple[Diagnostic, ...]:
-    """What ``RunResult.diagnostics`` holds: the documents' warnings and errors, then the targets' notices."""
-    return document_diagnostics(documents) + tuple(replay.targets.notices)
+    """What ``RunResult.diagnostics`` holds: the documents' warnings and errors, the targets' notices, then the
+    run's own (a teardown that did not succeed)."""
+    return document_diagnostics(documents) + tuple(replay.targets.notices) + tuple(replay.notices)
 
 
 def run(documents: Sequence[Document], replay: Replay, *, select: Callable[[str], bool] | None = None,

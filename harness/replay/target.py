@@ -73,7 +73,9 @@ def parse_snippet(text: str, config: Config, key: str) -> tuple[Request, ...]:
     from harness.parsers.console import parse_console  # the one console grammar
 
     line = config.lines.get(key, 0)
-    requests, diagnostics = parse_console(text.lstrip("\n"), Span(str(config.path), line + 1 if line else 1))
+    # the configuration's own console text: PATCH is a request line here (console.CONFIG_METHODS)
+    requests, diagnostics = parse_console(text.lstrip("\n"), Span(str(config.path), line + 1 if line else 1),
+                                          patch=True)
     errors = [d for d in diagnostics if d.level.value == "error"]
     if errors:
         first = errors[0]

@@ -194,8 +194,9 @@ class TerminalReporter:
         total = max(self.total, self.done)
         self.write(f"[{self.done:>{len(str(total))}}/{total}] {document.path} {marks}  ({counts})\n")
 
-    def finish(self, run: RunResult, *, totals: bool = True) -> None:
-        """Failures and errors in full, skips with their reasons, then the totals (unless ``totals`` is false)."""
+    def finish(self, run: RunResult, *, totals: bool = True, notices: tuple[Diagnostic, ...] = ()) -> None:
+        """Failures and errors in full, skips with their reasons, the run's ``notices`` (a teardown that did not
+        succeed), then the totals (unless ``totals`` is false)."""
         bad = [r for r in run.results if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
         if bad:
             self.write("\n" + "=" * 30 + " failures " + "=" * 30 + "\n")
@@ -212,6 +213,8 @@ class TerminalReporter:
         if reasons:
             self.write("\n" + "\n".join(f"NOT RUN {count} test{'s' * (count != 1)}: {reason}"
                                          for reason, count in reasons.items()) + "\n")
+        if notices:
+            self.write("\n" + render_notes((), notices, color=self.color) + "\n")
         if totals:
             self.write("\n")
             self.summary(run)

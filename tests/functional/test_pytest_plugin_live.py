@@ -62,3 +62,23 @@ def test_the_seed_skip_is_reported_at_its_page_line(pytester: pytest.Pytester) -
     result = pytester.runpytest("docs_src/elasticsearch/ml/close-job.asciidoc", "-rs", "-p", "no:randomly")
     result.stdout.fnmatch_lines(["SKIPPED [[]1[]] docs_src/elasticsearch/ml/close-job.asciidoc:57: todo"])
     assert "pytest_plugin.py" not in result.stdout.str()
+
+
+def test_a_teardown_that_did_not_succeed_is_a_docharness_notice_naming_the_test(pytester: pytest.Pytester) -> None:
+    """The test fails first (the job is not RUNNING); its teardown's error answer would be hidden by that failure."""
+    pages = pytester.path / "pages"
+    pages.mkdir()
+    (pages / "jobs.asciidoc").write_text(
+        "[source,js]\n----\nGET /jobs/abc\n----\n// CONSOLE\n// TEST[teardown:end_job]\n\n"
+        '[source,js]\n----\n{"state": "RUNNING"}\n----\n// TESTRESPONSE[subset]\n', encoding="utf-8")
+    with live_server(ready_after=1000) as server:
+        server.state.jobs["abc"] = {"jid": "abc", "state": "CREATED"}
+        (pages / "docharness.toml").write_text(
+            f'[targets.live]\nurl = "{server.url}"\n[[sources]]\npaths = ["**"]\nfamily = "cloud"\n'
+            '[teardowns]\nend_job = "DELETE /jobs/abc"\n', encoding="utf-8")
+        result = pytester.runpytest("pages", "-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*= docharness notices =*",
+                                 "warning[[]teardown-failed]: pages/jobs.asciidoc::line_2: a teardown did not succeed "
+                                 "(teardown teardown:end_job: DELETE */jobs/abc answered 404): what the test started "
+                                 "may still be on the target"])

@@ -8,9 +8,12 @@ received and what the reports say.
 from __future__ import annotations
 
 import json
+import socket
+import threading
 from pathlib import Path
 
 import pytest
+from fault_servers import answer, fault_server, reset
 from live_server import LiveServer, live_server
 
 from harness.cli import main
@@ -255,3 +258,184 @@ def test_a_page_teardown_waits_for_its_capture(tmp_path: Path, monkeypatch: pyte
     # after the first test nothing was uploaded, so there is nothing to delete yet
     assert received == [("GET", "/jars"), ("POST", "/jars/upload"), ("GET", "/jars"), ("DELETE", "/jars/0001_job.jar")]
     assert [r["outcome"] for r in report()["results"]] == ["passed", "passed"]
+
+
+# A workflow that runs a job, as the Flink pages do: its teardown must end the job whatever happened. Flink's
+# stop is accepted (202) but leaves running a job whose tasks do not all run yet; only a cancel
+# (PATCH /jobs/ID?mode=cancel) ends it, and a cancel of a job that has already ended is a 409.
+CANCEL_CONFIG = CONFIG + """
+[teardowns.cancel_job]
+console = "PATCH /jobs/{{job_id}}?mode=cancel"
+ignore = [409]
+"""
+
+WORKFLOW = """\
+= Jobs
+
+[source,js]
+----
+POST /jars/{jar_id}/run
+----
+// CONSOLE
+// TEST[setup:upload_job_jar teardown:cancel_job,delete_jar]
+// CAPTURE[job_id=$body.jobid]
+
+[source,js]
+----
+GET /jobs/{job_id}
+----
+// CONSOLE
+// TEST[continued]
+// RETRY[until:$body.state=RUNNING every:20ms timeout:5s]
+
+[source,js]
+----
+POST /jobs/{job_id}/stop
+----
+// CONSOLE
+// TEST[continued]
+"""
+
+
+def cancel_config(family: str) -> str:
+    return CANCEL_CONFIG.replace('family = "cloud"', f'family = "{family}"')
+
+
+def job_states(server: LiveServer) -> list[str]:
+    return [job["state"] for job in server.state.jobs.values()]
+
+
+@pytest.mark.parametrize("family", ["elasticsearch", "cloud"])
+def test_a_named_teardown_cancels_with_patch_the_job_a_failed_workflow_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, family: str) -> None:
+    page = WORKFLOW.replace(" every:20ms timeout:5s", " every:20ms timeout:60ms")  # fails before the job runs
+    with live_server(ready_after=1000) as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config(family)))
+        assert main(["replay", "--report", "out.json"]) == 1
+        sent = [(r.method, r.path) for r in server.state.received if r.method in ("PATCH", "DELETE")]
+        states = job_states(server)
+    job_id = f"{2:032x}"
+    assert report()["results"][0]["failures"][0]["kind"] == "retry"
+    trace = "error_trace=true" if family == "elasticsearch" else ""  # the Elasticsearch runner's own parameter
+    assert sent == [("PATCH", f"/jobs/{job_id}?mode=cancel{'&' * bool(trace)}{trace}"),
+                    ("DELETE", f"/jars/0001_job.jar{'?' * bool(trace)}{trace}")]
+    assert states == ["CANCELED"]  # nothing left running
+
+
+def test_a_cancel_teardown_takes_its_ignored_409_as_done_after_a_workflow_that_passed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with live_server(ready_after=1) as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": WORKFLOW}, cancel_config("cloud")))
+        assert main(["replay", "--report", "out.json"]) == 0, report()
+        cancels = [r for r in server.state.received if r.method == "PATCH"]
+        states = job_states(server)
+    assert len(cancels) == 1 and states == ["FINISHED"]  # the stop ended it; the cancel answered 409
+    assert report()["results"][0]["exchanges"][-2]["status"] == 409
+    assert "teardown" not in capsys.readouterr().out
+
+
+def test_a_teardown_that_fails_after_the_test_failed_is_a_warning_naming_the_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, the test's own failure hid it: nothing said the job was left behind."""
+    config = CONFIG.replace('delete_jar = "DELETE', 'end_job = "DELETE /jobs/{{job_id}}"\ndelete_jar = "DELETE')
+    page = WORKFLOW.replace(" every:20ms timeout:5s", " every:20ms timeout:60ms").replace("cancel_job", "end_job")
+    with live_server(ready_after=1000) as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, config))
+        assert main(["replay", "--report", "out.json"]) == 1
+        states = job_states(server)
+    assert states == ["CREATED"]  # the teardown could not end it (the server has no DELETE /jobs/ID)
+    result = report()["results"][0]
+    assert [f["kind"] for f in result["failures"]] == ["retry", "setup_failed"]
+    assert result["failures"][1]["message"].startswith("teardown teardown:end_job: DELETE ")
+    assert "answered 404" in result["failures"][1]["message"]
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert warning["level"] == "warning" and warning["message"].startswith("docs_src/jobs.asciidoc::line_4: a teardown did not")
+    assert warning["span"]["path"].endswith("jobs.asciidoc")
+    out = capsys.readouterr().out
+    assert "warning[teardown-failed]" in out and "may still be on the target" in out
+    assert out.index("may still be on the target") < out.index("0 passed, 1 failed")
+
+
+def test_a_teardown_left_out_because_a_successful_answer_lacked_its_capture_is_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The run answered 200 and created a job, but the page captures a path the answer does not hold: the cancel
+    cannot name the job. Before, it was left out as if nothing had been created, and nothing said so."""
+    page = WORKFLOW.replace("CAPTURE[job_id=$body.jobid]", "CAPTURE[job_id=$body.job.id]")
+    with live_server(ready_after=1000) as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config("cloud")))
+        assert main(["replay", "--report", "out.json"]) == 1
+        states = job_states(server)
+        methods = [r.method for r in server.state.received]
+    assert states == ["CREATED"] and "PATCH" not in methods and "DELETE" in methods  # the JAR was still deleted
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert "teardown teardown:cancel_job: not sent, {job_id} was never captured (CAPTURE job_id=$body.job.id" \
+        in warning["message"] and f"though POST {server.url}/jars/upload was accepted" in warning["message"]
+    assert "may still be on the target" in capsys.readouterr().out
+
+
+def test_a_teardown_left_out_because_its_capture_is_unbound_names_an_accepted_earlier_request(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run is refused (400), but the upload setup was accepted: the JAR is deleted (its id was captured), and
+    the cancel, left out, is said with the accepted request (it may have created something nothing ends)."""
+    page = WORKFLOW.replace("POST /jars/{jar_id}/run", "POST /jars/{jar_id}x/run")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config("cloud")))
+        assert main(["replay", "--report", "out.json"]) == 1
+        jars = dict(server.state.jars)
+    assert jars == {}
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert "{job_id} was never captured (CAPTURE job_id=$body.jobid: the answer holds no value" in warning["message"]
+    assert f"though POST {server.url}/jars/upload was accepted" in warning["message"]
+
+
+def test_a_teardown_left_out_because_nothing_was_created_says_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    page = WORKFLOW.replace("POST /jars/{jar_id}/run", "POST /jars/none/run").replace(
+        "setup:upload_job_jar teardown:cancel_job,delete_jar", "teardown:cancel_job")  # 400: nothing created
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config("cloud")))
+        assert main(["replay", "--report", "out.json"]) == 1
+        states = job_states(server)
+    assert states == [] and not [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert "teardown-failed" not in capsys.readouterr().out
+
+
+def test_a_teardown_left_out_because_the_capturing_request_never_ran_is_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The uploaded JAR is named by a capture of a request the test never reached (it failed first)."""
+    page = ("[source,js]\n----\nGET /nowhere\n----\n// CONSOLE\n// TEST[setup:upload_job_jar teardown:delete_jar]\n\n"
+            "[source,js]\n----\nGET /jars\n----\n// CONSOLE\n// TEST[continued]\n// CAPTURE[jar_id=$body.files.0.id]\n")
+    config = CONFIG.replace('capture = {{ jar_id = "$body.filename~[^/]+$" }}\n', "")
+    with live_server() as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, config))
+        assert main(["replay", "--report", "out.json"]) == 1
+        jars = list(server.state.jars)
+    assert jars == ["0001_job.jar"]  # left: nothing could name it
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert "teardown teardown:delete_jar: not sent, {jar_id} was never captured (the test failed before binding " \
+        f"it) though POST {server.url}/jars/upload was accepted" in warning["message"]
+
+
+def test_teardowns_not_sent_because_the_target_stopped_answering_are_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run is accepted, then the target resets every connection: the cancel can never be sent."""
+    answered: list[bytes] = []
+
+    def accept_then_reset(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+        if not answered:
+            answered.append(head)
+            conn.sendall(answer(200, b'{"jobid": "0123"}'))
+        else:
+            reset(conn, head, stop)
+
+    page = ("[source,js]\n----\nPOST /jars/x/run\n----\n// CONSOLE\n// TEST[teardown:cancel_job]\n"
+            "// CAPTURE[job_id=$body.jobid]\n\n[source,js]\n----\nGET /jobs/{job_id}\n----\n// CONSOLE\n"
+            "// TEST[continued]\n")
+    with fault_server(accept_then_reset) as server:
+        monkeypatch.chdir(project(tmp_path, server, {"jobs.asciidoc": page}, cancel_config("cloud")))  # type: ignore[arg-type]
+        assert main(["replay", "--report", "out.json"]) == 1
+    result = report()["results"][0]
+    assert result["failures"][0]["kind"] == "connection"
+    (warning,) = [d for d in report()["diagnostics"] if d["code"] == "teardown-failed"]
+    assert f"teardown teardown:cancel_job: not sent, the target stopped answering after POST {server.url}/jars/x/run " \
+        "was accepted" in warning["message"]

@@ -15,10 +15,14 @@ Steps, each failing loudly (never a silent skip):
    ``GET /overview`` awaited until a TaskManager has registered;
 6. ``docharness replay`` of ``docs_src/flink`` with ``DOCHARNESS_FLINK_URL`` set to the
    cluster's REST address;
-7. the cluster stopped whatever happened (``finally`` and SIGTERM), the logs kept in
+7. after the replay (and again after the ``--then`` commands) ``GET /jobs/overview`` and ``GET /jars``: a job
+   not ended or a JAR left is named, cancelled or deleted, and fails the lane (a teardown did not end what
+   its test started);
+8. the cluster stopped whatever happened (``finally`` and SIGTERM), the logs kept in
    ``generated/flink/log``.
 
-Exit status: replay's status; 3 when the lane itself could not get a cluster going.
+Exit status: replay's status, or 1 when something was left on the cluster; 3 when the lane itself could not
+get a cluster going.
 
     python tests/live/flink_lane.py               # the whole lane
     python tests/live/flink_lane.py --hold        # start the cluster, print its URL, wait for Ctrl-C
@@ -358,6 +362,64 @@ def then(cluster: Cluster, commands: Sequence[str]) -> int:
     return status
 
 
+# --- 7. Nothing left behind --------------------------------------------------------------
+
+TERMINAL = ("FINISHED", "CANCELED", "FAILED")  # Flink's globally terminal job states
+ENDING = ("CANCELLING", "FAILING")  # a teardown's cancel is asynchronous: the job ends a moment later
+ENDING_WAIT = 15.0
+
+
+def _get(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        found = json.loads(answer.read())
+    return found if isinstance(found, dict) else {}
+
+
+def left_behind(cluster: Cluster) -> list[str]:
+    """The jobs not ended (``GET /jobs/overview``) and the JARs (``GET /jars``) on the cluster, each cancelled or
+    deleted once listed: the pages' teardowns must leave none, whatever happened to their examples."""
+    def jobs() -> list[dict[str, object]]:
+        listed = _get(cluster.url + "/jobs/overview").get("jobs", [])
+        return [j for j in listed if isinstance(j, dict)] if isinstance(listed, list) else []
+
+    deadline = time.monotonic() + ENDING_WAIT  # a cancelled job counts as left only if it does not end
+    while any(j.get("state") in ENDING for j in jobs()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    found: list[str] = []
+    for job in jobs():
+        if job.get("state") not in TERMINAL:
+            found.append(f"job {job.get('jid')} {job.get('name')!r} {job.get('state')}")
+            request = urllib.request.Request(f"{cluster.url}/jobs/{job.get('jid')}?mode=cancel", method="PATCH")
+            try:
+                urllib.request.urlopen(request, timeout=10).close()
+            except urllib.error.HTTPError as exc:  # 409: it ended meanwhile
+                if exc.code != 409:
+                    raise
+    files = _get(cluster.url + "/jars").get("files", [])
+    for jar in files if isinstance(files, list) else []:
+        found.append(f"JAR {jar.get('id')}")
+        urllib.request.urlopen(urllib.request.Request(f"{cluster.url}/jars/{jar.get('id')}", method="DELETE"),
+                               timeout=10).close()
+    return found
+
+
+def check_clean(cluster: Cluster, after: str) -> int:
+    """1 (and every leftover named) when ``after`` left a job running or a JAR on the cluster, else 0."""
+    try:
+        found = left_behind(cluster)
+    except (OSError, ValueError) as exc:
+        say(f"error: could not list the jobs and JARs left after {after} at {cluster.url}: {exc}")
+        return 1
+    if not found:
+        say(f"after {after}: no job running and no JAR left on the cluster (GET /jobs/overview, GET /jars)")
+        return 0
+    say(f"error: {after} left {len(found)} thing(s) on the cluster (now cancelled or deleted): a teardown did not "
+        "end what its test started")
+    for line in found:
+        say(f"  {line}")
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hold", action="store_true", help="start the cluster and wait for Ctrl-C (no replay)")
@@ -378,7 +440,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 while True:
                     time.sleep(3600)
             status = replay(cluster, args.replay_args)
-            status = then(cluster, args.then) or status
+            status = check_clean(cluster, "the replay") or status
+            if args.then:
+                status = then(cluster, args.then) or status
+                status = check_clean(cluster, "the --then commands") or status
     except LaneError as exc:
         say(f"error: {exc}")
         say("the live lane did not run: Flink could not be set up or started")

@@ -120,6 +120,8 @@ def test_no_target_means_the_embedded_server(tmp_path: Path) -> None:
     ("[docharness]\ndefault_target = 'nope'\n", 2, "default_target"),
     ("[targets.a]\nurl = 'http://x'\nreset_on_override = 'yes'\n", 3, "true or false"),
     ("[targets.a]\nurl = { env = 'FLINK URL' }\n", 2, "one environment variable"),
+    ("[teardowns.cancel]\nconsole = 'PATCH /jobs/1?mode=cancel'\nignore = [200]\n", 3, "error statuses"),
+    ("[teardowns.cancel]\nconsole = 'PATCH /jobs/1?mode=cancel'\n\nignore = 409\n", 4, "error statuses"),
     ("[targets.a]\nurl = { env = 'FLINK_URL', default = 'http://x' }\n", 2, "one environment variable"),
     ("[targets.a]\nurl = 'http://x'\n[[sources]]\npaths = ['a/**']\nheaders = { X-Token = 's' }\n"
      "[[sources]]\npaths = ['b/**']\nheaders = { X-Auth-Token = { value = 's' } }\n", 8, "env"),

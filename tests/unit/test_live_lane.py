@@ -13,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from live_server import live_server
 
 from harness.config import load_config
 from harness.model import Level, Role
@@ -101,9 +102,13 @@ def test_the_flink_pages_parse_without_errors_in_all_three_formats() -> None:
     assert sum(not e.continued for e in examples) == 15
     workflow = next(d for d in documents if d.path.endswith("run-jar-workflow.asciidoc"))
     assert [r.method + " " + r.path for e in workflow.examples for r in e.requests] == [
-        "DELETE /jars/{jar_id}", "POST /jobs/{job_id}/stop", "GET /jars", "POST /jars/{jar_id}/run",
-        "GET /jobs/{job_id}", "POST /jobs/{job_id}/stop", "GET /jobs/{job_id}/savepoints/{trigger_id}",
-        "GET /jobs/{job_id}/status"]
+        "GET /jars", "POST /jars/{jar_id}/run", "GET /jobs/{job_id}", "POST /jobs/{job_id}/stop",
+        "GET /jobs/{job_id}/savepoints/{trigger_id}", "GET /jobs/{job_id}/status"]
+    # every workflow ends its job with a cancel (a stop leaves running a job whose tasks do not all run yet)
+    assert {d.path.rsplit("/", 1)[1]: e.teardowns for d in documents for e in d.examples if "cancel_job" in e.teardowns} \
+        == {"run-jar-workflow.asciidoc": ("cancel_job", "delete_job_jar"),
+            "cancelling_a_job.html": ("cancel_job", "delete_job_jar"),
+            "stopping_a_job.html": ("cancel_job", "delete_job_jar")}
 
 
 def test_the_flink_pages_go_to_a_target_whose_url_comes_from_the_environment() -> None:
@@ -141,3 +146,22 @@ def test_then_commands_run_with_the_cluster_url_and_the_first_failure_is_the_sta
     assert status == 4  # every command ran; the first failure is the lane's
     assert seen.read_text().split() == ["http://127.0.0.1:8081", "second"]
     assert "then: exit status 4" in capsys.readouterr().err
+
+
+def test_the_lane_fails_naming_every_job_not_ended_and_every_jar_left_and_removes_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """After the replay a teardown must have ended what its test started: a job still running or a JAR left is
+    named, cancelled or deleted, and fails the lane (a real loopback server shaped like Flink's REST API)."""
+    with live_server() as server:
+        server.state.jobs = {"a" * 32: {"jid": "a" * 32, "name": "docharness-ticker", "state": "RUNNING"},
+                             "b" * 32: {"jid": "b" * 32, "name": "done", "state": "FINISHED"}}
+        server.state.jars = {"0001_job.jar": ("jarfile", "job.jar", b"PK")}
+        cluster = lane.Cluster.__new__(lane.Cluster)
+        cluster.url = server.url
+        assert lane.check_clean(cluster, "the replay") == 1
+        err = capsys.readouterr().err
+        assert f"job {'a' * 32} 'docharness-ticker' RUNNING" in err and "JAR 0001_job.jar" in err
+        assert "b" * 32 not in err
+        assert [j["state"] for j in server.state.jobs.values()] == ["CANCELED", "FINISHED"] and not server.state.jars
+        assert lane.check_clean(cluster, "the replay") == 0
+    assert "no job running and no JAR left" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from harness.server import ReferenceServer
 CONFIG = Path(__file__).resolve().parents[2] / "docs_src" / "docharness.toml"
 _PROJECT = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
 # the reference server's setups; the Flink ones (docs_src/flink, the live lane) are for a real cluster
-_FOR_FLINK = ("upload_job_jar", "stop_job", "delete_job_jar")
+_FOR_FLINK = ("upload_job_jar", "cancel_job", "delete_job_jar")
 SETUPS: dict[str, str] = {k: v for k, v in _PROJECT["setups"].items()
                           if isinstance(v, str) and k not in _FOR_FLINK}
 TEARDOWNS: dict[str, str] = {k: v for k, v in _PROJECT["teardowns"].items()
