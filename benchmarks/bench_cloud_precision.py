@@ -1,6 +1,6 @@
 """Precision benchmark: cloud RST/HTML extraction against a hand-labelled truth set.
 
-Run:  python benchmarks/bench_cloud_precision.py [--verbose]
+Run:  python benchmarks/bench_cloud_precision.py [--verbose] [--truth FILE --root DIR]
 
 ``benchmarks/truth/cloud_truth.json`` lists, for each labelled page, the examples a
 reader finds on it (method, path with query, headers, request body, expected status,
@@ -18,6 +18,11 @@ Prints, per format: precision (examples fully right / examples emitted), recall 
 right / documented) and false warnings (warnings judged false / warnings given; a warning
 with no verdict counts as false). ``--verbose`` lists every miss. Figures only; the test
 suite checks the ``samples`` part (tests/unit/test_cloud_truth.py).
+
+``--truth FILE --root DIR`` scores another labelled set the same way: every page list
+of FILE (same form) is read from DIR. Pages nobody here wrote (a wider crawl of
+cloud reference pages) stay outside the repository with their labels; this is how
+their figure is measured.
 """
 
 from __future__ import annotations
@@ -180,10 +185,11 @@ def score_page(page: dict[str, Any], folder: Path) -> Score:
     return score
 
 
-def run(truth: dict[str, Any], only: str | None = None) -> dict[tuple[str, str], Score]:
+def run(truth: dict[str, Any], only: str | None = None,
+        folders: dict[str, Path | None] | None = None) -> dict[tuple[str, str], Score]:
     """Scores keyed by (root, format) for every root present (or just ``only``)."""
     scores: dict[tuple[str, str], Score] = {}
-    for root, folder in roots().items():
+    for root, folder in (folders if folders is not None else roots()).items():
         if folder is None or (only and root != only):
             continue
         for page in truth[root]:
@@ -195,10 +201,13 @@ def run(truth: dict[str, Any], only: str | None = None) -> dict[tuple[str, str],
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", action="store_true", help="list every wrong, missing or false item")
+    parser.add_argument("--truth", type=Path, default=TRUTH, help="the labels (default: %(default)s)")
+    parser.add_argument("--root", type=Path, help="read every page list of --truth from this folder")
     args = parser.parse_args(argv)
-    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
-    scores = run(truth)
-    if roots()["corpus"] is None:
+    truth = json.loads(args.truth.read_text(encoding="utf-8"))
+    folders = {name: args.root for name in truth} if args.root else None
+    scores = run(truth, folders=folders)
+    if folders is None and roots()["corpus"] is None:
         print("../shared/corpus-sample is absent: scoring the project's own sample pages only")
     totals: dict[str, Score] = {}
     for (root, fmt), score in sorted(scores.items()):
