@@ -331,11 +331,19 @@ def parse_html(text: str, path: str) -> Document:
 
 def read_outline(root: _Node, data: bytes, outline: Outline) -> None:
     """Append the blocks of the page parsed from ``data`` (its tree ``root``) to ``outline``."""
-    for br in root.iter("br"):  # a line break is a newline in text_content() too
-        try:
-            br.tail = "\n" + (br.tail or "")
-        except ValueError:  # a control character lxml read but will not write back: dropped
-            br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
     lowered = data.lower()  # ASCII letters only, as libxml2 lower-cases attribute names
+    # a published site's permalinks (below) are looked for only on a page that has one: one pass either way
+    for node in root.iter("br", "a") if b"headerlink" in lowered else root.iter("br"):
+        if node.tag == "a":
+            # a published site's permalink after each heading and caption ("Example Request¶"): navigation,
+            # not the heading's or the caption's words (a caption "os-change field description¶" named no
+            # object, so the nested table's mandatory fields went unchecked)
+            if node.text and "headerlink" in node.get("class", "") and len(node) == 0:
+                node.text = None
+            continue
+        try:  # a line break is a newline in text_content() too
+            node.tail = "\n" + (node.tail or "")
+        except ValueError:  # a control character lxml read but will not write back: dropped
+            node.tail = "\n" + _NOT_XML.sub("", node.tail or "")
     outline.diagnostics += html_references(root, lowered, outline.path)  # iframe, file: images: said, not read
     _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)
