@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.url.rstrip("/")
     rnd = random.Random(args.seed)
     config = load_config(REPO / "docs_src" / "docharness.toml")
-    documents: list[Document] = load([PAGES], root=REPO, docs_root=config.root, dialect=config.dialect_at)
+    documents: list[Document] = load([PAGES], root=REPO, sources=config.source_paths(), dialect=config.dialect_at)
     replay = Replay(config, environ={**os.environ, "DOCHARNESS_FLINK_URL": url}, document_root=REPO)
     tally: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     false: list[str] = []

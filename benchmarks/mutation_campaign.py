@@ -181,7 +181,7 @@ def projects(work: Path, samples: bool = False) -> list[Project]:
     out = []
     config = load_config(REPO / "docs_src" / "docharness.toml")
     own = [REPO / "docs_src" / f for f in ("elasticsearch", "cloud", "flink", "guide/examples")]
-    documents = load([f for f in own if f.is_dir()], root=REPO, docs_root=config.root, dialect=config.dialect_at)
+    documents = load([f for f in own if f.is_dir()], root=REPO, sources=config.source_paths(), dialect=config.dialect_at)
     stand_in = work / "upload.bin"  # the file a setup uploads may not exist here (the live lane builds it)
     stand_in.write_bytes(b"campaign")
     config = replace(config, multipart={k: tuple(replace(f, file=str(stand_in)) if f.file else f for f in parts)

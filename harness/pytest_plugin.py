@@ -308,10 +308,9 @@ class DocFile(pytest.File):
         except ConfigError as exc:
             raise self.CollectError(mask_userinfo(str(exc))) from exc
         # the loader, as everywhere: a BOM is dropped, an undecodable file or a parser crash is an error item
-        # confined to the config's folder (or a source listed outside it): a page symlinked out is an
-        # error item, never read
-        roots = source_roots(self.replay.config.source_paths(), config_path.parent)
-        self.document = load_file(self.path, root=self.config.rootpath, roots=(config_path.parent, *roots),
+        # confined to its source (see loader.source_roots): a page symlinked out is an error item, never read
+        roots = source_roots([self.path], self.replay.config.source_paths())
+        self.document = load_file(self.path, root=self.config.rootpath, roots=roots,
                                   dialect=self.replay.config.dialect_at,
                                   cache=_cache_for(self.config, self.replay.config))
         warned = [d for d in self.document.diagnostics if d.level is Level.WARNING]  # errors: error items below

@@ -7,8 +7,11 @@ Every place that reads a page (the loader, the pytest plugin through it, the
 Sphinx directives, the terminal's source-line renderer) reads through
 ``read_source``: the file's real path (symlinks resolved) must lie inside the
 real path of its docs root, and it must be a regular file (a FIFO would block,
-a device would never end). Anything else raises ``Refused`` with a sentence
-saying why, which the caller turns into a diagnostic.
+a device would never end). A page (``page=True``) must moreover be one the docs
+tree could list itself: a known page suffix, in no hidden folder of the root,
+so a page symlinked to ``.git/config`` (where CI checkouts keep their token) or
+to a credentials file beside the pages is not read either. Anything else raises
+``Refused`` with a sentence saying why, which the caller turns into a diagnostic.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["MAX_SOURCE_BYTES", "OUTPUT_MARKER", "Refused", "escapes", "java_lines", "mark_output", "read_source", "real_root",
+__all__ = ["MAX_SOURCE_BYTES", "OUTPUT_MARKER", "PAGE_SUFFIXES", "Refused", "escapes", "java_lines", "mark_output", "read_source", "real_root",
            "source_lines"]
 
 # a documentation page larger than this is not a page (and would exhaust memory)
@@ -29,13 +32,16 @@ MAX_SOURCE_BYTES = 64 * 1024 * 1024
 # discovery never reads a page under it, so a run whose --out lies inside its sources does not take
 # the last run's report and site for documentation (and publish them, again and again)
 OUTPUT_MARKER = ".docharness-output"
+# the suffixes of documentation pages (harness.parsers.PARSERS has a parser for each; a test holds them equal)
+PAGE_SUFFIXES = frozenset({".asciidoc", ".adoc", ".rst", ".html", ".htm"})
 
 
 class Refused(OSError):
     """A file the path policy does not read; ``str()`` says why, for a diagnostic.
 
     :param message: why, naming the real path.
-    :param code: ``outside-docs-root`` or ``not-regular-file``, for a diagnostic's code.
+    :param code: ``outside-docs-root``, ``not-a-page``, ``not-regular-file`` or ``too-large``, for a
+        diagnostic's code.
     """
 
     def __init__(self, message: str, code: str) -> None:
@@ -59,16 +65,20 @@ def escapes(path: str | Path, root: str | Path) -> str | None:
     return None if _inside(real, real_root(os.path.abspath(root))) else real
 
 
-def read_source(path: str | Path, root: str | Path) -> bytes:
+def read_source(path: str | Path, root: str | Path, *, page: bool = False) -> bytes:
     """The bytes of ``path``, read only when its real path is a regular file inside ``root``.
 
-    :raises Refused: when the real path leaves the root, or is not a regular file.
+    :param page: ``path`` is a documentation page: its real path must also be a page of the tree (a
+        suffix of ``PAGE_SUFFIXES``, in no hidden folder below ``root``).
+    :raises Refused: when the real path leaves the root, is not a page, or is not a regular file.
     :raises OSError: when the file cannot be read.
     """
     real = os.path.realpath(path)
     top = real_root(os.path.abspath(root))
     if not _inside(real, top):
         raise Refused(f"its real path {real} is outside the docs root {top}; it was not read", "outside-docs-root")
+    if page and real != top:
+        _check_page(real, top)
     # the checked real path is opened, never following a symlink swapped in since; O_NONBLOCK so a
     # FIFO does not block the open (it is refused just below)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -88,6 +98,20 @@ def read_source(path: str | Path, root: str | Path) -> bytes:
         return _read_to_end(handle, status.st_size)[:MAX_SOURCE_BYTES]
     finally:
         os.close(handle)
+
+
+def _check_page(real: str, top: str) -> None:
+    """Refuse a real path the tree's own listing would not give: a page symlinked to a hidden folder's
+    file or to a file that is no page."""
+    *folders, name = real[len(top):].lstrip(os.sep).split(os.sep)
+    hidden = next((folder for folder in folders if folder.startswith(".")), None)
+    if hidden is not None:
+        raise Refused(f"its real path {real} lies in the hidden folder {hidden} of the docs root (hidden folders, "
+                      ".git among them, are not documentation); it was not read", "not-a-page")
+    dot = name.rfind(".")
+    if dot <= 0 or name[dot:].lower() not in PAGE_SUFFIXES:
+        raise Refused(f"its real path {real} is not a page (a page ends in "
+                      f"{', '.join(sorted(PAGE_SUFFIXES))}); it was not read", "not-a-page")
 
 
 def _read_to_end(handle: int, size: int) -> bytes:

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = _config(args.paths, args.config)
         cache = extraction_cache(args, config)
-        documents = load(args.paths, root=args.root, jobs=args.jobs,
+        documents = load(args.paths, root=args.root, jobs=args.jobs, sources=config.source_paths() if config else (),
                          dialect=config.dialect_at if config is not None else None, cache=cache)
         cache_note(cache)
     except (OSError, ConfigError) as exc:  # no such path, a folder that cannot be listed, a bad config
@@ -125,7 +125,7 @@ def _with_source_lines(document: Document, root: Path) -> Document:
     project errors are)."""
     try:
         where = root / document.path  # the path policy, as for every page read: no symlink out of its folder
-        lines = source_lines(document.path, read_source(where, where.parent).decode("utf-8-sig"))
+        lines = source_lines(document.path, read_source(where, where.parent, page=True).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return document
     return dataclasses.replace(document, diagnostics=attach_source_lines(document.diagnostics, lines))

@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         mark_output(args.out, paths)  # before reading: a previous site under the sources is not a page
         cache = extraction_cache(args, config)
-        documents = load(paths, root=root, docs_root=config.root if config else None,
+        documents = load(paths, root=root, sources=config.source_paths() if config else (),
                          dialect=config.dialect_at if config else None, cache=cache)
         cache_note(cache)
     except OSError as exc:  # a folder that cannot be listed

@@ -181,8 +181,8 @@ def load_documents(paths: Sequence[Path], config: Config, cache: ExtractCache | 
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     try:
-        # a configured project's pages are confined to its folder (symlinks leaving it are not read)
-        documents = load(chosen, root=Path.cwd(), docs_root=config.root if config.path.is_file() else None,
+        # a configured project's pages are confined to its sources (symlinks leaving them are not read)
+        documents = load(chosen, root=Path.cwd(), sources=config.source_paths() if config.path.is_file() else (),
                          dialect=config.dialect_at, cache=cache)
     except OSError as exc:  # a folder that cannot be listed
         raise UsageError(str(exc)) from exc

@@ -42,7 +42,7 @@ _FORMATS = {".asciidoc": Format.ASCIIDOC, ".adoc": Format.ASCIIDOC, ".rst": Form
 _NOT_READ = "(not read)"
 
 
-def discover(paths: Sequence[str | Path], *, docs_root: Path | None = None) -> list[Path]:
+def discover(paths: Sequence[str | Path], *, sources: Sequence[str | Path] = ()) -> list[Path]:
     """List the files with a known suffix under ``paths``, sorted and without duplicates.
 
     Folders are walked recursively (hidden folders and docharness's own output folders, marked
@@ -54,7 +54,7 @@ def discover(paths: Sequence[str | Path], *, docs_root: Path | None = None) -> l
     :raises UnreadableFolder: when a folder cannot be listed (its pages would be silently missed).
     """
     found: set[Path] = set()
-    roots = source_roots(paths, docs_root)
+    roots = source_roots(paths, sources)
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -91,23 +91,27 @@ def _unreadable(error: OSError) -> None:
                            "  hint: give this user read and execute permission on it, or leave it out of the paths")
 
 
-def source_roots(paths: Sequence[str | Path], docs_root: Path | None = None) -> tuple[str, ...]:
+def source_roots(paths: Sequence[str | Path], sources: Sequence[str | Path] = ()) -> tuple[str, ...]:
     """The docs roots files under ``paths`` are confined to (absolute, symlinks not resolved).
 
-    A given path inside ``docs_root`` (the configuration's folder) is confined to it; any other
-    given folder is its own root, and a given file is confined to its own folder. A file is read
-    only when its real path lies inside the real path of its root.
+    Each configured source is a docs root (a folder itself; a file, or a folder that is a symlink: the
+    folder holding it). A given path inside none of them is a root of its own, in the same way. A file
+    is confined to the innermost root holding it, and read only when its real path lies inside the real
+    path of that root: a page of ``docs/`` symlinked to ``../.git/config`` or ``../.env`` beside the
+    configuration is not read, though the configuration's folder holds it.
     """
-    base = os.path.abspath(docs_root) if docs_root is not None else None
-    roots: set[str] = set()
+    configured = {_own_root(os.path.abspath(source)) for source in sources}
+    roots = set(configured)
     for given in paths:
         absolute = os.path.abspath(given)
-        if base is not None and (absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep)):
-            roots.add(base)
-        else:
-            roots.add(absolute if os.path.isdir(absolute) and not os.path.islink(absolute) else
-                      os.path.dirname(absolute))
+        if not any(absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep) for root in configured):
+            roots.add(_own_root(absolute))
     return tuple(sorted(roots))
+
+
+def _own_root(absolute: str) -> str:
+    """The root a path is of its own: a folder itself, a file or a symlinked folder the folder holding it."""
+    return absolute if os.path.isdir(absolute) and not os.path.islink(absolute) else os.path.dirname(absolute)
 
 
 def _root_of(path: str | Path, roots: Sequence[str]) -> str:
@@ -239,7 +243,7 @@ def _read(path: Path, name: str, fmt: Format, top: str) -> bytes | Document:
     """The page's bytes, read by the path policy, or a Document saying why it was not read."""
     # the offending line is "(not read)": a renderer must not go and read it either
     try:
-        data = read_source(path, top)
+        data = read_source(path, top, page=True)
     except Refused as exc:
         # a folder is asked about only when refused (a stat per page saved): discover lists a symlinked
         # folder that leaves the root, and read_source refuses it for that before seeing it is a folder
@@ -295,14 +299,15 @@ POOL_MIN_FILES = 64
 
 
 def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = None,
-         docs_root: Path | None = None, dialect: DialectFor | None = None,
+         sources: Sequence[str | Path] = (), dialect: DialectFor | None = None,
          cache: ExtractCache | None = None) -> list[Document]:
     """Discover and parse every known file under ``paths``, in sorted path order.
 
     :param paths: files and folders.
     :param root: what ``Document.path`` is relative to (default: the current folder).
-    :param docs_root: the configuration's folder: given paths inside it are confined to it (see
-        ``source_roots``); a page whose real path leaves its root is not read (an error Diagnostic).
+    :param sources: the configuration's sources (``Config.source_paths``): given paths inside one are
+        confined to it (see ``source_roots``); a page whose real path leaves its root is not read (an
+        error Diagnostic).
     :param dialect: gives the Elasticsearch rules each file is read with (``Config.dialect_at``);
         ``None`` reads every page with ``auto``.
     :param jobs: ``None`` or ``1`` parses in this process; ``N > 1`` uses up to N worker processes and
@@ -315,8 +320,8 @@ def load(paths: Sequence[str | Path], *, root: Path | None = None, jobs: Jobs = 
     """
     if jobs is not None and jobs != "auto" and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ValueError(f"jobs must be a positive number or 'auto', not {jobs!r}")
-    files = discover(paths, docs_root=docs_root)
-    roots = source_roots(paths, docs_root)
+    files = discover(paths, sources=sources)
+    roots = source_roots(paths, sources)
     # The automatic collector would rescan every Document kept so far again and again (~15% of
     # the time). It is paused instead, and ``parse_unparsed`` collects the youngest generation after
     # each file: that frees the reference cycles a parse leaves (docutils doctrees are cycles) and

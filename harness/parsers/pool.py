@@ -77,7 +77,7 @@ def _warm_parsers(files: list[Path]) -> None:
 
 
 def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: int | None = None,
-                  docs_root: Path | None = None) -> list[Document]:
+                  sources: Sequence[str | Path] = ()) -> list[Document]:
     """Discover and parse every known file under ``paths`` with ``jobs`` worker processes.
 
     :param paths: files and folders, as for ``loader.load``.
@@ -85,7 +85,7 @@ def load_parallel(paths: Sequence[str | Path], root: Path | None = None, jobs: i
     :param jobs: worker processes; ``None`` means one per available CPU, ``1`` loads in-process.
     :raises FileNotFoundError: when a given path does not exist.
     """
-    return parse_parallel(discover(paths, docs_root=docs_root), root, jobs, source_roots(paths, docs_root))
+    return parse_parallel(discover(paths, sources=sources), root, jobs, source_roots(paths, sources))
 
 
 def parse_parallel(files: list[Path], root: Path | None = None, jobs: int | None = None,

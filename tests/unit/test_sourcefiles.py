@@ -52,9 +52,9 @@ def test_symlinks_leaving_the_tree_are_not_read_and_say_so(tree: Path) -> None:
 
 def test_a_configured_root_confines_paths_given_inside_it(tree: Path) -> None:
     # naming the symlinked folder itself does not escape a configured docs root
-    documents = load([tree / "etc"], root=tree.parent, docs_root=tree)
+    documents = load([tree / "etc"], root=tree.parent, sources=[tree])
     assert _codes(documents) == {"etc": ("outside-docs-root",)}
-    documents = load([tree / "etc" / "deep" / "more.asciidoc"], root=tree.parent, docs_root=tree)
+    documents = load([tree / "etc" / "deep" / "more.asciidoc"], root=tree.parent, sources=[tree])
     assert _codes(documents) == {"more.asciidoc": ("outside-docs-root",)}
     assert SECRET not in repr(documents)
 
@@ -114,7 +114,7 @@ def test_a_source_listed_outside_the_config_folder_is_a_root_of_its_own(tmp_path
     (tmp_path / "ci").mkdir()
     config = parse_config('[docharness]\nsources = ["../pages"]\n', tmp_path / "ci" / "docharness.toml")
     assert config.source_paths() == [tmp_path / "ci" / "../pages"]
-    documents = {Path(d.path).name: d for d in load(config.source_paths(), root=tmp_path, docs_root=config.root)}
+    documents = {Path(d.path).name: d for d in load(config.source_paths(), root=tmp_path, sources=config.source_paths())}
     assert not documents["real.asciidoc"].diagnostics
     assert documents["leak.asciidoc"].diagnostics[0].source_line == "(not read)"
 
@@ -173,3 +173,30 @@ def test_a_page_is_read_to_its_end_and_no_further_than_the_limit(tmp_path: Path,
         finally:
             os.close(reader)
             feeder.join(10)
+
+
+def test_the_page_suffixes_are_the_parsers_suffixes() -> None:
+    from harness.parsers import PARSERS
+    from harness.sourcefiles import PAGE_SUFFIXES
+
+    assert set(PARSERS) == PAGE_SUFFIXES
+
+
+def test_a_page_must_be_a_page_of_the_tree(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text(SECRET, encoding="utf-8")
+    (tmp_path / ".git" / "page.rst").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "creds.json").write_text(SECRET, encoding="utf-8")
+    for name, target in (("a.rst", ".git/config"), ("b.rst", ".git/page.rst"), ("c.rst", "creds.json")):
+        (tmp_path / name).symlink_to(target)
+        with pytest.raises(Refused) as refused:
+            read_source(tmp_path / name, tmp_path, page=True)
+        assert refused.value.code == "not-a-page"
+        assert read_source(tmp_path / name, tmp_path) == SECRET.encode()  # an upload or an include: not a page
+        assert read_source_line(str(tmp_path / name), 1) == ""  # nor does a report show its lines
+    (tmp_path / "d.rst").symlink_to("creds.json")
+    (tmp_path / "real.rst").write_text("ok", encoding="utf-8")
+    (tmp_path / "alias.RST").symlink_to("real.rst")
+    assert read_source(tmp_path / "alias.RST", tmp_path, page=True) == b"ok"
+    (tmp_path / ".hidden.rst").write_text("ok", encoding="utf-8")  # a hidden page found directly is a page
+    assert read_source(tmp_path / ".hidden.rst", tmp_path, page=True) == b"ok"
