@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -101,11 +102,14 @@ def parse_curl(command: str) -> CurlCommand | None:
     return found if isinstance(found, CurlCommand) else None
 
 
-def read_curl(command: str) -> CurlCommand | str:
+def read_curl(command: str, files: Mapping[str, str] | None = None) -> CurlCommand | str:
     """The request a curl command sends, or why it cannot be told from the page.
 
     Never a guess: a body or headers read from a file, a multipart form, a word this reader
     cannot place (a second URL, the value of an option it does not know) make it unreadable.
+
+    :param files: the content of files the page shows, by the name it gives them
+        (``${filename}.json``): a body read from one of those (``-d @${filename}.json``) is that content.
     """
     if len(command) > _MAX_COMMAND:  # shlex reads a character at a time: quadratic on a huge quoted body
         return "the curl command is too long to read"
@@ -121,7 +125,7 @@ def read_curl(command: str) -> CurlCommand | str:
     substituted, variables = _expansions(text)
     if substituted:  # $(...) or `...`: what the shell pastes in is not on the page
         return f"the curl command runs a shell command ({substituted[:40]}) whose output the page does not show"
-    state = _Curl(variables)
+    state = _Curl(variables, files or {})
     index = 0
     while index < len(words):
         options = _options(words[index])
@@ -167,10 +171,12 @@ class _Curl:
     """What the options of one curl command said so far.
 
     :param variables: the shell variables the command expands (their values are not on the page).
+    :param files: the content of files the page shows, by name (``read_curl``).
     """
 
-    def __init__(self, variables: frozenset[str] = frozenset()) -> None:
+    def __init__(self, variables: frozenset[str] = frozenset(), files: Mapping[str, str] | None = None) -> None:
         self.variables = variables
+        self.files = files or {}
         self.method, self.url = "", ""
         self.headers: list[tuple[str, str]] = []
         self.data: list[str] = []
@@ -215,6 +221,10 @@ class _Curl:
         return ""
 
     def body(self, name: str, value: str) -> str:
+        if value.startswith("@") and name not in ("--data-raw", "--data-urlencode") and value[1:] in self.files:
+            self.json = self.json or name == "--json"  # a file the page shows, named as the page names it
+            self.data.append(self.files[value[1:]])
+            return ""
         used = next((v for v in sorted(self.variables) if v in value), None)
         if used is not None:
             return f"the curl body uses the shell variable {used}, whose value the page does not show"

@@ -107,21 +107,59 @@ def _leading(lines: list[str], first: int, path: str) -> Chunk:
 
 
 def _curl_chunks(lines: list[str], span: Span, first: int) -> list[Chunk]:
-    """One chunk per curl command; text before the first command is not part of any request."""
+    """One chunk per curl command; text before the first command is not part of any request, but a file
+    it shows (``1. Create the file ${filename}.json from this template``, then the JSON) is what the command
+    sends with ``-d @${filename}.json``. A numbered step line after the command ends it (``3. Delete the
+    file``: prose, never part of a command)."""
     starts = [i for i, line in enumerate(lines) if is_curl(line)]
     chunks: list[Chunk] = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        command = read_curl("\n".join(lines[start:end]).strip())
+        end = next((i for i in range(start + 1, end) if _STEP.match(lines[i])), end)
+        before = starts[n - 1] + 1 if n else 0
+        files = _shown_files(lines[before:start])
+        command = read_curl("\n".join(lines[start:end]).strip(), {k: text for k, (text, _) in files.items()})
         where = Span(span.path, first + start)
         if isinstance(command, str):
             chunks.append(Chunk(None, (), "", first + start, unrecognised=command))
             continue
         body = command.body or ""
-        offset = next((i for i in range(start, end) if body and body.split("\n")[0] in lines[i]), start)
+        shown = next((at for text, at in files.values() if text == body), None)
+        offset = before + shown if shown is not None else \
+            next((i for i in range(start, end) if body and body.split("\n")[0] in lines[i]), start)
         line = RequestLine(command.method, command.url, split_target(command.url), where)
         chunks.append(Chunk(line, command.headers, body, first + offset, auth=command.auth))
     return chunks
+
+
+# "2. Run the following command": a numbered step of prose around a command
+_STEP = re.compile(r"^\s*\d{1,2}[.)]\s+[A-Z]")
+# a file a step names ("the temporary file ${filename}.json"): the name as a curl command would write it
+# (it starts where a word starts, so the match is linear in the line's length)
+_FILE_NAME = re.compile(r"(?<![\w@$.{}-])(?:\$\{\w+\})?\$?[\w.-]*\.json\b")
+
+
+def _shown_files(lines: list[str]) -> dict[str, tuple[str, int]]:
+    """The JSON documents the lines show for a file they name: a line naming ``NAME.json``, then (after blank
+    lines) a JSON document up to the next numbered step or command. Name -> (text, index of its first line);
+    text that is not JSON is no file's content."""
+    files: dict[str, tuple[str, int]] = {}
+    for index, line in enumerate(lines):
+        names = [found.group() for found in _FILE_NAME.finditer(line)] if ".json" in line else []
+        if not names or is_curl(line):
+            continue
+        begin = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+        if begin is None or not lines[begin].lstrip().startswith(("{", "[")):
+            continue
+        end = next((i for i in range(begin + 1, len(lines)) if _STEP.match(lines[i]) or is_curl(lines[i])), len(lines))
+        text = "\n".join(lines[begin:end]).strip()
+        try:
+            json.loads(text)
+        except ValueError:
+            continue
+        for name in names:
+            files.setdefault(name, (text, begin))
+    return files
 
 
 def _labelled_lines(lines: list[str]) -> list[str]:

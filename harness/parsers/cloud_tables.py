@@ -154,6 +154,11 @@ def _location(found: _Found, template: str, name: str, method: str = "") -> str:
         return "path" if not template_names or name.lower() in template_names else "query"
     if method.upper() in ("GET", "HEAD") and "body" not in caption:  # a GET's "Request" table: its query
         return "path" if name.lower() in template_names else "query"
+    if found.kind is Kind.EXAMPLE_REQUEST and name.lower() in template_names:
+        # the URI section's table after its "Example" label (an RDS page: "Example", the URL, "Parameter
+        # description", the table): an example section holds no table of its own, and a row named as a
+        # placeholder of the URI is that path parameter, not a body field
+        return "path"
     return "body"
 
 

@@ -125,6 +125,30 @@ def _cells(table: _Node, rows: list[_Node]) -> list[list[_Node]]:
 _ROW_GROUPS = {"thead", "tbody", "tfoot"}
 
 
+def _holder_anchors(table: _Node) -> list[str]:
+    """The anchors of what holds ``table`` and names it, which rows link to instead of the table's own.
+
+    Pages say "see Parameters in the resource_tag field" and link to the list item holding that label and
+    the table (the docs export: ``<li id="x"><a name="x"></a>Parameters in ...<div class="tablenoborder">
+    <table>``), or to the label paragraph right before the table (Sphinx: ``<p id="x">Parameters in ...</p>
+    <table>``). Only the list item whose first table this is, and only a paragraph with nothing but
+    whitespace between it and the table.
+    """
+    found: list[str] = []
+    base = table
+    parent = table.getparent()
+    if parent is not None and parent.tag == "div" and "tablenoborder" in parent.get("class", ""):
+        base = parent  # the export's wrapper: the label is before it, not before the table
+    before = base.getprevious()
+    if before is not None and before.tag == "p" and not (before.tail or "").strip():
+        found += [e.get("id") or e.get("name") or "" for e in before.iter() if e.tag.__class__ is str]
+    holder = base.getparent()
+    if holder is not None and holder.tag == "li" and next(holder.iter("table"), None) is table:
+        found.append(holder.get("id", ""))
+        found += [a.get("name", "") for a in holder.iterchildren("a")]
+    return found
+
+
 class _Walker:
     """Walks an HTML tree in document order and appends the blocks the cloud rules read."""
 
@@ -239,6 +263,7 @@ class _Walker:
             if before.tag != "a" or (before.tail or "").strip():
                 break
             anchors.append(before.get("name", "") or before.get("id", ""))
+        anchors += _holder_anchors(node)
         return Table(caption, header, self.grid(cells, links, spanned),
                      tuple(a.lower() for a in anchors if a), self.span(node), tuple(r.sourceline or 0 for r in rows))
 
@@ -306,11 +331,19 @@ def parse_html(text: str, path: str) -> Document:
 
 def read_outline(root: _Node, data: bytes, outline: Outline) -> None:
     """Append the blocks of the page parsed from ``data`` (its tree ``root``) to ``outline``."""
-    for br in root.iter("br"):  # a line break is a newline in text_content() too
-        try:
-            br.tail = "\n" + (br.tail or "")
-        except ValueError:  # a control character lxml read but will not write back: dropped
-            br.tail = "\n" + _NOT_XML.sub("", br.tail or "")
     lowered = data.lower()  # ASCII letters only, as libxml2 lower-cases attribute names
+    # a published site's permalinks (below) are looked for only on a page that has one: one pass either way
+    for node in root.iter("br", "a") if b"headerlink" in lowered else root.iter("br"):
+        if node.tag == "a":
+            # a published site's permalink after each heading and caption ("Example Request¶"): navigation,
+            # not the heading's or the caption's words (a caption "os-change field description¶" named no
+            # object, so the nested table's mandatory fields went unchecked)
+            if node.text and "headerlink" in node.get("class", "") and len(node) == 0:
+                node.text = None
+            continue
+        try:  # a line break is a newline in text_content() too
+            node.tail = "\n" + (node.tail or "")
+        except ValueError:  # a control character lxml read but will not write back: dropped
+            node.tail = "\n" + _NOT_XML.sub("", node.tail or "")
     outline.diagnostics += html_references(root, lowered, outline.path)  # iframe, file: images: said, not read
     _Walker(outline, outline.lines, b"colspan" in lowered or b"rowspan" in lowered).walk(root)
