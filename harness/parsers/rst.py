@@ -143,12 +143,15 @@ class _Walker:
     def table(self, node: nodes.Element) -> Table:
         titles = [c for c in node.children if isinstance(c, nodes.title)]
         caption = _plain(titles[0]) if titles else ""
-        heads = [self.row(r) for group in node.findall(nodes.thead) for r in group.findall(nodes.row)]
+        head_rows = [r for group in node.findall(nodes.thead) for r in group.findall(nodes.row)]
         body_rows = [r for group in node.findall(nodes.tbody) for r in group.findall(nodes.row)]
-        bodies = [self.row(r) for r in body_rows]
+        heads, bodies = [self.row(r) for r in head_rows], [self.row(r) for r in body_rows]
         header, rows = (fill_spans(heads[:1]) or ((),))[0], fill_spans(bodies)
-        row_lines = tuple(min((p.line for p in r.findall(nodes.paragraph) if p.line), default=0) for r in body_rows)
-        lines = [p.line for p in node.findall(nodes.paragraph) if p.line] or self._border()
+        # the paragraphs' lines, row by row, read once: each body row's first line (a warning about a row
+        # points at it) and the table's first line come from them (every paragraph of a table is in a row)
+        found = [[p.line for p in r.findall(nodes.paragraph) if p.line] for r in (*head_rows, *body_rows)]
+        row_lines = tuple(min(each, default=0) for each in found[len(head_rows):])
+        lines = [line for each in found for line in each] or self._border()
         line = titles[0].line if titles and titles[0].line else (min(lines) if lines else 1)
         anchors = tuple(self.pending_anchors) + tuple(_names(node))
         self.pending_anchors = []
