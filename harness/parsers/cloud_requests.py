@@ -290,8 +290,28 @@ def make_request(chunk: Chunk, method: str, path: str, where: Span,
             Level.WARNING, "path-after-request-line", f"the line {chunk.path_text[:60]!r} under the request line is "
             "a path, not a body: it is not sent, and the request goes to the request line's path",
             Span(where.path, chunk.path_line, 1), hint="remove the line, or make it the request line"))
+    if (elided := _elided_value(path)) is not None:
+        diagnostics.append(Diagnostic(
+            Level.WARNING, "elided-value", f"the request's target leaves part of a value out ({elided!r}): it is "
+            "sent as written, so a real service will not find what it names", where,
+            hint="write a placeholder ({user_id}) and give it a value under [variables] or with --var NAME=VALUE"))
     diagnostics.extend(credential_warnings(chunk, where))
     return Request(method, path, chunk.body or None, kind, chunk.headers, where)
+
+
+# an ID the page shortened ("/users/7116d09f...../groups", "…0037", "?user_id=07609fb9358010e21f7bc0037...."):
+# three dots or more, or an ellipsis, in the path or a query value
+_ELIDED = re.compile(r"\u2026|\.{3,}")
+
+
+def _elided_value(target: str) -> str | None:
+    """The path segment or query value holding an elision, else ``None``."""
+    mark = _ELIDED.search(target)
+    if mark is None:
+        return None
+    start = max(target.rfind(c, 0, mark.start()) for c in "/?&=") + 1
+    ends = [i for i in (target.find(c, mark.end()) for c in "/?&") if i >= 0]
+    return target[start:min(ends, default=len(target))]
 
 
 _HINT = ("give the target its credentials from the environment: [targets.NAME.headers] "
