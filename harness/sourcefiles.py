@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["MAX_SOURCE_BYTES", "OUTPUT_MARKER", "PAGE_SUFFIXES", "Refused", "escapes", "java_lines", "mark_output", "read_source", "real_root",
-           "source_lines"]
+__all__ = ["MAX_SOURCE_BYTES", "OUTPUT_MARKER", "PAGE_SUFFIXES", "Refused", "escapes", "is_page_name", "java_lines",
+           "mark_output", "read_source", "real_root", "source_lines"]
 
 # a documentation page larger than this is not a page (and would exhaust memory)
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
@@ -100,6 +100,12 @@ def read_source(path: str | Path, root: str | Path, *, page: bool = False) -> by
         os.close(handle)
 
 
+def is_page_name(name: str) -> bool:
+    """Whether a file name (no folder) ends in a page suffix, as discovery lists pages (``.rst`` alone is none)."""
+    dot = name.rfind(".")  # Path(name).suffix, without making a Path for every file
+    return dot > 0 and name[dot:].lower() in PAGE_SUFFIXES
+
+
 def _check_page(real: str, top: str) -> None:
     """Refuse a real path the tree's own listing would not give: a page symlinked to a hidden folder's
     file or to a file that is no page."""
@@ -108,8 +114,7 @@ def _check_page(real: str, top: str) -> None:
     if hidden is not None:
         raise Refused(f"its real path {real} lies in the hidden folder {hidden} of the docs root (hidden folders, "
                       ".git among them, are not documentation); it was not read", "not-a-page")
-    dot = name.rfind(".")
-    if dot <= 0 or name[dot:].lower() not in PAGE_SUFFIXES:
+    if not is_page_name(name):
         raise Refused(f"its real path {real} is not a page (a page ends in "
                       f"{', '.join(sorted(PAGE_SUFFIXES))}); it was not read", "not-a-page")
 

@@ -23,7 +23,7 @@ from harness.model import (
 )
 from harness.parsers import PARSERS, parser_for
 from harness.parsers.dialect import AUTO, Dialect
-from harness.sourcefiles import OUTPUT_MARKER, Refused, escapes, read_source, source_lines
+from harness.sourcefiles import OUTPUT_MARKER, Refused, escapes, is_page_name, read_source, source_lines
 
 if TYPE_CHECKING:  # imported only by a command that uses a cache (hashlib, pickle, zlib: start-up time)
     from harness.parsers.cache import ExtractCache
@@ -81,8 +81,7 @@ def _walk(folder: Path, roots: tuple[str, ...]) -> Iterator[Path]:
             if os.path.islink(child) and escapes(child, _root_of(child, roots)):
                 yield Path(child)
         for name in files:
-            dot = name.rfind(".")  # Path(name).suffix, without making a Path for every file
-            if 0 < dot < len(name) - 1 and name[dot:].lower() in PARSERS:
+            if is_page_name(name):
                 yield Path(os.path.join(current, name))
 
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from harness.model import Diagnostic, Level, Span
+from harness.sourcefiles import PAGE_SUFFIXES
 
 __all__ = ["ASCIIDOC_REFERENCE_MARKS", "asciidoc_references", "include_diagnostic", "leaves_folder", "local_file",
            "outside_diagnostic"]
@@ -30,7 +31,7 @@ _ATTRIBUTE = re.compile(r"\{[\w-]*\}")
 # Asciidoctor's preprocessor reads an include line anywhere, inside listing blocks too; ``\include::`` is text
 _ADOC_INCLUDE = re.compile(r"include::([^\[\s]*)\[(.*)\]\s*$")
 _ADOC_IMAGE = re.compile(r"image::?([^\[\s]+)\[")
-_PAGE_SUFFIXES = (".asciidoc", ".adoc", ".rst", ".html", ".htm")  # what the loader reads as pages
+_PAGE_SUFFIXES = tuple(sorted(PAGE_SUFFIXES))  # what the loader reads as pages (str.endswith takes a tuple)
 _FENCE = re.compile(r"(-{4,}|\.{4,}|\+{4,}|/{4,})\s*$")
 
 

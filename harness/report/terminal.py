@@ -25,7 +25,7 @@ from harness.report.checks import passed_notes
 from harness.report.redact import Redactor
 from harness.report.render import render_diagnostic, render_snippet
 from harness.results import ExampleResult, Failure, Outcome, RunResult
-from harness.sourcefiles import PAGE_SUFFIXES, read_source, source_lines
+from harness.sourcefiles import is_page_name, read_source, source_lines
 
 __all__ = ["NOTES_SHOWN", "TerminalReporter", "read_source_line", "render_failure", "render_notes", "render_result",
            "summary_line"]
@@ -39,7 +39,7 @@ _MARKS = {Outcome.PASSED: ".", Outcome.FAILED: "F", Outcome.ERROR: "E", Outcome.
 def _file_lines(path: str, root: str, version: tuple[int, int]) -> tuple[str, ...]:
     # a file named as a page is shown only when it is a page of the tree (the loader's rule); the
     # configuration a diagnostic may name is no page
-    page = os.path.splitext(path)[1].lower() in PAGE_SUFFIXES
+    page = is_page_name(os.path.basename(path))
     try:
         text = read_source(path, root, page=page).decode("utf-8", errors="replace").removeprefix("\ufeff")
         return tuple(source_lines(path, text))  # the lines its spans count (a form feed ends none in AsciiDoc)
