@@ -38,10 +38,9 @@ from harness.parsers.cloud_requests import (
     split_block,
     starts_with_request,
 )
-from harness.parsers.cloud_responses import Label, Response, ResponseState, expected_responses, header_lines
-from harness.parsers.cloud_responses import missing_example
+from harness.parsers.cloud_responses import Response, ResponseState, expected_responses, header_lines, missing_example
 from harness.parsers.cloud_pairing import pair_requests
-from harness.parsers.cloud_responses import inline_responses, is_success, label_of, status_line, status_only
+from harness.parsers.cloud_responses import Label, inline_responses, is_success, label_of, status_line, status_only
 from harness.parsers.cloud_sections import Kind, Section, is_none, placeholders, section_kind, status_label
 from harness.parsers.directives import CATCH_STATUS, ResponseArgs, TestArgs, merged_response_args, merged_test_args
 from harness.parsers.directives import parse_response_args, parse_test_args
@@ -282,14 +281,16 @@ class _Reader:
                     self._label(block.text, block.span)
             elif isinstance(block, Code) and starts_with_request(block.text, block.span):  # the next example's request
                 self.request_block(block, self.directives(section.blocks, index))
-            elif isinstance(block, Code) and (status := status_only(block.text)) is not None and not \
-                    self.directives(section.blocks, index):  # "HTTP/1.1 200" alone: a label for the next block
-                self.state.lead_in(f"Status code: {status}", heading=False)
-                self.state.status_label(status, block.span, Label(), self.responses)
-            elif isinstance(block, Code) and headers_only(block.text):  # "X-Subject-Token: ..." blocks
-                self.state.shown(header_lines(block.text, block.content_line))  # the headers of the response beside them
-            elif isinstance(block, Code):
-                self.state.add(self._response(block, self.directives(section.blocks, index)), self.responses)
+            elif isinstance(block, Code):  # a status alone, headers alone or a response; its directives read once
+                status, found = status_only(block.text), None  # (reading them says their near misses)
+                if status is not None and not (found := self.directives(section.blocks, index)):
+                    self.state.lead_in(f"Status code: {status}", heading=False)  # "HTTP/1.1 200": the next's label
+                    self.state.status_label(status, block.span, Label(), self.responses)
+                elif headers_only(block.text):  # "X-Subject-Token: ..." blocks: the headers of the response beside them
+                    self.state.shown(header_lines(block.text, block.content_line))
+                else:
+                    response = self._response(block, found or self.directives(section.blocks, index))
+                    self.state.add(response, self.responses)
             elif isinstance(block, Table) and not any(isinstance(b, Code) for b in section.blocks):  # in a cell
                 self.responses += self.state.table(block)
         if len(self.responses) == before and heading is not None and self.state.stated is None and \
@@ -416,4 +417,3 @@ def read_examples(sections: list[Section], operation: Operation | None, path: st
         # two examples on one line (a minified HTML page): one name each, or results and badges would swap
         examples.append(replace(example, name=f"{example.name}_{taken + 1}") if taken else example)
     return examples, reader.diagnostics + continuing_nothing(examples)
-

@@ -227,3 +227,30 @@ def test_a_response_in_the_request_block_is_not_sent() -> None:
         document = parse_rst(page(example(request)), "p.rst")
         assert document.examples[0].requests[0].body == body
         assert "response-in-request-block" in [d.code for d in document.diagnostics]
+
+
+STATUS_ALONE_WITH_DIRECTIVES = """Query Groups
+============
+
+URI
+---
+
+GET /v3/groups
+
+Example Response
+----------------
+
+.. code-block:: text
+
+   HTTP/1.1 200
+
+.. TESTRESPONSE[skip:later]
+.. TESTRESPONS[skip:x]
+"""
+
+
+def test_a_status_block_with_directives_says_a_near_miss_once() -> None:
+    # the block's directives were read once to see whether it is a status label, and again as a response
+    document = parse_rst(STATUS_ALONE_WITH_DIRECTIVES, "p.rst")
+    assert [(d.code, d.span.line) for d in document.diagnostics if d.code == "unknown-directive"] == [
+        ("unknown-directive", 17)]
